@@ -1,0 +1,56 @@
+// Builds Shopfloor's two bundles with esbuild (style.md "Build"):
+//  - dist/extension.js and dist/cli.js: node, cjs, `vscode` external. dockerode and its
+//    ssh2/cpu-features dependencies stay external because dockerode loads .proto files
+//    relative to its own folder at run time; they ship from node_modules.
+//  - dist/webview/main.js: browser, esm, for the panel.
+// Usage: node scripts/build.mjs [--production] [--watch]
+import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync, readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** Packages that stay out of the node bundles and ship from node_modules. */
+const nodeExternals = ['vscode', 'dockerode', 'docker-modem', 'ssh2', 'cpu-features'];
+
+const common = {
+  bundle: true,
+  sourcemap: true,
+  minify: production,
+  logLevel: 'info',
+  legalComments: 'none',
+};
+
+const nodeBuild = {
+  ...common,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: nodeExternals,
+  entryPoints: { extension: 'src/extension.ts', cli: 'src/cli/main.ts' },
+  outdir: 'dist',
+  define: { SHOPFLOOR_VERSION: JSON.stringify(pkg.version) },
+  banner: { js: '' },
+};
+
+const webviewBuild = {
+  ...common,
+  platform: 'browser',
+  format: 'esm',
+  target: 'es2022',
+  entryPoints: { main: 'webview-ui/main.ts' },
+  outdir: 'dist/webview',
+  loader: { '.css': 'css' },
+};
+
+mkdirSync('dist/webview', { recursive: true });
+cpSync('webview-ui/panel.css', 'dist/webview/panel.css');
+
+if (watch) {
+  const contexts = await Promise.all([esbuild.context(nodeBuild), esbuild.context(webviewBuild)]);
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  await Promise.all([esbuild.build(nodeBuild), esbuild.build(webviewBuild)]);
+}

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Installs and starts what Shopfloor's tests need on a Debian machine: a Docker engine,
+# the locally built base image, Chromium and code-server's build prerequisites.
+# Idempotent: every step checks before it acts. Recipes: ../shared/environment.md.
+set -euo pipefail
+
+log() { printf '[setup] %s\n' "$*"; }
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+
+need_pkgs=()
+command -v dockerd >/dev/null 2>&1 || need_pkgs+=(docker.io)
+command -v debootstrap >/dev/null 2>&1 || need_pkgs+=(debootstrap)
+command -v chromium >/dev/null 2>&1 || need_pkgs+=(chromium)
+command -v rg >/dev/null 2>&1 || need_pkgs+=(ripgrep)
+for p in libkrb5-dev libsecret-1-dev libxkbfile-dev libx11-dev pkg-config; do
+  dpkg -s "$p" >/dev/null 2>&1 || need_pkgs+=("$p")
+done
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  log "apt-get install ${need_pkgs[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+fi
+
+# Docker engine: start dockerd when no engine answers.
+if ! docker info >/dev/null 2>&1; then
+  log "starting dockerd"
+  mkdir -p /var/log
+  ($SUDO nohup dockerd >/var/log/shopfloor-dockerd.log 2>&1 &)
+  for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
+  docker info >/dev/null 2>&1 || { log "dockerd did not start; see /var/log/shopfloor-dockerd.log"; exit 1; }
+fi
+log "docker engine $(docker version --format '{{.Server.Version}}')"
+
+# Base image: no container registry is reachable here, so build one with debootstrap.
+BASE_IMAGE="${SHOPFLOOR_BASE_IMAGE:-shopfloor/debian:bookworm}"
+if ! docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
+  log "building base image $BASE_IMAGE with debootstrap"
+  ROOTFS=$(mktemp -d)
+  MIRROR=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+  MIRROR=${MIRROR:-http://deb.debian.org/debian}
+  $SUDO debootstrap --variant=minbase bookworm "$ROOTFS" "$MIRROR" >/tmp/shopfloor-debootstrap.log 2>&1
+  # Copy the host's apt sources so image builds reach the same mirror.
+  if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+    $SUDO cp /etc/apt/sources.list.d/debian.sources "$ROOTFS/etc/apt/sources.list.d/debian.sources"
+    $SUDO rm -f "$ROOTFS/etc/apt/sources.list"
+  fi
+  $SUDO tar -C "$ROOTFS" -c . | docker import - "$BASE_IMAGE" >/dev/null
+  $SUDO rm -rf "$ROOTFS"
+fi
+log "base image $BASE_IMAGE ready"
+
+# Node base image for stations: bookworm + nodejs + git, built FROM the local base.
+NODE_IMAGE="${SHOPFLOOR_NODE_IMAGE:-shopfloor/node:bookworm}"
+if ! docker image inspect "$NODE_IMAGE" >/dev/null 2>&1; then
+  log "building $NODE_IMAGE"
+  tmp=$(mktemp -d)
+  cat >"$tmp/Dockerfile" <<DOCKERFILE
+FROM $BASE_IMAGE
+RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm git ca-certificates >/dev/null \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd -m -u 1000 -s /bin/bash node
+DOCKERFILE
+  docker build -q -t "$NODE_IMAGE" "$tmp" >/dev/null
+  rm -rf "$tmp"
+fi
+log "station image $NODE_IMAGE ready"
+
+# code-server's bundled @vscode/ripgrep downloads rg at install; seed its cache with Debian's rg.
+d="$(node -p 'require("os").tmpdir()')/vscode-ripgrep-cache-1.15.11"
+if [ ! -f "$d/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz" ]; then
+  mkdir -p "$d/x" && cp "$(command -v rg)" "$d/x/rg"
+  tar -C "$d/x" -czf "$d/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz" rg
+fi
+log "system ready"

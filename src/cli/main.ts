@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { registerValidate } from './commands/validate';
+
+/**
+ * `shopfloor`: the headless entry on the same core as the extension (design.md
+ * "src/cli"). Composition root for unattended runs; each subcommand lives in its own
+ * file under src/cli/commands/.
+ */
+export function buildProgram(version: string): Command {
+  const program = new Command('shopfloor')
+    .description('Shopfloor: a human-steered software factory line for brownfield codebases')
+    .version(version);
+  registerValidate(program);
+  return program;
+}
+
+declare const SHOPFLOOR_VERSION: string | undefined;
+
+if (require.main === module) {
+  const version = typeof SHOPFLOOR_VERSION === 'string' ? SHOPFLOOR_VERSION : '0.0.0-dev';
+  buildProgram(version)
+    .parseAsync(process.argv)
+    .catch((e: unknown) => {
+      process.stderr.write(`shopfloor: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exitCode = 2;
+    });
+}

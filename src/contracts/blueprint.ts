@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { BlueprintRefSchema, CommandSpecSchema, SemverSchema, SlugSchema } from './common';
+
+/** When a station stops for a human (or an unattended policy): before it runs, after, both, or never. */
+export const GatePolicySchema = z
+  .object({
+    when: z.enum(['before', 'after', 'both', 'none']).describe('Where the gate stands relative to the station.'),
+    allowSkip: z.boolean().default(false).describe('Whether a human may skip this station at its gate.'),
+  })
+  .describe('Gate policy of a station.');
+export type GatePolicy = z.infer<typeof GatePolicySchema>;
+
+/** Where a station runs and what it may reach. Network is `none` unless egress is listed (design.md "Isolation"). */
+export const StationEnvironmentSchema = z
+  .object({
+    image: z.string().optional().describe('Image to use instead of the repository devcontainer.'),
+    useDevcontainer: z.boolean().default(true).describe('Use the repository devcontainer.json when it has one.'),
+    network: z.enum(['none', 'egress']).default('none').describe('`egress` goes through the host allowlisting proxy.'),
+    egressAllow: z.array(z.string()).default([]).describe('Host names the proxy lets through, e.g. registry.npmjs.org.'),
+    env: z.record(z.string(), z.string()).default({}).describe('Extra environment for the station (never credentials).'),
+  })
+  .describe('Station environment.');
+
+/** The role a station plays on the line (design.md "The line"). */
+export const STATION_ROLES = ['setup', 'reproduce', 'plan', 'implement', 'validate', 'verify', 'check', 'investigate'] as const;
+
+const stationBase = {
+  id: SlugSchema.describe('Unique within the blueprint.'),
+  role: z.enum(STATION_ROLES).describe('What the station is for on the line.'),
+  title: z.string().optional(),
+  gate: GatePolicySchema.default({ when: 'none', allowSkip: false }),
+  timeoutSec: z.number().positive().max(86_400).optional().describe('Wall-clock limit in seconds.'),
+  retries: z.number().int().min(0).max(10).default(0).describe('Retries on RETRYABLE_FAILURE causes.'),
+  environment: StationEnvironmentSchema.optional(),
+};
+
+/** Which packet commands a command station runs when it has no argv of its own. */
+export const CommandSourceSchema = z.enum(['packet.reproduction', 'packet.validation', 'profile.setup']);
+
+export const CommandStationSchema = z
+  .object({
+    ...stationBase,
+    kind: z.literal('command'),
+    commands: z.array(CommandSpecSchema).optional().describe('Commands to run, in order.'),
+    from: CommandSourceSchema.optional().describe('Take the commands from the packet or the repository profile.'),
+  })
+  .refine((s) => (s.commands?.length ?? 0) > 0 || s.from !== undefined, {
+    message: 'a command station needs `commands` or `from`',
+    path: ['commands'],
+  });
+
+export const AGENT_CLIS = ['claude', 'codex', 'gemini', 'aider', 'opencode', 'jsonl'] as const;
+export const AgentStationSchema = z.object({
+  ...stationBase,
+  kind: z.literal('agent'),
+  agent: z.enum(AGENT_CLIS).optional().describe('Agent CLI; defaults to the user setting.'),
+  command: CommandSpecSchema.optional().describe('For `jsonl`: the command speaking the JSONL protocol.'),
+  prompt: z.string().optional().describe('Instructions added to the packet when prompting the agent.'),
+  maxTurns: z.number().int().positive().optional(),
+});
+
+export const HumanStationSchema = z.object({
+  ...stationBase,
+  kind: z.literal('human'),
+  instructions: z.string().optional().describe('What the person should do before marking the station done.'),
+});
+
+export const VerifierStationSchema = z.object({
+  ...stationBase,
+  kind: z.literal('verifier'),
+  scenarios: z.string().min(1).describe('Folder or registry path of holdout scenarios, kept outside the repository.'),
+  commands: z.array(CommandSpecSchema).min(1).describe('Commands that run the scenarios; they see them under /scenarios.'),
+});
+
+export const BUILTIN_STATIONS = ['ingest', 'classify', 'collect-evidence', 'decide', 'dependency-check'] as const;
+export const BuiltinStationSchema = z.object({
+  ...stationBase,
+  kind: z.literal('builtin'),
+  builtin: z.enum(BUILTIN_STATIONS),
+});
+
+/** One step of a blueprint. Discriminated on `kind` so a validation error names the right fields. */
+export const StationSchema = z
+  .discriminatedUnion('kind', [CommandStationSchema, AgentStationSchema, HumanStationSchema, VerifierStationSchema, BuiltinStationSchema])
+  .describe('A station of a blueprint: command, agent, human, verifier or builtin.');
+export type Station = z.infer<typeof StationSchema>;
+
+/**
+ * A blueprint: a versioned pipeline of stations (design.md "Blueprint"). Versions are
+ * immutable once published to the registry; a fork names its parent in `forkOf`.
+ */
+export const BlueprintSchema = z
+  .object({
+    $schema: z.string().optional(),
+    schemaVersion: z.literal(1),
+    name: SlugSchema.describe('Blueprint name; with `version` forms name@semver.'),
+    version: SemverSchema,
+    description: z.string().optional(),
+    tier: z.enum(['platform', 'domain', 'team']).describe('Scope tier of the blueprint.'),
+    forkOf: BlueprintRefSchema.optional().describe('Lineage: the name@version this blueprint was forked from.'),
+    pattern: z.enum(['interactive', 'unattended']).describe('Human-in-the-loop, or gates decided by policy.'),
+    maxRevisions: z.number().int().min(0).max(10).default(2).describe('Revise rounds after failed validation before ESCALATE.'),
+    riskPaths: z.array(z.string()).default([]).describe('Glob patterns; a change touching one always stops for a human.'),
+    defaults: z
+      .object({
+        timeoutSec: z.number().positive().default(1800),
+        retries: z.number().int().min(0).default(0),
+        environment: StationEnvironmentSchema.optional(),
+      })
+      .default({ timeoutSec: 1800, retries: 0 }),
+    stations: z.array(StationSchema).min(1, 'a blueprint needs at least one station'),
+  })
+  .superRefine((b, ctx) => {
+    const seen = new Set<string>();
+    b.stations.forEach((s, i) => {
+      if (seen.has(s.id)) ctx.addIssue({ code: 'custom', path: ['stations', i, 'id'], message: `duplicate station id "${s.id}"` });
+      seen.add(s.id);
+    });
+  })
+  .describe('A Shopfloor blueprint: an ordered, versioned pipeline of stations with gate policies.');
+export type Blueprint = z.infer<typeof BlueprintSchema>;

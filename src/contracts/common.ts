@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+/** Lowercase hex SHA-256 digest (64 characters), as produced by `sha256Hex` in src/core/hash.ts. */
+export const Sha256Schema = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, 'expected a lowercase hex SHA-256 digest (64 characters)')
+  .describe('Lowercase hex SHA-256 digest.');
+
+/** An ISO 8601 / RFC 3339 timestamp in UTC, e.g. `2026-11-21T20:39:52.000Z`. */
+export const TimestampSchema = z.iso.datetime().describe('RFC 3339 timestamp in UTC.');
+
+/**
+ * A semantic version, `MAJOR.MINOR.PATCH[-pre][+build]`.
+ * Rule source: https://semver.org/#is-there-a-suggested-regular-expression-regex-to-check-a-semver-string
+ */
+export const SemverSchema = z
+  .string()
+  .regex(
+    /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/,
+    'expected a semantic version such as 1.2.0 (https://semver.org)',
+  )
+  .describe('Semantic version (https://semver.org).');
+
+/** A lowercase slug for names: letters, digits, `-` and `.`, starting with a letter. */
+export const SlugSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9.-]{0,63}$/, 'expected a lowercase name: a-z, 0-9, "-" or ".", starting with a letter, at most 64 characters');
+
+/** `name@semver`, the reference form of a blueprint version (design.md "Blueprint"). */
+export const BlueprintRefSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9.-]{0,63}@\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?$/, 'expected name@semver, e.g. bugfix@1.0.0')
+  .describe('A blueprint version reference, name@semver.');
+
+/**
+ * Where a drafted value came from, so a human can judge it (issue: task packets).
+ * `seed` points at a line of the seed text; `repo` at a file and line of the repository;
+ * `default` is a built-in default for the seed kind; `human` an edit; `model` a model suggestion.
+ */
+export const ProvenanceSchema = z
+  .object({
+    source: z.enum(['seed', 'repo', 'default', 'human', 'model']),
+    file: z.string().optional().describe('Repository-relative path, POSIX separators.'),
+    line: z.number().int().positive().optional().describe('1-based line in `file`, or in the seed when source is seed.'),
+    note: z.string().optional().describe('Why this value was proposed.'),
+  })
+  .describe('Where a drafted value came from.');
+export type Provenance = z.infer<typeof ProvenanceSchema>;
+
+/**
+ * A command to run inside the devcontainer: an argv, never a shell string, so nothing is
+ * re-parsed by a host shell. `cwd` is relative to the workspace folder.
+ */
+export const CommandSpecSchema = z
+  .object({
+    argv: z.array(z.string()).min(1, 'argv needs at least the program name').describe('Program and arguments; no shell.'),
+    cwd: z.string().optional().describe('Working directory relative to the workspace folder.'),
+    env: z.record(z.string(), z.string()).optional().describe('Extra environment variables.'),
+    timeoutSec: z.number().positive().optional().describe('Per-command timeout in seconds.'),
+    description: z.string().optional(),
+    origin: ProvenanceSchema.optional(),
+  })
+  .describe('An argv run inside the devcontainer.');
+export type CommandSpec = z.infer<typeof CommandSpecSchema>;

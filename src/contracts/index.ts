@@ -1,0 +1,9 @@
+/** Shopfloor's contracts: zod schemas and their inferred types, one file per family. */
+export * from './common';
+export * from './terminal-state';
+export * from './packet';
+export * from './blueprint';
+export * from './run-event';
+export * from './evidence';
+export * from './registry';
+export * from './protocol';

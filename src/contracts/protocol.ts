@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { TerminalStateSchema } from './terminal-state';
+
+/**
+ * The webview protocol between the host and the panel (style.md "One contract").
+ * Envelope kinds: request, response, notification, cancel. Every message carries the
+ * protocol version; requests carry an id that their response and cancel repeat. Both
+ * sides `safeParse` every message and drop (and log) what does not parse.
+ * Method names read `noun/verb` for requests and `noun/didX` for notifications.
+ */
+export const PROTOCOL_VERSION = 1;
+
+const v = z.literal(PROTOCOL_VERSION);
+const id = z.string().min(1).max(64);
+
+export const RequestEnvelopeSchema = z.object({ v, kind: z.literal('request'), id, method: z.string(), params: z.unknown() });
+export const ResponseEnvelopeSchema = z.object({
+  v,
+  kind: z.literal('response'),
+  id,
+  ok: z.boolean(),
+  result: z.unknown().optional(),
+  error: z.object({ message: z.string(), code: z.string().optional() }).optional(),
+});
+export const NotificationEnvelopeSchema = z.object({ v, kind: z.literal('notification'), method: z.string(), params: z.unknown() });
+export const CancelEnvelopeSchema = z.object({ v, kind: z.literal('cancel'), id });
+
+export const EnvelopeSchema = z
+  .discriminatedUnion('kind', [RequestEnvelopeSchema, ResponseEnvelopeSchema, NotificationEnvelopeSchema, CancelEnvelopeSchema])
+  .describe('A webview protocol message.');
+export type Envelope = z.infer<typeof EnvelopeSchema>;
+
+/** A station as the panel shows it. */
+export const StationViewSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  kind: z.string(),
+  status: z.enum(['pending', 'gate', 'running', 'passed', 'failed', 'skipped']),
+});
+
+/** What the panel shows; the host owns it and pushes numbered snapshots (stale ones are dropped). */
+export const PanelSnapshotSchema = z.object({
+  seq: z.number().int().min(0).describe('Increases with every push; the webview ignores lower numbers.'),
+  workspace: z.object({ name: z.string(), trusted: z.boolean() }).nullable(),
+  run: z
+    .object({
+      runId: z.string(),
+      blueprint: z.string(),
+      stations: z.array(StationViewSchema),
+      openGate: z.object({ gateId: z.string(), stationId: z.string(), position: z.enum(['before', 'after']), summary: z.string() }).nullable(),
+      terminal: TerminalStateSchema.nullable(),
+    })
+    .nullable(),
+  extensionVersion: z.string(),
+});
+export type PanelSnapshot = z.infer<typeof PanelSnapshotSchema>;
+
+/** Descriptors of every method: direction, envelope kind, and the schema of its params (and result). */
+export const Methods = {
+  /** Webview → host, once its script has loaded: the host answers with `state/didChange`. */
+  'webview/ready': { dir: 'toHost', kind: 'notification', params: z.object({ viewState: z.record(z.string(), z.unknown()).optional() }) },
+  /** Host → webview: a new snapshot. */
+  'state/didChange': { dir: 'toWebview', kind: 'notification', params: PanelSnapshotSchema },
+  /** Webview → host: a human gate decision from the panel. */
+  'gate/decide': {
+    dir: 'toHost',
+    kind: 'request',
+    params: z.object({
+      gateId: z.string(),
+      decision: z.enum(['approve', 'reject', 'retry', 'skip']),
+      reason: z.string().max(4000).optional(),
+      terminal: TerminalStateSchema.optional(),
+    }),
+    result: z.object({ accepted: z.boolean() }),
+  },
+  /** Webview → host: show the log output channel. */
+  'log/show': { dir: 'toHost', kind: 'notification', params: z.object({}) },
+} as const;
+export type MethodName = keyof typeof Methods;
+export type ParamsOf<M extends MethodName> = z.infer<(typeof Methods)[M]['params']>;
+
+/**
+ * Parses an incoming message: the envelope, then the method's params.
+ * Returns `{ ok: false, error }` with a path-qualified message for anything malformed,
+ * unknown, or sent in the wrong direction; never throws.
+ */
+export function parseMessage(
+  raw: unknown,
+  expectDir: 'toHost' | 'toWebview',
+): { ok: true; message: Envelope } | { ok: false; error: string } {
+  const env = EnvelopeSchema.safeParse(raw);
+  if (!env.success) return { ok: false, error: `bad envelope: ${z.prettifyError(env.error)}` };
+  const m = env.data;
+  if (m.kind === 'request' || m.kind === 'notification') {
+    const d = (Methods as Record<string, { dir: string; kind: string; params: z.ZodType }>)[m.method];
+    if (!d) return { ok: false, error: `unknown method "${m.method}"` };
+    if (d.dir !== expectDir) return { ok: false, error: `method "${m.method}" is not sent ${expectDir}` };
+    if (d.kind !== m.kind) return { ok: false, error: `method "${m.method}" is a ${d.kind}, got a ${m.kind}` };
+    const p = d.params.safeParse(m.params);
+    if (!p.success) return { ok: false, error: `bad params for ${m.method}: ${z.prettifyError(p.error)}` };
+    return { ok: true, message: { ...m, params: p.data } };
+  }
+  return { ok: true, message: m };
+}
+
+/** Builds a notification envelope for `method`. */
+export function notification<M extends MethodName>(method: M, params: ParamsOf<M>): Envelope {
+  return { v: PROTOCOL_VERSION, kind: 'notification', method, params };
+}

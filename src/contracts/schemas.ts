@@ -1,0 +1,19 @@
+import type { z } from 'zod';
+import { BlueprintSchema } from './blueprint';
+import { EvidenceBundleSchema } from './evidence';
+import { TaskPacketSchema } from './packet';
+import { RegistryRecordSchema } from './registry';
+import { JournalRecordSchema } from './run-event';
+import { TerminalStateSchema } from './terminal-state';
+import { EnvelopeSchema } from './protocol';
+
+/** The contracts published as JSON Schema files under schemas/, by file stem. */
+export const PUBLISHED_SCHEMAS: Record<string, z.ZodType> = {
+  'task-packet': TaskPacketSchema,
+  blueprint: BlueprintSchema,
+  'journal-record': JournalRecordSchema,
+  'evidence-bundle': EvidenceBundleSchema,
+  'terminal-state': TerminalStateSchema,
+  'registry-record': RegistryRecordSchema,
+  'webview-envelope': EnvelopeSchema,
+};

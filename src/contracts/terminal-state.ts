@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+/**
+ * The four terminal states a run may end in, exactly these (design.md "Terminal states").
+ * Every run ends in one of them, with a reason code from `TERMINAL_REASONS`.
+ */
+export const TERMINAL_STATES = ['PR_READY', 'NO_OP', 'ESCALATE', 'RETRYABLE_FAILURE'] as const;
+export const TerminalStateNameSchema = z.enum(TERMINAL_STATES).describe('One of the four terminal states.');
+export type TerminalStateName = z.infer<typeof TerminalStateNameSchema>;
+
+/** Reason codes per terminal state. NO_OP's come from design.md; the others name the rule that fired. */
+export const TERMINAL_REASONS = {
+  PR_READY: ['validated-fix', 'approved-with-flags'],
+  NO_OP: ['could-not-reproduce', 'already-fixed', 'contradicts-behaviour', 'missing-context', 'needs-product-decision'],
+  ESCALATE: [
+    'missing-context',
+    'needs-product-decision',
+    'validation-failed',
+    'out-of-scope-change',
+    'hard-stop-risk',
+    'rejected-at-gate',
+    'empty-diff',
+    'agent-gave-up',
+  ],
+  RETRYABLE_FAILURE: ['engine-unavailable', 'image-build-failed', 'timeout', 'station-crashed', 'cancelled'],
+} as const satisfies Record<TerminalStateName, readonly string[]>;
+
+const detail = z.string().max(4000).optional().describe('Human-readable explanation.');
+
+/** A terminal state with its reason code; the pair is checked (NO_OP cannot carry `timeout`). */
+export const TerminalStateSchema = z
+  .discriminatedUnion('state', [
+    z.object({ state: z.literal('PR_READY'), reason: z.enum(TERMINAL_REASONS.PR_READY), detail }),
+    z.object({ state: z.literal('NO_OP'), reason: z.enum(TERMINAL_REASONS.NO_OP), detail }),
+    z.object({ state: z.literal('ESCALATE'), reason: z.enum(TERMINAL_REASONS.ESCALATE), detail }),
+    z.object({ state: z.literal('RETRYABLE_FAILURE'), reason: z.enum(TERMINAL_REASONS.RETRYABLE_FAILURE), detail }),
+  ])
+  .describe('How a run ended: one of PR_READY, NO_OP, ESCALATE, RETRYABLE_FAILURE with a reason code.');
+export type TerminalState = z.infer<typeof TerminalStateSchema>;

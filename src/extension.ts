@@ -1,0 +1,48 @@
+import * as vscode from 'vscode';
+import type { HostContext } from './host/context';
+import { registerOpenPanel } from './host/commands/openPanel';
+import { registerShowLog } from './host/commands/showLog';
+import { createLog } from './host/log';
+import { PANEL_VIEW_TYPE, ShopfloorPanel } from './host/panel/ShopfloorPanel';
+import { RunsTreeProvider } from './host/runs-view';
+import { createStatusBar } from './host/status-bar';
+
+/**
+ * Composition root of the extension: builds the host context once and wires commands,
+ * views and the panel. Activation events are Shopfloor's own commands, views, panel and
+ * `.shopfloor` files only (package.json), never `*`.
+ */
+export function activate(context: vscode.ExtensionContext): { activationMs: number } {
+  const started = performance.now();
+  const log = createLog();
+  let activationMs = 0;
+  const ctx: HostContext = {
+    extension: context,
+    log,
+    version: String((context.extension.packageJSON as { version?: string }).version ?? '0.0.0'),
+    activationMs: () => activationMs,
+  };
+  const runs = new RunsTreeProvider();
+  context.subscriptions.push(
+    log,
+    registerOpenPanel(ctx),
+    registerShowLog(ctx),
+    vscode.window.registerTreeDataProvider('shopfloor.runs', runs),
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => {
+        ShopfloorPanel.revive(panel, ctx);
+      },
+    }),
+    createStatusBar(),
+  );
+  activationMs = performance.now() - started;
+  log.info(
+    `Shopfloor ${ctx.version} activated in ${activationMs.toFixed(1)} ms ` +
+      `(workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted: restricted mode'})`,
+  );
+  return { activationMs };
+}
+
+export function deactivate(): void {
+  // Disposables registered on context.subscriptions are released by VS Code.
+}
