@@ -74,6 +74,10 @@ export const TaskPacketSchema = z
     risk: z.enum(RISK_CLASSES).describe('auto-ship, one-reviewer or hard-stop.'),
     riskReasons: z.array(z.string()).default([]).describe('Why the risk class was chosen.'),
     flags: z.array(z.enum(PACKET_FLAGS)).default([]).describe('What could not be found; never filled by invention.'),
+    provenance: z
+      .record(z.string(), ProvenanceSchema)
+      .optional()
+      .describe('Where each drafted field without its own `origin` came from, keyed by field path (`intent`, `nonGoals[0]`, `risk`).'),
     approval: ApprovalSchema.optional(),
   })
   .describe('A Shopfloor task packet: the job a run carries out, approved by a human before it runs.');
