@@ -1,0 +1,32 @@
+import { TERMINAL_REASONS } from '../../contracts';
+
+/** Causes that end a run as RETRYABLE_FAILURE once retries are spent. */
+export type RetryableReason = (typeof TERMINAL_REASONS.RETRYABLE_FAILURE)[number];
+
+/**
+ * An error a port throws when the failure is the environment's, not the change's: the
+ * engine retries the station with backoff and, when retries run out, ends the run as
+ * RETRYABLE_FAILURE with `reason`. Example: `throw new RetryableCause('engine-unavailable', 'docker: connection refused')`.
+ */
+export class RetryableCause extends Error {
+  constructor(
+    readonly reason: RetryableReason,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RetryableCause';
+  }
+}
+
+/** Type guard that also accepts errors from another copy of this module (tagged by name). */
+export function isRetryableCause(e: unknown): e is RetryableCause {
+  return e instanceof RetryableCause || (e instanceof Error && e.name === 'RetryableCause' && 'reason' in e);
+}
+
+/** The journal does not fit the run being resumed (other packet or blueprint, or divergent events). */
+export class ResumeMismatchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ResumeMismatchError';
+  }
+}
