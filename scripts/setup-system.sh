@@ -1,27 +1,40 @@
 #!/usr/bin/env bash
-# Installs and starts what Shopfloor's tests need on a Debian machine: a Docker engine,
-# the locally built base image, Chromium and code-server's build prerequisites.
+# Installs and starts what Shopfloor needs on a Debian machine: a Docker engine and the
+# locally built base images ("docker"), Chromium and code-server's build prerequisites
+# ("browser"). Usage: setup-system.sh [docker] [browser]   (no argument: both)
 # Idempotent: every step checks before it acts. Recipes: ../shared/environment.md.
 set -euo pipefail
+want_docker=1 want_browser=1
+if [ $# -gt 0 ]; then
+  want_docker=0 want_browser=0
+  for a in "$@"; do case $a in docker) want_docker=1;; browser) want_browser=1;; *) echo "unknown part $a"; exit 2;; esac; done
+fi
 
 log() { printf '[setup] %s\n' "$*"; }
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
 need_pkgs=()
-command -v dockerd >/dev/null 2>&1 || need_pkgs+=(docker.io)
-command -v debootstrap >/dev/null 2>&1 || need_pkgs+=(debootstrap)
-command -v chromium >/dev/null 2>&1 || need_pkgs+=(chromium)
-command -v rg >/dev/null 2>&1 || need_pkgs+=(ripgrep)
-for p in libkrb5-dev libsecret-1-dev libxkbfile-dev libx11-dev pkg-config; do
-  dpkg -s "$p" >/dev/null 2>&1 || need_pkgs+=("$p")
-done
+if [ $want_docker = 1 ]; then
+  docker info >/dev/null 2>&1 || command -v dockerd >/dev/null 2>&1 || need_pkgs+=(docker.io)
+  command -v docker >/dev/null 2>&1 || need_pkgs+=(docker.io)
+  command -v debootstrap >/dev/null 2>&1 || need_pkgs+=(debootstrap)
+fi
+if [ $want_browser = 1 ]; then
+  command -v chromium >/dev/null 2>&1 || need_pkgs+=(chromium)
+  command -v rg >/dev/null 2>&1 || need_pkgs+=(ripgrep)
+  for p in libkrb5-dev libsecret-1-dev libxkbfile-dev libx11-dev pkg-config; do
+    dpkg -s "$p" >/dev/null 2>&1 || need_pkgs+=("$p")
+  done
+fi
 if [ ${#need_pkgs[@]} -gt 0 ]; then
+  command -v apt-get >/dev/null || { log "missing ${need_pkgs[*]} and no apt-get: install them and re-run"; exit 1; }
   log "apt-get install ${need_pkgs[*]}"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
 fi
 
+setup_docker() {
 # Docker engine: start dockerd when no engine answers.
 if ! docker info >/dev/null 2>&1; then
   log "starting dockerd"
@@ -65,11 +78,17 @@ DOCKERFILE
   rm -rf "$tmp"
 fi
 log "station image $NODE_IMAGE ready"
+}
 
+setup_browser() {
 # code-server's bundled @vscode/ripgrep downloads rg at install; seed its cache with Debian's rg.
 d="$(node -p 'require("os").tmpdir()')/vscode-ripgrep-cache-1.15.11"
 if [ ! -f "$d/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz" ]; then
   mkdir -p "$d/x" && cp "$(command -v rg)" "$d/x/rg"
   tar -C "$d/x" -czf "$d/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz" rg
 fi
+}
+
+[ $want_docker = 1 ] && setup_docker
+[ $want_browser = 1 ] && setup_browser
 log "system ready"
