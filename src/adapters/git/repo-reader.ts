@@ -1,0 +1,198 @@
+import { spawn } from 'node:child_process';
+import type { CommitTouch, GrepHit, GrepQuery, ReadResult, RepositoryReader, TrackedFile, TrackedMode } from '../../core/profile/port';
+
+/**
+ * Settings that keep git from running anything the repository (or a copied-in .git/config)
+ * names: no fsmonitor hook, no textconv or external diff, no optional index lock.
+ */
+const SAFE = ['--no-optional-locks', '-c', 'core.fsmonitor=false', '-c', 'core.quotePath=false', '-c', 'diff.external=', '-c', 'grep.fallbackToNoIndex=false'];
+
+const MODES: Record<string, TrackedMode> = { '100644': 'file', '100755': 'executable', '120000': 'symlink', '160000': 'submodule' };
+
+interface Run {
+  stdout: Buffer;
+  stderr: string;
+  code: number;
+}
+
+export interface GitRepoReaderOptions {
+  /** Search the index (`git grep --cached`: blob content, immune to working-tree symlink swaps) instead of the working tree. Default true. */
+  readonly grepIndex?: boolean;
+  /** Cap on bytes of grep output kept, so a common word cannot exhaust memory (default 16 MiB). */
+  readonly maxGrepBytes?: number;
+}
+
+/**
+ * The read-only repository port over git (src/core/profile/port.ts). Reads the index and
+ * object store only: file lists from `git ls-files -s -z`, contents from
+ * `git cat-file --batch` by blob id (so a tracked symlink or a working-tree file swapped for
+ * a link is never followed), searches with `git grep`, history with `git log`.
+ *
+ * Spawns git directly rather than through simple-git: these calls stream tens of
+ * megabytes of NUL-separated output (100k-file repositories) and write to stdin, which
+ * simple-git buffers as strings and does not support for cat-file's batch protocol.
+ */
+export class GitRepoReader implements RepositoryReader {
+  private files?: Promise<{ list: TrackedFile[]; oids: Map<string, string> }>;
+
+  constructor(
+    readonly root: string,
+    private readonly opts: GitRepoReaderOptions = {},
+  ) {}
+
+  private run(args: string[], opts: { input?: Buffer; maxBytes?: number; okCodes?: number[] } = {}): Promise<Run> {
+    return new Promise((resolve, reject) => {
+      const child = spawn('git', [...SAFE, ...args], {
+        cwd: this.root,
+        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let truncated = false;
+      let err = '';
+      child.stdout.on('data', (c: Buffer) => {
+        if (truncated) return;
+        size += c.length;
+        if (opts.maxBytes && size > opts.maxBytes) {
+          truncated = true;
+          child.kill();
+          return;
+        }
+        chunks.push(c);
+      });
+      child.stderr.on('data', (c: Buffer) => {
+        if (err.length < 8192) err += c.toString('utf8');
+      });
+      child.on('error', reject);
+      child.on('close', (code) => {
+        const c = truncated ? 0 : (code ?? 1);
+        if (!(opts.okCodes ?? [0]).includes(c)) reject(new Error(`git ${args.slice(0, 2).join(' ')} failed (${c}): ${err.trim()}`));
+        else resolve({ stdout: Buffer.concat(chunks), stderr: err, code: c });
+      });
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(opts.input);
+    });
+  }
+
+  private index(): Promise<{ list: TrackedFile[]; oids: Map<string, string> }> {
+    this.files ??= this.run(['ls-files', '-s', '-z']).then(({ stdout }) => {
+      const list: TrackedFile[] = [];
+      const oids = new Map<string, string>();
+      const text = stdout.toString('utf8');
+      let i = 0;
+      while (i < text.length) {
+        const end = text.indexOf('\0', i);
+        const rec = text.slice(i, end < 0 ? text.length : end);
+        i = end < 0 ? text.length : end + 1;
+        // "<mode> <oid> <stage>\t<path>"
+        const tab = rec.indexOf('\t');
+        if (tab < 0) continue;
+        const path = rec.slice(tab + 1);
+        if (oids.has(path)) continue; // conflicted paths list one entry per stage
+        const mode = MODES[rec.slice(0, 6)] ?? 'file';
+        oids.set(path, rec.slice(7, rec.indexOf(' ', 7)));
+        list.push({ path, mode });
+      }
+      return { list, oids };
+    });
+    return this.files;
+  }
+
+  async listFiles(): Promise<readonly TrackedFile[]> {
+    return (await this.index()).list;
+  }
+
+  async readFiles(paths: readonly string[], opts: { maxBytes: number }): Promise<Map<string, ReadResult>> {
+    const { list, oids } = await this.index();
+    const modes = new Map<string, TrackedMode>();
+    if (paths.length) for (const f of list) modes.set(f.path, f.mode);
+    const out = new Map<string, ReadResult>();
+    const wanted: { path: string; oid: string }[] = [];
+    for (const p of paths) {
+      const mode = modes.get(p);
+      if (!mode) out.set(p, { skipped: 'untracked' });
+      else if (mode === 'symlink' || mode === 'submodule') out.set(p, { skipped: mode });
+      else wanted.push({ path: p, oid: oids.get(p)! });
+    }
+    if (!wanted.length) return out;
+    // Sizes first, so an oversized blob is never streamed.
+    const check = await this.run(['cat-file', '--batch-check=%(objectname) %(objectsize)'], { input: Buffer.from(wanted.map((w) => w.oid).join('\n') + '\n') });
+    const sizes = check.stdout.toString('utf8').trim().split('\n');
+    const small: { path: string; oid: string; size: number }[] = [];
+    wanted.forEach((w, k) => {
+      const size = Number(sizes[k]?.split(' ')[1]);
+      if (!Number.isFinite(size)) out.set(w.path, { skipped: 'untracked' });
+      else if (size > opts.maxBytes) out.set(w.path, { skipped: 'too-large', bytes: size });
+      else small.push({ ...w, size });
+    });
+    if (!small.length) return out;
+    const { stdout } = await this.run(['cat-file', '--batch'], { input: Buffer.from(small.map((w) => w.oid).join('\n') + '\n') });
+    let at = 0;
+    for (const w of small) {
+      const nl = stdout.indexOf(0x0a, at);
+      const size = Number(stdout.subarray(at, nl).toString('latin1').split(' ')[2]);
+      const body = stdout.subarray(nl + 1, nl + 1 + size);
+      at = nl + 1 + size + 1;
+      if (body.subarray(0, 8000).includes(0)) out.set(w.path, { skipped: 'binary', bytes: size });
+      else out.set(w.path, { text: body.toString('utf8'), bytes: size });
+    }
+    return out;
+  }
+
+  async grep(q: GrepQuery): Promise<GrepHit[]> {
+    if (!q.patterns.length) return [];
+    const args = ['grep', '-I', '-n', '-z', '--no-color', '-F', '--full-name'];
+    if (this.opts.grepIndex ?? true) args.push('--cached');
+    if (q.ignoreCase) args.push('-i');
+    if (q.wordRegexp) args.push('-w');
+    args.push(`--max-count=${q.maxPerFile}`);
+    for (const p of q.patterns) args.push('-e', p);
+    args.push('--');
+    // Pathspecs are literal paths, never globs or magic from the seed.
+    if (q.paths?.length) args.push(...q.paths.map((p) => `:(literal)${p}`));
+    let r: Run;
+    try {
+      r = await this.run(args, { okCodes: [0, 1], maxBytes: this.opts.maxGrepBytes ?? 16 * 1024 * 1024 });
+    } catch (e) {
+      // git < 2.38 has no --max-count for grep: retry without it.
+      if (!/max-count/.test(String(e))) throw e;
+      r = await this.run(args.filter((a) => !a.startsWith('--max-count')), { okCodes: [0, 1], maxBytes: this.opts.maxGrepBytes ?? 16 * 1024 * 1024 });
+    }
+    const hits: GrepHit[] = [];
+    for (const rec of r.stdout.toString('utf8').split('\n')) {
+      // With --cached the path is prefixed by nothing; with -z: "path\0line\0text".
+      const a = rec.indexOf('\0');
+      const b = rec.indexOf('\0', a + 1);
+      if (a < 0 || b < 0) continue;
+      hits.push({ path: rec.slice(0, a), line: Number(rec.slice(a + 1, b)), text: rec.slice(b + 1, b + 301) });
+    }
+    return hits;
+  }
+
+  async recentHistory(opts: { maxCommits: number }): Promise<CommitTouch[]> {
+    let r: Run;
+    try {
+      r = await this.run(['log', `-n${opts.maxCommits}`, '--no-merges', '--no-renames', '--format=%x1e%H %ct', '--name-only', '-z', 'HEAD', '--'], { okCodes: [0, 128] });
+    } catch {
+      return [];
+    }
+    if (r.code !== 0) return [];
+    const out: CommitTouch[] = [];
+    for (const block of r.stdout.toString('utf8').split('\x1e')) {
+      if (!block.trim()) continue;
+      // With -z the header ends in NUL (or a newline on older git), then NUL-separated paths.
+      const nl = block.search(/[\n\0]/);
+      const [commit, at] = block.slice(0, nl < 0 ? block.length : nl).split(' ');
+      const paths = nl < 0 ? [] : block.slice(nl + 1).split('\0').map((s) => s.trim()).filter(Boolean);
+      out.push({ commit: commit!, at: Number(at), paths });
+    }
+    return out;
+  }
+
+  async headCommit(): Promise<string | undefined> {
+    const r = await this.run(['rev-parse', '--verify', '-q', 'HEAD'], { okCodes: [0, 1, 128] });
+    const s = r.stdout.toString('utf8').trim();
+    return r.code === 0 && /^[0-9a-f]{40,64}$/.test(s) ? s : undefined;
+  }
+}
