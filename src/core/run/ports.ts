@@ -118,8 +118,10 @@ export interface RunWorkspace {
 
 /** Creates or re-attaches run workspaces. */
 export interface WorkspaceProvider {
-  /** A fresh workspace at `baseCommit` (the repository HEAD when undefined). */
-  create(runId: string, baseCommit: string | undefined): Promise<RunWorkspace>;
+  /** The full commit id of `ref` in the user's repository (HEAD when undefined). Throws when it does not exist. */
+  resolveBase(ref: string | undefined): Promise<string>;
+  /** A fresh workspace at `baseCommit` (a full commit id from resolveBase); replaces a left-over one. */
+  create(runId: string, baseCommit: string): Promise<RunWorkspace>;
   /** Re-attaches a workspace a killed run left at `dir`, or undefined when it is gone. */
   attach(runId: string, dir: string, baseCommit: string): Promise<RunWorkspace | undefined>;
 }

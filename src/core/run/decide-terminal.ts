@@ -1,0 +1,97 @@
+import type { TaskPacket, TerminalState } from '../../contracts';
+import type { RetryableReason } from './errors';
+
+/** Outcome of a group of commands: all exited 0, one failed, or there were none to run. */
+export type CommandsOutcome = 'passed' | 'failed' | 'absent';
+
+/**
+ * What the run knows when it asks for a decision. Fields the run has not reached yet are
+ * undefined. "Round" fields (implement, diff, validation, reproductionAfter) describe the
+ * current revise round only.
+ */
+export interface TerminalFacts {
+  /** A gate was rejected with this terminal state (a human's or a policy's choice). */
+  rejected?: TerminalState;
+  /** A station ran out of retries on an environment cause. */
+  retryable?: { reason: RetryableReason; detail?: string };
+  /** The set-up station's result; undefined when there is none. */
+  setup?: CommandsOutcome;
+  noOpRules: TaskPacket['noOpRules'];
+  /** The blueprint has an implement station (false: an investigation). */
+  implements: boolean;
+  /** Reproduction before any change; undefined until it ran (or when the blueprint has no reproduce station). */
+  reproductionBefore?: CommandsOutcome;
+  /** The implement station's outcome in this round; undefined until it ran. */
+  implement?: 'done' | 'gave-up' | 'failed' | 'skipped';
+  /** The diff after implementing: file count and flags (out-of-scope, deleted/skipped tests, loosened assertions). */
+  diff?: { files: number; flags: readonly string[] };
+  /** A human approved the diff with its flags at a gate. */
+  flagsApproved?: boolean;
+  /** Reproduction re-run after the change, in this round. */
+  reproductionAfter?: CommandsOutcome;
+  /** Validation (validate, verify and check stations) in this round: failed if any failed. */
+  validation?: CommandsOutcome;
+  /** Stations still to run on the line (in this revise round). */
+  stationsPending: boolean;
+  /** Revise rounds still allowed (blueprint maxRevisions minus rounds done). */
+  revisionsLeft: number;
+}
+
+/** The decision: a terminal state, or go on (`continue`), or implement again with the failure as feedback (`revise`). */
+export type TerminalDecision =
+  | { kind: 'terminal'; terminal: TerminalState; rule: RuleId }
+  | { kind: 'continue'; rule: RuleId }
+  | { kind: 'revise'; rule: RuleId };
+
+/** Rule ids, as numbered in docs/terminal-decision.md. */
+export type RuleId = 'T1' | 'T2' | 'T3' | 'T4' | 'T5' | 'T6' | 'T7' | 'T8' | 'T9' | 'T10' | 'T11' | 'T12' | 'T13' | 'T14' | 'T15';
+
+const terminal = (rule: RuleId, t: TerminalState): TerminalDecision => ({ kind: 'terminal', terminal: t, rule });
+
+/** Applies the packet's no-op rules when the reproduction passes before any change (rule T4). */
+function whenNotReproduced(rules: TaskPacket['noOpRules']): TerminalState {
+  const rule = rules.find((r) => r.when === 'reproduction-passes-before-change' || r.when === 'already-fixed-upstream');
+  const detail = 'The reproduction passed before any change: the problem is not there.' + (rule?.reason ? ` Packet rule: ${rule.reason}` : '');
+  if (!rule) return { state: 'ESCALATE', reason: 'missing-context', detail: `${detail} The packet has no no-op rule for this; a human decides.` };
+  if (rule.then === 'ESCALATE') return { state: 'ESCALATE', reason: 'missing-context', detail };
+  return { state: 'NO_OP', reason: rule.when === 'already-fixed-upstream' ? 'already-fixed' : 'could-not-reproduce', detail };
+}
+
+/**
+ * The terminal decision table (docs/terminal-decision.md), as one pure function. Rules are
+ * tried in order T1..T15 and the first that applies decides. The engine asks after every
+ * station; `continue` means no rule ends the run yet.
+ */
+export function decideTerminal(f: TerminalFacts): TerminalDecision {
+  if (f.rejected) return terminal('T1', f.rejected);
+  if (f.retryable) return terminal('T2', { state: 'RETRYABLE_FAILURE', reason: f.retryable.reason, detail: f.retryable.detail });
+  if (f.setup === 'failed') return terminal('T3', { state: 'ESCALATE', reason: 'missing-context', detail: 'Set-up (dependency install) failed; nothing can be reproduced.' });
+  if (f.reproductionBefore === 'passed') return terminal('T4', whenNotReproduced(f.noOpRules));
+  if (f.implements && f.reproductionBefore === 'absent')
+    return terminal('T5', { state: 'ESCALATE', reason: 'missing-context', detail: 'The packet has no reproduction commands: a fix could not be shown to work.' });
+  if (!f.implements) {
+    if (f.stationsPending) return { kind: 'continue', rule: 'T6' };
+    return terminal('T6', { state: 'ESCALATE', reason: 'needs-product-decision', detail: 'Investigation finished: the note is for a human to decide on.' });
+  }
+  if (f.implement === undefined) return { kind: 'continue', rule: 'T7' };
+  if (f.implement === 'gave-up' || f.implement === 'failed')
+    return terminal('T8', { state: 'ESCALATE', reason: 'agent-gave-up', detail: `The implement station ${f.implement === 'gave-up' ? 'gave up' : 'failed'}.` });
+  if (!f.diff) return { kind: 'continue', rule: 'T9' };
+  if (f.diff.files === 0) return terminal('T9', { state: 'ESCALATE', reason: 'empty-diff', detail: 'The change is empty; an empty diff is never PR_READY.' });
+  if (f.diff.flags.length > 0 && !f.flagsApproved)
+    return terminal('T10', { state: 'ESCALATE', reason: 'out-of-scope-change', detail: `The diff was flagged (${f.diff.flags.join(', ')}) and no human approved it.` });
+  const failed = f.validation === 'failed' || f.reproductionAfter === 'failed';
+  if (failed && f.revisionsLeft > 0) return { kind: 'revise', rule: 'T11' };
+  if (failed)
+    return terminal('T12', {
+      state: 'ESCALATE',
+      reason: 'validation-failed',
+      detail: f.reproductionAfter === 'failed' ? 'The reproduction still fails after the change and no revise round is left.' : 'Validation failed and no revise round is left.',
+    });
+  if (f.stationsPending) return { kind: 'continue', rule: 'T13' };
+  if (f.reproductionAfter !== 'passed')
+    return terminal('T14', { state: 'ESCALATE', reason: 'missing-context', detail: 'The reproduction was not re-run after the change; PR_READY needs it failing before and passing after.' });
+  if (f.validation !== 'passed')
+    return terminal('T14', { state: 'ESCALATE', reason: 'missing-context', detail: 'No validation ran; PR_READY needs all validation green.' });
+  return terminal('T15', f.diff.flags.length > 0 ? { state: 'PR_READY', reason: 'approved-with-flags', detail: `Flags approved by a human: ${f.diff.flags.join(', ')}.` } : { state: 'PR_READY', reason: 'validated-fix' });
+}

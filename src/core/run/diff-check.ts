@@ -1,0 +1,77 @@
+import type { TaskPacket } from '../../contracts';
+import { matchesAny } from './glob';
+import { parsePatch, type PatchFile } from './diff-parse';
+
+/** Flags a diff can raise; each needs an explicit human approval (issue 5, rule 3). */
+export type DiffFlag = 'out-of-scope' | 'deleted-tests' | 'skipped-tests' | 'loosened-assertions';
+
+/** What the diff checks found, with the files behind each flag. */
+export interface DiffCheck {
+  flags: DiffFlag[];
+  outOfScope: string[];
+  deletedTests: string[];
+  skippedTests: string[];
+  loosenedAssertions: string[];
+  /** Changed paths matching the blueprint's riskPaths. */
+  touchedRiskPaths: string[];
+}
+
+const TEST_FILE = /(^|\/)(tests?|__tests__|spec|specs)\/|[._-](test|spec)\.[^/]+$|(^|\/)test_[^/]+\.py$|_test\.(go|py|rb|exs?)$|Tests?\.(java|kt|cs)$/;
+
+/** True for a path that looks like a test file in the common ecosystems. */
+export function isTestFile(path: string): boolean {
+  return TEST_FILE.test(path);
+}
+
+/** Lines that turn a test off, or focus one (which turns the others off). */
+const SKIP = /(\b(it|test|describe|context)\.(skip|only|todo)\s*\(|\bx(it|describe|test)\s*\(|@pytest\.mark\.skip|@unittest\.skip|\bpytest\.skip\(|@(Ignore|Disabled)\b|\bt\.Skip(Now|f)?\(|\bskip\s*\(\s*["'])/;
+const ASSERTION = /\b(assert\w*|expect|should|verify|check)\b|\.to(Be|Equal|StrictEqual|Throw|Match|Have)\w*\(|\bassert(Equal|True|False|That|Raises)\b/;
+/** Strict matchers and their loose stand-ins: removing one and adding the other loosens a test. */
+const STRICT = /\b(strictEqual|deepStrictEqual|toStrictEqual|toEqual|toBe\(|assertEqual|assert_equal|Equal\()/;
+const LOOSE = /\b(toBeTruthy|toBeFalsy|toBeDefined|toBeUndefined|ok\(|assert\.ok|assertTrue|toMatchObject|toContain|equal\(|deepEqual\(|assertIsNotNone\b)/;
+
+function inScope(path: string, scope: TaskPacket['scope']): boolean {
+  return scope.paths.some((s) => {
+    const p = s.path.replace(/^\.\//, '').replace(/\/+$/, '');
+    return path === p || path.startsWith(`${p}/`) || matchesAny(path, [p]);
+  });
+}
+
+function loosened(f: PatchFile): boolean {
+  const removedAsserts = f.removed.filter((l) => ASSERTION.test(l)).length;
+  const addedAsserts = f.added.filter((l) => ASSERTION.test(l)).length;
+  if (removedAsserts > addedAsserts) return true;
+  return f.removed.some((l) => STRICT.test(l)) && f.added.some((l) => LOOSE.test(l) && !STRICT.test(l));
+}
+
+/**
+ * Checks a unified patch against the packet's scope and the blueprint's riskPaths. Flags:
+ * `out-of-scope` for a changed file outside every scope path (a newly added test file is
+ * in scope: a regression test is expected of a fix); `deleted-tests` for a deleted test
+ * file; `skipped-tests` for an added skip/only/todo marker; `loosened-assertions` for a
+ * test file losing assertions or trading a strict matcher for a loose one. Heuristic and
+ * deliberately eager: a flag asks a human to look, it does not end the run. Pure.
+ */
+export function checkDiff(patch: string, scope: TaskPacket['scope'], riskPaths: readonly string[]): DiffCheck {
+  const files = parsePatch(patch);
+  const outOfScope: string[] = [];
+  const deletedTests: string[] = [];
+  const skippedTests: string[] = [];
+  const loosenedAssertions: string[] = [];
+  const touchedRiskPaths: string[] = [];
+  for (const f of files) {
+    const test = isTestFile(f.path) || (f.oldPath !== undefined && isTestFile(f.oldPath));
+    const paths = f.oldPath ? [f.oldPath, f.path] : [f.path];
+    if (!(f.status === 'added' && test) && paths.some((p) => !inScope(p, scope))) outOfScope.push(f.path);
+    if (f.status === 'deleted' && test) deletedTests.push(f.path);
+    if (f.added.some((l) => SKIP.test(l))) skippedTests.push(f.path);
+    if (test && f.status !== 'deleted' && loosened(f)) loosenedAssertions.push(f.path);
+    if (paths.some((p) => matchesAny(p, riskPaths))) touchedRiskPaths.push(f.path);
+  }
+  const flags: DiffFlag[] = [];
+  if (outOfScope.length) flags.push('out-of-scope');
+  if (deletedTests.length) flags.push('deleted-tests');
+  if (skippedTests.length) flags.push('skipped-tests');
+  if (loosenedAssertions.length) flags.push('loosened-assertions');
+  return { flags, outOfScope, deletedTests, skippedTests, loosenedAssertions, touchedRiskPaths };
+}

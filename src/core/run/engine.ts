@@ -1,0 +1,572 @@
+import { TaskPacketSchema, type Blueprint, type EvidenceBundle, type GateDecision, type Station, type TaskPacket, type TerminalState } from '../../contracts';
+import type { Clock, Logger } from '../ports';
+import { contentHash } from '../hash';
+import { decideTerminal, type TerminalDecision, type TerminalFacts } from './decide-terminal';
+import type { DiffCheck } from './diff-check';
+import { ResumeMismatchError } from './errors';
+import { assembleEvidence } from './evidence';
+import { renderEvidenceMarkdown, renderReport } from './markdown';
+import type {
+  AgentRunner,
+  ArtifactStore,
+  EnvironmentProvider,
+  Gate,
+  GateAnswer,
+  GateChoice,
+  Gatekeeper,
+  HumanStation,
+  OutputPublisher,
+  ProfileFacts,
+  RunJournal,
+  RunObserver,
+  RunWorkspace,
+  SetupCache,
+  Sleep,
+  WorkspaceProvider,
+} from './ports';
+import { Replay } from './replay';
+import { executeStation } from './station-exec';
+import type { StationResult } from './station-result';
+
+/** What a run is asked to do. On resume, the same packet and blueprint as the journal's run/started. */
+export interface RunInputs {
+  runId: string;
+  /** The user's repository, for the journal (display only). */
+  repo: string;
+  packet: TaskPacket;
+  /** A resolved blueprint (forks merged over their parent). */
+  blueprint: Blueprint;
+  profile: ProfileFacts;
+  engineVersion?: string;
+}
+
+/** The ports a run talks to the world through (see ports.ts). */
+export interface RunPorts {
+  journal: RunJournal;
+  artifacts: ArtifactStore;
+  workspaces: WorkspaceProvider;
+  environments: EnvironmentProvider;
+  gatekeeper: Gatekeeper;
+  agents: AgentRunner;
+  humans: HumanStation;
+  output: OutputPublisher;
+  setupCache?: SetupCache;
+  /** Resolves a verifier's scenarios reference to a host folder outside the repository. */
+  scenarios?: (ref: string) => string | undefined;
+  clock: Clock;
+  sleep: Sleep;
+  logger?: Logger;
+  observer?: RunObserver;
+  signal?: AbortSignal;
+  /** First retry delay in ms; doubles each retry (default 2000). */
+  backoffMs?: number;
+}
+
+/** How a run ended and where its evidence is. */
+export interface RunOutcome {
+  runId: string;
+  terminal: TerminalState;
+  /** Rule of docs/terminal-decision.md that decided (or `T1` for a rejection at the output gate). */
+  rule: string;
+  evidence: EvidenceBundle;
+  /** Run-folder-relative paths. */
+  evidencePath: string;
+  evidenceMarkdownPath: string;
+  output?: { branch?: string; commit?: string; report?: string };
+  resumed: boolean;
+}
+
+/** Runs (or resumes) one run of a blueprint over a packet to a terminal state. See LineRun. */
+export function runLine(inputs: RunInputs, ports: RunPorts): Promise<RunOutcome> {
+  return new LineRun(inputs, ports).run();
+}
+
+interface RoundFacts {
+  implement?: TerminalFacts['implement'];
+  diff?: TerminalFacts['diff'];
+  check?: DiffCheck;
+  flagsApproved?: boolean;
+  reproductionAfter?: TerminalFacts['reproductionAfter'];
+  validation?: TerminalFacts['validation'];
+}
+
+const STATION_ARTIFACT = (id: string, attempt: number) => `artifacts/stations/${id}-${attempt}.json`;
+
+/**
+ * One run on the line: prepare the workspace, run each station with its gates, ask
+ * decideTerminal after every station, revise after failed validation (up to the
+ * blueprint's maxRevisions), open the output gate for PR_READY, write the evidence, record
+ * the terminal state and create the output. Every step goes through Replay, so the same
+ * code resumes a killed run from its journal.
+ */
+class LineRun {
+  private readonly replay: Replay;
+  private packet: TaskPacket;
+  private readonly bp: Blueprint;
+  private workspace!: RunWorkspace;
+  private baseCommit = '';
+  private startedAt = '';
+  private plan?: string;
+  private investigation?: string;
+  private feedback?: string;
+  private round = 0;
+  private gateCount = 0;
+  private currentPatch = '';
+  private readonly attempts = new Map<string, number>();
+  private readonly gates: GateDecision[] = [];
+  private readonly facts: Omit<TerminalFacts, 'stationsPending' | 'revisionsLeft' | keyof RoundFacts> & { rejected?: TerminalState };
+  private roundFacts: RoundFacts = {};
+  /** The latest counted result per station id. */
+  private readonly latest = new Map<string, StationResult>();
+  private readonly implementIndex: number;
+
+  constructor(
+    private readonly inputs: RunInputs,
+    private readonly ports: RunPorts,
+  ) {
+    this.packet = inputs.packet;
+    this.bp = inputs.blueprint;
+    this.implementIndex = this.bp.stations.findIndex((s) => s.role === 'implement');
+    this.facts = { noOpRules: this.packet.noOpRules, implements: this.implementIndex >= 0 };
+    this.replay = new Replay(ports.journal.existing, ports.journal, (seq) => this.onResume(seq), ports.observer);
+  }
+
+  async run(): Promise<RunOutcome> {
+    await this.start();
+    let decision = await this.line();
+    let approvedBy: GateDecision['by'] | undefined;
+    if (decision.kind === 'terminal' && decision.terminal.state === 'PR_READY') {
+      const d = this.roundFacts;
+      const a = await this.gate('decide', 'after', { terminal: decision.terminal, patch: this.currentPatch }, `Ship ${d.diff?.files ?? 0} changed file(s) as branch shopfloor/${this.inputs.runId}?`, ['approve', 'reject']);
+      if (a.decision === 'reject') decision = { kind: 'terminal', rule: 'T1', terminal: a.terminal ?? { state: 'ESCALATE', reason: 'rejected-at-gate' } };
+      else approvedBy = a.by;
+    }
+    if (decision.kind !== 'terminal') decision = { kind: 'terminal', rule: 'T14', terminal: { state: 'ESCALATE', reason: 'missing-context', detail: 'The line ended without a decision.' } };
+    return this.finish(decision.terminal, decision.rule, approvedBy);
+  }
+
+  // ---------- start and resume ----------
+
+  private async start(): Promise<void> {
+    const blueprintHash = contentHash(this.bp);
+    const packetHash = contentHash(this.packet);
+    const started = this.replay.take('run/started');
+    if (started) {
+      const e = started.event;
+      if (e.blueprintHash !== blueprintHash || e.packetHash !== packetHash || e.runId !== this.inputs.runId)
+        throw new ResumeMismatchError('the journal belongs to another run, packet or blueprint than the one given to resume it');
+      this.baseCommit = e.baseCommit ?? '';
+      this.startedAt = started.record.at;
+    } else {
+      this.baseCommit = await this.ports.workspaces.resolveBase(this.packet.baseCommit);
+      const rec = await this.replay.append({
+        type: 'run/started',
+        runId: this.inputs.runId,
+        blueprint: `${this.bp.name}@${this.bp.version}`,
+        blueprintHash,
+        packetHash,
+        repo: this.inputs.repo,
+        baseCommit: this.baseCommit,
+        pattern: this.bp.pattern,
+      });
+      this.startedAt = rec.at;
+    }
+    const ws = this.replay.take('workspace/prepared');
+    if (ws) {
+      const attached = await this.ports.workspaces.attach(this.inputs.runId, ws.event.path, this.baseCommit);
+      // A vanished workspace is recreated; onResume restores the recorded change into it.
+      this.workspace = attached ?? (await this.ports.workspaces.create(this.inputs.runId, this.baseCommit));
+    } else {
+      this.workspace = await this.ports.workspaces.create(this.inputs.runId, this.baseCommit);
+      await this.replay.append({ type: 'workspace/prepared', path: this.workspace.dir });
+    }
+  }
+
+  /** Before the first live step of a resumed run: clean up left-over environments and put the workspace back to the last recorded state. */
+  private async onResume(lastSeq: number): Promise<void> {
+    await this.ports.environments.cleanup?.(this.inputs.runId);
+    if (this.workspace) await this.workspace.restore(this.currentPatch);
+    await this.replay.append({
+      type: 'note',
+      message: `resumed after record ${lastSeq}: environments cleaned up${this.workspace ? `, workspace restored to change ${contentHash(this.currentPatch).slice(0, 12)}` : ''}`,
+    });
+  }
+
+  // ---------- the line ----------
+
+  private async line(): Promise<TerminalDecision> {
+    const stations = this.bp.stations;
+    let i = 0;
+    let last: TerminalDecision = { kind: 'continue', rule: 'T7' };
+    while (i < stations.length) {
+      const st = stations[i]!;
+      const r = await this.stationWithGates(st);
+      if (r.rejected) this.facts.rejected = r.rejected;
+      else if (r.result) this.absorb(st, i, r.result);
+      last = decideTerminal({
+        ...this.facts,
+        ...this.roundFacts,
+        stationsPending: i < stations.length - 1,
+        revisionsLeft: this.bp.maxRevisions - this.round,
+      });
+      if (last.kind === 'terminal') return last;
+      if (last.kind === 'revise') {
+        this.round++;
+        this.feedback = this.failureFeedback();
+        this.roundFacts = {};
+        await this.note(`revise round ${this.round} of ${this.bp.maxRevisions}: validation failed`);
+        i = this.implementIndex;
+        continue;
+      }
+      i++;
+    }
+    return last;
+  }
+
+  /** Folds a station's result into the facts the terminal decision reads. */
+  private absorb(st: Station, index: number, res: StationResult): void {
+    this.latest.set(st.id, res);
+    if (res.retryable) {
+      this.facts.retryable = res.retryable;
+      return;
+    }
+    const skipped = res.outcome === 'skipped';
+    const outcome = skipped ? undefined : res.outcome === 'passed' && res.commandsOutcome === 'absent' && res.commands.length === 0 && st.kind !== 'command' ? 'passed' : res.commandsOutcome;
+    switch (st.role) {
+      case 'setup':
+        if (!skipped) this.facts.setup = res.outcome === 'passed' ? (res.commands.length || res.fromCache ? 'passed' : 'absent') : 'failed';
+        break;
+      case 'reproduce':
+        if (!this.facts.implements || index < this.implementIndex) this.facts.reproductionBefore = skipped ? undefined : res.commandsOutcome;
+        else this.roundFacts.reproductionAfter = skipped ? undefined : res.commandsOutcome;
+        break;
+      case 'plan':
+        if (res.outcome === 'passed') this.plan = res.text ?? res.agent?.outputTail ?? res.note;
+        else if (!skipped) this.roundFacts.implement = 'failed';
+        break;
+      case 'implement':
+        this.roundFacts.implement = skipped ? 'skipped' : res.outcome === 'passed' ? 'done' : res.agent?.outcome === 'gave-up' ? 'gave-up' : 'failed';
+        if (res.diff) {
+          this.roundFacts.diff = { files: res.diff.files.length, flags: res.diff.check.flags };
+          this.roundFacts.check = res.diff.check;
+          this.currentPatch = res.diff.patch;
+        }
+        break;
+      case 'investigate':
+        if (res.outcome === 'passed') this.investigation = res.text ?? res.agent?.outputTail;
+        break;
+      default: {
+        // validate, verify, check: failed if any failed; absent only if none had commands.
+        if (skipped || outcome === undefined) break;
+        const prev = this.roundFacts.validation;
+        const failed = res.outcome !== 'passed' || outcome === 'failed';
+        this.roundFacts.validation = failed || prev === 'failed' ? 'failed' : outcome === 'passed' || prev === 'passed' ? 'passed' : 'absent';
+      }
+    }
+  }
+
+  private failureFeedback(): string {
+    const lines: string[] = [];
+    for (const r of this.latest.values())
+      if (['validate', 'verify', 'check', 'reproduce'].includes(r.role))
+        for (const c of r.commands) if (c.exitCode !== 0) lines.push(`$ ${c.command.argv.join(' ')} (exit ${c.exitCode ?? 'none'})\n${c.outputTail.slice(-4000)}`);
+    return lines.join('\n\n') || 'validation failed';
+  }
+
+  // ---------- stations and gates ----------
+
+  private async stationWithGates(st: Station): Promise<{ result?: StationResult; rejected?: TerminalState }> {
+    const when = st.gate.when;
+    if (when === 'before' || when === 'both') {
+      const allowed: GateChoice[] = ['approve', 'reject', 'edit', ...(st.gate.allowSkip ? (['skip'] as const) : [])];
+      const a = await this.gate(st.id, 'before', { packet: this.packet, plan: this.plan ?? null }, `Run station ${st.id} (${st.kind}, ${st.role})?`, allowed);
+      if (a.decision === 'reject') return { rejected: a.terminal ?? { state: 'ESCALATE', reason: 'rejected-at-gate' } };
+      if (a.decision === 'skip') return { result: await this.skipStation(st) };
+    }
+    for (;;) {
+      const result = await this.runStation(st);
+      if (result.retryable) return { result };
+      const check = st.role === 'implement' ? result.diff?.check : undefined;
+      const forced = !!check && (check.flags.length > 0 || check.touchedRiskPaths.length > 0);
+      if (!(when === 'after' || when === 'both' || forced)) return { result };
+      const a = await this.gate(st.id, 'after', this.afterContent(result), this.afterSummary(st, result), ['approve', 'reject', 'edit', 'retry'], check);
+      if (a.decision === 'reject') return { rejected: a.terminal ?? { state: 'ESCALATE', reason: 'rejected-at-gate' } };
+      if (a.decision === 'retry') {
+        if (st.role === 'implement') await this.workspace.restore(this.roundStartPatch());
+        continue;
+      }
+      if (check && a.by.kind === 'human') this.roundFacts.flagsApproved = true;
+      return { result };
+    }
+  }
+
+  /** The change the current round's implement station started from. */
+  private roundStartPatch(): string {
+    const impl = this.bp.stations[this.implementIndex];
+    const res = impl ? this.latest.get(impl.id) : undefined;
+    // Before absorb, `latest` still holds the previous round's implement result.
+    return this.round === 0 ? '' : (res?.diff?.patch ?? this.currentPatch);
+  }
+
+  private afterContent(r: StationResult): unknown {
+    if (r.diff) return { patch: r.diff.patch, files: r.diff.files, flags: r.diff.check.flags, touchedRiskPaths: r.diff.check.touchedRiskPaths };
+    if (r.text !== undefined) return { text: r.text };
+    return { outcome: r.outcome, commands: r.commands.map((c) => ({ argv: c.command.argv, exitCode: c.exitCode, timedOut: c.timedOut, outputTail: c.outputTail })), note: r.note ?? null };
+  }
+
+  private afterSummary(st: Station, r: StationResult): string {
+    if (r.diff) return `${st.id}: ${r.diff.files.length} file(s) changed${r.diff.check.flags.length ? `; FLAGGED: ${r.diff.check.flags.join(', ')}` : ''}${r.diff.check.touchedRiskPaths.length ? `; risk paths: ${r.diff.check.touchedRiskPaths.join(', ')}` : ''}`;
+    if (r.text !== undefined) return `${st.id}: ${r.text.split('\n')[0]!.slice(0, 200)}`;
+    return `${st.id}: ${r.outcome}, exit codes ${r.commands.map((c) => c.exitCode ?? 'none').join(', ') || 'none'}`;
+  }
+
+  private async skipStation(st: Station): Promise<StationResult> {
+    const attempt = (this.attempts.get(st.id) ?? 0) + 1;
+    this.attempts.set(st.id, attempt);
+    const res: StationResult = { stationId: st.id, role: st.role, kind: st.kind, attempt, outcome: 'skipped', commands: [], commandsOutcome: 'absent', machineMs: 0, note: 'skipped at its gate' };
+    const done = this.replay.take('station/finished', (e) => e.stationId === st.id && e.outcome === 'skipped');
+    if (!done) await this.replay.append({ type: 'station/finished', stationId: st.id, attempt, outcome: 'skipped', durationMs: 0 });
+    if (st.role === 'implement') res.diff = undefined;
+    return res;
+  }
+
+  /**
+   * Runs a station, retrying with exponential backoff while its result is retryable and
+   * retries remain. A recorded attempt is read back from its artifact; an attempt the
+   * journal shows started but not finished (the process was killed) is run again as a new
+   * attempt, after onResume restored the workspace, and does not use up a retry.
+   */
+  private async runStation(st: Station): Promise<StationResult> {
+    const retries = st.retries ?? this.bp.defaults.retries;
+    let failures = 0;
+    for (;;) {
+      let attempt = (this.attempts.get(st.id) ?? 0) + 1;
+      let result: StationResult | undefined;
+      const started = this.replay.take('station/started', (e) => e.stationId === st.id);
+      if (started) {
+        attempt = started.event.attempt;
+        this.attempts.set(st.id, attempt);
+        const fin = this.replay.take('station/finished', (e) => e.stationId === st.id && e.attempt === attempt);
+        if (fin) {
+          const text = fin.event.artifact ? await this.ports.artifacts.read(fin.event.artifact) : undefined;
+          if (!text) throw new ResumeMismatchError(`station ${st.id} attempt ${attempt} is recorded as finished but its result ${fin.event.artifact ?? '(none)'} is missing`);
+          result = JSON.parse(text) as StationResult;
+        } else {
+          await this.note(`station ${st.id} attempt ${attempt} was interrupted (process killed); running it again from the restored workspace`);
+          attempt++;
+        }
+      }
+      if (!result) {
+        if (failures > 0) await this.ports.sleep((this.ports.backoffMs ?? 2000) * 2 ** (failures - 1));
+        this.attempts.set(st.id, attempt);
+        await this.replay.append({ type: 'station/started', stationId: st.id, attempt });
+        result = await executeStation({
+          runId: this.inputs.runId,
+          station: st,
+          attempt,
+          blueprint: this.bp,
+          packet: this.packet,
+          plan: this.plan,
+          feedback: this.round > 0 ? this.feedback : undefined,
+          profile: this.inputs.profile,
+          workspace: this.workspace,
+          environments: this.ports.environments,
+          agents: this.ports.agents,
+          humans: this.ports.humans,
+          artifacts: this.ports.artifacts,
+          setupCache: this.ports.setupCache,
+          scenarios: this.ports.scenarios,
+          signal: this.ports.signal,
+          onOutput: (chunk) => this.ports.observer?.onOutput?.(st.id, chunk),
+          riskPaths: this.bp.riskPaths,
+        });
+        const artifact = await this.ports.artifacts.write(STATION_ARTIFACT(st.id, attempt), JSON.stringify(result, null, 2));
+        const lastExit = result.commands.length ? result.commands[result.commands.length - 1]!.exitCode : undefined;
+        await this.replay.append({ type: 'station/finished', stationId: st.id, attempt, outcome: result.outcome, exitCode: lastExit, durationMs: result.machineMs, artifact });
+      }
+      if (result.retryable && result.retryable.reason !== 'cancelled' && failures < retries) {
+        failures++;
+        continue;
+      }
+      return result;
+    }
+  }
+
+  /**
+   * Opens a gate and gets its decision, from the journal when it was already decided (a
+   * gate is never applied twice) or from the gatekeeper. Edits are stored as artifacts
+   * beside the decision and applied; the decision's content hash is of what was approved.
+   */
+  private async gate(stationId: string, position: 'before' | 'after', content: unknown, summary: string, allowed: GateChoice[], check?: DiffCheck): Promise<GateAnswer> {
+    const gateId = `${stationId}.${position}.${++this.gateCount}`;
+    const hash = contentHash(content);
+    const roundCheck = check ?? this.roundFacts.check;
+    const gate: Gate = {
+      gateId,
+      stationId,
+      position,
+      contentHash: hash,
+      summary,
+      content,
+      allowed,
+      risk: { packetRisk: this.packet.risk, touchedRiskPaths: roundCheck?.touchedRiskPaths ?? [], diffFlags: roundCheck?.flags ?? [] },
+    };
+    const opened = this.replay.take('gate/opened', (e) => e.gateId === gateId);
+    if (opened && opened.event.contentHash !== hash) throw new ResumeMismatchError(`gate ${gateId}: the content under review differs from the journal's`);
+    const openedAt = opened ? opened.record.at : (await this.replay.append({ type: 'gate/opened', gateId, stationId, position, contentHash: hash })).at;
+    const decided = this.replay.take('gate/decided', (e) => e.decision.gateId === gateId);
+    if (decided) {
+      const d = decided.event.decision;
+      const answer: GateAnswer = { decision: d.decision, by: d.by, reason: d.reason, terminal: d.terminal };
+      if (d.decision === 'edit') {
+        const p = await this.ports.artifacts.read(`artifacts/gates/${gateId}.packet.json`);
+        const plan = await this.ports.artifacts.read(`artifacts/gates/${gateId}.plan.md`);
+        if (p) answer.editedPacket = TaskPacketSchema.parse(JSON.parse(p));
+        if (plan !== undefined) answer.editedPlan = plan;
+      }
+      this.applyEdits(answer);
+      this.gates.push(d);
+      return answer;
+    }
+    let answer: GateAnswer | undefined;
+    for (let tries = 0; tries < 3 && !answer; tries++) {
+      const a = await this.ports.gatekeeper.decide(gate);
+      const problem = this.invalidAnswer(a, allowed);
+      if (problem) await this.note(`gate ${gateId}: ignored a ${a.decision} decision: ${problem}`);
+      else answer = a;
+    }
+    answer ??= { decision: 'reject', by: { kind: 'policy', name: 'engine' }, reason: 'no valid decision after three tries', terminal: { state: 'ESCALATE', reason: 'rejected-at-gate' } };
+    let approvedHash = hash;
+    if (answer.decision === 'edit') {
+      if (answer.editedPacket) await this.ports.artifacts.write(`artifacts/gates/${gateId}.packet.json`, JSON.stringify(answer.editedPacket, null, 2));
+      if (answer.editedPlan !== undefined) await this.ports.artifacts.write(`artifacts/gates/${gateId}.plan.md`, answer.editedPlan);
+      approvedHash = contentHash({ packet: answer.editedPacket ?? null, plan: answer.editedPlan ?? null });
+    }
+    const decidedAt = new Date(this.ports.clock.now()).toISOString();
+    const decision: GateDecision = {
+      gateId,
+      stationId,
+      position,
+      decision: answer.decision,
+      by: answer.by,
+      openedAt,
+      decidedAt,
+      humanMs: Math.max(0, Date.parse(decidedAt) - Date.parse(openedAt)),
+      contentHash: approvedHash,
+      reason: answer.reason,
+      terminal: answer.decision === 'reject' ? (answer.terminal ?? { state: 'ESCALATE', reason: 'rejected-at-gate' }) : undefined,
+    };
+    await this.replay.append({ type: 'gate/decided', decision });
+    this.applyEdits(answer);
+    this.gates.push(decision);
+    return answer;
+  }
+
+  private invalidAnswer(a: GateAnswer, allowed: GateChoice[]): string | undefined {
+    if (!allowed.includes(a.decision)) return `this gate allows ${allowed.join(', ')}`;
+    if (!a.by?.name) return 'it does not say who decided';
+    if (a.decision === 'edit') {
+      if (!a.editedPacket && a.editedPlan === undefined) return 'an edit needs an edited packet or plan';
+      if (a.editedPacket && !TaskPacketSchema.safeParse(a.editedPacket).success) return 'the edited packet is not a valid task packet';
+    }
+    return undefined;
+  }
+
+  private applyEdits(a: GateAnswer): void {
+    if (a.decision !== 'edit') return;
+    if (a.editedPacket) {
+      this.packet = a.editedPacket;
+      this.facts.noOpRules = a.editedPacket.noOpRules;
+    }
+    if (a.editedPlan !== undefined) this.plan = a.editedPlan;
+  }
+
+  private async note(message: string): Promise<void> {
+    this.ports.logger?.info(message);
+    await this.replay.step({ type: 'note', message }, (e) => e.message === message);
+  }
+
+  // ---------- evidence, terminal, output ----------
+
+  private async finish(terminal: TerminalState, rule: string, approvedBy: GateDecision['by'] | undefined): Promise<RunOutcome> {
+    const { artifacts } = this.ports;
+    const recorded = this.replay.take('run/terminal');
+    let evidence: EvidenceBundle;
+    let terminalAt: string;
+    if (recorded) {
+      if (contentHash(recorded.event.terminal) !== contentHash(terminal)) throw new ResumeMismatchError(`the journal ended ${recorded.event.terminal.state}, the replayed run decides ${terminal.state}`);
+      terminalAt = recorded.record.at;
+      const text = await artifacts.read('evidence.json');
+      evidence = text ? (JSON.parse(text) as EvidenceBundle) : this.evidence(terminal, rule, terminalAt);
+    } else {
+      const endedAt = new Date(this.ports.clock.now()).toISOString();
+      evidence = this.evidence(terminal, rule, endedAt);
+      await artifacts.write('evidence.json', `${JSON.stringify(evidence, null, 2)}\n`);
+      await artifacts.write('evidence.md', renderEvidenceMarkdown(evidence));
+      terminalAt = (await this.replay.append({ type: 'run/terminal', terminal, evidence: 'evidence.json' })).at;
+    }
+    const base = { runId: this.inputs.runId, terminal, rule, evidence, evidencePath: 'evidence.json', evidenceMarkdownPath: 'evidence.md', resumed: this.replay.resumed };
+    const made = this.replay.take('output/created');
+    if (made) return { ...base, output: { branch: made.event.branch, commit: made.event.commit, report: made.event.report } };
+    if (terminal.state === 'PR_READY') {
+      const out = await this.ports.output.publish({
+        runId: this.inputs.runId,
+        workspace: this.workspace,
+        message: this.commitMessage(terminal, approvedBy),
+        note: renderEvidenceMarkdown(evidence),
+        date: terminalAt,
+      });
+      await this.replay.append({ type: 'output/created', branch: out.branch, commit: out.commit });
+      return { ...base, output: out };
+    }
+    if (terminal.state === 'NO_OP' || terminal.state === 'ESCALATE') {
+      const report = await artifacts.write(terminal.state === 'NO_OP' ? 'no-op-report.md' : 'escalation.md', renderReport(evidence));
+      if (this.investigation !== undefined) await artifacts.write('investigation-note.md', this.investigation);
+      await this.replay.append({ type: 'output/created', report });
+      return { ...base, output: { report } };
+    }
+    return base;
+  }
+
+  private evidence(terminal: TerminalState, rule: string, endedAt: string): EvidenceBundle {
+    const all = this.bp.stations.map((s) => this.latest.get(s.id)).filter((r): r is StationResult => r !== undefined);
+    const before = this.bp.stations.filter((s, i) => s.role === 'reproduce' && (!this.facts.implements || i < this.implementIndex)).map((s) => this.latest.get(s.id));
+    const after = this.bp.stations.filter((s, i) => s.role === 'reproduce' && this.facts.implements && i > this.implementIndex).map((s) => this.latest.get(s.id));
+    const impl = this.bp.stations[this.implementIndex];
+    const defined = (xs: (StationResult | undefined)[]) => xs.filter((r): r is StationResult => r !== undefined);
+    return assembleEvidence({
+      runId: this.inputs.runId,
+      packet: this.packet,
+      terminal,
+      rule,
+      results: all,
+      reproductionBefore: defined(before),
+      reproductionAfter: defined(after),
+      validation: all.filter((r) => r.role === 'validate' || r.role === 'verify' || r.role === 'check'),
+      implement: impl ? this.latest.get(impl.id) : undefined,
+      plan: this.plan,
+      note: this.investigation,
+      gates: this.gates,
+      blueprint: `${this.bp.name}@${this.bp.version}`,
+      blueprintHash: contentHash(this.bp),
+      baseCommit: this.baseCommit,
+      startedAt: this.startedAt,
+      endedAt,
+      engineVersion: this.inputs.engineVersion,
+      riskPaths: this.bp.riskPaths,
+    });
+  }
+
+  /** Commit message: the packet's intent, then trailers naming the run, the approver and the agent. */
+  private commitMessage(terminal: TerminalState, approvedBy: GateDecision['by'] | undefined): string {
+    const intent = this.packet.intent.trim();
+    const first = intent.split('\n')[0]!;
+    const subject = first.length <= 72 ? first : `${first.slice(0, 69)}...`;
+    const impl = this.bp.stations[this.implementIndex];
+    const res = impl ? this.latest.get(impl.id) : undefined;
+    const agent = res?.agent?.name ?? (impl?.kind === 'human' ? 'human' : (impl?.kind ?? 'none'));
+    const body = subject === intent ? '' : `${intent}\n\n`;
+    const by = approvedBy ? (approvedBy.kind === 'human' ? approvedBy.name : `${approvedBy.name} (unattended policy)`) : 'unknown';
+    return `${subject}\n\n${body}Task packet: ${this.packet.id}\nTerminal state: ${terminal.state} (${terminal.reason})\n\nShopfloor-Run: ${this.inputs.runId}\nApproved-by: ${by}\nAgent: ${agent}\n`;
+  }
+}

@@ -1,0 +1,96 @@
+import type { EvidenceBundle, GateDecision, TaskPacket, TerminalState } from '../../contracts';
+import type { StationResult } from './station-result';
+
+/** What the engine hands over to assemble the evidence bundle. */
+export interface EvidenceInput {
+  runId: string;
+  packet: TaskPacket;
+  terminal: TerminalState;
+  /** Rule of docs/terminal-decision.md that decided. */
+  rule: string;
+  /** Every station attempt that counts, in line order (the last attempt of each). */
+  results: StationResult[];
+  reproductionBefore: StationResult[];
+  reproductionAfter: StationResult[];
+  validation: StationResult[];
+  implement?: StationResult;
+  plan?: string;
+  note?: string;
+  gates: GateDecision[];
+  blueprint: string;
+  blueprintHash: string;
+  baseCommit: string;
+  startedAt: string;
+  endedAt: string;
+  engineVersion?: string;
+  riskPaths: readonly string[];
+}
+
+/** Open questions an ESCALATE hands to a human, derived from what failed. */
+export function openQuestions(input: EvidenceInput): string[] {
+  const q: string[] = [];
+  if (input.terminal.state !== 'ESCALATE') return q;
+  if (input.terminal.detail) q.push(input.terminal.detail);
+  for (const r of input.validation) for (const c of r.commands) if (c.exitCode !== 0) q.push(`Why does \`${c.command.argv.join(' ')}\` still fail (exit ${c.exitCode ?? 'none'})?`);
+  const check = input.implement?.diff?.check;
+  if (check?.outOfScope.length) q.push(`Are changes outside the scope acceptable: ${check.outOfScope.join(', ')}?`);
+  if (check?.deletedTests.length || check?.skippedTests.length) q.push(`Tests were deleted or skipped (${[...check.deletedTests, ...check.skippedTests].join(', ')}): is that intended?`);
+  if (input.terminal.reason === 'missing-context') q.push('What reproduction or context would show the problem?');
+  if (input.terminal.reason === 'needs-product-decision' && input.note) q.push('See the investigation note: which way should the product go?');
+  return q;
+}
+
+function residualRisk(input: EvidenceInput): string[] {
+  const out: string[] = [];
+  const check = input.implement?.diff?.check;
+  if (check) {
+    for (const f of check.flags) out.push(`Diff flag: ${f}`);
+    if (check.touchedRiskPaths.length) out.push(`Touches risk paths: ${check.touchedRiskPaths.join(', ')}`);
+  }
+  if (input.packet.risk !== 'auto-ship') out.push(`Packet risk class: ${input.packet.risk}${input.packet.riskReasons.length ? ` (${input.packet.riskReasons.join('; ')})` : ''}`);
+  if (!input.results.some((r) => r.role === 'verify')) out.push('No holdout verifier ran: validation used only the repository\'s own tests.');
+  if (input.results.some((r) => r.kind !== 'builtin' && r.imageDigest === undefined && r.commands.length > 0)) out.push('Some commands ran without a container image digest (no isolation, or digest unknown).');
+  return out;
+}
+
+function summaryOf(input: EvidenceInput): string {
+  const t = input.terminal;
+  const files = input.implement?.diff?.files.length;
+  return `${t.state} (${t.reason}) by rule ${input.rule}: ${input.packet.intent}${files ? ` (${files} file${files === 1 ? '' : 's'} changed)` : ''}${t.detail ? ` ${t.detail}` : ''}`;
+}
+
+/** Assembles the evidence bundle (src/contracts/evidence.ts) from the run's results. Pure. */
+export function assembleEvidence(input: EvidenceInput): EvidenceBundle {
+  const agentCosts = input.results.map((r) => r.agent?.cost).filter((c) => c !== undefined);
+  const sum = (k: 'inputTokens' | 'outputTokens' | 'usd') => (agentCosts.some((c) => c[k] !== undefined) ? agentCosts.reduce((a, c) => a + (c[k] ?? 0), 0) : undefined);
+  const imageDigest = input.results.map((r) => r.imageDigest).find((d) => d !== undefined);
+  const diff = input.implement?.diff;
+  const noOp = input.terminal.state === 'NO_OP' || input.terminal.state === 'ESCALATE' || input.terminal.state === 'RETRYABLE_FAILURE';
+  return {
+    schemaVersion: 1,
+    runId: input.runId,
+    summary: summaryOf(input),
+    terminal: input.terminal,
+    packet: input.packet,
+    seed: input.packet.source,
+    reproduction: { before: input.reproductionBefore.flatMap((r) => r.commands), after: input.reproductionAfter.flatMap((r) => r.commands) },
+    plan: input.plan ?? input.note,
+    diff: diff ? { patch: diff.patch, files: diff.files.map((f) => f.path), flags: [...diff.check.flags] } : undefined,
+    validation: input.validation.flatMap((r) => r.commands),
+    noOpOrEscalation: noOp ? { reason: `${input.terminal.reason}${input.terminal.detail ? `: ${input.terminal.detail}` : ''}`, openQuestions: openQuestions(input) } : undefined,
+    residualRisk: residualRisk(input),
+    gates: input.gates,
+    cost: {
+      inputTokens: sum('inputTokens'),
+      outputTokens: sum('outputTokens'),
+      usd: sum('usd'),
+      machineMs: input.results.reduce((a, r) => a + r.machineMs, 0),
+      wallMs: Math.max(0, Date.parse(input.endedAt) - Date.parse(input.startedAt)),
+      humanMs: input.gates.filter((g) => g.by.kind === 'human').reduce((a, g) => a + g.humanMs, 0),
+    },
+    toolCalls: [],
+    environment: { imageDigest, baseCommit: input.baseCommit, blueprint: input.blueprint, blueprintHash: input.blueprintHash, engineVersion: input.engineVersion },
+    startedAt: input.startedAt,
+    endedAt: input.endedAt,
+  };
+}

@@ -1,0 +1,40 @@
+import type { TerminalState } from '../../contracts';
+import type { Gate, GateAnswer, Gatekeeper } from './ports';
+
+/** Why an unattended policy must hand a gate to a human, or undefined when it may decide. */
+export function needsHuman(gate: Gate): { why: string; terminal: TerminalState } | undefined {
+  const { packetRisk, touchedRiskPaths, diffFlags } = gate.risk;
+  if (packetRisk === 'hard-stop') return { why: 'the packet is hard-stop risk', terminal: { state: 'ESCALATE', reason: 'hard-stop-risk', detail: 'Hard-stop risk: a human must decide this gate.' } };
+  if (touchedRiskPaths.length)
+    return {
+      why: `the change touches risk paths (${touchedRiskPaths.join(', ')})`,
+      terminal: { state: 'ESCALATE', reason: 'hard-stop-risk', detail: `The change touches risk paths: ${touchedRiskPaths.join(', ')}. A human must decide.` },
+    };
+  if (diffFlags.length)
+    return {
+      why: `the diff is flagged (${diffFlags.join(', ')})`,
+      terminal: { state: 'ESCALATE', reason: 'out-of-scope-change', detail: `The diff is flagged (${diffFlags.join(', ')}) and needs a human's explicit approval.` },
+    };
+  return undefined;
+}
+
+/**
+ * The unattended policy (design.md "The same runtime, two patterns"): approves every gate
+ * by rule, except that hard-stop risk, a change touching the blueprint's riskPaths, or a
+ * flagged diff always stops for a human. With a `human` gatekeeper (a terminal prompt)
+ * those gates go to the human; without one (headless, no TTY) the policy rejects them and
+ * the run ends ESCALATE (`hard-stop-risk`, or `out-of-scope-change` for flags only).
+ */
+export class PolicyGatekeeper implements Gatekeeper {
+  constructor(
+    private readonly human?: Gatekeeper,
+    private readonly name = 'unattended-policy',
+  ) {}
+
+  async decide(gate: Gate): Promise<GateAnswer> {
+    const stop = needsHuman(gate);
+    if (!stop) return { decision: 'approve', by: { kind: 'policy', name: this.name }, reason: 'no hard-stop risk, risk path or diff flag' };
+    if (this.human) return this.human.decide(gate);
+    return { decision: 'reject', by: { kind: 'policy', name: this.name }, reason: `needs a human: ${stop.why}; none is available`, terminal: stop.terminal };
+  }
+}

@@ -1,0 +1,63 @@
+import type { CommandResult, EvidenceBundle } from '../../contracts';
+
+/** A fenced block whose fence is longer than any backtick run inside `text`, so repository text cannot break out. */
+function fence(text: string, lang = ''): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const f = '`'.repeat(longest + 1);
+  return `${f}${lang}\n${text.replace(/\n$/, '')}\n${f}`;
+}
+
+const inline = (s: string) => s.replace(/[\r\n]+/g, ' ').replace(/\|/g, '\\|').replace(/`/g, "'");
+
+function commands(title: string, rs: CommandResult[]): string {
+  if (!rs.length) return `### ${title}\n\nNone ran.\n`;
+  const rows = rs.map((c) => `| \`${inline(c.command.argv.join(' '))}\` | ${c.timedOut ? 'timed out' : (c.exitCode ?? 'killed')} | ${(c.durationMs / 1000).toFixed(1)} s | ${c.logArtifact ?? ''} |`);
+  const tails = rs.filter((c) => c.outputTail.trim()).map((c) => `\`${inline(c.command.argv.join(' '))}\` output (tail):\n\n${fence(c.outputTail.slice(-4000))}`);
+  return [`### ${title}`, '', '| Command | Exit | Time | Log |', '|---|---|---|---|', ...rows, '', ...tails.map((t) => `${t}\n`)].join('\n');
+}
+
+/**
+ * Renders an evidence bundle as Markdown for review, the `evidence.md` file and the git
+ * note on the output commit. Repository-derived text goes into fenced blocks or is
+ * flattened to one line, so it renders as text. Pure.
+ */
+export function renderEvidenceMarkdown(e: EvidenceBundle): string {
+  const out: string[] = [];
+  out.push(`# Shopfloor run ${e.runId}: ${e.terminal.state} (${e.terminal.reason})`, '', inline(e.summary), '');
+  out.push('## Task', '', `- Intent: ${inline(e.packet.intent)}`, `- Packet: ${inline(e.packet.id)} (risk ${e.packet.risk}, output ${e.packet.outputFormat})`);
+  out.push(`- Seed (${e.seed.kind}${e.seed.ref ? `, ${inline(e.seed.ref)}` : ''}):`, '', fence(e.seed.text.slice(0, 8000)), '');
+  out.push('## Reproduction', '', commands('Before the change', e.reproduction.before), commands('After the change', e.reproduction.after));
+  if (e.plan) out.push('## Plan', '', fence(e.plan, 'markdown'), '');
+  if (e.diff) {
+    out.push('## Diff', '', `Files: ${e.diff.files.map((f) => `\`${inline(f)}\``).join(', ') || 'none'}`, '');
+    if (e.diff.flags.length) out.push(`**Flags:** ${e.diff.flags.join(', ')}`, '');
+    out.push(fence(e.diff.patch.slice(0, 60_000), 'diff'), '');
+  }
+  out.push('## Validation', '', commands('Validation', e.validation));
+  if (e.noOpOrEscalation) {
+    out.push(`## ${e.terminal.state === 'NO_OP' ? 'No-op' : e.terminal.state === 'ESCALATE' ? 'Escalation' : 'Failure'} reason`, '', inline(e.noOpOrEscalation.reason), '');
+    if (e.noOpOrEscalation.openQuestions.length) out.push('Open questions:', '', ...e.noOpOrEscalation.openQuestions.map((q) => `- ${inline(q)}`), '');
+  }
+  out.push('## Residual risk', '', ...(e.residualRisk.length ? e.residualRisk.map((r) => `- ${inline(r)}`) : ['- None noted.']), '');
+  out.push('## Gate decisions', '');
+  if (e.gates.length) {
+    out.push('| Gate | Decision | By | Spent | Content hash | Reason |', '|---|---|---|---|---|---|');
+    for (const g of e.gates) out.push(`| ${inline(g.gateId)} | ${g.decision}${g.terminal ? ` → ${g.terminal.state}` : ''} | ${g.by.kind}: ${inline(g.by.name)} | ${(g.humanMs / 1000).toFixed(1)} s | \`${g.contentHash.slice(0, 12)}\` | ${inline(g.reason ?? '')} |`);
+  } else out.push('No gates were opened.');
+  const c = e.cost;
+  out.push('', '## Cost and time', '', `- Machine time: ${(c.machineMs / 1000).toFixed(1)} s`, `- Wall time: ${(c.wallMs / 1000).toFixed(1)} s`, `- Human time at gates: ${(c.humanMs / 60000).toFixed(1)} min`);
+  if (c.inputTokens !== undefined || c.outputTokens !== undefined) out.push(`- Agent tokens: ${c.inputTokens ?? '?'} in, ${c.outputTokens ?? '?'} out`);
+  if (c.usd !== undefined) out.push(`- Model cost: $${c.usd.toFixed(4)}`);
+  const env = e.environment;
+  out.push('', '## Environment', '', `- Base commit: ${env.baseCommit ?? 'unknown'}`, `- Blueprint: ${env.blueprint} (sha256 ${env.blueprintHash.slice(0, 12)})`, `- Image digest: ${env.imageDigest ?? 'none (no container)'}`);
+  if (env.engineVersion) out.push(`- Shopfloor: ${env.engineVersion}`);
+  out.push(`- Started ${e.startedAt}, ended ${e.endedAt}`, '');
+  return out.join('\n');
+}
+
+/** The report a NO_OP or ESCALATE run leaves: reason and open questions first, then the evidence. */
+export function renderReport(e: EvidenceBundle): string {
+  const title = e.terminal.state === 'NO_OP' ? 'No-op report' : 'Escalation: open questions for a human';
+  const qs = e.noOpOrEscalation?.openQuestions ?? [];
+  return [`# ${title} (run ${e.runId})`, '', `**${e.terminal.state}** \`${e.terminal.reason}\`: ${inline(e.terminal.detail ?? '')}`, '', ...(qs.length ? ['## Open questions', '', ...qs.map((q) => `- ${inline(q)}`), ''] : []), '---', '', renderEvidenceMarkdown(e)].join('\n');
+}

@@ -1,0 +1,66 @@
+import type { JournalRecord, RunEvent } from '../../contracts';
+import { ResumeMismatchError } from './errors';
+import type { RunJournal, RunObserver } from './ports';
+
+type EventOf<T extends RunEvent['type']> = Extract<RunEvent, { type: T }>;
+
+/**
+ * Durable execution over the journal. A run's code asks for each step in order; while
+ * the records of a killed run remain, a step that is already recorded is consumed from
+ * them instead of being executed again, so a resumed run re-derives its state without
+ * repeating any side effect (no gate asked twice, no finished station re-run). Once the
+ * records run out, steps are executed and appended live. Appending while records remain
+ * means the code and the journal disagree: ResumeMismatchError.
+ */
+export class Replay {
+  private i = 0;
+  private wentLive = false;
+
+  constructor(
+    private readonly prior: readonly JournalRecord[],
+    private readonly journal: RunJournal,
+    /** Called once, before the first live append of a resumed run. */
+    private readonly onResume?: (lastSeq: number) => Promise<void>,
+    private readonly observer?: RunObserver,
+  ) {}
+
+  /** True while recorded events remain to be consumed. */
+  get replaying(): boolean {
+    return this.i < this.prior.length;
+  }
+
+  /** The journal had records when the run began (this is a resumed run). */
+  get resumed(): boolean {
+    return this.prior.length > 0;
+  }
+
+  /** Consumes the next recorded event when it has `type` and satisfies `match`. */
+  take<T extends RunEvent['type']>(type: T, match: (e: EventOf<T>) => boolean = () => true): { record: JournalRecord; event: EventOf<T> } | undefined {
+    const r = this.prior[this.i];
+    if (!r || r.event.type !== type || !match(r.event as EventOf<T>)) return undefined;
+    this.i++;
+    return { record: r, event: r.event as EventOf<T> };
+  }
+
+  /** Appends `event` live. Throws ResumeMismatchError when recorded events remain unconsumed. */
+  async append<E extends RunEvent>(event: E): Promise<JournalRecord> {
+    if (this.replaying) {
+      const next = this.prior[this.i]!;
+      throw new ResumeMismatchError(`resume diverged at record ${next.seq}: the journal has ${next.event.type}, the run wanted ${event.type}`);
+    }
+    if (!this.wentLive) {
+      this.wentLive = true;
+      if (this.prior.length && this.onResume) await this.onResume(this.prior[this.prior.length - 1]!.seq);
+    }
+    const rec = await this.journal.append(event);
+    this.observer?.onEvent?.(event);
+    return rec;
+  }
+
+  /** Consumes a recorded `event` of the same type matching `match`, or appends it live. */
+  async step<T extends RunEvent['type']>(event: EventOf<T>, match: (e: EventOf<T>) => boolean = () => true): Promise<{ record: JournalRecord; event: EventOf<T>; replayed: boolean }> {
+    const got = this.take(event.type as T, match);
+    if (got) return { ...got, replayed: true };
+    return { record: await this.append(event), event, replayed: false };
+  }
+}

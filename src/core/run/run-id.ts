@@ -1,0 +1,10 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * A new run id: `YYYYMMDD-HHMMSS-xxxxxx` (UTC time, 6 random hex digits). Sorts by start
+ * time, and is a valid folder name and git branch component (`shopfloor/<run-id>`).
+ */
+export function newRunId(nowMs: number, random: () => string = () => randomBytes(3).toString('hex')): string {
+  const iso = new Date(nowMs).toISOString();
+  return `${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}-${random()}`;
+}

@@ -1,0 +1,197 @@
+import type { CommandResult, CommandSpec, Station, TaskPacket } from '../../contracts';
+import { contentHash } from '../hash';
+import { checkDiff } from './diff-check';
+import { isRetryableCause } from './errors';
+import type { CommandsOutcome } from './decide-terminal';
+import type { AgentRunner, ArtifactStore, EnvironmentProvider, EnvironmentRequest, HumanStation, Mount, ProfileFacts, RunWorkspace, SetupCache, StationEnvironment } from './ports';
+import type { StationResult } from './station-result';
+import type { Blueprint } from '../../contracts';
+
+/** Everything a station needs to run once. */
+export interface StationContext {
+  runId: string;
+  station: Station;
+  attempt: number;
+  blueprint: Blueprint;
+  packet: TaskPacket;
+  plan?: string;
+  feedback?: string;
+  profile: ProfileFacts;
+  workspace: RunWorkspace;
+  environments: EnvironmentProvider;
+  agents: AgentRunner;
+  humans: HumanStation;
+  artifacts: ArtifactStore;
+  setupCache?: SetupCache;
+  /** Host folder of a verifier's holdout scenarios, or undefined when it cannot be found. */
+  scenarios?: (ref: string) => string | undefined;
+  signal?: AbortSignal;
+  onOutput?: (chunk: string) => void;
+  riskPaths: readonly string[];
+}
+
+/** Cap on a command's log artifact (bytes of text); the tail is kept. */
+const LOG_CAP = 2_000_000;
+const TAIL = 20_000;
+
+/** The commands a command-like station runs, from its own list or from the packet/profile. */
+export function commandsOf(station: Station, packet: TaskPacket, profile: ProfileFacts): CommandSpec[] {
+  if (station.kind === 'verifier') return station.commands;
+  if (station.kind === 'builtin') return station.builtin === 'dependency-check' ? profile.dependencyCheck : [];
+  if (station.kind !== 'command') return [];
+  if (station.commands?.length) return station.commands;
+  switch (station.from) {
+    case 'packet.reproduction':
+      return packet.reproduction;
+    case 'packet.validation':
+      return packet.validation;
+    case 'profile.setup':
+      return profile.setup;
+    default:
+      return [];
+  }
+}
+
+/** The environment request for a station: network none unless its blueprint environment lists egress. */
+export function environmentRequest(ctx: StationContext, mounts: Mount[]): EnvironmentRequest {
+  const env = { ...ctx.blueprint.defaults.environment, ...ctx.station.environment };
+  const egress = env.network === 'egress';
+  const allow = [...(env.egressAllow ?? []), ...(ctx.station.role === 'setup' && egress ? ctx.profile.registryHosts : [])];
+  return {
+    runId: ctx.runId,
+    stationId: ctx.station.id,
+    workspaceDir: ctx.workspace.dir,
+    network: egress ? { mode: 'egress', allow: [...new Set(allow)] } : { mode: 'none' },
+    image: env.image,
+    env: { ...(ctx.blueprint.defaults.environment?.env ?? {}), ...(ctx.station.environment?.env ?? {}) },
+    mounts,
+  };
+}
+
+function timeoutMs(ctx: StationContext, spec?: CommandSpec): number {
+  return 1000 * (spec?.timeoutSec ?? ctx.station.timeoutSec ?? ctx.blueprint.defaults.timeoutSec);
+}
+
+function blank(ctx: StationContext, outcome: StationResult['outcome'], extra: Partial<StationResult> = {}): StationResult {
+  return { stationId: ctx.station.id, role: ctx.station.role, kind: ctx.station.kind, attempt: ctx.attempt, outcome, commands: [], commandsOutcome: 'absent', machineMs: 0, ...extra };
+}
+
+/** Runs commands in order (all of them, so the evidence is complete) and folds their outcome. */
+async function runCommands(ctx: StationContext, env: StationEnvironment, specs: CommandSpec[], extraEnv: Record<string, string> = {}): Promise<StationResult> {
+  const commands: CommandResult[] = [];
+  let machineMs = 0;
+  let outcome: StationResult['outcome'] = 'passed';
+  let retryable: StationResult['retryable'];
+  for (const [i, spec] of specs.entries()) {
+    let log = '';
+    const r = await env.exec(spec.argv, {
+      env: { ...extraEnv, ...(spec.env ?? {}) },
+      cwd: spec.cwd,
+      timeoutMs: timeoutMs(ctx, spec),
+      signal: ctx.signal,
+      onOutput: (chunk) => {
+        log = (log + chunk).slice(-LOG_CAP);
+        ctx.onOutput?.(chunk);
+      },
+    });
+    machineMs += r.durationMs;
+    const logArtifact = await ctx.artifacts.write(`artifacts/logs/${ctx.station.id}-${ctx.attempt}-${i + 1}.log`, log || r.output);
+    commands.push({ command: spec, exitCode: r.exitCode, durationMs: r.durationMs, timedOut: r.timedOut, outputTail: r.output.slice(-TAIL), logArtifact, truncated: r.truncated });
+    if (r.cancelled) return blank(ctx, 'cancelled', { commands, commandsOutcome: 'failed', machineMs, retryable: { reason: 'cancelled', detail: 'cancelled' } });
+    if (r.timedOut) {
+      outcome = 'timeout';
+      retryable = { reason: 'timeout', detail: `${spec.argv.join(' ')} timed out after ${timeoutMs(ctx, spec)} ms` };
+      break;
+    }
+    if (r.exitCode === null) {
+      outcome = 'error';
+      retryable = { reason: 'station-crashed', detail: `${spec.argv.join(' ')} did not run: ${r.reason ?? 'killed'}` };
+      break;
+    }
+    if (r.exitCode !== 0 && outcome === 'passed') outcome = 'failed';
+  }
+  const commandsOutcome: CommandsOutcome = specs.length === 0 ? 'absent' : outcome === 'passed' ? 'passed' : 'failed';
+  return blank(ctx, outcome, { commands, commandsOutcome, machineMs, retryable, imageDigest: env.imageDigest });
+}
+
+/** Key of a set-up result: same base commit, commands and image give the same dependencies. */
+export function setupCacheKey(baseCommit: string, specs: CommandSpec[], image: string | undefined): string {
+  return contentHash({ baseCommit, argv: specs.map((s) => ({ argv: s.argv, cwd: s.cwd, env: s.env })), image: image ?? null });
+}
+
+/**
+ * Runs one attempt of a station in a fresh environment and returns its result; never
+ * throws for a station failure. Environment failures tagged RetryableCause become a
+ * retryable result. The environment is disposed whatever happens. The implement station's
+ * result carries the workspace diff and its checks.
+ */
+export async function executeStation(ctx: StationContext): Promise<StationResult> {
+  const { station } = ctx;
+  if (station.kind === 'builtin' && station.builtin !== 'dependency-check') return blank(ctx, 'passed', { note: `built-in ${station.builtin} is done by the engine itself` });
+  if (station.kind === 'human') {
+    const r = await ctx.humans.perform({ stationId: station.id, instructions: station.instructions ?? station.title ?? station.id, packet: ctx.packet });
+    return withDiff(ctx, blank(ctx, r.done ? 'passed' : 'failed', { note: `${r.done ? 'marked done' : 'not done'} by ${r.by}${r.note ? `: ${r.note}` : ''}` }));
+  }
+  const specs = commandsOf(station, ctx.packet, ctx.profile);
+  if ((station.kind === 'command' || station.kind === 'builtin') && specs.length === 0) return blank(ctx, 'passed', { note: 'no commands to run' });
+
+  const mounts: Mount[] = [];
+  const extraEnv: Record<string, string> = {};
+  if (station.kind === 'verifier') {
+    const host = ctx.scenarios?.(station.scenarios);
+    if (!host) return blank(ctx, 'failed', { commandsOutcome: 'failed', note: `holdout scenarios ${station.scenarios} not found` });
+    mounts.push({ hostPath: host, containerPath: '/scenarios', readOnly: true });
+    extraEnv.SHOPFLOOR_SCENARIOS = '/scenarios';
+  }
+  const request = environmentRequest(ctx, mounts);
+  const cacheKey = station.role === 'setup' ? setupCacheKey(ctx.workspace.baseCommit, specs, request.image) : undefined;
+  if (cacheKey && ctx.setupCache && (await ctx.setupCache.restore(cacheKey, ctx.workspace)))
+    return blank(ctx, 'passed', { commandsOutcome: 'passed', fromCache: true, note: `set-up restored from cache ${cacheKey.slice(0, 12)}` });
+
+  let env: StationEnvironment;
+  try {
+    env = await ctx.environments.prepare(request);
+  } catch (e) {
+    if (isRetryableCause(e)) return blank(ctx, 'error', { retryable: { reason: e.reason, detail: e.message } });
+    throw e;
+  }
+  try {
+    if (station.kind === 'agent') {
+      const r = await ctx.agents.run({
+        station,
+        role: station.role,
+        packet: ctx.packet,
+        plan: ctx.plan,
+        feedback: ctx.feedback,
+        environment: env,
+        timeoutMs: timeoutMs(ctx),
+        signal: ctx.signal,
+        onOutput: ctx.onOutput,
+      });
+      const outcome: StationResult['outcome'] = r.outcome === 'done' ? 'passed' : r.outcome === 'timeout' ? 'timeout' : r.outcome === 'gave-up' ? 'failed' : 'error';
+      const res = blank(ctx, outcome, {
+        machineMs: r.durationMs,
+        text: r.text,
+        imageDigest: env.imageDigest,
+        agent: { name: r.agent, outcome: r.outcome, cost: r.cost, outputTail: r.output.slice(-TAIL) },
+        retryable: r.outcome === 'timeout' ? { reason: 'timeout', detail: `agent timed out after ${timeoutMs(ctx)} ms` } : undefined,
+      });
+      await ctx.artifacts.write(`artifacts/logs/${station.id}-${ctx.attempt}-agent.log`, r.output);
+      return station.role === 'implement' ? withDiff(ctx, res) : res;
+    }
+    const res = await runCommands(ctx, env, specs, extraEnv);
+    if (cacheKey && ctx.setupCache && res.outcome === 'passed') await ctx.setupCache.save(cacheKey, ctx.workspace);
+    return station.role === 'implement' ? withDiff(ctx, res) : res;
+  } catch (e) {
+    if (isRetryableCause(e)) return blank(ctx, 'error', { retryable: { reason: e.reason, detail: e.message } });
+    throw e;
+  } finally {
+    await env.dispose();
+  }
+}
+
+async function withDiff(ctx: StationContext, res: StationResult): Promise<StationResult> {
+  if (ctx.station.role !== 'implement') return res;
+  const d = await ctx.workspace.diff();
+  return { ...res, diff: { ...d, check: checkDiff(d.patch, ctx.packet.scope, ctx.riskPaths) } };
+}

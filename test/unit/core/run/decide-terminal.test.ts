@@ -1,0 +1,121 @@
+import { strict as assert } from 'node:assert';
+import { TerminalStateSchema } from '../../../../src/contracts';
+import { decideTerminal, type TerminalFacts } from '../../../../src/core/run/decide-terminal';
+
+/** Facts of a run that reproduced, implemented, re-ran the reproduction and validated, all green. */
+const green = (over: Partial<TerminalFacts> = {}): TerminalFacts => ({
+  noOpRules: [{ when: 'reproduction-passes-before-change', then: 'NO_OP' }],
+  implements: true,
+  setup: 'passed',
+  reproductionBefore: 'failed',
+  implement: 'done',
+  diff: { files: 1, flags: [] },
+  reproductionAfter: 'passed',
+  validation: 'passed',
+  stationsPending: false,
+  revisionsLeft: 2,
+  ...over,
+});
+const t = (f: TerminalFacts) => {
+  const d = decideTerminal(f);
+  return d.kind === 'terminal' ? `${d.rule} ${d.terminal.state} ${d.terminal.reason}` : `${d.rule} ${d.kind}`;
+};
+
+describe('core/run/decideTerminal: the decision table (docs/terminal-decision.md)', () => {
+  it('T15: reproduction failing before and passing after, diff non-empty, validation green → PR_READY validated-fix', () => {
+    assert.equal(t(green()), 'T15 PR_READY validated-fix');
+  });
+
+  it('T15: flags a human approved → PR_READY approved-with-flags', () => {
+    assert.equal(t(green({ diff: { files: 2, flags: ['out-of-scope'] }, flagsApproved: true })), 'T15 PR_READY approved-with-flags');
+  });
+
+  it('T1: a rejection at a gate wins over everything', () => {
+    assert.equal(t(green({ rejected: { state: 'NO_OP', reason: 'needs-product-decision' }, retryable: { reason: 'timeout' } })), 'T1 NO_OP needs-product-decision');
+  });
+
+  it('T2: retries exhausted on an environment cause → RETRYABLE_FAILURE with the cause', () => {
+    for (const reason of ['engine-unavailable', 'image-build-failed', 'timeout', 'station-crashed', 'cancelled'] as const)
+      assert.equal(t(green({ retryable: { reason } })), `T2 RETRYABLE_FAILURE ${reason}`);
+  });
+
+  it('T3: set-up failed → ESCALATE missing-context', () => {
+    assert.equal(t(green({ setup: 'failed' })), 'T3 ESCALATE missing-context');
+  });
+
+  describe('T4: reproduction passes before any change (the problem is not there)', () => {
+    const before = { reproductionBefore: 'passed' as const, implement: undefined, diff: undefined, reproductionAfter: undefined, validation: undefined, stationsPending: true };
+    it('NO_OP could-not-reproduce by the packet rule, before implement ever runs', () => {
+      assert.equal(t(green(before)), 'T4 NO_OP could-not-reproduce');
+    });
+    it('NO_OP already-fixed when the packet says already-fixed-upstream', () => {
+      assert.equal(t(green({ ...before, noOpRules: [{ when: 'already-fixed-upstream', then: 'NO_OP' }] })), 'T4 NO_OP already-fixed');
+    });
+    it('ESCALATE when the packet rule says so', () => {
+      assert.equal(t(green({ ...before, noOpRules: [{ when: 'reproduction-passes-before-change', then: 'ESCALATE' }] })), 'T4 ESCALATE missing-context');
+    });
+    it('ESCALATE when the packet has no rule for it (never a decorative change)', () => {
+      assert.equal(t(green({ ...before, noOpRules: [] })), 'T4 ESCALATE missing-context');
+    });
+    it('other no-op rules do not apply to a passing reproduction', () => {
+      assert.equal(t(green({ ...before, noOpRules: [{ when: 'missing-context', then: 'NO_OP' }] })), 'T4 ESCALATE missing-context');
+    });
+  });
+
+  it('T5: nothing to reproduce with an implement station → ESCALATE missing-context', () => {
+    assert.equal(t(green({ reproductionBefore: 'absent', implement: undefined, stationsPending: true })), 'T5 ESCALATE missing-context');
+  });
+
+  it('T6: an investigation continues while stations remain, then ESCALATEs its note', () => {
+    const inv = green({ implements: false, implement: undefined, diff: undefined, reproductionAfter: undefined, validation: undefined });
+    assert.equal(t({ ...inv, stationsPending: true }), 'T6 continue');
+    assert.equal(t(inv), 'T6 ESCALATE needs-product-decision');
+    assert.equal(t({ ...inv, reproductionBefore: 'passed' }), 'T4 NO_OP could-not-reproduce');
+  });
+
+  it('T7: continues until the implement station has run', () => {
+    assert.equal(t(green({ implement: undefined, diff: undefined, reproductionAfter: undefined, validation: undefined, stationsPending: true })), 'T7 continue');
+  });
+
+  it('T8: implement gave up or failed → ESCALATE agent-gave-up', () => {
+    assert.equal(t(green({ implement: 'gave-up' })), 'T8 ESCALATE agent-gave-up');
+    assert.equal(t(green({ implement: 'failed' })), 'T8 ESCALATE agent-gave-up');
+  });
+
+  it('T9: an empty diff is never PR_READY', () => {
+    assert.equal(t(green({ diff: { files: 0, flags: [] } })), 'T9 ESCALATE empty-diff');
+    assert.equal(t(green({ implement: 'skipped', diff: { files: 0, flags: [] } })), 'T9 ESCALATE empty-diff');
+  });
+
+  it('T10: a flagged diff without a human approval → ESCALATE out-of-scope-change', () => {
+    for (const flag of ['out-of-scope', 'deleted-tests', 'skipped-tests', 'loosened-assertions'])
+      assert.equal(t(green({ diff: { files: 1, flags: [flag] } })), 'T10 ESCALATE out-of-scope-change');
+  });
+
+  it('T11/T12: failed validation revises while rounds remain, then ESCALATE validation-failed', () => {
+    assert.equal(t(green({ validation: 'failed' })), 'T11 revise');
+    assert.equal(t(green({ validation: 'failed', revisionsLeft: 0 })), 'T12 ESCALATE validation-failed');
+    assert.equal(t(green({ reproductionAfter: 'failed', stationsPending: true })), 'T11 revise');
+    assert.equal(t(green({ reproductionAfter: 'failed', revisionsLeft: 0 })), 'T12 ESCALATE validation-failed');
+  });
+
+  it('T13: continues while validation stations remain', () => {
+    assert.equal(t(green({ validation: undefined, reproductionAfter: undefined, stationsPending: true })), 'T13 continue');
+  });
+
+  it('T14: PR_READY needs the reproduction re-run after and validation that ran', () => {
+    assert.equal(t(green({ reproductionAfter: undefined })), 'T14 ESCALATE missing-context');
+    assert.equal(t(green({ reproductionAfter: 'absent' })), 'T14 ESCALATE missing-context');
+    assert.equal(t(green({ validation: 'absent' })), 'T14 ESCALATE missing-context');
+    assert.equal(t(green({ validation: undefined })), 'T14 ESCALATE missing-context');
+  });
+
+  it('every terminal it returns is a valid terminal state for the contract', () => {
+    const cases: Partial<TerminalFacts>[] = [{}, { setup: 'failed' }, { reproductionBefore: 'passed' }, { implement: 'gave-up' }, { diff: { files: 0, flags: [] } }, { validation: 'failed', revisionsLeft: 0 }];
+    for (const c of cases) {
+      const d = decideTerminal(green(c));
+      assert.equal(d.kind, 'terminal');
+      if (d.kind === 'terminal') assert.ok(TerminalStateSchema.safeParse(d.terminal).success, JSON.stringify(d.terminal));
+    }
+  });
+});
