@@ -1,0 +1,74 @@
+import type { EnvironmentSpec, NetworkPolicy, ResourceLimits } from './types';
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+
+/**
+ * Walls every station gets unless the blueprint says otherwise. Sized for a test suite
+ * of a mid-sized repository on a 2-core laptop; pids high enough for `make -j` and
+ * npm, low enough that a fork bomb hits the wall long before the host's limit.
+ */
+export const DEFAULT_LIMITS: ResourceLimits = {
+  memoryBytes: 2 * GiB,
+  cpus: 2,
+  pids: 1024,
+  diskBytes: 4 * GiB,
+  tmpBytes: 512 * MiB,
+};
+
+/** Capabilities a configuration may add back (all are dropped first). Anything else is refused. */
+export const SAFE_CAPABILITIES = [
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'NET_BIND_SERVICE',
+  'SETFCAP',
+  'SETGID',
+  'SETUID',
+  'SYS_PTRACE',
+] as const;
+
+/** Default workspace folder in the container, as the Dev Containers CLI picks it. */
+export function defaultWorkspaceFolder(basename: string): string {
+  return `/workspaces/${basename}`;
+}
+
+/**
+ * The environment for a repository without a devcontainer.json: the blueprint's image
+ * (or the `shopfloor.devcontainer.defaultImage` setting) with the default walls.
+ */
+export function defaultEnvironment(opts: {
+  image: string;
+  workspaceBasename: string;
+  limits?: Partial<ResourceLimits>;
+  network?: NetworkPolicy;
+  env?: Record<string, string>;
+}): EnvironmentSpec {
+  const folder = defaultWorkspaceFolder(opts.workspaceBasename);
+  return {
+    origin: { kind: 'default' },
+    image: opts.image,
+    containerEnv: { ...(opts.env ?? {}) },
+    remoteEnv: {},
+    workspaceFolder: folder,
+    workspaceMountTarget: folder,
+    mounts: [],
+    lifecycle: {},
+    limits: { ...DEFAULT_LIMITS, ...(opts.limits ?? {}) },
+    capAdd: [],
+    network: opts.network ?? 'none',
+    init: true,
+    notes: [],
+  };
+}
+
+/** Parses a Docker-style size (`512m`, `1g`, `1.5gb`, `1024`) into bytes; undefined when it does not parse. */
+export function parseSize(text: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([bkmgt]?)b?\s*$/i.exec(text);
+  if (!m) return undefined;
+  const unit = { '': 1, b: 1, k: 1024, m: MiB, g: GiB, t: 1024 * GiB }[m[2]!.toLowerCase() as '' | 'b' | 'k' | 'm' | 'g' | 't'];
+  return Math.round(Number(m[1]) * unit);
+}

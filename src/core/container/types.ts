@@ -1,0 +1,225 @@
+/**
+ * Shapes of the container runtime port (design.md "Isolation and security defaults").
+ * Everything here is plain data so the run engine, fakes and the docker adapter agree
+ * without importing each other. Sizes are bytes, durations milliseconds, unless a name
+ * says otherwise.
+ */
+
+/** Resource walls of one station container. */
+export interface ResourceLimits {
+  /** Hard memory limit in bytes (swap is set equal, so no extra swap). */
+  memoryBytes: number;
+  /** CPU quota in whole or fractional CPUs (1.5 = one and a half cores). */
+  cpus: number;
+  /** Maximum number of processes and threads in the container. */
+  pids: number;
+  /**
+   * Bytes the station may add to disk (writable layer plus workspace) before it is
+   * ended with reason `disk-limit`. Enforced by the engine when it supports storage
+   * quotas, else by the adapter's watchdog.
+   */
+  diskBytes: number;
+  /** Size of the tmpfs mounted at /tmp, in bytes. */
+  tmpBytes: number;
+}
+
+/** Where a station may connect: nowhere, or only to listed hosts through the host-side proxy. */
+export type NetworkPolicy = 'none' | { egressAllow: string[] };
+
+/** One extra mount, after validation. Binds are always inside the run's workspace. */
+export type MountSpec =
+  | {
+      type: 'bind';
+      /** Path relative to the run's workspace root, POSIX separators, '' for the root itself. */
+      workspacePath: string;
+      /** Absolute POSIX path in the container. */
+      target: string;
+      readOnly: boolean;
+    }
+  | { type: 'tmpfs'; target: string; sizeBytes?: number };
+
+/**
+ * A devcontainer lifecycle command in one of the spec's three forms: a string runs in
+ * the container's `/bin/sh -c`, an array runs as an argv, an object runs its named
+ * commands in parallel.
+ */
+export type LifecycleCommand =
+  | { kind: 'shell'; command: string }
+  | { kind: 'argv'; argv: string[] }
+  | { kind: 'parallel'; commands: Record<string, { kind: 'shell'; command: string } | { kind: 'argv'; argv: string[] }> };
+
+/** Lifecycle hooks in the order the spec runs them; `postStart` runs on every start. */
+export interface LifecycleCommands {
+  onCreate?: LifecycleCommand;
+  updateContent?: LifecycleCommand;
+  postCreate?: LifecycleCommand;
+  postStart?: LifecycleCommand;
+}
+
+/** `build` of a devcontainer.json, paths relative to the repository (workspace) root. */
+export interface BuildSpec {
+  /** Dockerfile path relative to the workspace root, POSIX separators. */
+  dockerfile: string;
+  /** Build context relative to the workspace root, POSIX separators, '' for the root. */
+  context: string;
+  args: Record<string, string>;
+  target?: string;
+}
+
+/**
+ * A resolved station environment: what to run and how walled in. Built by
+ * `resolveDevcontainer` or `defaultEnvironment`; hashed by `environmentHash`.
+ */
+export interface EnvironmentSpec {
+  /** Where it came from: a devcontainer.json (repository-relative path) or the blueprint's default. */
+  origin: { kind: 'devcontainer'; configPath: string } | { kind: 'default' };
+  /** Exactly one of `image` and `build` is set. */
+  image?: string;
+  build?: BuildSpec;
+  containerEnv: Record<string, string>;
+  /** Applied to every exec; `${containerEnv:X}` references are resolved at exec time. */
+  remoteEnv: Record<string, string>;
+  /** User the container's main process runs as; undefined: the image's non-root user if it has one. */
+  containerUser?: string;
+  /** User commands run as; defaults to `containerUser`. */
+  remoteUser?: string;
+  /** Absolute POSIX path in the container where commands start (the spec's `workspaceFolder`). */
+  workspaceFolder: string;
+  /** Absolute POSIX path in the container where the run's workspace root is mounted (or copied). */
+  workspaceMountTarget: string;
+  mounts: MountSpec[];
+  lifecycle: LifecycleCommands;
+  limits: ResourceLimits;
+  /** Capabilities added back after dropping all; only from `SAFE_CAPABILITIES`. */
+  capAdd: string[];
+  network: NetworkPolicy;
+  /** Run an init process (tini) as PID 1 so zombies are reaped. */
+  init: boolean;
+  /** /dev/shm size in bytes, when the configuration asks for one. */
+  shmSizeBytes?: number;
+  /** Messages for the run log: what was ignored, refused-but-harmless, or never run. */
+  notes: string[];
+}
+
+/** What the engine says about itself, from ping + version. */
+export interface EngineInfo {
+  /** How it was reached, e.g. `unix:///var/run/docker.sock` or `context "remote" (ssh://me@box)`. */
+  endpoint: string;
+  serverVersion: string;
+  apiVersion: string;
+  os: string;
+  arch: string;
+  /** True when the engine runs on another machine: workspaces are copied, not bind-mounted. */
+  remote: boolean;
+}
+
+/** One line (or chunk) of image build output, streamed while the build runs. */
+export interface BuildOutput {
+  stream: 'build' | 'error';
+  text: string;
+}
+
+/** Options of `ContainerRuntime.prepare`. */
+export interface PrepareOptions {
+  runId: string;
+  sessionId: string;
+  /** Absolute host path of the run's own workspace (worktree or clone), never the user's checkout. */
+  workspaceDir: string;
+  /** Build output, line by line, while an image is built. */
+  onBuildOutput?: (line: BuildOutput) => void;
+  /** Lifecycle command output and notes, for the run log. */
+  onLog?: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * A consumer of exec output. Returning a promise pauses reading from the engine until it
+ * settles (backpressure), so a slow consumer never makes output pile up in memory.
+ */
+export type OutputSink = (chunk: Buffer) => void | Promise<void>;
+
+/** Options of `StationContainer.exec`. */
+export interface ExecOptions {
+  /** Extra environment, on top of containerEnv and remoteEnv. */
+  env?: Record<string, string>;
+  /** Working directory in the container; relative paths are taken from the workspace folder. */
+  cwd?: string;
+  /** User to run as; defaults to the environment's remote user. */
+  user?: string;
+  /** Wall-clock limit; on expiry the process is killed and `timedOut` is true. */
+  timeoutMs?: number;
+  /** Aborting kills the process inside the container; `cancelled` is then true. */
+  signal?: AbortSignal;
+  /** Bytes kept per stream; after that a truncation marker is sent and the rest is counted, not delivered. Default 16 MiB. */
+  maxOutputBytes?: number;
+  onStdout?: OutputSink;
+  onStderr?: OutputSink;
+}
+
+/** Why a command ended, beyond its exit code. */
+export type ExecEndReason = 'exited' | 'timeout' | 'cancelled' | 'oom-killed' | 'pids-limit' | 'disk-limit' | 'container-died';
+
+/** Outcome of one exec. */
+export interface ExecResult {
+  /** The process's exit code; 137 (SIGKILL) when it was killed; -1 when the engine gave none. */
+  exitCode: number;
+  timedOut: boolean;
+  cancelled: boolean;
+  /** Total bytes the process wrote to each stream, delivered or not. */
+  stdoutBytes: number;
+  stderrBytes: number;
+  /** True when a stream passed `maxOutputBytes` and was cut with a marker. */
+  truncated: boolean;
+  reason: ExecEndReason;
+  /** Human-readable explanation when `reason` is not `exited`. */
+  detail?: string;
+  durationMs: number;
+}
+
+/** A running station container, ready for commands. */
+export interface StationContainer {
+  readonly id: string;
+  /** Content digest of the image (`sha256:...`), for the evidence bundle. */
+  readonly imageDigest: string;
+  /** Hash of the resolved configuration; equal hashes mean an interchangeable container. */
+  readonly configHash: string;
+  /** The user commands run as by default, as resolved (name or uid). */
+  readonly user: string;
+  /** Workspace folder inside the container. */
+  readonly workspaceFolder: string;
+  /** Whether `prepare` reattached to an existing container instead of creating one. */
+  readonly reused: boolean;
+  /**
+   * Runs an argv (never through a host shell). Resolves with the outcome; rejects only
+   * when the engine fails (EngineUnavailableError) or the container is gone.
+   */
+  exec(argv: string[], opts?: ExecOptions): Promise<ExecResult>;
+  /** For remote engines: copies the workspace out of the container back to the host folder. No-op for bind mounts. */
+  syncOut(): Promise<void>;
+  /** Stops the container (kept for warm reattach by the same run). */
+  stop(): Promise<void>;
+  /** Removes the container and its anonymous volumes. */
+  remove(): Promise<void>;
+}
+
+/**
+ * The port the run engine uses to get isolated stations. Errors are the typed ones in
+ * `errors.ts` so they map to RETRYABLE_FAILURE reasons.
+ */
+export interface ContainerRuntime {
+  /** Reaches the engine; throws EngineUnavailableError saying what was tried. */
+  ping(): Promise<EngineInfo>;
+  /**
+   * Builds or reuses the image, then creates (or reattaches to) the run's container with
+   * the workspace mounted, and runs lifecycle commands once per container.
+   * Throws EngineUnavailableError, ImageBuildError, ConfigRefusedError, LifecycleCommandError.
+   */
+  prepare(spec: EnvironmentSpec, opts: PrepareOptions): Promise<StationContainer>;
+  /**
+   * Removes containers (and egress networks) of sessions that are not live and whose run
+   * has no journal entry; returns the removed container ids. Containers of live sessions stay.
+   */
+  cleanupOrphans(isLive: (sessionId: string) => boolean, hasJournal: (runId: string) => boolean): Promise<string[]>;
+  /** Releases what the runtime holds on the host (event streams, the egress proxy). Containers stay. */
+  dispose(): Promise<void>;
+}
