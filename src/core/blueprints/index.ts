@@ -1,0 +1,3 @@
+/** Blueprints: the built-ins and lineage resolution (fork merged over parent). */
+export * from './builtins';
+export * from './resolve';
