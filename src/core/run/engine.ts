@@ -241,15 +241,14 @@ class LineRun {
         else this.roundFacts.reproductionAfter = skipped ? undefined : res.commandsOutcome;
         break;
       case 'plan':
-        if (res.outcome === 'passed') this.plan = res.text ?? res.agent?.outputTail ?? res.note;
-        else if (!skipped) this.roundFacts.implement = 'failed';
+        // The plan itself was taken in stationWithGates, before its gate could edit it.
+        if (res.outcome !== 'passed' && !skipped) this.roundFacts.implement = 'failed';
         break;
       case 'implement':
         this.roundFacts.implement = skipped ? 'skipped' : res.outcome === 'passed' ? 'done' : res.agent?.outcome === 'gave-up' ? 'gave-up' : 'failed';
         if (res.diff) {
           this.roundFacts.diff = { files: res.diff.files.length, flags: res.diff.check.flags };
           this.roundFacts.check = res.diff.check;
-          this.currentPatch = res.diff.patch;
         }
         break;
       case 'investigate':
@@ -286,13 +285,19 @@ class LineRun {
     for (;;) {
       const result = await this.runStation(st);
       if (result.retryable) return { result };
+      // Taken now, before the after gate: an edit there replaces it, and a resume restores this change.
+      if (st.role === 'plan' && result.outcome === 'passed') this.plan = result.text ?? result.agent?.outputTail ?? result.note;
+      if (result.diff) this.currentPatch = result.diff.patch;
       const check = st.role === 'implement' ? result.diff?.check : undefined;
       const forced = !!check && (check.flags.length > 0 || check.touchedRiskPaths.length > 0);
       if (!(when === 'after' || when === 'both' || forced)) return { result };
       const a = await this.gate(st.id, 'after', this.afterContent(result), this.afterSummary(st, result), ['approve', 'reject', 'edit', 'retry'], check);
       if (a.decision === 'reject') return { rejected: a.terminal ?? { state: 'ESCALATE', reason: 'rejected-at-gate' } };
       if (a.decision === 'retry') {
-        if (st.role === 'implement') await this.workspace.restore(this.roundStartPatch());
+        if (st.role === 'implement') {
+          this.currentPatch = this.roundStartPatch();
+          await this.workspace.restore(this.currentPatch);
+        }
         continue;
       }
       if (check && a.by.kind === 'human') this.roundFacts.flagsApproved = true;

@@ -1,0 +1,193 @@
+import type { JournalRecord, RunEvent } from '../../../../src/contracts';
+import { buildRecord } from '../../../../src/core/journal';
+import { parsePatch } from '../../../../src/core/run/diff-parse';
+import type {
+  AgentResult,
+  AgentRunner,
+  AgentTask,
+  ArtifactStore,
+  EnvironmentProvider,
+  EnvironmentRequest,
+  ExecOptions,
+  ExecResult,
+  Gate,
+  GateAnswer,
+  Gatekeeper,
+  HumanStation,
+  OutputPublisher,
+  OutputRequest,
+  RunJournal,
+  RunWorkspace,
+  StationEnvironment,
+  WorkspaceProvider,
+} from '../../../../src/core/run/ports';
+import { RetryableCause } from '../../../../src/core/run/errors';
+import type { RunPorts } from '../../../../src/core/run/engine';
+
+/** In-memory journal; `existing` are the records of a previous (killed) process. */
+export class MemoryJournal implements RunJournal {
+  readonly records: JournalRecord[];
+  constructor(readonly existing: readonly JournalRecord[] = []) {
+    this.records = [...existing];
+  }
+  async append(event: RunEvent): Promise<JournalRecord> {
+    const r = buildRecord(this.records.at(-1), structuredClone(event), new Date(1_800_000_000_000 + this.records.length * 1000).toISOString());
+    this.records.push(r);
+    return r;
+  }
+  types(): string[] {
+    return this.records.map((r) => r.event.type);
+  }
+}
+
+export class MemoryArtifacts implements ArtifactStore {
+  readonly files = new Map<string, string>();
+  async write(p: string, c: string) {
+    this.files.set(p, c);
+    return p;
+  }
+  async read(p: string) {
+    return this.files.get(p);
+  }
+  resolve(p: string) {
+    return `/runs/x/${p}`;
+  }
+}
+
+export const FIX_PATCH = 'diff --git a/index.js b/index.js\nindex 1..2 100644\n--- a/index.js\n+++ b/index.js\n@@ -1 +1 @@\n-broken\n+fixed\n';
+
+export class FakeWorkspace implements RunWorkspace {
+  patch = '';
+  restores: string[] = [];
+  constructor(
+    readonly dir = '/ws/run',
+    readonly baseCommit = 'a'.repeat(40),
+  ) {}
+  async diff() {
+    return { patch: this.patch, files: parsePatch(this.patch).map(({ path, status }) => ({ path, status })) };
+  }
+  async restore(patch: string) {
+    this.restores.push(patch);
+    this.patch = patch;
+  }
+}
+
+export class FakeWorkspaces implements WorkspaceProvider {
+  constructor(readonly ws = new FakeWorkspace()) {}
+  created = 0;
+  async resolveBase() {
+    return this.ws.baseCommit;
+  }
+  async create() {
+    this.created++;
+    return this.ws;
+  }
+  async attach() {
+    return this.ws;
+  }
+}
+
+/** Commands: `repro` fails until the workspace holds the fix; `test` passes unless `failTests` > 0 (counts down). */
+export class FakeEnvironments implements EnvironmentProvider {
+  requests: EnvironmentRequest[] = [];
+  execs: string[] = [];
+  failPrepare = 0;
+  failTests = 0;
+  reproAlwaysPasses = false;
+  cleanups = 0;
+  constructor(private readonly ws: FakeWorkspace) {}
+  async prepare(request: EnvironmentRequest): Promise<StationEnvironment> {
+    this.requests.push(request);
+    if (this.failPrepare > 0) {
+      this.failPrepare--;
+      throw new RetryableCause('engine-unavailable', 'docker: connection refused');
+    }
+    return {
+      imageDigest: 'sha256:' + 'd'.repeat(64),
+      exec: async (argv: readonly string[], _o?: ExecOptions): Promise<ExecResult> => {
+        this.execs.push(argv.join(' '));
+        let exitCode = 0;
+        if (argv[0] === 'repro') exitCode = this.reproAlwaysPasses || this.ws.patch.includes('+fixed') ? 0 : 1;
+        if (argv[0] === 'test' && this.failTests > 0) {
+          this.failTests--;
+          exitCode = 1;
+        }
+        if (argv[0] === 'fail') exitCode = 1;
+        return { exitCode, timedOut: false, cancelled: false, durationMs: 10, output: `${argv.join(' ')} -> ${exitCode}\n`, truncated: false };
+      },
+      dispose: async () => {},
+    };
+  }
+  async cleanup() {
+    this.cleanups++;
+  }
+}
+
+/** Agent double: plan returns text; implement writes `patch` into the workspace (or gives up). */
+export class FakeAgents implements AgentRunner {
+  calls: AgentTask[] = [];
+  patch = FIX_PATCH;
+  giveUp = false;
+  /** Throws on this implement call number (simulates a kill mid-station). */
+  crashOnImplement = 0;
+  constructor(private readonly ws: FakeWorkspace) {}
+  async run(task: AgentTask): Promise<AgentResult> {
+    this.calls.push(task);
+    const base = { exitCode: 0, durationMs: 100, output: 'agent output', truncated: false, agent: 'fake-agent', cost: { inputTokens: 100, outputTokens: 20, usd: 0.01 } };
+    if (task.role === 'plan') return { ...base, outcome: 'done', text: 'Plan: change index.js' };
+    if (task.role === 'investigate') return { ...base, outcome: 'done', text: 'Note: the parser is fine.' };
+    if (this.crashOnImplement && this.calls.filter((c) => c.role === 'implement').length === this.crashOnImplement) throw new Error('KILLED');
+    if (this.giveUp) return { ...base, outcome: 'gave-up' };
+    this.ws.patch = this.patch;
+    return { ...base, outcome: 'done' };
+  }
+}
+
+type Script = (gate: Gate) => GateAnswer | undefined;
+
+/** A human at every gate: approves unless `script` answers; `asked` records every gate shown. */
+export class ScriptedGatekeeper implements Gatekeeper {
+  asked: Gate[] = [];
+  constructor(private readonly script: Script = () => undefined) {}
+  async decide(gate: Gate): Promise<GateAnswer> {
+    this.asked.push(gate);
+    return this.script(gate) ?? { decision: 'approve', by: { kind: 'human', name: 'alice' } };
+  }
+}
+
+export class FakeOutput implements OutputPublisher {
+  published: OutputRequest[] = [];
+  async publish(r: OutputRequest) {
+    this.published.push(r);
+    return { branch: `shopfloor/${r.runId}`, commit: 'c'.repeat(40) };
+  }
+}
+
+export const humansDone: HumanStation = { perform: async () => ({ done: true, by: 'alice' }) };
+
+/** A full set of fake ports around one workspace. */
+export function fakePorts(over: Partial<RunPorts> & { journal?: MemoryJournal } = {}) {
+  const ws = new FakeWorkspace();
+  const environments = new FakeEnvironments(ws);
+  const agents = new FakeAgents(ws);
+  const gatekeeper = new ScriptedGatekeeper();
+  const output = new FakeOutput();
+  const artifacts = new MemoryArtifacts();
+  const sleeps: number[] = [];
+  const ports = {
+    journal: new MemoryJournal(),
+    artifacts,
+    workspaces: new FakeWorkspaces(ws),
+    environments,
+    gatekeeper,
+    agents,
+    humans: humansDone,
+    output,
+    clock: { now: () => 1_800_000_000_000 },
+    sleep: async (ms: number) => {
+      sleeps.push(ms);
+    },
+    ...over,
+  };
+  return { ports, ws, environments, agents, gatekeeper, output, artifacts, sleeps };
+}
