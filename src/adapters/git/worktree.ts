@@ -1,0 +1,100 @@
+import * as fs from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { simpleGit, type SimpleGit } from 'simple-git';
+import { parsePatch } from '../../core/run/diff-parse';
+import type { RunWorkspace, WorkspaceDiff, WorkspaceProvider } from '../../core/run/ports';
+
+/** Config of every run workspace: an identity for its own commits, and no signing prompts. */
+const WORKSPACE_CONFIG: [string, string][] = [
+  ['user.name', 'Shopfloor'],
+  ['user.email', 'shopfloor@localhost'],
+  ['commit.gpgsign', 'false'],
+];
+
+/**
+ * A run workspace: a clone of the user's repository at the base commit, in its own folder.
+ * The user's checkout is never touched. `diff` stages everything (untracked files
+ * included; ignored files such as installed dependencies excluded) and diffs the index
+ * against the base commit.
+ */
+export class GitRunWorkspace implements RunWorkspace {
+  private readonly git: SimpleGit;
+  constructor(
+    readonly dir: string,
+    readonly baseCommit: string,
+  ) {
+    this.git = simpleGit(dir);
+  }
+
+  async diff(): Promise<WorkspaceDiff> {
+    await this.git.raw(['add', '-A']);
+    const patch = await this.git.raw(['diff', '--cached', '--binary', '--no-color', '--no-ext-diff', this.baseCommit]);
+    return { patch, files: parsePatch(patch).map(({ path, status, oldPath }) => (oldPath ? { path, status, oldPath } : { path, status })) };
+  }
+
+  async restore(patch: string): Promise<void> {
+    await this.git.raw(['reset', '--quiet', '--hard', this.baseCommit]);
+    // -fd without -x: ignored files (installed dependencies from set-up) stay.
+    await this.git.raw(['clean', '-fdq']);
+    if (!patch.trim()) return;
+    const file = join(tmpdir(), `shopfloor-restore-${randomBytes(6).toString('hex')}.patch`);
+    fs.writeFileSync(file, patch);
+    try {
+      await this.git.raw(['apply', '--index', '--binary', '--whitespace=nowarn', file]);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  }
+}
+
+/**
+ * Creates run workspaces as local clones under `root` (default:
+ * `<repo's git common dir>/shopfloor/workspaces/<runId>`, inside .git so the user's
+ * `git status` never shows it and it survives a reboot, unlike /tmp).
+ */
+export class GitWorkspaceProvider implements WorkspaceProvider {
+  constructor(
+    private readonly repo: string,
+    private readonly root?: string,
+  ) {}
+
+  async resolveBase(ref: string | undefined): Promise<string> {
+    const out = await simpleGit(this.repo).raw(['rev-parse', '--verify', '--quiet', `${ref ?? 'HEAD'}^{commit}`]).catch(() => '');
+    const sha = out.trim();
+    if (!/^[0-9a-f]{40,64}$/.test(sha)) throw new Error(`base commit ${ref ?? 'HEAD'} does not exist in ${this.repo}`);
+    return sha;
+  }
+
+  async workspaceDir(runId: string): Promise<string> {
+    if (this.root) return join(this.root, runId);
+    const common = (await simpleGit(this.repo).raw(['rev-parse', '--git-common-dir'])).trim();
+    return join(isAbsolute(common) ? common : join(this.repo, common), 'shopfloor', 'workspaces', runId);
+  }
+
+  async create(runId: string, baseCommit: string): Promise<RunWorkspace> {
+    const dir = await this.workspaceDir(runId);
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(join(dir, '..'), { recursive: true });
+    await simpleGit().raw(['clone', '--quiet', '--no-checkout', this.repo, dir]);
+    const git = simpleGit(dir);
+    await git.raw(['checkout', '--quiet', '--detach', baseCommit]);
+    for (const [k, v] of WORKSPACE_CONFIG) await git.raw(['config', k, v]);
+    return new GitRunWorkspace(dir, baseCommit);
+  }
+
+  async attach(_runId: string, dir: string, baseCommit: string): Promise<RunWorkspace | undefined> {
+    if (!fs.existsSync(join(dir, '.git'))) return undefined;
+    const ok = await simpleGit(dir)
+      .raw(['cat-file', '-e', `${baseCommit}^{commit}`])
+      .then(() => true)
+      .catch(() => false);
+    return ok ? new GitRunWorkspace(dir, baseCommit) : undefined;
+  }
+
+  /** Removes a run's workspace folder. */
+  async remove(runId: string): Promise<void> {
+    fs.rmSync(await this.workspaceDir(runId), { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,69 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import { join } from 'node:path';
+import { GitWorkspaceProvider } from '../../../src/adapters/git/worktree';
+import { GitOutputPublisher, NOTES_REF } from '../../../src/adapters/git/output';
+import { git, tempRepo } from './temp-repo';
+
+describe('adapters/git: run workspace and output branch (real git)', () => {
+  it('clones at the base commit outside the working tree, diffs, restores, and never touches the user checkout', async () => {
+    const t = tempRepo();
+    fs.writeFileSync(join(t.repo, 'wip.txt'), 'user work in progress\n'); // the user's own uncommitted file
+    const provider = new GitWorkspaceProvider(t.repo);
+    const base = await provider.resolveBase(undefined);
+    assert.equal(base, t.head);
+    const ws = await provider.create('r1', base);
+    assert.ok(ws.dir.includes(join('.git', 'shopfloor', 'workspaces', 'r1')));
+    assert.equal(fs.existsSync(join(ws.dir, 'wip.txt')), false, 'the workspace is at the commit, not the checkout');
+
+    fs.writeFileSync(join(ws.dir, 'index.js'), "module.exports = 'fixed';\n");
+    fs.writeFileSync(join(ws.dir, 'new.test.js'), 'test\n');
+    fs.rmSync(join(ws.dir, 'test.js'));
+    const d = await ws.diff();
+    assert.deepEqual(d.files.map((f) => `${f.status} ${f.path}`).sort(), ['added new.test.js', 'deleted test.js', 'modified index.js']);
+
+    await ws.restore('');
+    assert.equal((await ws.diff()).files.length, 0);
+    await ws.restore(d.patch);
+    assert.equal((await ws.diff()).patch, d.patch);
+
+    assert.equal(git(t.repo, 'status', '--porcelain'), '?? wip.txt');
+    assert.equal(git(t.repo, 'rev-parse', 'HEAD'), t.head);
+    assert.ok(await provider.attach('r1', ws.dir, base));
+    assert.equal(await provider.attach('r1', join(t.root, 'nope'), base), undefined);
+    await assert.rejects(provider.resolveBase('deadbeef'), /does not exist/);
+  });
+
+  it('publishes branch shopfloor/<run-id> with one commit, trailers and an evidence note; repeatable', async () => {
+    const t = tempRepo();
+    fs.writeFileSync(join(t.repo, 'wip.txt'), 'uncommitted\n');
+    const before = fs.readFileSync(join(t.repo, 'index.js'), 'utf8');
+    const provider = new GitWorkspaceProvider(t.repo);
+    const ws = await provider.create('r2', t.head);
+    fs.writeFileSync(join(ws.dir, 'index.js'), "module.exports = 'fixed';\n");
+    const publisher = new GitOutputPublisher(t.repo);
+    const req = {
+      runId: 'r2',
+      workspace: ws,
+      message: 'Fix the parser\n\nShopfloor-Run: r2\nApproved-by: alice\nAgent: command:node fix.js\n',
+      note: '# Shopfloor run r2: PR_READY\n',
+      date: '2026-11-21T20:00:00.000Z',
+    };
+    const out = await publisher.publish(req);
+    assert.equal(out.branch, 'shopfloor/r2');
+    assert.equal(git(t.repo, 'rev-parse', 'shopfloor/r2'), out.commit);
+    assert.equal(git(t.repo, 'rev-parse', 'shopfloor/r2^'), t.head, 'exactly one commit on the base');
+    assert.equal(git(t.repo, 'log', '-1', '--format=%(trailers:key=Approved-by,valueonly)', 'shopfloor/r2'), 'alice');
+    assert.equal(git(t.repo, 'log', '-1', '--format=%(trailers:key=Shopfloor-Run,valueonly)', 'shopfloor/r2'), 'r2');
+    assert.equal(git(t.repo, 'log', '-1', '--format=%an', 'shopfloor/r2'), 'Dev');
+    assert.equal(git(t.repo, 'notes', `--ref=${NOTES_REF}`, 'show', out.commit), '# Shopfloor run r2: PR_READY');
+    assert.deepEqual(git(t.repo, 'diff', '--name-only', `${t.head}`, 'shopfloor/r2').split('\n'), ['index.js']);
+    // the user's checkout: same HEAD, same branch, same files, their uncommitted work intact
+    assert.equal(git(t.repo, 'rev-parse', 'HEAD'), t.head);
+    assert.equal(git(t.repo, 'symbolic-ref', '--short', 'HEAD'), 'main');
+    assert.equal(fs.readFileSync(join(t.repo, 'index.js'), 'utf8'), before);
+    assert.equal(git(t.repo, 'status', '--porcelain'), '?? wip.txt');
+    // a resumed run publishing again gets the same branch and commit
+    assert.deepEqual(await publisher.publish(req), out);
+  });
+});
