@@ -1,0 +1,244 @@
+import type { Provenance } from '../../contracts';
+import type { RepositoryReader, TrackedFile } from '../profile/port';
+import type { RepoProfile } from '../profile/types';
+import { ownersOf } from '../profile/docs';
+import { VENDORED } from '../profile/context';
+import type { Identifier, SeedFacts } from './seed';
+
+export interface RankedPath {
+  readonly path: string;
+  readonly score: number;
+  readonly origin: Provenance;
+}
+
+export interface ScopeOptions {
+  /** Above this many tracked files, content search is limited to the folders the seed already points at (default 20,000). */
+  readonly largeRepoFiles?: number;
+  /** Recent commits read to weigh candidates by churn (default 200). */
+  readonly historyCommits?: number;
+  /** Most scope paths returned (default 10). */
+  readonly maxPaths?: number;
+  /** `file:line` the seed came from (selection, TODO, test item). */
+  readonly ref?: string;
+}
+
+export interface ScopeResult {
+  readonly paths: RankedPath[];
+  /** What the ranking did, for the draft's notes (e.g. "searched 12 identifiers in 3 folders"). */
+  readonly notes: string[];
+  /** Whether anything in the repository matched what the seed names. */
+  readonly anchored: boolean;
+}
+
+const TEST_PATH = /(^|\/)(test|tests|__tests__|spec|specs|testing)\/|[._-](test|spec)\.[a-z]+$|(^|\/)test_[^/]+\.py$|_test\.(go|py|rb)$|Tests?\.(cs|java|kt)$/;
+const DOC_PATH = /\.(md|markdown|rst|txt|adoc)$|(^|\/)(docs?|CHANGELOG|HISTORY|LICENSE)/i;
+const EXAMPLE_PATH = /(^|\/)(examples?|samples?|demo)\//;
+const LOCKFILE = /(^|\/)(package-lock\.json|yarn\.lock|pnpm-lock\.yaml|Cargo\.lock|poetry\.lock|Gemfile\.lock|composer\.lock|go\.sum|uv\.lock)$/;
+
+/** A definition of `name` on a line: function/class/def/func/assignment/export. */
+function definesOn(line: string, name: string): boolean {
+  const n = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(function\\s*\\*?\\s*${n}\\b|class\\s+${n}\\b|def\\s+${n}\\b|func\\s+(\\([^)]*\\)\\s*)?${n}\\b|fn\\s+${n}\\b|exports\\.${n}\\s*=|\\b${n}\\s*[:=]\\s*(async\\s+)?(function|\\()|(const|let|var)\\s+${n}\\s*=|interface\\s+${n}\\b|(public|private|protected|static).*\\s${n}\\s*\\()`).test(line);
+}
+
+class Scores {
+  private readonly m = new Map<string, { score: number; best: { w: number; origin: Provenance }; reasons: string[] }>();
+  add(path: string, w: number, origin: Provenance, reason: string): void {
+    let e = this.m.get(path);
+    if (!e) this.m.set(path, (e = { score: 0, best: { w, origin }, reasons: [] }));
+    e.score += w;
+    if (w > e.best.w) e.best = { w, origin };
+    if (e.reasons.length < 4 && !e.reasons.includes(reason)) e.reasons.push(reason);
+  }
+  scale(path: string, f: number, reason?: string): void {
+    const e = this.m.get(path);
+    if (!e) return;
+    e.score *= f;
+    if (reason && e.reasons.length < 6) e.reasons.push(reason);
+  }
+  has(path: string): boolean {
+    return this.m.has(path);
+  }
+  keys(): string[] {
+    return [...this.m.keys()];
+  }
+  entries() {
+    return [...this.m];
+  }
+}
+
+/** Maps a path as written in a seed (absolute, ./-prefixed, Java package path) to a tracked file. */
+export function resolvePath(written: string, byBase: ReadonlyMap<string, readonly string[]>, tracked: ReadonlySet<string>): string | undefined {
+  const p = written.replace(/\\/g, '/').replace(/^\.\//, '').replace(/^file:\/\//, '');
+  if (tracked.has(p)) return p;
+  const base = p.slice(p.lastIndexOf('/') + 1);
+  const cands = byBase.get(base) ?? [];
+  let best: string | undefined;
+  for (const c of cands) {
+    // The tracked path is a suffix of what was written (absolute paths), or the reverse (package paths).
+    if (p.endsWith('/' + c) || p === c || c.endsWith('/' + p)) if (!best || c.length > best.length) best = c;
+  }
+  return best ?? (cands.length === 1 && p.includes('/') === false ? cands[0] : undefined);
+}
+
+function parseRef(ref: string | undefined): { path: string; line?: number } | undefined {
+  if (!ref) return undefined;
+  const m = /^(.+?)(?::(\d+))?(?::\d+)?$/.exec(ref);
+  return m ? { path: m[1]!, ...(m[2] ? { line: Number(m[2]) } : {}) } : undefined;
+}
+
+/** Identifiers worth a content search: code-like first, longest first, at most `max`. */
+function searchTerms(ids: readonly Identifier[], max: number): Identifier[] {
+  const code = ids.filter((i) => i.strength === 'code' && i.name.length >= 3);
+  return [...code].sort((a, b) => b.name.length - a.name.length).slice(0, max);
+}
+
+/**
+ * Ranks candidate scope files for a seed: paths and stack frames the seed names, the
+ * entry file of a package it names, `git grep` hits of its identifiers (weighted by how rare
+ * each is, doubled on definitions), file names matching them, CODEOWNERS of mentioned
+ * teams, and recent history as a tie-breaker. Tests, docs, examples and lockfiles are
+ * discounted unless the seed names them. Never invents a path: every result is tracked.
+ */
+export async function rankScope(facts: SeedFacts, files: readonly TrackedFile[], profile: RepoProfile, reader: RepositoryReader, opts: ScopeOptions = {}): Promise<ScopeResult> {
+  const notes: string[] = [];
+  const tracked = new Set<string>();
+  const byBase = new Map<string, string[]>();
+  for (const f of files) {
+    if (f.mode === 'symlink' || f.mode === 'submodule') continue;
+    tracked.add(f.path);
+    const b = f.path.slice(f.path.lastIndexOf('/') + 1);
+    let l = byBase.get(b);
+    if (!l) byBase.set(b, (l = []));
+    l.push(f.path);
+  }
+  const s = new Scores();
+  const named = new Set<string>();
+  const seedO = (seedLine: number, note: string): Provenance => ({ source: 'seed', line: seedLine, note });
+
+  const ref = parseRef(opts.ref);
+  if (ref) {
+    const p = resolvePath(ref.path, byBase, tracked);
+    if (p) {
+      s.add(p, 12, { source: 'seed', note: `the seed came from ${opts.ref}` }, 'seed location');
+      named.add(p);
+    }
+  }
+  for (const sp of facts.paths) {
+    const p = resolvePath(sp.path, byBase, tracked);
+    if (p) {
+      s.add(p, 10, seedO(sp.seedLine, `named in the seed${sp.line ? ` (line ${sp.line})` : ''}`), 'named in the seed');
+      named.add(p);
+    }
+  }
+  for (const f of facts.frames) {
+    const p = resolvePath(f.path, byBase, tracked);
+    if (p) {
+      s.add(p, 8 * Math.pow(0.7, f.depth), seedO(f.seedLine, `stack frame ${f.fn ? `${f.fn} ` : ''}at ${p}:${f.line ?? '?'}`), `stack frame #${f.depth}`);
+      named.add(p);
+    }
+  }
+  for (const t of facts.tests) {
+    const p = t.file ? resolvePath(t.file, byBase, tracked) : undefined;
+    if (p) {
+      s.add(p, 6, seedO(t.seedLine, `failing test ${t.name}`), 'failing test file');
+      named.add(p);
+    }
+  }
+
+  // A package the seed names (e.g. "minimist's parser"): its entry file.
+  const words = new Map(facts.words.map((w) => [w.word, w.seedLine] as const));
+  for (const pkg of profile.packages) {
+    const short = pkg.name.toLowerCase().split('/').pop()!;
+    const line = words.get(short) ?? facts.identifiers.find((i) => i.name.toLowerCase() === short)?.seedLine;
+    if (line && pkg.entry && tracked.has(pkg.entry)) {
+      s.add(pkg.entry, 5, { source: 'repo', file: pkg.manifest, note: `the seed names package "${pkg.name}" (seed line ${line}); ${pkg.entry} is its entry` }, 'entry of the named package');
+      named.add(pkg.entry);
+    }
+  }
+
+  // Content search.
+  const terms = searchTerms(facts.identifiers, 16);
+  const large = files.length > (opts.largeRepoFiles ?? 20_000);
+  let grepPaths: string[] | undefined;
+  if (large) {
+    const dirs = [...new Set([...named].map((p) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : p)))];
+    if (dirs.length) {
+      grepPaths = dirs;
+      notes.push(`large repository (${files.length} files): content search limited to ${dirs.length} folder(s) the seed points at`);
+    } else notes.push(`large repository (${files.length} files): content search over every tracked file`);
+  }
+  if (terms.length) {
+    const hits = await reader.grep({ patterns: terms.map((t) => t.name), maxPerFile: 20, ...(grepPaths ? { paths: grepPaths } : {}) });
+    const perTerm = new Map<string, Map<string, { count: number; def?: number; first: number }>>();
+    for (const h of hits) {
+      if (!tracked.has(h.path)) continue;
+      for (const t of terms) {
+        if (!h.text.includes(t.name)) continue;
+        let m = perTerm.get(t.name);
+        if (!m) perTerm.set(t.name, (m = new Map()));
+        const e = m.get(h.path) ?? { count: 0, first: h.line };
+        e.count++;
+        if (e.def === undefined && definesOn(h.text, t.name.split('.').pop()!)) e.def = h.line;
+        m.set(h.path, e);
+      }
+    }
+    for (const t of terms) {
+      const m = perTerm.get(t.name);
+      if (!m) continue;
+      const df = m.size;
+      const w = 4 / (1 + Math.log2(df));
+      for (const [path, e] of m) {
+        const boost = (1 + 0.25 * Math.min(e.count - 1, 4)) * (e.def !== undefined ? 2 : 1);
+        s.add(path, w * boost, { source: 'repo', file: path, line: e.def ?? e.first, note: `${e.def !== undefined ? 'defines' : 'mentions'} \`${t.name}\` (seed line ${t.seedLine}; ${df} file(s) match)` }, `${e.def !== undefined ? 'defines' : 'mentions'} ${t.name}`);
+      }
+    }
+    notes.push(`searched ${terms.length} identifier(s) from the seed: ${perTerm.size} found in the repository`);
+  }
+  // File names that are an identifier from the seed (quote → quote.js).
+  const idNames = new Map(facts.identifiers.filter((i) => i.strength === 'code').map((i) => [i.name.split('.').pop()!.toLowerCase(), i] as const));
+  if (idNames.size) {
+    for (const f of tracked) {
+      const b = f.slice(f.lastIndexOf('/') + 1);
+      const stem = b.includes('.') ? b.slice(0, b.indexOf('.')).toLowerCase() : b.toLowerCase();
+      const id = idNames.get(stem);
+      if (id && stem.length >= 3) s.add(f, 2, seedO(id.seedLine, `file name matches \`${id.name}\``), `file named after ${id.name}`);
+    }
+  }
+
+  // Discounts: what the seed did not name is less likely the fix's place.
+  const testsWanted = facts.kind === 'failing-test';
+  for (const p of s.keys()) {
+    if (named.has(p)) continue;
+    if (VENDORED.test(p)) s.scale(p, 0.1, 'vendored');
+    else if (LOCKFILE.test(p)) s.scale(p, 0.2, 'lockfile');
+    else if (DOC_PATH.test(p)) s.scale(p, 0.2, 'documentation');
+    else if (EXAMPLE_PATH.test(p)) s.scale(p, 0.4, 'example');
+    else if (TEST_PATH.test(p) && !testsWanted) s.scale(p, 0.5, 'test file');
+  }
+  // CODEOWNERS: files owned by a team the seed mentions.
+  if (profile.codeowners && facts.mentions.length) {
+    for (const p of s.keys()) {
+      const { owners } = ownersOf(profile.codeowners, p);
+      if (owners.some((o) => facts.mentions.includes(o))) s.scale(p, 1.5, `owned by ${owners.join(' ')} (mentioned)`);
+    }
+  }
+  // Recent history: churn among the candidates only, as a tie-breaker.
+  if (s.keys().length) {
+    const history = await reader.recentHistory({ maxCommits: opts.historyCommits ?? 200 });
+    const touches = new Map<string, number>();
+    for (const c of history) for (const p of c.paths) if (s.has(p)) touches.set(p, (touches.get(p) ?? 0) + 1);
+    for (const [p, n] of touches) s.scale(p, 1 + 0.05 * Math.min(n, 6), `${n} of the last ${history.length} commits touched it`);
+  }
+
+  const ranked = s
+    .entries()
+    .sort((a, b) => b[1].score - a[1].score || (a[0] < b[0] ? -1 : 1))
+    .slice(0, opts.maxPaths ?? 10)
+    .map(([path, e]) => {
+      const owners = ownersOf(profile.codeowners, path).owners;
+      const note = [e.best.origin.note, ...e.reasons.filter((r) => !e.best.origin.note?.includes(r))].join('; ') + (owners.length ? `; owners ${owners.join(' ')}` : '');
+      return { path, score: Math.round(e.score * 100) / 100, origin: { ...e.best.origin, note } };
+    });
+  return { paths: ranked, notes, anchored: named.size > 0 || ranked.some((r) => r.score >= 2) };
+}
