@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerValidate } from './commands/validate';
+import { registerDraft } from './commands/draft';
+import { registerProfile } from './commands/profile';
 
 /**
  * `shopfloor`: the headless entry on the same core as the extension (design.md
@@ -12,6 +14,8 @@ export function buildProgram(version: string): Command {
     .description('Shopfloor: a human-steered software factory line for brownfield codebases')
     .version(version);
   registerValidate(program);
+  registerDraft(program);
+  registerProfile(program);
   return program;
 }
 

@@ -1,0 +1,45 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { GitRepoReader } from '../../adapters/git/repo-reader';
+import { profileRepository } from '../../core/profile/profile';
+import type { DetectedCommand, RepoProfile } from '../../core/profile/types';
+
+function cmdLine(c: DetectedCommand): string {
+  const where = `${c.origin.file ?? ''}${c.origin.line ? `:${c.origin.line}` : ''}`;
+  return `  ${c.cwd ? `(${c.cwd}) ` : ''}${c.argv.join(' ')}    [${where}]`;
+}
+
+/** Human-readable profile: what was found and where, then readiness. */
+export function formatProfile(p: RepoProfile): string {
+  const out: string[] = [];
+  out.push(`files: ${p.files.tracked} tracked (${p.files.symlinks} symlinks, ${p.files.submodules} submodules, not read)${p.head ? ` at ${p.head.slice(0, 12)}` : ''}`);
+  out.push(`languages: ${p.languages.slice(0, 6).map((l) => `${l.language} ${Math.round(l.share * 100)}%`).join(', ') || 'none recognised'}`);
+  out.push(`ecosystems: ${p.ecosystems.join(', ') || 'none'}${p.workspaces.length ? `; workspaces: ${p.workspaces.map((w) => `${w.tool} (${w.members.length} members, ${w.file})`).join(', ')}` : ''}`);
+  for (const [title, list] of [['setup', p.setupCommands], ['build', p.buildCommands], ['test', p.testCommands], ['lint', p.lintCommands]] as const) {
+    out.push(`${title}:${list.length ? '' : ' none found'}`);
+    for (const c of list.slice(0, 8)) out.push(cmdLine(c));
+  }
+  out.push(`ci: ${p.ci.map((c) => `${c.system} ${c.file}`).join(', ') || 'none'}`);
+  for (const c of p.ciCommands.slice(0, 12)) out.push(`  ${c.kind ?? '?'}: ${c.run.split('\n')[0]}    [${c.file}:${c.line}]`);
+  out.push(`devcontainer: ${p.devcontainer ? p.devcontainer.path : 'none'}`);
+  out.push(`agent docs: ${p.agentDocs.join(', ') || 'none'}; contributor docs: ${p.contributorDocs.join(', ') || 'none'}; CODEOWNERS: ${p.codeowners?.path ?? 'none'}`);
+  out.push(`test folders: ${p.testDirs.slice(0, 8).join(', ') || 'none'}`);
+  if (p.skipped.length) out.push(`skipped: ${p.skipped.map((s) => `${s.path} (${s.reason})`).join(', ')}`);
+  out.push(`readiness: ${p.readiness.score}/100, recommended pattern: ${p.readiness.pattern}`);
+  for (const c of p.readiness.checks) out.push(`  [${c.ok ? 'x' : ' '}] ${c.id}: ${c.detail}`);
+  for (const r of p.readiness.reasons) out.push(`  - ${r}`);
+  return out.join('\n') + '\n';
+}
+
+/** `shopfloor profile --repo DIR [--json]`: languages, commands, CI, docs and readiness of a repository. */
+export function registerProfile(program: Command): void {
+  program
+    .command('profile')
+    .description('profile a repository: languages, build/test/lint/setup commands, CI, devcontainer, docs, readiness')
+    .option('--repo <dir>', 'repository to profile', '.')
+    .option('--json', 'print the profile as JSON')
+    .action(async (opts: { repo: string; json?: boolean }) => {
+      const profile = await profileRepository(new GitRepoReader(resolve(opts.repo)));
+      process.stdout.write(opts.json ? `${JSON.stringify(profile, null, 2)}\n` : formatProfile(profile));
+    });
+}
