@@ -1,9 +1,13 @@
 import * as vscode from 'vscode';
 import type { HostContext } from './host/context';
+import { registerOpenPacket } from './host/commands/openPacket';
 import { registerOpenPanel } from './host/commands/openPanel';
 import { registerShowLog } from './host/commands/showLog';
 import { createLog } from './host/log';
-import { PANEL_VIEW_TYPE, ShopfloorPanel } from './host/panel/ShopfloorPanel';
+import { PacketSession } from './host/packet/packet-session';
+import { PanelState } from './host/panel/panel-state';
+import { panelRequests } from './host/panel/requests';
+import { PANEL_VIEW_TYPE, ShopfloorPanel, type PanelServices } from './host/panel/ShopfloorPanel';
 import { RunsTreeProvider } from './host/runs-view';
 import { createStatusBar } from './host/status-bar';
 
@@ -23,14 +27,26 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
     activationMs: () => activationMs,
   };
   const runs = new RunsTreeProvider();
+  const state = new PanelState();
+  const packets = new PacketSession(state, log);
+  const services: PanelServices = {
+    state,
+    requests: panelRequests({
+      packets,
+      startRun: async () => ({ started: false, message: 'Starting runs from the panel is not wired yet (issue 5).' }),
+      decideGate: async () => ({ accepted: false }),
+    }),
+  };
   context.subscriptions.push(
     log,
-    registerOpenPanel(ctx),
+    state,
+    registerOpenPanel(ctx, services),
+    registerOpenPacket(ctx, services, packets),
     registerShowLog(ctx),
     vscode.window.registerTreeDataProvider('shopfloor.runs', runs),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => {
-        ShopfloorPanel.revive(panel, ctx);
+        ShopfloorPanel.revive(panel, ctx, services);
       },
     }),
     createStatusBar(),

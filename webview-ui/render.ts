@@ -1,4 +1,14 @@
-import type { PanelSnapshot } from '../src/contracts/protocol';
+import type { FieldProblem, PanelSnapshot } from '../src/contracts/protocol';
+import { renderPacketForm } from './packet-form';
+
+/** What the rendered panel can ask of the host. */
+export interface PanelActions {
+  showLog(): void;
+  savePacket(value: Record<string, unknown>, problems: FieldProblem[]): void;
+  approvePacket(): void;
+  startRun(): void;
+  decideGate(gateId: string, decision: 'approve' | 'reject' | 'retry' | 'skip', reason?: string): void;
+}
 
 /**
  * Small DOM helper: text is always set with textContent, never parsed as HTML, because
@@ -18,7 +28,7 @@ export function el<K extends keyof HTMLElementTagNameMap>(
 }
 
 /** Renders a snapshot into the panel's root element. */
-export function renderSnapshot(root: HTMLElement, s: PanelSnapshot, onShowLog: () => void): void {
+export function renderSnapshot(root: HTMLElement, s: PanelSnapshot, actions: PanelActions, localProblems: FieldProblem[] = []): void {
   const header = el('header', { className: 'header' }, [
     el('h1', { text: 'Shopfloor' }),
     el('span', { className: 'badge', text: `v${s.extensionVersion}`, attrs: { 'data-testid': 'version' } }),
@@ -30,14 +40,19 @@ export function renderSnapshot(root: HTMLElement, s: PanelSnapshot, onShowLog: (
       })
     : el('p', { className: 'muted', text: 'No folder is open. Open a repository to draft a task packet.' });
 
-  const body: Node[] = [header, ws];
+  const body: Node[] = [header, ws, el('p', { className: 'message', attrs: { 'data-testid': 'message', role: 'status' } })];
+  if (s.packet) {
+    body.push(
+      renderPacketForm(s.packet, { save: actions.savePacket, approve: actions.approvePacket, startRun: actions.startRun }, localProblems),
+    );
+  }
   if (s.run) {
     const list = el('ol', { className: 'stations', attrs: { 'aria-label': 'Stations' } });
     for (const st of s.run.stations) {
       list.appendChild(el('li', { className: `station status-${st.status}`, text: `${st.title} (${st.kind}) — ${st.status}` }));
     }
     body.push(el('h2', { text: `Run ${s.run.runId} · ${s.run.blueprint}` }), list);
-  } else {
+  } else if (!s.packet) {
     body.push(
       el('section', { className: 'empty' }, [
         el('h2', { text: 'No run yet' }),
@@ -48,7 +63,7 @@ export function renderSnapshot(root: HTMLElement, s: PanelSnapshot, onShowLog: (
     );
   }
   const logButton = el('vscode-button' as keyof HTMLElementTagNameMap, { text: 'Show log', attrs: { secondary: '' } });
-  logButton.addEventListener('click', onShowLog);
+  logButton.addEventListener('click', () => actions.showLog());
   body.push(el('footer', { className: 'footer' }, [el('span', { className: 'status', text: 'Connected to host', attrs: { 'data-testid': 'connection' } }), logButton]));
   root.replaceChildren(...body);
 }

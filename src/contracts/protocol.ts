@@ -38,6 +38,21 @@ export const StationViewSchema = z.object({
   status: z.enum(['pending', 'gate', 'running', 'passed', 'failed', 'skipped']),
 });
 
+/** A problem in a document, with the path of the bad field (`reproduction[0].argv`). */
+export const FieldProblemSchema = z.object({ path: z.string(), message: z.string() });
+export type FieldProblem = z.infer<typeof FieldProblemSchema>;
+
+/** The task packet open in the panel's form: its raw value (possibly invalid) and what is wrong with it. */
+export const PacketViewSchema = z.object({
+  file: z.string().describe('Workspace-relative path of the packet file.'),
+  value: z.record(z.string(), z.unknown()).describe('The packet as stored, valid or not.'),
+  problems: z.array(FieldProblemSchema),
+  approval: z.object({ by: z.string(), at: z.string(), valid: z.boolean() }).nullable().describe('valid: the approval matches the current content hash.'),
+  contentHash: z.string().nullable(),
+  readOnly: z.boolean().describe('True in an untrusted workspace or while a run uses the packet.'),
+});
+export type PacketView = z.infer<typeof PacketViewSchema>;
+
 /** What the panel shows; the host owns it and pushes numbered snapshots (stale ones are dropped). */
 export const PanelSnapshotSchema = z.object({
   seq: z.number().int().min(0).describe('Increases with every push; the webview ignores lower numbers.'),
@@ -51,6 +66,7 @@ export const PanelSnapshotSchema = z.object({
       terminal: TerminalStateSchema.nullable(),
     })
     .nullable(),
+  packet: PacketViewSchema.nullable().default(null),
   extensionVersion: z.string(),
 });
 export type PanelSnapshot = z.infer<typeof PanelSnapshotSchema>;
@@ -73,6 +89,22 @@ export const Methods = {
     }),
     result: z.object({ accepted: z.boolean() }),
   },
+  /** Webview → host: validate and save the packet edited in the form; invalid values are not written. */
+  'packet/save': {
+    dir: 'toHost',
+    kind: 'request',
+    params: z.object({ file: z.string(), value: z.record(z.string(), z.unknown()) }),
+    result: z.object({ saved: z.boolean(), problems: z.array(FieldProblemSchema) }),
+  },
+  /** Webview → host: the "Approve packet" gate, decided by the human who clicked it. */
+  'packet/approve': {
+    dir: 'toHost',
+    kind: 'request',
+    params: z.object({ file: z.string() }),
+    result: z.object({ approved: z.boolean(), message: z.string().optional() }),
+  },
+  /** Webview → host: start a run from the approved packet open in the form. */
+  'run/start': { dir: 'toHost', kind: 'request', params: z.object({ file: z.string() }), result: z.object({ started: z.boolean(), message: z.string().optional() }) },
   /** Webview → host: show the log output channel. */
   'log/show': { dir: 'toHost', kind: 'notification', params: z.object({}) },
 } as const;

@@ -1,10 +1,9 @@
 import type { z } from 'zod';
 
+import type { FieldProblem } from '../contracts/protocol';
+
 /** One problem found in a document, with the JSON path to the bad field (e.g. `stations[2].gate.when`). */
-export interface FieldProblem {
-  path: string;
-  message: string;
-}
+export type { FieldProblem };
 
 /** Validation failure carrying every problem; `message` lists them one per line. */
 export class ValidationError extends Error {

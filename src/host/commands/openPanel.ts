@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import type { HostContext } from '../context';
-import { ShopfloorPanel } from '../panel/ShopfloorPanel';
+import { ShopfloorPanel, type PanelServices } from '../panel/ShopfloorPanel';
 
-/** "Shopfloor: Open Panel": shows the panel where runs, gates and evidence appear. */
-export function registerOpenPanel(ctx: HostContext): vscode.Disposable {
+/** "Shopfloor: Open Panel": shows the panel where packets, runs, gates and evidence appear. */
+export function registerOpenPanel(ctx: HostContext, services: PanelServices): vscode.Disposable {
   return vscode.commands.registerCommand('shopfloor.openPanel', () => {
-    ShopfloorPanel.show(ctx);
+    ShopfloorPanel.show(ctx, services);
   });
 }

@@ -1,7 +1,14 @@
 import * as vscode from 'vscode';
 import { notification, parseMessage, PROTOCOL_VERSION, type Envelope, type PanelSnapshot } from '../../contracts';
 import type { HostContext } from '../context';
+import type { PanelRequestHandler, PanelState } from './panel-state';
 import { makeNonce, panelHtml } from './html';
+
+/** What the panel needs besides the host context: the state it shows and who answers its requests. */
+export interface PanelServices {
+  state: PanelState;
+  requests: PanelRequestHandler;
+}
 
 /** The webview panel's view type; also its activation event `onWebviewPanel:shopfloor.panel`. */
 export const PANEL_VIEW_TYPE = 'shopfloor.panel';
@@ -17,23 +24,24 @@ export class ShopfloorPanel implements vscode.Disposable {
   private ready = false;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly readyWaiters: Array<() => void> = [];
+  private readonly pending = new Map<string, vscode.CancellationTokenSource>();
 
   /** Shows the panel, creating it (or revealing the open one). */
-  static show(ctx: HostContext): ShopfloorPanel {
+  static show(ctx: HostContext, services: PanelServices): ShopfloorPanel {
     if (ShopfloorPanel.current) {
       ShopfloorPanel.current.panel.reveal();
       return ShopfloorPanel.current;
     }
     const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Shopfloor', vscode.ViewColumn.Active, ShopfloorPanel.options(ctx));
-    ShopfloorPanel.current = new ShopfloorPanel(panel, ctx);
+    ShopfloorPanel.current = new ShopfloorPanel(panel, ctx, services);
     return ShopfloorPanel.current;
   }
 
   /** Re-attaches a panel VS Code restored after a reload (registerWebviewPanelSerializer). */
-  static revive(panel: vscode.WebviewPanel, ctx: HostContext): ShopfloorPanel {
+  static revive(panel: vscode.WebviewPanel, ctx: HostContext, services: PanelServices): ShopfloorPanel {
     panel.webview.options = ShopfloorPanel.options(ctx);
     ShopfloorPanel.current?.dispose();
-    ShopfloorPanel.current = new ShopfloorPanel(panel, ctx);
+    ShopfloorPanel.current = new ShopfloorPanel(panel, ctx, services);
     return ShopfloorPanel.current;
   }
 
@@ -54,6 +62,7 @@ export class ShopfloorPanel implements vscode.Disposable {
   private constructor(
     private readonly panel: vscode.WebviewPanel,
     private readonly ctx: HostContext,
+    private readonly services: PanelServices,
   ) {
     const webview = panel.webview;
     const root = ctx.extension.extensionUri;
@@ -68,6 +77,7 @@ export class ShopfloorPanel implements vscode.Disposable {
       webview.onDidReceiveMessage((raw) => this.onMessage(raw)),
       panel.onDidDispose(() => this.dispose()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.push()),
+      services.state.onDidChange(() => this.push()),
     );
     ctx.log.info(`panel opened (protocol v${PROTOCOL_VERSION})`);
   }
@@ -92,9 +102,26 @@ export class ShopfloorPanel implements vscode.Disposable {
     } else if (m.kind === 'notification' && m.method === 'log/show') {
       this.ctx.log.show(true);
     } else if (m.kind === 'request') {
-      // No run is open yet: gate requests are answered as not accepted rather than dropped,
-      // so the webview never waits on a response that will not come.
-      void this.post({ v: PROTOCOL_VERSION, kind: 'response', id: m.id, ok: false, error: { message: 'no open gate' } });
+      void this.answer(m.id, m.method, m.params);
+    } else if (m.kind === 'cancel') {
+      this.pending.get(m.id)?.cancel();
+    }
+  }
+
+  /** Runs a request's handler and always answers, so the webview never waits forever. */
+  private async answer(id: string, method: string, params: unknown): Promise<void> {
+    const cts = new vscode.CancellationTokenSource();
+    this.pending.set(id, cts);
+    try {
+      const result = await this.services.requests.handle(method, params, cts.token);
+      await this.post({ v: PROTOCOL_VERSION, kind: 'response', id, ok: true, result });
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.ctx.log.error(`panel request ${method} failed: ${message}`);
+      await this.post({ v: PROTOCOL_VERSION, kind: 'response', id, ok: false, error: { message } });
+    } finally {
+      this.pending.delete(id);
+      cts.dispose();
     }
   }
 
@@ -103,7 +130,8 @@ export class ShopfloorPanel implements vscode.Disposable {
     return {
       seq: ++this.seq,
       workspace: folder ? { name: folder.name, trusted: vscode.workspace.isTrusted } : null,
-      run: null,
+      run: this.services.state.run,
+      packet: this.services.state.packet,
       extensionVersion: this.ctx.version,
     };
   }

@@ -12,9 +12,13 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** Waits until the workbench has rendered. */
+/**
+ * Waits until the workbench has rendered and Shopfloor's contributions are registered
+ * (its activity bar entry exists), so its commands are in the palette.
+ */
 export async function waitForWorkbench(page: Page): Promise<void> {
-  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+  await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+  await page.locator('.activitybar .action-item a[aria-label^="Shopfloor"], .activitybar .action-label[aria-label^="Shopfloor"]').first().waitFor({ timeout: 90_000 });
 }
 
 /** Answers the workspace-trust dialog, if it shows, with trust (true) or restricted mode (false). */
@@ -25,15 +29,28 @@ export async function answerTrust(page: Page, trust: boolean): Promise<void> {
   await button.click();
 }
 
-/** Runs a command from the command palette by its title, e.g. "Shopfloor: Open Panel". */
-export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('Control+Shift+P');
+/**
+ * Runs a command from the command palette by its title, e.g. "Shopfloor: Open Panel".
+ * On a loaded machine the palette can open before the extension host has registered
+ * every command, so it reopens the palette a few times before giving up.
+ */
+export async function runCommand(page: Page, title: string, attempts = 4): Promise<void> {
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(`>${title}`);
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  await row.waitFor({ timeout: 15_000 });
-  await page.keyboard.press('Enter');
+  for (let i = 1; ; i++) {
+    await page.keyboard.press('Control+Shift+P');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill(`>${title}`);
+    try {
+      await row.waitFor({ timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      return;
+    } catch (e) {
+      await page.keyboard.press('Escape');
+      if (i >= attempts) throw new Error(`command "${title}" is not in the command palette after ${attempts} tries: ${(e as Error).message}`);
+      await page.waitForTimeout(1000);
+    }
+  }
 }
 
 /** Finds the frame of a webview whose document matches `selector`, polling until `timeoutMs`. */

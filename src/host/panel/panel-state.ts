@@ -1,0 +1,42 @@
+import * as vscode from 'vscode';
+import type { PacketView, PanelSnapshot } from '../../contracts';
+
+/** The run part of a snapshot. */
+export type RunView = NonNullable<PanelSnapshot['run']>;
+
+/**
+ * What the panel shows, owned by the host. Commands and run controllers update it; the
+ * panel listens and pushes a numbered snapshot on every change.
+ */
+export class PanelState implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private packetValue: PacketView | null = null;
+  private runValue: RunView | null = null;
+
+  get packet(): PacketView | null {
+    return this.packetValue;
+  }
+  get run(): RunView | null {
+    return this.runValue;
+  }
+
+  setPacket(packet: PacketView | null): void {
+    this.packetValue = packet;
+    this.changed.fire();
+  }
+
+  setRun(run: RunView | null): void {
+    this.runValue = run;
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+/** Answers the panel's requests; each method is one protocol request (src/contracts/protocol.ts). */
+export interface PanelRequestHandler {
+  handle(method: string, params: unknown, token: vscode.CancellationToken): Promise<unknown>;
+}
