@@ -3,6 +3,10 @@ import { Command } from 'commander';
 import { registerValidate } from './commands/validate';
 import { registerDraft } from './commands/draft';
 import { registerProfile } from './commands/profile';
+import { registerRun } from './commands/run';
+import { registerRuns } from './commands/runs';
+import { registerShow } from './commands/show';
+import { registerVerify } from './commands/verify';
 
 /**
  * `shopfloor`: the headless entry on the same core as the extension (design.md
@@ -16,6 +20,10 @@ export function buildProgram(version: string): Command {
   registerValidate(program);
   registerDraft(program);
   registerProfile(program);
+  registerRun(program);
+  registerRuns(program);
+  registerShow(program);
+  registerVerify(program);
   return program;
 }
 

@@ -1,3 +1,4 @@
 /** Blueprints: the built-ins and lineage resolution (fork merged over parent). */
 export * from './builtins';
 export * from './resolve';
+export * from './profile-facts';

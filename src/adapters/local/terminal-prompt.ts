@@ -1,0 +1,108 @@
+import * as fs from 'node:fs';
+import * as tty from 'node:tty';
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { TERMINAL_REASONS, type TaskPacket, type TerminalState } from '../../contracts';
+import type { Gate, GateAnswer, Gatekeeper, HumanStation } from '../../core/run/ports';
+
+/** A terminal to ask a human on: /dev/tty when it can be opened, else stdin/stderr when stdin is a TTY. */
+export interface Terminal {
+  input: Readable;
+  output: Writable;
+  close(): void;
+}
+
+/** Opens the controlling terminal, or undefined when there is none (headless, CI). */
+export function openTerminal(): Terminal | undefined {
+  try {
+    const fd = fs.openSync('/dev/tty', 'r+');
+    const input = new tty.ReadStream(fd);
+    const output = new tty.WriteStream(fd);
+    return { input, output, close: () => input.destroy() };
+  } catch {
+    if (process.stdin.isTTY) return { input: process.stdin, output: process.stderr, close: () => undefined };
+    return undefined;
+  }
+}
+
+async function ask(term: Terminal, question: string): Promise<string> {
+  const rl = createInterface({ input: term.input, output: term.output, terminal: false });
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      rl.once('close', () => reject(new Error('the terminal closed before an answer')));
+      rl.question(question, (a) => resolve(a.trim()));
+    });
+  } finally {
+    rl.removeAllListeners('close');
+    rl.close();
+  }
+}
+
+function preview(content: unknown): string {
+  const c = content as { patch?: string; text?: string; commands?: { argv: string[]; exitCode: number | null; outputTail: string }[] };
+  if (typeof c?.patch === 'string') return c.patch.split('\n').slice(0, 80).join('\n');
+  if (typeof c?.text === 'string') return c.text.split('\n').slice(0, 40).join('\n');
+  if (Array.isArray(c?.commands)) return c.commands.map((x) => `$ ${x.argv.join(' ')}  → exit ${x.exitCode ?? 'none'}\n${x.outputTail.split('\n').slice(-10).join('\n')}`).join('\n');
+  return '';
+}
+
+/**
+ * A human deciding gates at a terminal prompt. Shows the summary, the content hash and a
+ * preview; accepts approve, reject (then a terminal state and reason), retry and skip where
+ * the gate allows them. Editing a packet or plan is done in the editor panel, not here.
+ */
+export class TerminalGatekeeper implements Gatekeeper {
+  constructor(
+    private readonly term: Terminal,
+    private readonly name: string,
+  ) {}
+
+  async decide(gate: Gate): Promise<GateAnswer> {
+    const w = (s: string) => this.term.output.write(s);
+    w(`\n── Gate ${gate.gateId} (${gate.position} ${gate.stationId}) ──\n${gate.summary}\ncontent sha256 ${gate.contentHash}\n`);
+    if (gate.risk.diffFlags.length || gate.risk.touchedRiskPaths.length || gate.risk.packetRisk === 'hard-stop')
+      w(`!! needs explicit approval: risk ${gate.risk.packetRisk}; flags ${gate.risk.diffFlags.join(', ') || 'none'}; risk paths ${gate.risk.touchedRiskPaths.join(', ') || 'none'}\n`);
+    const p = preview(gate.content);
+    if (p) w(`${p}\n`);
+    const choices: GateAnswer['decision'][] = gate.allowed.filter((c) => c !== 'edit');
+    const keys: Record<string, GateAnswer['decision']> = { a: 'approve', r: 'reject', t: 'retry', s: 'skip' };
+    for (;;) {
+      const a = (await ask(this.term, `Decision [${choices.map((c) => `${c === 'retry' ? 't' : c[0]}=${c}`).join(', ')}]: `)).toLowerCase();
+      const decision = a.length === 1 ? keys[a] : choices.find((c) => c === a);
+      if (!decision || !choices.includes(decision)) continue;
+      const by = { kind: 'human' as const, name: this.name };
+      if (decision !== 'reject') return { decision, by };
+      return { decision: 'reject', by, ...(await this.rejection()) };
+    }
+  }
+
+  private async rejection(): Promise<{ terminal: TerminalState; reason: string }> {
+    const options: TerminalState[] = [
+      ...TERMINAL_REASONS.ESCALATE.map((reason) => ({ state: 'ESCALATE', reason }) as TerminalState),
+      ...TERMINAL_REASONS.NO_OP.map((reason) => ({ state: 'NO_OP', reason }) as TerminalState),
+    ];
+    this.term.output.write(options.map((o, i) => `  ${i + 1}. ${o.state} ${o.reason}`).join('\n') + '\n');
+    for (;;) {
+      const n = Number(await ask(this.term, 'End the run as (number, default 1): ')) || 1;
+      const t = options[n - 1];
+      if (!t) continue;
+      const reason = await ask(this.term, 'Why (one line): ');
+      return { terminal: { ...t, detail: reason || undefined } as TerminalState, reason: reason || 'rejected at the gate' };
+    }
+  }
+}
+
+/** A human station at the terminal: shows the instructions and waits for "done". */
+export class TerminalHumanStation implements HumanStation {
+  constructor(
+    private readonly term: Terminal | undefined,
+    private readonly name: string,
+  ) {}
+
+  async perform(req: { stationId: string; instructions: string; packet: TaskPacket }): Promise<{ done: boolean; by: string; note?: string }> {
+    if (!this.term) return { done: false, by: this.name, note: 'no terminal to ask a human on' };
+    this.term.output.write(`\n── Human station ${req.stationId} ──\n${req.instructions}\nTask: ${req.packet.intent}\n`);
+    const a = (await ask(this.term, 'Mark done? [y/n]: ')).toLowerCase();
+    return { done: a.startsWith('y'), by: this.name };
+  }
+}

@@ -1,0 +1,42 @@
+import * as fs from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { readJournal } from '../../adapters/store/file-journal';
+import { runsDir } from '../../adapters/store/run-folder';
+import { summarizeJournal, type RunSummary } from '../../core/run/journal-summary';
+
+/** Every run of `repo`, newest first, with whether its journal verifies. */
+export function listRuns(repo: string): (RunSummary & { id: string; verified: boolean })[] {
+  const dir = runsDir(resolve(repo));
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((id) => fs.existsSync(join(dir, id, 'journal.jsonl')))
+    .sort()
+    .reverse()
+    .map((id) => {
+      const v = readJournal(join(dir, id, 'journal.jsonl'));
+      return { id, verified: v.ok, ...summarizeJournal(v.records) };
+    });
+}
+
+/** `shopfloor runs --repo DIR [--json]`: the runs in a repository and how each ended. */
+export function registerRuns(program: Command): void {
+  program
+    .command('runs')
+    .description('list the runs of a repository')
+    .option('--repo <dir>', 'the repository', '.')
+    .option('--json', 'print JSON')
+    .action((opts: { repo: string; json?: boolean }) => {
+      const runs = listRuns(opts.repo);
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
+        return;
+      }
+      if (!runs.length) process.stdout.write('no runs\n');
+      for (const r of runs) {
+        const state = r.terminal ? `${r.terminal.state} (${r.terminal.reason})` : r.status === 'open' ? 'OPEN (running or interrupted: --resume)' : 'empty';
+        process.stdout.write(`${r.id}  ${r.blueprint ?? '?'}  ${state}${r.verified ? '' : '  [journal does not verify]'}${r.output?.branch ? `  ${r.output.branch}` : ''}\n`);
+      }
+    });
+}

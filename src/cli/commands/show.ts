@@ -1,0 +1,32 @@
+import * as fs from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Command } from 'commander';
+import { readJournal } from '../../adapters/store/file-journal';
+import { summarizeJournal } from '../../core/run/journal-summary';
+import { journalPathOf } from './verify';
+
+/** `shopfloor show RUN [--repo DIR] [--json]`: the evidence Markdown of a finished run, or the progress of an open one. */
+export function registerShow(program: Command): void {
+  program
+    .command('show')
+    .description("show a run: its evidence (Markdown, or JSON with --json), or its progress when it has not ended")
+    .argument('<run>', 'run id, run folder or journal.jsonl')
+    .option('--repo <dir>', 'repository holding the run', '.')
+    .option('--json', 'print evidence.json (or the journal summary) instead')
+    .action((run: string, opts: { repo: string; json?: boolean }) => {
+      const journal = journalPathOf(run, opts.repo);
+      if (!fs.existsSync(journal)) throw new Error(`no run ${run} (looked for ${journal})`);
+      const dir = dirname(journal);
+      const v = readJournal(journal);
+      const summary = summarizeJournal(v.records);
+      const evidence = join(dir, opts.json ? 'evidence.json' : 'evidence.md');
+      if (summary.status === 'finished' && fs.existsSync(evidence)) process.stdout.write(fs.readFileSync(evidence, 'utf8'));
+      else if (opts.json) process.stdout.write(`${JSON.stringify({ ...summary, verified: v.ok }, null, 2)}\n`);
+      else {
+        process.stdout.write(`run ${summary.runId ?? run}: ${summary.status === 'finished' ? summary.terminal?.state : 'not ended (resume with shopfloor run --resume)'}\n`);
+        for (const s of summary.stations) process.stdout.write(`  station ${s.id} #${s.attempt}: ${s.outcome ?? 'started, not finished'}\n`);
+        for (const g of summary.gates) process.stdout.write(`  gate ${g.gateId}: ${g.decision ? `${g.decision} by ${g.by}` : 'open'}\n`);
+      }
+      if (!v.ok) process.stderr.write(`warning: the journal does not verify: ${v.problem!.message}\n`);
+    });
+}
