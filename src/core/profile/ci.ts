@@ -7,7 +7,7 @@ import type { CiSystem, CommandKind } from './types';
 export function classifyCommand(run: string): CommandKind | undefined {
   const r = run.toLowerCase();
   if (/\b(lint|eslint|prettier --check|flake8|ruff|pylint|rubocop|clippy|go vet|golangci|gofmt|phpcs|phpstan|checkstyle|spotlesscheck|mypy|tsc --noemit|typecheck|format --verify|fmt -- --check|fmt --check)\b/.test(r)) return 'lint';
-  if (/\b(test|tests|pytest|jest|mocha|vitest|rspec|phpunit|ctest|tox|nox|go test|cargo test|mvn\b.*\b(verify|test)|gradlew?\b.*\b(test|check))\b/.test(r)) return 'test';
+  if (/\b(test|tests|prove|pytest|jest|mocha|vitest|rspec|phpunit|ctest|tox|nox|go test|cargo test|mvn\b.*\b(verify|test)|gradlew?\b.*\b(test|check))\b/.test(r)) return 'test';
   if (/\b(npm ci|npm install|yarn install|pnpm install|pip install|poetry install|uv sync|bundle install|composer install|go mod download|cargo fetch|dotnet restore|apt-get install|dependency:go-offline)\b/.test(r)) return 'setup';
   if (/\b(build|compile|make\b|assemble|package|cmake)\b/.test(r)) return 'build';
   return undefined;

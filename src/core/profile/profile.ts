@@ -68,7 +68,8 @@ export async function profileRepository(reader: RepositoryReader, opts: ProfileO
     if ('text' in r) texts.set(p, r.text);
     else ctx0Skipped.push({ path: p, reason: r.skipped + (r.bytes ? ` (${r.bytes} bytes)` : '') });
   }
-  const paths = new Set<string>(files.map((f) => f.path));
+  // Symlinks and submodules are never manifests: they are not read, so they do not count as present.
+  const paths = new Set<string>(files.filter((f) => f.mode !== 'symlink' && f.mode !== 'submodule').map((f) => f.path));
   return profileFromTexts(files, paths, texts, head, ctx0Skipped);
 }
 
