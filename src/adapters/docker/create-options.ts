@@ -1,0 +1,81 @@
+import type Docker from 'dockerode';
+import type { EnvironmentSpec } from '../../core/container';
+import { LABEL_CONFIG, LABEL_OWNER, LABEL_RUN, LABEL_SESSION, nameFragment } from './labels';
+
+/**
+ * Keeps the container alive without a shell of ours on the host: the Dev Containers
+ * CLI's loop, which exits promptly on SIGTERM so stop is fast.
+ */
+export const KEEPALIVE = ['/bin/sh', '-c', 'trap "exit 0" TERM INT; while sleep 3600 & wait $!; do :; done', 'shopfloor-station'];
+
+/** Inputs for `hardenedCreateOptions`, all resolved and checked by the caller. */
+export interface CreateInputs {
+  spec: EnvironmentSpec;
+  imageId: string;
+  configHash: string;
+  runId: string;
+  sessionId: string;
+  owner: string;
+  /** User for the main process ('' = image default, used only when the image has no non-root user). */
+  user: string;
+  /** Real host path of the workspace, already checked; undefined when the workspace is copied in (remote engine). */
+  workspaceSource?: string;
+  /** Real host paths of extra binds, already checked to be inside the workspace. */
+  bindSources: Map<string, string>;
+  /** Network name: 'none' or the egress network. */
+  networkMode: string;
+  /** Proxy environment for egress stations. */
+  proxyEnv: Record<string, string>;
+  /** Engine supports `--storage-opt size=` (overlay2 on xfs with pquota). */
+  storageQuota: boolean;
+}
+
+/**
+ * The hardening profile (design.md "Isolation and security defaults"): every capability
+ * dropped except those the configuration asked for from the safe list, no-new-privileges,
+ * memory (no extra swap), CPU and pids limits, a size-capped /tmp tmpfs, no core dumps,
+ * no Docker socket and no host path but the run's workspace, network none unless
+ * egress goes through the proxy network, and the run/session/owner labels.
+ */
+export function hardenedCreateOptions(i: CreateInputs): Docker.ContainerCreateOptions {
+  const { spec } = i;
+  const mounts: Docker.MountSettings[] = [];
+  if (i.workspaceSource) mounts.push({ Type: 'bind', Source: i.workspaceSource, Target: spec.workspaceMountTarget, ReadOnly: false });
+  const tmpfs: Record<string, string> = { '/tmp': `rw,nosuid,nodev,size=${spec.limits.tmpBytes}` };
+  for (const m of spec.mounts) {
+    if (m.type === 'bind') mounts.push({ Type: 'bind', Source: i.bindSources.get(m.workspacePath)!, Target: m.target, ReadOnly: m.readOnly });
+    else tmpfs[m.target] = `rw,nosuid,nodev${m.sizeBytes ? `,size=${m.sizeBytes}` : ''}`;
+  }
+  const env = { ...spec.containerEnv, ...i.proxyEnv };
+  return {
+    name: `shopfloor-${nameFragment(i.runId)}-${i.configHash.slice(0, 8)}`,
+    Image: i.imageId,
+    Entrypoint: KEEPALIVE,
+    Cmd: [],
+    User: i.user,
+    Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
+    WorkingDir: spec.workspaceFolder,
+    Labels: { [LABEL_RUN]: i.runId, [LABEL_SESSION]: i.sessionId, [LABEL_OWNER]: i.owner, [LABEL_CONFIG]: i.configHash },
+    StopTimeout: 2,
+    HostConfig: {
+      CapDrop: ['ALL'],
+      CapAdd: spec.capAdd,
+      SecurityOpt: ['no-new-privileges:true'],
+      Privileged: false,
+      Init: spec.init,
+      PidsLimit: spec.limits.pids,
+      Memory: spec.limits.memoryBytes,
+      MemorySwap: spec.limits.memoryBytes,
+      NanoCpus: Math.round(spec.limits.cpus * 1e9),
+      Ulimits: [{ Name: 'core', Soft: 0, Hard: 0 }],
+      Mounts: mounts,
+      Tmpfs: tmpfs,
+      ShmSize: spec.shmSizeBytes,
+      NetworkMode: i.networkMode,
+      ReadonlyRootfs: false,
+      AutoRemove: false,
+      LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '1' } },
+      ...(i.storageQuota ? { StorageOpt: { size: String(spec.limits.diskBytes) } } : {}),
+    },
+  };
+}

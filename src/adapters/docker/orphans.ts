@@ -1,0 +1,30 @@
+import type Docker from 'dockerode';
+import { LABEL_OWNER, LABEL_RUN, LABEL_SESSION } from './labels';
+
+/**
+ * Removes this owner's containers whose session is not live and whose run has no journal
+ * entry (a run killed before it journalled anything cannot resume, so its container is
+ * litter). Containers of live sessions, and of journalled runs that may resume, stay.
+ * Returns the removed ids.
+ */
+export async function removeOrphans(
+  docker: Docker,
+  owner: string,
+  isLive: (sessionId: string) => boolean,
+  hasJournal: (runId: string) => boolean,
+): Promise<string[]> {
+  const list = await docker.listContainers({ all: true, filters: { label: [`${LABEL_OWNER}=${owner}`] } });
+  const removed: string[] = [];
+  for (const c of list) {
+    const session = c.Labels?.[LABEL_SESSION] ?? '';
+    const run = c.Labels?.[LABEL_RUN] ?? '';
+    if (isLive(session) || hasJournal(run)) continue;
+    try {
+      await docker.getContainer(c.Id).remove({ force: true, v: true });
+      removed.push(c.Id);
+    } catch (e) {
+      if ((e as { statusCode?: number }).statusCode !== 404) throw e;
+    }
+  }
+  return removed;
+}

@@ -1,0 +1,282 @@
+import { realpath } from 'node:fs/promises';
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import {
+  ConfigRefusedError,
+  LifecycleCommandError,
+  MountRefusedError,
+  environmentHash,
+  isInsideRoot,
+  lifecycleArgvs,
+  type ContainerRuntime,
+  type EngineInfo,
+  type EnvironmentSpec,
+  type LifecycleCommands,
+  type PrepareOptions,
+  type StationContainer,
+} from '../../core/container';
+import type { Logger } from '../../core/ports';
+import { connectToEngine, type Connection } from './connect';
+import { hardenedCreateOptions } from './create-options';
+import { EgressProxy, type EgressLogEntry } from './egress-proxy';
+import { ensureEgressNetwork } from './egress-network';
+import { EngineEvents } from './engine-events';
+import { ensureImage, type ResolvedImage } from './images';
+import { LABEL_CONFIG, LABEL_RUN } from './labels';
+import { removeOrphans } from './orphans';
+import { DockerStation } from './station';
+import { pickStationUser, readPasswd, type ImageUser } from './users';
+import { Watchdog } from './watchdog';
+import { copyWorkspaceIn } from './workspace-copy';
+
+/** Options of the Docker runtime. */
+export interface DockerRuntimeOptions {
+  /**
+   * Who owns the containers (label `shopfloor.owner`): one value per user and machine,
+   * e.g. `${username}@${hostname}`. Orphan cleanup only ever touches this owner's containers.
+   */
+  owner: string;
+  /** The `shopfloor.docker.host` setting; empty: DOCKER_HOST, context, default sockets. */
+  dockerHost?: string;
+  /** Per-endpoint ping timeout in ms (default 3000). */
+  connectTimeoutMs?: number;
+  logger?: Logger;
+  /** Each egress connection allowed or refused. */
+  onEgress?: (e: EgressLogEntry) => void;
+  /** `auto`: bind mount on a local engine, copy through the archive API on a remote one. */
+  workspaceTransfer?: 'auto' | 'bind' | 'copy';
+}
+
+interface Egress {
+  network: string;
+  proxy: EgressProxy;
+  address: string;
+}
+
+/**
+ * ContainerRuntime on Docker through dockerode. One container per run and configuration;
+ * `prepare` for the same run and configuration reattaches to it (warm attach). Holds one
+ * engine connection, one /events stream and, when a station needs it, the egress proxy.
+ */
+export class DockerContainerRuntime implements ContainerRuntime {
+  private conn?: Promise<Connection>;
+  private events?: EngineEvents;
+  private egress?: Promise<Egress>;
+  private readonly images = new Map<string, Promise<ResolvedImage>>();
+  private readonly users = new Map<string, Promise<{ name?: string; all: ImageUser[] }>>();
+  private readonly live = new Map<string, DockerStation>();
+
+  constructor(private readonly opts: DockerRuntimeOptions) {}
+
+  async ping(): Promise<EngineInfo> {
+    return (await this.connection()).info;
+  }
+
+  async prepare(spec: EnvironmentSpec, o: PrepareOptions): Promise<StationContainer> {
+    const { docker, info } = await this.connection();
+    const events = (this.events ??= new EngineEvents(docker, this.opts.owner));
+    const eventsReady = events.ensureStarted();
+    const log = (l: string) => o.onLog?.(l);
+    for (const n of spec.notes) log(`[devcontainer] ${n}`);
+
+    const workspace = await realpath(o.workspaceDir);
+    const bindSources = await this.checkBinds(spec, workspace);
+    const image = await this.image(docker, spec, workspace, o);
+    const who = await this.stationUser(docker, image, spec);
+    const copy = this.opts.workspaceTransfer === 'copy' || (this.opts.workspaceTransfer !== 'bind' && info.remote);
+    const configHash = environmentHash(spec, `${image.id}|${who.name ?? ''}|${copy ? 'copy' : workspace}`);
+    const containerEnv = { ...envRecord(image.env), ...spec.containerEnv };
+
+    const key = `${o.runId}/${configHash}`;
+    const known = this.live.get(key);
+    if (known && !known.ended) {
+      const state = await docker.getContainer(known.id).inspect().catch(() => undefined);
+      if (state?.State.Running) return withReused(known);
+      if (state) return this.restart(docker, known, spec, log);
+      this.live.delete(key);
+    }
+    const existing = await docker.listContainers({ all: true, filters: { label: [`${LABEL_RUN}=${o.runId}`, `${LABEL_CONFIG}=${configHash}`] } });
+    const make = (id: string, reused: boolean) =>
+      new DockerStation({
+        docker,
+        id,
+        imageDigest: image.id,
+        configHash,
+        spec,
+        user: who.name ?? '',
+        containerEnv,
+        watchdog: new Watchdog(docker, id, spec.limits, events, copy ? undefined : workspace),
+        reused,
+        copyBackTo: copy ? workspace : undefined,
+        onRemoved: () => this.live.delete(key),
+      });
+    if (existing[0]) {
+      const station = make(existing[0].Id, true);
+      this.live.set(key, station);
+      return existing[0].State === 'running' ? station : this.restart(docker, station, spec, log);
+    }
+
+    let proxyEnv: Record<string, string> = {};
+    let networkMode = 'none';
+    let egress: Egress | undefined;
+    if (spec.network !== 'none') {
+      if (info.remote) throw new ConfigRefusedError('network', [{ property: 'network', message: 'egress needs a local engine: the allowlisting proxy runs on this machine' }]);
+      egress = await this.egressSetup(docker);
+      networkMode = egress.network;
+      const url = `http://${egress.address}`;
+      proxyEnv = { HTTP_PROXY: url, HTTPS_PROXY: url, http_proxy: url, https_proxy: url, NO_PROXY: 'localhost,127.0.0.1', no_proxy: 'localhost,127.0.0.1' };
+    }
+    const options = hardenedCreateOptions({
+      spec,
+      imageId: image.id,
+      configHash,
+      runId: o.runId,
+      sessionId: o.sessionId,
+      owner: this.opts.owner,
+      user: who.name ?? '',
+      workspaceSource: copy ? undefined : workspace,
+      bindSources,
+      networkMode,
+      proxyEnv,
+      storageQuota: false,
+    });
+    const created = await docker.createContainer(options);
+    const station = make(created.id, false);
+    try {
+      if (copy) {
+        const u = who.all.find((x) => x.name === who.name) ?? { uid: 0, gid: 0 };
+        await copyWorkspaceIn(docker, created.id, workspace, spec.workspaceMountTarget, { uid: u.uid, gid: u.gid });
+      }
+      await eventsReady;
+      await created.start();
+      if (egress && spec.network !== 'none') {
+        const ip = (await created.inspect()).NetworkSettings.Networks[egress.network]?.IPAddress;
+        if (!ip) throw new Error(`station has no address on ${egress.network}`);
+        egress.proxy.register(ip, o.runId, spec.network.egressAllow);
+      }
+      await runLifecycle(station, spec.lifecycle, ['onCreate', 'updateContent', 'postCreate', 'postStart'], log);
+    } catch (e) {
+      // A container that never became a working station is removed, not left for cleanup.
+      if (!(e instanceof LifecycleCommandError)) await station.remove().catch(() => undefined);
+      throw e;
+    }
+    this.live.set(key, station);
+    return station;
+  }
+
+  cleanupOrphans(isLive: (sessionId: string) => boolean, hasJournal: (runId: string) => boolean): Promise<string[]> {
+    return this.connection().then(({ docker }) => removeOrphans(docker, this.opts.owner, isLive, hasJournal));
+  }
+
+  async dispose(): Promise<void> {
+    this.events?.dispose();
+    if (this.egress) await (await this.egress.catch(() => undefined))?.proxy.close();
+  }
+
+  private connection(): Promise<Connection> {
+    this.conn ??= connectToEngine({ setting: this.opts.dockerHost, timeoutMs: this.opts.connectTimeoutMs }).catch((e) => {
+      // Not cached: the next call tries again (the user may have started Docker meanwhile).
+      this.conn = undefined;
+      throw e;
+    });
+    return this.conn;
+  }
+
+  /** Realpath check of every bind source: symlinks out of the workspace are refused before create. */
+  private async checkBinds(spec: EnvironmentSpec, workspace: string): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const m of spec.mounts) {
+      if (m.type !== 'bind') continue;
+      const real = await realpath(join(workspace, ...m.workspacePath.split('/'))).catch(() => undefined);
+      if (!real) throw new MountRefusedError(m.workspacePath, 'does not exist in the run workspace');
+      if (!isInsideRoot(workspace, real)) throw new MountRefusedError(m.workspacePath, `resolves to ${real}, outside the run workspace`);
+      out.set(m.workspacePath, real);
+    }
+    return out;
+  }
+
+  private image(docker: Docker, spec: EnvironmentSpec, workspace: string, o: PrepareOptions): Promise<ResolvedImage> {
+    // Image names are re-inspected each time (cheap, and a retag is seen); builds are cached per workspace and definition.
+    if (spec.image) return ensureImage(docker, spec, workspace, o.onBuildOutput);
+    const key = JSON.stringify([workspace, spec.build]);
+    let p = this.images.get(key);
+    if (!p) {
+      p = ensureImage(docker, spec, workspace, o.onBuildOutput);
+      this.images.set(key, p);
+      p.catch(() => this.images.delete(key));
+    }
+    return p;
+  }
+
+  /** The user the station runs as: the configuration's, else the image's non-root user (read once per image). */
+  private async stationUser(docker: Docker, image: ResolvedImage, spec: EnvironmentSpec): Promise<{ name?: string; all: ImageUser[] }> {
+    let p = this.users.get(image.id);
+    if (!p) {
+      p = (async () => {
+        const probe = await docker.createContainer({ Image: image.id, Entrypoint: ['/bin/true'], Cmd: [], NetworkDisabled: true, HostConfig: { NetworkMode: 'none' } });
+        try {
+          const all = await readPasswd(docker, probe.id);
+          return { name: pickStationUser(image.user, all), all };
+        } finally {
+          await probe.remove({ force: true }).catch(() => undefined);
+        }
+      })();
+      this.users.set(image.id, p);
+      p.catch(() => this.users.delete(image.id));
+    }
+    const found = await p;
+    return spec.containerUser ? { name: spec.containerUser, all: found.all } : found;
+  }
+
+  private async restart(docker: Docker, station: DockerStation, spec: EnvironmentSpec, log: (l: string) => void): Promise<StationContainer> {
+    await docker.getContainer(station.id).start();
+    await runLifecycle(station, spec.lifecycle, ['postStart'], log);
+    return withReused(station);
+  }
+
+  private egressSetup(docker: Docker): Promise<Egress> {
+    this.egress ??= (async () => {
+      const { name, gateway } = await ensureEgressNetwork(docker, this.opts.owner);
+      const proxy = new EgressProxy((e) => {
+        this.opts.onEgress?.(e);
+        this.opts.logger?.info(`egress ${e.allowed ? 'allowed' : 'refused'}: ${e.method} ${e.host}:${e.port} from ${e.runId ?? e.client}${e.reason ? ` (${e.reason})` : ''}`);
+      });
+      const port = await proxy.listen(gateway);
+      return { network: name, proxy, address: `${gateway}:${port}` };
+    })();
+    this.egress.catch(() => (this.egress = undefined));
+    return this.egress;
+  }
+}
+
+/** Runs lifecycle hooks in order; parallel (object-form) commands run concurrently. Throws LifecycleCommandError. */
+async function runLifecycle(station: StationContainer, lc: LifecycleCommands, hooks: (keyof LifecycleCommands)[], log: (l: string) => void): Promise<void> {
+  for (const hook of hooks) {
+    const cmd = lc[hook];
+    if (!cmd) continue;
+    await Promise.all(
+      lifecycleArgvs(`${hook}Command`, cmd).map(async ({ label, argv }) => {
+        log(`[${label}] ${argv.join(' ')}`);
+        const sink = (b: Buffer) => {
+          for (const line of b.toString('utf8').split('\n')) if (line) log(`[${label}] ${line}`);
+        };
+        const r = await station.exec(argv, { onStdout: sink, onStderr: sink });
+        if (r.exitCode !== 0) throw new LifecycleCommandError(label, r.exitCode, r.detail ?? '');
+      }),
+    );
+  }
+}
+
+function withReused(s: DockerStation): StationContainer {
+  s.reused = true;
+  return s;
+}
+
+function envRecord(env: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of env) {
+    const i = e.indexOf('=');
+    if (i > 0) out[e.slice(0, i)] = e.slice(i + 1);
+  }
+  return out;
+}
