@@ -18,7 +18,9 @@ export interface RunArgsEffect {
 /** The reviewed subset, for messages. */
 export const ALLOWED_RUN_ARGS = ['--cap-add', '--cap-drop', '--init', '--shm-size', '-e/--env', '-m/--memory', '--cpus', '--pids-limit', '--tmpfs', '-u/--user', '--security-opt no-new-privileges'];
 
-const WITH_VALUE = new Set(['--cap-add', '--cap-drop', '--shm-size', '-e', '--env', '-m', '--memory', '--cpus', '--pids-limit', '--tmpfs', '-u', '--user', '--security-opt']);
+/** Flags that take a value (refused ones too, so their value is not mistaken for a flag). */
+const WITH_VALUE = new Set(['--cap-add', '--cap-drop', '--shm-size', '-e', '--env', '-m', '--memory', '--cpus', '--pids-limit', '--tmpfs', '-u', '--user', '--security-opt',
+  '--network', '--net', '-v', '--volume', '--mount', '--pid', '--ipc', '--uts', '--userns', '--device', '--gpus', '--add-host', '--label', '-l', '--name', '--hostname', '-h', '--ulimit', '--runtime', '--cgroup-parent', '--volumes-from', '-p', '--publish']);
 
 /** Why the common dangerous flags are refused, so the message teaches rather than just says no. */
 const REFUSAL_WHY: Record<string, string> = {

@@ -1,0 +1,150 @@
+import { strict as assert } from 'node:assert';
+import {
+  ConfigRefusedError,
+  DEFAULT_LIMITS,
+  defaultEnvironment,
+  environmentHash,
+  imageHash,
+  parseDevcontainerJson,
+  resolveDevcontainer,
+  type EnvironmentSpec,
+} from '../../../../src/core/container';
+
+const ws = '/home/u/runs/r1/repo';
+const resolve = (config: Record<string, unknown>, configPath = '.devcontainer/devcontainer.json'): EnvironmentSpec =>
+  resolveDevcontainer({ config, configPath, workspaceDir: ws, limits: DEFAULT_LIMITS, network: 'none' });
+const refusal = (config: Record<string, unknown>): string[] => {
+  try {
+    resolve(config);
+  } catch (e) {
+    assert.ok(e instanceof ConfigRefusedError, String(e));
+    return e.problems.map((p) => `${p.property}: ${p.message}`);
+  }
+  assert.fail('expected ConfigRefusedError');
+};
+
+describe('core/container resolveDevcontainer', () => {
+  it('parses JSON with comments and trailing commas, and names the line of a syntax error', () => {
+    const c = parseDevcontainerJson('{\n // comment\n "image": "x", /* y */\n}', 'd.json');
+    assert.equal(c.image, 'x');
+    assert.throws(() => parseDevcontainerJson('{\n "image": \n}', 'd.json'), /line 3:1/);
+  });
+
+  it('resolves an image config with env, users, default workspace folder and hardening defaults', () => {
+    const s = resolve({ image: 'shopfloor/node:bookworm', containerEnv: { A: '1' }, remoteEnv: { PATH: '${containerEnv:PATH}:/x' }, remoteUser: 'node', containerUser: 'node' });
+    assert.equal(s.image, 'shopfloor/node:bookworm');
+    assert.equal(s.workspaceFolder, '/workspaces/repo');
+    assert.equal(s.workspaceMountTarget, '/workspaces/repo');
+    assert.deepEqual(s.containerEnv, { A: '1' });
+    assert.equal(s.remoteEnv.PATH, '${containerEnv:PATH}:/x', 'containerEnv references wait for exec time');
+    assert.equal(s.remoteUser, 'node');
+    assert.deepEqual(s.capAdd, []);
+    assert.equal(s.network, 'none');
+    assert.deepEqual(s.limits, DEFAULT_LIMITS);
+  });
+
+  it('resolves build paths relative to the devcontainer.json folder, with args and target', () => {
+    const s = resolve({ build: { dockerfile: 'Dockerfile', context: '..', args: { V: '${localWorkspaceFolderBasename}' }, target: 'dev' } });
+    assert.deepEqual(s.build, { dockerfile: '.devcontainer/Dockerfile', context: '', args: { V: 'repo' }, target: 'dev' });
+    assert.equal(s.image, undefined);
+    const legacy = resolve({ dockerFile: 'Dockerfile' }, '.devcontainer.json');
+    assert.deepEqual(legacy.build, { dockerfile: 'Dockerfile', context: '', args: {}, target: undefined });
+  });
+
+  it('refuses a build context or Dockerfile outside the repository', () => {
+    const p = refusal({ build: { dockerfile: '../../Dockerfile', context: '../..' } });
+    assert.ok(p.some((x) => x.startsWith('build.dockerfile')));
+    assert.ok(p.some((x) => x.startsWith('build.context')));
+  });
+
+  it('reads lifecycle commands in string, array and object forms', () => {
+    const s = resolve({
+      image: 'x',
+      onCreateCommand: 'npm ci',
+      updateContentCommand: ['npm', 'run', 'build'],
+      postCreateCommand: { a: 'echo a', b: ['echo', 'b'] },
+      postStartCommand: '',
+    });
+    assert.deepEqual(s.lifecycle.onCreate, { kind: 'shell', command: 'npm ci' });
+    assert.deepEqual(s.lifecycle.updateContent, { kind: 'argv', argv: ['npm', 'run', 'build'] });
+    assert.deepEqual(s.lifecycle.postCreate, { kind: 'parallel', commands: { a: { kind: 'shell', command: 'echo a' }, b: { kind: 'argv', argv: ['echo', 'b'] } } });
+    assert.equal(s.lifecycle.postStart, undefined);
+  });
+
+  it('never runs initializeCommand and says so; localEnv is not read from the host', () => {
+    const s = resolve({ image: 'x', initializeCommand: 'rm -rf ~', containerEnv: { T: '${localEnv:GITHUB_TOKEN}', D: '${localEnv:NOPE:fallback}' } });
+    assert.ok(s.notes.some((n) => /initializeCommand is never run/.test(n)));
+    assert.equal(s.containerEnv.T, '');
+    assert.equal(s.containerEnv.D, 'fallback');
+    assert.ok(s.notes.some((n) => /credentials never enter a container/.test(n)));
+  });
+
+  it('refuses features, Docker Compose and privileged by property name', () => {
+    const p = refusal({ image: 'x', features: { 'ghcr.io/devcontainers/features/node:1': {} }, dockerComposeFile: 'c.yml', service: 'app', privileged: true });
+    assert.ok(p.some((x) => x.startsWith('features:') && x.includes('ghcr.io/devcontainers/features/node:1')));
+    assert.ok(p.some((x) => x.startsWith('dockerComposeFile:')));
+    assert.ok(p.some((x) => x.startsWith('privileged:')));
+  });
+
+  it('accepts mounts inside the workspace and tmpfs; refuses the Docker socket, ~, .. and volumes', () => {
+    const s = resolve({ image: 'x', mounts: ['source=${localWorkspaceFolder}/cache,target=/cache,type=bind,readonly', { type: 'tmpfs', target: '/scratch' }] });
+    assert.deepEqual(s.mounts, [
+      { type: 'bind', workspacePath: 'cache', target: '/cache', readOnly: true },
+      { type: 'tmpfs', target: '/scratch', sizeBytes: undefined },
+    ]);
+    const p = refusal({
+      image: 'x',
+      mounts: [
+        'source=/var/run/docker.sock,target=/var/run/docker.sock,type=bind',
+        'source=~/.ssh,target=/root/.ssh,type=bind',
+        'source=${localWorkspaceFolder}/../secrets,target=/s,type=bind',
+        'source=cache,target=/cache,type=volume',
+        'source=${localWorkspaceFolder},target=/proc/x,type=bind',
+      ],
+    });
+    assert.equal(p.length, 5, p.join('\n'));
+    assert.match(p[0]!, /Docker socket/);
+    assert.match(p[1]!, /home-directory/);
+    assert.match(p[2]!, /outside the run workspace/);
+    assert.match(p[3]!, /named volumes/);
+    assert.match(p[4]!, /reserved/);
+  });
+
+  it('takes workspaceMount only for the workspace root', () => {
+    const s = resolve({ image: 'x', workspaceMount: 'source=${localWorkspaceFolder},target=/src,type=bind', workspaceFolder: '/src/pkg' });
+    assert.equal(s.workspaceMountTarget, '/src');
+    assert.equal(s.workspaceFolder, '/src/pkg');
+    const p = refusal({ image: 'x', workspaceMount: 'source=${localWorkspaceFolder}/..,target=/src,type=bind', workspaceFolder: '/src' });
+    assert.match(p[0]!, /^workspaceMount: .*outside/);
+  });
+
+  it('applies the reviewed runArgs subset and refuses the rest with a reason', () => {
+    const s = resolve({ image: 'x', runArgs: ['--cap-add=SYS_PTRACE', '--init', '--shm-size', '1g', '-e', 'A=b', '--memory=512m', '--pids-limit', '99999', '--tmpfs', '/cache:size=64m'] });
+    assert.deepEqual(s.capAdd, ['SYS_PTRACE']);
+    assert.equal(s.shmSizeBytes, 1024 ** 3);
+    assert.equal(s.containerEnv.A, 'b');
+    assert.equal(s.limits.memoryBytes, 512 * 1024 ** 2);
+    assert.equal(s.limits.pids, DEFAULT_LIMITS.pids, 'a higher limit is not taken');
+    assert.ok(s.notes.some((n) => /pids-limit 99999 is above/.test(n)));
+    assert.deepEqual(s.mounts, [{ type: 'tmpfs', target: '/cache', sizeBytes: 64 * 1024 ** 2 }]);
+    const p = refusal({ image: 'x', runArgs: ['--privileged', '--network=host', '-v', '/:/host', '--cap-add', 'SYS_ADMIN', '--security-opt', 'seccomp=unconfined', '--pid=host'] });
+    assert.equal(p.length, 6, p.join('\n'));
+    assert.ok(p.every((x) => x.startsWith('runArgs:')));
+    assert.match(p.join('\n'), /--privileged: gives the container every capability/);
+  });
+
+  it('a repository without devcontainer gets the default environment', () => {
+    const s = defaultEnvironment({ image: 'shopfloor/node:bookworm', workspaceBasename: 'repo' });
+    assert.equal(s.origin.kind, 'default');
+    assert.equal(s.workspaceFolder, '/workspaces/repo');
+    assert.equal(s.init, true);
+  });
+
+  it('hashes: equal configurations hash equal, notes do not count, the image does', () => {
+    const a = resolve({ image: 'x', initializeCommand: 'a' });
+    const b = resolve({ image: 'x' });
+    assert.equal(environmentHash(a, 'sha256:1'), environmentHash(b, 'sha256:1'));
+    assert.notEqual(environmentHash(a, 'sha256:1'), environmentHash(a, 'sha256:2'));
+    assert.notEqual(imageHash(resolve({ build: { dockerfile: 'D' } }), 'c1'), imageHash(resolve({ build: { dockerfile: 'D' } }), 'c2'));
+  });
+});
