@@ -119,6 +119,8 @@ class LineRun {
   /** The latest counted result per station id. */
   private readonly latest = new Map<string, StationResult>();
   private readonly implementIndex: number;
+  /** The last runStation executed the station (false: read back from the journal). */
+  private ranLive = false;
 
   constructor(
     private readonly inputs: RunInputs,
@@ -284,6 +286,11 @@ class LineRun {
     }
     for (;;) {
       const result = await this.runStation(st);
+      // Only the implement station may change the workspace; a plan or investigation that did is reverted.
+      if (this.ranLive && (st.role === 'plan' || st.role === 'investigate') && (await this.workspace.diff()).patch !== this.currentPatch) {
+        await this.workspace.restore(this.currentPatch);
+        await this.note(`station ${st.id} changed files; reverted (only the implement station may change the workspace)`);
+      }
       if (result.retryable) return { result };
       // Taken now, before the after gate: an edit there replaces it, and a resume restores this change.
       if (st.role === 'plan' && result.outcome === 'passed') this.plan = result.text ?? result.agent?.outputTail ?? result.note;
@@ -361,6 +368,7 @@ class LineRun {
           attempt++;
         }
       }
+      this.ranLive = !result;
       if (!result) {
         if (failures > 0) await this.ports.sleep((this.ports.backoffMs ?? 2000) * 2 ** (failures - 1));
         this.attempts.set(st.id, attempt);
