@@ -124,24 +124,31 @@ export async function rankScope(facts: SeedFacts, files: readonly TrackedFile[],
       named.add(p);
     }
   }
+  const frameLines = new Set(facts.frames.map((f) => f.seedLine));
+  const mentioned = new Set<string>();
   for (const sp of facts.paths) {
     const p = resolvePath(sp.path, byBase, tracked);
-    if (p) {
-      s.add(p, 10, seedO(sp.seedLine, `named in the seed${sp.line ? ` (line ${sp.line})` : ''}`), 'named in the seed');
+    // Once per file; a path inside a stack frame counts as the frame.
+    if (p && !mentioned.has(p) && !frameLines.has(sp.seedLine)) {
+      mentioned.add(p);
+      // Test runners print test file names: a named test file is context, a named source file the likely place.
+      s.add(p, TEST_PATH.test(p) ? 4 : 10, seedO(sp.seedLine, `named in the seed${sp.line ? ` (line ${sp.line})` : ''}`), 'named in the seed');
       named.add(p);
     }
   }
   for (const f of facts.frames) {
     const p = resolvePath(f.path, byBase, tracked);
     if (p) {
-      s.add(p, 8 * Math.pow(0.7, f.depth), seedO(f.seedLine, `stack frame ${f.fn ? `${f.fn} ` : ''}at ${p}:${f.line ?? '?'}`), `stack frame #${f.depth}`);
+      // Frames in test files are the caller, rarely the place of the fix.
+      s.add(p, 8 * Math.pow(0.7, f.depth) * (TEST_PATH.test(p) ? 0.5 : 1), seedO(f.seedLine, `stack frame ${f.fn ? `${f.fn} ` : ''}at ${p}:${f.line ?? '?'}`), `stack frame #${f.depth}`);
       named.add(p);
     }
   }
   for (const t of facts.tests) {
     const p = t.file ? resolvePath(t.file, byBase, tracked) : undefined;
     if (p) {
-      s.add(p, 6, seedO(t.seedLine, `failing test ${t.name}`), 'failing test file');
+      // The failing test's own file: context for the fix, ranked below the code under test.
+      s.add(p, 3, seedO(t.seedLine, `failing test ${t.name}`), 'failing test file');
       named.add(p);
     }
   }
@@ -158,7 +165,11 @@ export async function rankScope(facts: SeedFacts, files: readonly TrackedFile[],
   }
 
   // Content search.
-  const terms = searchTerms(facts.identifiers, 16);
+  // Function names of stack frames (Object.parseDate → parseDate) join the seed's identifiers.
+  const frameIds: Identifier[] = facts.frames
+    .map((f) => ({ name: (f.fn ?? '').split(/[.#:]/).pop()!.replace(/[^\w$]/g, ''), seedLine: f.seedLine, strength: 'code' as const }))
+    .filter((i) => i.name.length >= 3 && !/^(anonymous|Object|Module|Promise|new|async)$/.test(i.name));
+  const terms = searchTerms([...facts.identifiers, ...frameIds.filter((f) => !facts.identifiers.some((i) => i.name === f.name))], 16);
   const large = files.length > (opts.largeRepoFiles ?? 20_000);
   let grepPaths: string[] | undefined;
   if (large) {
