@@ -23,6 +23,8 @@ export interface DiscoveryEnv {
   platform: NodeJS.Platform;
   exists(path: string): boolean;
   readText(path: string): string | undefined;
+  /** Overrides the well-known socket paths (tests). */
+  defaultSockets?: string[];
 }
 
 export const processDiscoveryEnv = (): DiscoveryEnv => ({
@@ -80,7 +82,7 @@ export function endpointCandidates(setting: string | undefined, d: DiscoveryEnv 
 
   if (d.platform === 'win32') push('default pipe', 'npipe:////./pipe/docker_engine');
   else {
-    const sockets = [
+    const sockets = d.defaultSockets ?? [
       '/var/run/docker.sock',
       join(d.home, '.docker', 'run', 'docker.sock'),
       join(d.home, '.docker', 'desktop', 'docker.sock'),
@@ -90,7 +92,7 @@ export function endpointCandidates(setting: string | undefined, d: DiscoveryEnv 
     ].filter((s): s is string => !!s);
     const present = sockets.filter((s) => d.exists(s));
     // With nothing present, still try the standard socket so the error names it.
-    for (const s of present.length ? present : ['/var/run/docker.sock']) push('default socket', `unix://${s}`);
+    for (const s of present.length ? present : sockets.slice(0, 1)) push('default socket', `unix://${s}`);
   }
   return out;
 }
