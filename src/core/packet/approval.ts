@@ -1,5 +1,5 @@
 import type { TaskPacket } from '../../contracts';
-import { contentHash } from '../hash';
+import { packetContentHash as documentHash } from '../documents/packet-view';
 
 /**
  * Content hash of a packet as approved: canonical JSON of the packet without `approval`
@@ -7,8 +7,8 @@ import { contentHash } from '../hash';
  * packet drafted by the CLI and one opened in VS Code hash the same).
  */
 export function packetContentHash(packet: TaskPacket): string {
-  const { approval: _a, $schema: _s, ...content } = packet;
-  return contentHash(content);
+  // One definition with the panel's packet view, so the form and the CLI agree.
+  return documentHash(packet as unknown as Record<string, unknown>);
 }
 
 /** The packet with an approval of exactly its current content by `by` at `at` (ISO 8601 UTC). */
