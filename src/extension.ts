@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import type { HostContext } from './host/context';
+import { registerApprovePacket } from './host/commands/approvePacket';
+import { registerDraftPacket } from './host/commands/draftPacket';
 import { registerOpenPacket } from './host/commands/openPacket';
 import { registerOpenPanel } from './host/commands/openPanel';
 import { registerShowLog } from './host/commands/showLog';
@@ -42,6 +44,8 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
     state,
     registerOpenPanel(ctx, services),
     registerOpenPacket(ctx, services, packets),
+    registerDraftPacket(ctx),
+    registerApprovePacket(ctx, packets),
     registerShowLog(ctx),
     vscode.window.registerTreeDataProvider('shopfloor.runs', runs),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
