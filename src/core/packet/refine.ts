@@ -58,7 +58,8 @@ export function parseRefinement(answer: string, draft: TaskPacket, tracked: Read
   const m = /\{[\s\S]*\}/.exec(answer);
   let obj: Record<string, unknown>;
   try {
-    obj = m ? (JSON.parse(m[0]) as Record<string, unknown>) : {};
+    if (!m) throw new Error('no JSON object');
+    obj = JSON.parse(m[0]) as Record<string, unknown>;
   } catch {
     return { changes, rejected: ['the answer is not JSON'] };
   }
@@ -96,6 +97,7 @@ export function parseRefinement(answer: string, draft: TaskPacket, tracked: Read
       changes.push(`${added.length} ${key} command(s)`);
     }
   }
+  if (!changes.length) return { changes, rejected };
   const r = TaskPacketSchema.safeParse(next);
   if (!r.success) return { changes: [], rejected: [...rejected, `the suggestion is not a valid packet: ${r.error.issues[0]?.message}`] };
   return { suggestion: r.data, changes, rejected, ...(typeof obj['why'] === 'string' ? { why: obj['why'] } : {}) };
