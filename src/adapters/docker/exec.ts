@@ -16,6 +16,8 @@ export interface ExecWatch {
   violation: Promise<Violation>;
   /** True when the kernel OOM-killed a process in the container since the watch began. */
   oomSeen(): boolean;
+  /** A wall crossed by a command that has already ended (e.g. forks refused by the pids limit). */
+  finalCheck(): Promise<Violation | undefined>;
   stop(): void;
 }
 
@@ -119,6 +121,14 @@ export async function runExec(req: ExecRequest): Promise<ExecResult> {
   if (timer) clearTimeout(timer);
   req.signal?.removeEventListener('abort', onAbort);
   watch?.stop();
+  const late = !stopping && watch ? await watch.finalCheck() : undefined;
+  if (late) {
+    // The command hit a wall and ended by itself; the station still ends, so the reason is not lost.
+    end.reason = late.reason;
+    end.detail = late.detail;
+    await container.kill().catch(() => undefined);
+    req.onStationEnded?.(late);
+  }
 
   const exitCode = await exitCodeOf(exec);
   if (end.reason === 'exited' && exitCode === 137 && watch) {
