@@ -33,7 +33,7 @@ export interface GitRepoReaderOptions {
  * simple-git buffers as strings and does not support for cat-file's batch protocol.
  */
 export class GitRepoReader implements RepositoryReader {
-  private files?: Promise<{ list: TrackedFile[]; oids: Map<string, string> }>;
+  private files?: Promise<{ list: TrackedFile[]; oids: Map<string, string>; modes: Map<string, TrackedMode> }>;
 
   constructor(
     readonly root: string,
@@ -75,26 +75,23 @@ export class GitRepoReader implements RepositoryReader {
     });
   }
 
-  private index(): Promise<{ list: TrackedFile[]; oids: Map<string, string> }> {
+  private index(): Promise<{ list: TrackedFile[]; oids: Map<string, string>; modes: Map<string, TrackedMode> }> {
     this.files ??= this.run(['ls-files', '-s', '-z']).then(({ stdout }) => {
       const list: TrackedFile[] = [];
       const oids = new Map<string, string>();
-      const text = stdout.toString('utf8');
-      let i = 0;
-      while (i < text.length) {
-        const end = text.indexOf('\0', i);
-        const rec = text.slice(i, end < 0 ? text.length : end);
-        i = end < 0 ? text.length : end + 1;
-        // "<mode> <oid> <stage>\t<path>"
+      const modes = new Map<string, TrackedMode>();
+      // "<mode> <oid> <stage>\t<path>" records, NUL-separated.
+      for (const rec of stdout.toString('utf8').split('\0')) {
         const tab = rec.indexOf('\t');
         if (tab < 0) continue;
         const path = rec.slice(tab + 1);
-        if (oids.has(path)) continue; // conflicted paths list one entry per stage
+        if (modes.has(path)) continue; // conflicted paths list one entry per stage
         const mode = MODES[rec.slice(0, 6)] ?? 'file';
+        modes.set(path, mode);
         oids.set(path, rec.slice(7, rec.indexOf(' ', 7)));
         list.push({ path, mode });
       }
-      return { list, oids };
+      return { list, oids, modes };
     });
     return this.files;
   }
@@ -104,9 +101,7 @@ export class GitRepoReader implements RepositoryReader {
   }
 
   async readFiles(paths: readonly string[], opts: { maxBytes: number }): Promise<Map<string, ReadResult>> {
-    const { list, oids } = await this.index();
-    const modes = new Map<string, TrackedMode>();
-    if (paths.length) for (const f of list) modes.set(f.path, f.mode);
+    const { oids, modes } = await this.index();
     const out = new Map<string, ReadResult>();
     const wanted: { path: string; oid: string }[] = [];
     for (const p of paths) {
@@ -170,10 +165,11 @@ export class GitRepoReader implements RepositoryReader {
     return hits;
   }
 
-  async recentHistory(opts: { maxCommits: number }): Promise<CommitTouch[]> {
+  async recentHistory(opts: { maxCommits: number; paths?: readonly string[] }): Promise<CommitTouch[]> {
     let r: Run;
     try {
-      r = await this.run(['log', `-n${opts.maxCommits}`, '--no-merges', '--no-renames', '--format=%x1e%H %ct', '--name-only', '-z', 'HEAD', '--'], { okCodes: [0, 128] });
+      const limit = opts.paths?.length ? opts.paths.map((p) => `:(literal)${p}`) : [];
+      r = await this.run(['log', `-n${opts.maxCommits}`, '--no-merges', '--no-renames', '--format=%x1e%H %ct', '--name-only', '-z', 'HEAD', '--', ...limit], { okCodes: [0, 128] });
     } catch {
       return [];
     }

@@ -236,10 +236,10 @@ export async function rankScope(facts: SeedFacts, files: readonly TrackedFile[],
   }
   // Recent history: churn among the candidates only, as a tie-breaker.
   if (s.keys().length) {
-    const history = await reader.recentHistory({ maxCommits: opts.historyCommits ?? 200 });
+    const history = await reader.recentHistory({ maxCommits: opts.historyCommits ?? 200, paths: s.keys().slice(0, 200) });
     const touches = new Map<string, number>();
     for (const c of history) for (const p of c.paths) if (s.has(p)) touches.set(p, (touches.get(p) ?? 0) + 1);
-    for (const [p, n] of touches) s.scale(p, 1 + 0.05 * Math.min(n, 6), `${n} of the last ${history.length} commits touched it`);
+    for (const [p, n] of touches) s.scale(p, 1 + 0.05 * Math.min(n, 6), `${n} recent commit(s) touched it`);
   }
 
   const ranked = s

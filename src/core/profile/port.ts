@@ -58,8 +58,11 @@ export interface RepositoryReader {
   readFiles(paths: readonly string[], opts: { readonly maxBytes: number }): Promise<Map<string, ReadResult>>;
   /** Fixed-string search over tracked regular files. */
   grep(query: GrepQuery): Promise<GrepHit[]>;
-  /** The newest `maxCommits` commits reachable from HEAD with the paths each touched. */
-  recentHistory(opts: { readonly maxCommits: number }): Promise<CommitTouch[]>;
+  /**
+   * The newest `maxCommits` commits reachable from HEAD with the paths each touched; with
+   * `paths`, only commits touching those paths (and only those paths are listed).
+   */
+  recentHistory(opts: { readonly maxCommits: number; readonly paths?: readonly string[] }): Promise<CommitTouch[]>;
   /** Full hash of HEAD, or undefined in a repository without commits. */
   headCommit(): Promise<string | undefined>;
 }

@@ -33,6 +33,8 @@ export const MANIFEST_NAMES = new Set([
   ...PYTHON_FILES.filter((f) => !f.includes('/')),
 ]);
 
+const OTHER = new Set([...AGENT_DOCS, ...CONTRIBUTOR_DOCS, ...CODEOWNERS_FILES, ...DEVCONTAINER_FILES]);
+
 /** Which tracked files the profiler reads: manifests (bounded, shallowest first), CI, docs. */
 export function filesToRead(files: readonly TrackedFile[], maxManifests: number): string[] {
   const manifests: string[] = [];
@@ -41,9 +43,10 @@ export function filesToRead(files: readonly TrackedFile[], maxManifests: number)
     if (f.mode === 'symlink' || f.mode === 'submodule') continue;
     const p = f.path;
     const b = basename(p);
-    if (MANIFEST_NAMES.has(b) || /\.(sln|csproj|fsproj|vbproj)$/.test(b) || /^requirements\/(dev|test)\.txt$/.test(p)) {
+    // Cheap tests first: this loop sees every tracked file.
+    if (MANIFEST_NAMES.has(b) || (b.endsWith('proj') && /\.(csproj|fsproj|vbproj)$/.test(b)) || b.endsWith('.sln') || p === 'requirements/dev.txt' || p === 'requirements/test.txt') {
       if (!VENDORED.test(p)) manifests.push(p);
-    } else if (isCiFile(p) || AGENT_DOCS.includes(p) || CONTRIBUTOR_DOCS.includes(p) || CODEOWNERS_FILES.includes(p) || DEVCONTAINER_FILES.includes(p) || /^\.devcontainer\/[^/]+\/devcontainer\.json$/.test(p)) {
+    } else if ((p.charCodeAt(0) === 46 || !p.includes('/') || b.startsWith('Jenkinsfile') || b === 'CODEOWNERS' || b === 'CONTRIBUTING.md') && (isCiFile(p) || OTHER.has(p) || /^\.devcontainer\/[^/]+\/devcontainer\.json$/.test(p))) {
       other.push(p);
     }
   }

@@ -58,8 +58,12 @@ export class FakeRepoReader implements RepositoryReader {
     return hits;
   }
 
-  async recentHistory(opts: { maxCommits: number }): Promise<CommitTouch[]> {
-    return this.history.slice(0, opts.maxCommits);
+  async recentHistory(opts: { maxCommits: number; paths?: readonly string[] }): Promise<CommitTouch[]> {
+    const only = opts.paths?.length ? new Set(opts.paths) : undefined;
+    return this.history
+      .map((c) => (only ? { ...c, paths: c.paths.filter((p) => only.has(p)) } : c))
+      .filter((c) => c.paths.length)
+      .slice(0, opts.maxCommits);
   }
 
   async headCommit(): Promise<string | undefined> {
