@@ -62,9 +62,10 @@ const actions: PanelActions = {
     const res = r.result as { started?: boolean; message?: string } | undefined;
     setStatus(r.ok ? (res?.started ? 'Run started.' : `Not started: ${res?.message ?? ''}`) : `Error: ${r.error?.message}`, !res?.started);
   },
-  decideGate: async (gateId, decision, reason) => {
-    const r = await request('gate/decide', { gateId, decision, reason });
-    if (!r.ok) setStatus(`Error: ${r.error?.message}`, true);
+  decideGate: async (gateId, decision, reason, terminal) => {
+    const r = await request('gate/decide', { gateId, decision, reason, terminal: terminal as ParamsOf<'gate/decide'>['terminal'] });
+    const accepted = (r.result as { accepted?: boolean } | undefined)?.accepted;
+    if (!r.ok || !accepted) setStatus(r.ok ? 'That gate is no longer open.' : `Error: ${r.error?.message}`, true);
   },
 };
 

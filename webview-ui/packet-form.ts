@@ -1,5 +1,5 @@
 import type { FieldProblem, PacketView } from '../src/contracts/protocol';
-import { el } from './render';
+import { el } from './render-dom';
 
 /** Enumerations the form offers; kept in step with src/contracts/packet.ts by the schema (the host re-validates). */
 const OUTPUT_FORMATS = ['pr', 'patch', 'investigation-note', 'no-op-report', 'escalation'];
@@ -39,6 +39,31 @@ const FIELDS: FieldSpec[] = [
 export function problemsFor(key: string, problems: FieldProblem[]): FieldProblem[] {
   const own = key === 'scope' ? ['scope'] : [key];
   return problems.filter((p) => own.some((k) => p.path === k || p.path.startsWith(`${k}.`) || p.path.startsWith(`${k}[`)));
+}
+
+interface Origin {
+  source?: string;
+  file?: string;
+  line?: number;
+  note?: string;
+}
+
+/** "seed line 3", "package.json:12", "default": where a drafted value came from, for the reviewer. */
+export function describeOrigin(o: Origin): string {
+  const where = o.source === 'seed' ? `seed${o.line ? ` line ${o.line}` : ''}` : o.file ? `${o.file}${o.line ? `:${o.line}` : ''}` : (o.source ?? 'unknown');
+  return o.note ? `${where} (${o.note})` : where;
+}
+
+/** Origins of a field: the packet's provenance map entries for it, and per-item `origin`s. */
+export function originsFor(key: string, v: Json): string[] {
+  const out: string[] = [];
+  const prov = (v.provenance ?? {}) as Record<string, Origin>;
+  for (const [path, o] of Object.entries(prov)) if (path === key || path.startsWith(`${key}[`) || path.startsWith(`${key}.`)) out.push(`${path}: ${describeOrigin(o)}`);
+  const items = key === 'scope' ? ((v.scope as { paths?: Array<{ path?: string; origin?: Origin }> } | undefined)?.paths ?? []) : Array.isArray(v[key]) ? (v[key] as Array<{ origin?: Origin; argv?: unknown }>) : [];
+  items.forEach((item, i) => {
+    if (item && typeof item === 'object' && item.origin) out.push(`${key === 'scope' ? (item as { path?: string }).path : `line ${i + 1}`}: ${describeOrigin(item.origin)}`);
+  });
+  return out;
 }
 
 function commandLines(value: unknown): string {
@@ -93,7 +118,15 @@ export function renderPacketForm(view: PacketView, actions: PacketFormActions, l
     el('p', { className: view.approval?.valid ? 'approval ok' : 'approval', text: approvalText, attrs: { 'data-testid': 'approval' } }),
   );
   const flags = Array.isArray(v.flags) ? (v.flags as string[]) : [];
-  if (flags.length) section.append(el('p', { className: 'flags' }, flags.map((f) => el('span', { className: 'flag', text: f }))));
+  if (flags.includes('missing-context')) {
+    section.append(
+      el('div', { className: 'banner warning', attrs: { role: 'alert', 'data-testid': 'missing-context' } }, [
+        el('strong', { text: 'Missing context. ' }),
+        el('span', { text: 'The seed is too vague to act on; Shopfloor did not invent a task. Add what is missing (where, how to reproduce) or let the run end NO_OP/ESCALATE.' }),
+      ]),
+    );
+  }
+  if (flags.length) section.append(el('p', { className: 'flags', attrs: { 'aria-label': 'Flags' } }, flags.map((f) => el('span', { className: 'flag', text: f }))));
   const seed = v.source as { kind?: string; text?: string } | undefined;
   if (seed?.text) {
     const details = el('details', { className: 'seed' }, [el('summary', { text: `Seed (${seed.kind ?? 'unknown'})` }), el('pre', { text: seed.text })]);
@@ -126,6 +159,12 @@ export function renderPacketForm(view: PacketView, actions: PacketFormActions, l
     if (own.length) input.setAttribute('aria-invalid', 'true');
     const group = el('div', { className: own.length ? 'field invalid' : 'field' }, [el('label', { text: f.label, attrs: { for: id } }), input]);
     if (f.help) group.append(el('small', { className: 'help', text: f.help }));
+    const origins = originsFor(f.key, v);
+    if (origins.length) {
+      group.append(
+        el('details', { className: 'origins' }, [el('summary', { text: `Where this came from (${origins.length})` }), el('ul', {}, origins.map((o) => el('li', { text: o })))]),
+      );
+    }
     for (const p of own) group.append(el('div', { className: 'error', text: `${p.path}: ${p.message}`, attrs: { role: 'alert', 'data-testid': `error-${f.key}` } }));
     form.append(group);
   }

@@ -1,5 +1,7 @@
 import type { FieldProblem, PanelSnapshot } from '../src/contracts/protocol';
 import { renderPacketForm } from './packet-form';
+import { el } from './render-dom';
+import { renderRun } from './run-view';
 
 /** What the rendered panel can ask of the host. */
 export interface PanelActions {
@@ -7,24 +9,7 @@ export interface PanelActions {
   savePacket(value: Record<string, unknown>, problems: FieldProblem[]): void;
   approvePacket(): void;
   startRun(): void;
-  decideGate(gateId: string, decision: 'approve' | 'reject' | 'retry' | 'skip', reason?: string): void;
-}
-
-/**
- * Small DOM helper: text is always set with textContent, never parsed as HTML, because
- * snapshots carry repository text (design.md: repository text is rendered as text).
- */
-export function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  props: { className?: string; text?: string; attrs?: Record<string, string> } = {},
-  children: Node[] = [],
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (props.className) node.className = props.className;
-  if (props.text !== undefined) node.textContent = props.text;
-  for (const [k, v] of Object.entries(props.attrs ?? {})) node.setAttribute(k, v);
-  children.forEach((c) => node.appendChild(c));
-  return node;
+  decideGate(gateId: string, decision: 'approve' | 'reject' | 'retry' | 'skip', reason?: string, terminal?: { state: 'ESCALATE' | 'NO_OP'; reason: string; detail?: string }): void;
 }
 
 /** Renders a snapshot into the panel's root element. */
@@ -41,18 +26,15 @@ export function renderSnapshot(root: HTMLElement, s: PanelSnapshot, actions: Pan
     : el('p', { className: 'muted', text: 'No folder is open. Open a repository to draft a task packet.' });
 
   const body: Node[] = [header, ws, el('p', { className: 'message', attrs: { 'data-testid': 'message', role: 'status' } })];
+  if (s.run) {
+    body.push(renderRun(s.run, (gateId, decision, reason, terminal) => actions.decideGate(gateId, decision, reason, terminal)));
+  }
   if (s.packet) {
     body.push(
       renderPacketForm(s.packet, { save: actions.savePacket, approve: actions.approvePacket, startRun: actions.startRun }, localProblems),
     );
   }
-  if (s.run) {
-    const list = el('ol', { className: 'stations', attrs: { 'aria-label': 'Stations' } });
-    for (const st of s.run.stations) {
-      list.appendChild(el('li', { className: `station status-${st.status}`, text: `${st.title} (${st.kind}) — ${st.status}` }));
-    }
-    body.push(el('h2', { text: `Run ${s.run.runId} · ${s.run.blueprint}` }), list);
-  } else if (!s.packet) {
+  if (!s.run && !s.packet) {
     body.push(
       el('section', { className: 'empty' }, [
         el('h2', { text: 'No run yet' }),

@@ -62,8 +62,19 @@ export const PanelSnapshotSchema = z.object({
       runId: z.string(),
       blueprint: z.string(),
       stations: z.array(StationViewSchema),
-      openGate: z.object({ gateId: z.string(), stationId: z.string(), position: z.enum(['before', 'after']), summary: z.string() }).nullable(),
+      openGate: z
+        .object({
+          gateId: z.string(),
+          stationId: z.string(),
+          position: z.enum(['before', 'after']),
+          summary: z.string(),
+          content: z.string().describe('What is under review (diff, plan, results) as text, capped.'),
+          allowed: z.array(z.enum(['approve', 'reject', 'edit', 'retry', 'skip'])),
+        })
+        .nullable(),
       terminal: TerminalStateSchema.nullable(),
+      evidence: z.string().nullable().default(null).describe('Path of the evidence Markdown, once written.'),
+      output: z.string().nullable().default(null).describe('Output branch or report, once created.'),
     })
     .nullable(),
   packet: PacketViewSchema.nullable().default(null),
