@@ -2,9 +2,9 @@ import type { RepositoryReader, TrackedFile } from './port';
 import { DetectContext, VENDORED, depth, fromRepo } from './context';
 import { detectCi, isCiFile } from './ci';
 import { AGENT_DOCS, CODEOWNERS_FILES, CONTRIBUTOR_DOCS, DEVCONTAINER_FILES, detectDevcontainer, detectDocCommands, detectTestDirs, parseCodeowners } from './docs';
-import { languageShares } from './languages';
+import { FileIndex, indexFiles } from './file-index';
 import { assessReadiness } from './readiness';
-import { argvOf, basename } from './text';
+import { argvOf } from './text';
 import { detectNode } from './ecosystems/node';
 import { detectGradle, detectMaven } from './ecosystems/jvm';
 import { detectCmake, detectMake } from './ecosystems/native';
@@ -35,23 +35,32 @@ export const MANIFEST_NAMES = new Set([
 
 const OTHER = new Set([...AGENT_DOCS, ...CONTRIBUTOR_DOCS, ...CODEOWNERS_FILES, ...DEVCONTAINER_FILES]);
 
-/** Which tracked files the profiler reads: manifests (bounded, shallowest first), CI, docs. */
-export function filesToRead(files: readonly TrackedFile[], maxManifests: number): string[] {
+const OTHER_FILES = [...OTHER];
+const PROJ = /\.(csproj|fsproj|vbproj)$/;
+
+/**
+ * Which tracked files the profiler reads: manifests (bounded, shallowest first), CI, docs.
+ * Works from the index's base names, so its cost follows the number of distinct names,
+ * not of files.
+ */
+export function filesToRead(files: readonly TrackedFile[] | FileIndex, maxManifests: number): string[] {
+  const idx = files instanceof FileIndex ? files : indexFiles(files);
   const manifests: string[] = [];
-  const other: string[] = [];
-  for (const f of files) {
-    if (f.mode === 'symlink' || f.mode === 'submodule') continue;
-    const p = f.path;
-    const b = basename(p);
-    // Cheap tests first: this loop sees every tracked file.
-    if (MANIFEST_NAMES.has(b) || (b.endsWith('proj') && /\.(csproj|fsproj|vbproj)$/.test(b)) || b.endsWith('.sln') || p === 'requirements/dev.txt' || p === 'requirements/test.txt') {
-      if (!VENDORED.test(p)) manifests.push(p);
-    } else if ((p.charCodeAt(0) === 46 || !p.includes('/') || b.startsWith('Jenkinsfile') || b === 'CODEOWNERS' || b === 'CONTRIBUTING.md') && (isCiFile(p) || OTHER.has(p) || /^\.devcontainer\/[^/]+\/devcontainer\.json$/.test(p))) {
-      other.push(p);
+  const other = new Set<string>();
+  for (const [b, list] of idx.byBase) {
+    if (MANIFEST_NAMES.has(b) || PROJ.test(b) || b.endsWith('.sln')) {
+      for (const p of list) if (!VENDORED.test(p)) manifests.push(p);
+    } else if (b === 'dev.txt' || b === 'test.txt') {
+      for (const p of list) if (p === 'requirements/dev.txt' || p === 'requirements/test.txt') manifests.push(p);
+    } else if (b.startsWith('Jenkinsfile') || b.endsWith('.yml') || b.endsWith('.yaml')) {
+      for (const p of list) if (isCiFile(p)) other.add(p);
     }
   }
+  for (const p of OTHER_FILES) if (idx.paths.has(p)) other.add(p);
+  for (const p of idx.byBase.get('devcontainer.json') ?? []) if (/^\.devcontainer\/[^/]+\/devcontainer\.json$/.test(p)) other.add(p);
   manifests.sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : 1));
-  return [...manifests.slice(0, maxManifests), ...other];
+  // Git order, as the file list has it.
+  return [...manifests.slice(0, maxManifests), ...[...other].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))];
 }
 
 /**
@@ -63,7 +72,9 @@ export function filesToRead(files: readonly TrackedFile[], maxManifests: number)
 export async function profileRepository(reader: RepositoryReader, opts: ProfileOptions = {}): Promise<RepoProfile> {
   const maxBytes = opts.maxBytes ?? 256 * 1024;
   const [files, head] = await Promise.all([reader.listFiles(), reader.headCommit()]);
-  const wanted = filesToRead(files, opts.maxManifests ?? 400);
+  // Symlinks and submodules are never manifests: they are not read, so they do not count as present.
+  const idx = indexFiles(files);
+  const wanted = filesToRead(idx, opts.maxManifests ?? 400);
   const read = await reader.readFiles(wanted, { maxBytes });
   const texts = new Map<string, string>();
   const ctx0Skipped: { path: string; reason: string }[] = [];
@@ -71,20 +82,19 @@ export async function profileRepository(reader: RepositoryReader, opts: ProfileO
     if ('text' in r) texts.set(p, r.text);
     else ctx0Skipped.push({ path: p, reason: r.skipped + (r.bytes ? ` (${r.bytes} bytes)` : '') });
   }
-  // Symlinks and submodules are never manifests: they are not read, so they do not count as present.
-  const paths = new Set<string>(files.filter((f) => f.mode !== 'symlink' && f.mode !== 'submodule').map((f) => f.path));
-  return profileFromTexts(files, paths, texts, head, ctx0Skipped);
+  return profileFromTexts(idx, texts, head, ctx0Skipped);
 }
 
 /** The pure part of profiling, over an already-read file list and texts. */
 export function profileFromTexts(
-  files: readonly TrackedFile[],
-  paths: ReadonlySet<string>,
+  files: readonly TrackedFile[] | FileIndex,
   texts: ReadonlyMap<string, string>,
   head: string | undefined,
   skipped: { path: string; reason: string }[] = [],
 ): RepoProfile {
-  const ctx = new DetectContext(files, paths, texts);
+  const idx = files instanceof FileIndex ? files : indexFiles(files);
+  const paths = idx.paths;
+  const ctx = new DetectContext(idx, texts);
   ctx.skipped.push(...skipped);
   detectNode(ctx);
   detectMaven(ctx);
@@ -116,8 +126,8 @@ export function profileFromTexts(
   const ecosystems = [...new Set(ctx.manifests.map((m) => m.ecosystem))] as Ecosystem[];
   const base: Omit<RepoProfile, 'readiness'> = {
     ...(head ? { head } : {}),
-    files: { tracked: files.length, symlinks: count(files, 'symlink'), submodules: count(files, 'submodule') },
-    languages: languageShares(paths),
+    files: { tracked: idx.files.length, symlinks: idx.symlinks, submodules: idx.submodules },
+    languages: idx.languages(),
     ecosystems,
     manifests: ctx.manifests,
     workspaces: ctx.workspaces,
@@ -136,10 +146,4 @@ export function profileFromTexts(
     skipped: ctx.skipped,
   };
   return { ...base, readiness: assessReadiness(base) };
-}
-
-function count(files: readonly TrackedFile[], mode: TrackedFile['mode']): number {
-  let n = 0;
-  for (const f of files) if (f.mode === mode) n++;
-  return n;
 }
