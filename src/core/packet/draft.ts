@@ -138,16 +138,22 @@ export async function draftPacket(input: DraftInput): Promise<DraftResult> {
     const bare = bareTestRef(seed.text);
     if (bare) facts = { ...facts, tests: [bare] };
   }
-  const [profile, files] = await Promise.all([input.profile ? Promise.resolve(input.profile) : profileRepository(reader), reader.listFiles()]);
+  // The scope's content search starts as soon as the file list is known and runs while the
+  // profile is computed; both share one file index (indexFiles, keyed by the list).
+  const files = await reader.listFiles();
+  const profiling = input.profile ? Promise.resolve(input.profile) : profileRepository(reader);
+  const [profile, scope] = await Promise.all([
+    profiling,
+    rankScope(facts, files, profiling, reader, {
+      ...(seed.ref ? { ref: seed.ref } : {}),
+      ...(input.options?.largeRepoFiles ? { largeRepoFiles: input.options.largeRepoFiles } : {}),
+      ...(input.options?.historyCommits ? { historyCommits: input.options.historyCommits } : {}),
+    }),
+  ]);
   const defaults = KIND_DEFAULTS[seed.kind];
   const provenance: Record<string, Provenance> = {};
   const flags = new Set<TaskPacket['flags'][number]>();
 
-  const scope = await rankScope(facts, files, profile, reader, {
-    ...(seed.ref ? { ref: seed.ref } : {}),
-    ...(input.options?.largeRepoFiles ? { largeRepoFiles: input.options.largeRepoFiles } : {}),
-    ...(input.options?.historyCommits ? { historyCommits: input.options.historyCommits } : {}),
-  });
   notes.push(...scope.notes);
   const vague = vagueness(facts, scope.anchored);
 

@@ -3,6 +3,7 @@ import type { RepositoryReader, TrackedFile } from '../profile/port';
 import type { RepoProfile } from '../profile/types';
 import { ownersOf } from '../profile/docs';
 import { VENDORED } from '../profile/context';
+import { indexFiles } from '../profile/file-index';
 import type { Identifier, SeedFacts } from './seed';
 
 export interface RankedPath {
@@ -68,7 +69,7 @@ class Scores {
 }
 
 /** Maps a path as written in a seed (absolute, ./-prefixed, Java package path) to a tracked file. */
-export function resolvePath(written: string, byBase: ReadonlyMap<string, readonly string[]>, tracked: ReadonlySet<string>): string | undefined {
+export function resolvePath(written: string, byBase: ReadonlyMap<string, readonly string[]>, tracked: { has(path: string): boolean }): string | undefined {
   const p = written.replace(/\\/g, '/').replace(/^\.\//, '').replace(/^file:\/\//, '');
   if (tracked.has(p)) return p;
   const base = p.slice(p.lastIndexOf('/') + 1);
@@ -100,18 +101,17 @@ function searchTerms(ids: readonly Identifier[], max: number): Identifier[] {
  * teams, and recent history as a tie-breaker. Tests, docs, examples and lockfiles are
  * discounted unless the seed names them. Never invents a path: every result is tracked.
  */
-export async function rankScope(facts: SeedFacts, files: readonly TrackedFile[], profile: RepoProfile, reader: RepositoryReader, opts: ScopeOptions = {}): Promise<ScopeResult> {
+export async function rankScope(
+  facts: SeedFacts,
+  files: readonly TrackedFile[],
+  profileIn: RepoProfile | Promise<RepoProfile>,
+  reader: RepositoryReader,
+  opts: ScopeOptions = {},
+): Promise<ScopeResult> {
   const notes: string[] = [];
-  const tracked = new Set<string>();
-  const byBase = new Map<string, string[]>();
-  for (const f of files) {
-    if (f.mode === 'symlink' || f.mode === 'submodule') continue;
-    tracked.add(f.path);
-    const b = f.path.slice(f.path.lastIndexOf('/') + 1);
-    let l = byBase.get(b);
-    if (!l) byBase.set(b, (l = []));
-    l.push(f.path);
-  }
+  const idx = indexFiles(files);
+  const tracked = idx;
+  const byBase = idx.byBase;
   const s = new Scores();
   const named = new Set<string>();
   const seedO = (seedLine: number, note: string): Provenance => ({ source: 'seed', line: seedLine, note });
@@ -153,6 +153,26 @@ export async function rankScope(facts: SeedFacts, files: readonly TrackedFile[],
     }
   }
 
+  // Content search. It needs only the seed and the file list, so it starts before the
+  // profile is awaited and runs (in git) while the profile is computed.
+  // Function names of stack frames (Object.parseDate → parseDate) join the seed's identifiers.
+  const frameIds: Identifier[] = facts.frames
+    .map((f) => ({ name: (f.fn ?? '').split(/[.#:]/).pop()!.replace(/[^\w$]/g, ''), seedLine: f.seedLine, strength: 'code' as const }))
+    .filter((i) => i.name.length >= 3 && !/^(anonymous|Object|Module|Promise|new|async)$/.test(i.name));
+  const terms = searchTerms([...facts.identifiers, ...frameIds.filter((f) => !facts.identifiers.some((i) => i.name === f.name))], 16);
+  const large = files.length > (opts.largeRepoFiles ?? 20_000);
+  const folderOf = (p: string) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : p);
+  const under = (p: string, dirs: readonly string[]) => dirs.some((d) => p === d || p.startsWith(d + '/'));
+  const grepOf = (paths?: string[]) => reader.grep({ patterns: terms.map((t) => t.name), maxPerFile: 20, ...(paths ? { paths } : {}) });
+  // In a large repository the search is limited to the folders the seed points at; when it
+  // points at none yet, the whole repository is searched now and narrowed below if the
+  // profile then names a package (same hits as a narrowed search: hits are per file).
+  const seedDirs = large ? [...new Set([...named].map(folderOf))] : [];
+  const early = terms.length ? grepOf(seedDirs.length ? seedDirs : undefined) : undefined;
+  // Never an unhandled rejection while the profile is awaited; awaited (and thrown) below.
+  early?.catch(() => undefined);
+
+  const profile = await profileIn;
   // A package the seed names (e.g. "minimist's parser"): its entry file.
   const words = new Map(facts.words.map((w) => [w.word, w.seedLine] as const));
   for (const pkg of profile.packages) {
@@ -164,23 +184,22 @@ export async function rankScope(facts: SeedFacts, files: readonly TrackedFile[],
     }
   }
 
-  // Content search.
-  // Function names of stack frames (Object.parseDate → parseDate) join the seed's identifiers.
-  const frameIds: Identifier[] = facts.frames
-    .map((f) => ({ name: (f.fn ?? '').split(/[.#:]/).pop()!.replace(/[^\w$]/g, ''), seedLine: f.seedLine, strength: 'code' as const }))
-    .filter((i) => i.name.length >= 3 && !/^(anonymous|Object|Module|Promise|new|async)$/.test(i.name));
-  const terms = searchTerms([...facts.identifiers, ...frameIds.filter((f) => !facts.identifiers.some((i) => i.name === f.name))], 16);
-  const large = files.length > (opts.largeRepoFiles ?? 20_000);
   let grepPaths: string[] | undefined;
   if (large) {
-    const dirs = [...new Set([...named].map((p) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : p)))];
+    const dirs = [...new Set([...named].map(folderOf))];
     if (dirs.length) {
       grepPaths = dirs;
       notes.push(`large repository (${files.length} files): content search limited to ${dirs.length} folder(s) the seed points at`);
     } else notes.push(`large repository (${files.length} files): content search over every tracked file`);
   }
   if (terms.length) {
-    const hits = await reader.grep({ patterns: terms.map((t) => t.name), maxPerFile: 20, ...(grepPaths ? { paths: grepPaths } : {}) });
+    let hits = await early!;
+    if (grepPaths && !seedDirs.length) hits = hits.filter((h) => under(h.path, grepPaths!));
+    else if (grepPaths) {
+      // Folders of named packages the seed's own paths did not cover.
+      const extra = grepPaths.filter((d) => !under(d, seedDirs));
+      if (extra.length) hits = hits.concat((await grepOf(extra)).filter((h) => !under(h.path, seedDirs)));
+    }
     const perTerm = new Map<string, Map<string, { count: number; def?: number; first: number }>>();
     for (const h of hits) {
       if (!tracked.has(h.path)) continue;
@@ -209,12 +228,15 @@ export async function rankScope(facts: SeedFacts, files: readonly TrackedFile[],
   // File names that are an identifier from the seed (quote → quote.js).
   const idNames = new Map(facts.identifiers.filter((i) => i.strength === 'code').map((i) => [i.name.split('.').pop()!.toLowerCase(), i] as const));
   if (idNames.size) {
-    for (const f of tracked) {
-      const b = f.slice(f.lastIndexOf('/') + 1);
+    // Per distinct base name, not per file; matches are added in git (path) order.
+    const found: [string, Identifier][] = [];
+    for (const [b, list] of byBase) {
       const stem = b.includes('.') ? b.slice(0, b.indexOf('.')).toLowerCase() : b.toLowerCase();
       const id = idNames.get(stem);
-      if (id && stem.length >= 3) s.add(f, 2, seedO(id.seedLine, `file name matches \`${id.name}\``), `file named after ${id.name}`);
+      if (id && stem.length >= 3) for (const f of list) found.push([f, id]);
     }
+    found.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    for (const [f, id] of found) s.add(f, 2, seedO(id.seedLine, `file name matches \`${id.name}\``), `file named after ${id.name}`);
   }
 
   // Discounts: what the seed did not name is less likely the fix's place.

@@ -40,7 +40,7 @@ export class DetectContext {
   }
 
   has(path: string): boolean {
-    return this.index.paths.has(path);
+    return this.index.has(path);
   }
 
   /** Tracked regular files with this exact base name outside vendored folders, shallowest first. */

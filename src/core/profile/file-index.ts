@@ -9,51 +9,83 @@ import type { LanguageShare } from './types';
  * once per question (base names, membership, languages, folders).
  */
 export class FileIndex {
-  /** Tracked regular files (symlinks and submodules excluded: they are never read). */
-  readonly paths: ReadonlySet<string>;
   /** Base name → tracked regular files with it, in list (git) order. */
   readonly byBase: ReadonlyMap<string, readonly string[]>;
   readonly symlinks: number;
   readonly submodules: number;
   /** Source files per language outside vendored folders (see languageShares). */
   readonly languageCounts: ReadonlyMap<string, number>;
+  /** Whether the list is in ascending order (git's is), so membership is a binary search. */
+  private readonly sorted: boolean;
+  private pathSet?: Set<string>;
   private dirSet?: Set<string>;
 
   constructor(readonly files: readonly TrackedFile[]) {
-    const paths = new Set<string>();
-    const byBase = new Map<string, string[]>();
+    const groups = new Map<string, { paths: string[]; lang: string | undefined }>();
     const langs = new Map<string, number>();
     let symlinks = 0;
     let submodules = 0;
-    // Git lists files sorted, so neighbours share a folder: vendored-ness is decided once per folder.
+    let sorted = true;
+    let prev = '';
+    // Neighbours in a sorted list share a folder: vendored-ness is decided once per folder.
     let prevDir = '';
     let prevVendored = false;
     for (const f of files) {
-      if (f.mode === 'symlink') symlinks++;
-      else if (f.mode === 'submodule') submodules++;
-      if (f.mode === 'symlink' || f.mode === 'submodule') continue;
       const p = f.path;
-      paths.add(p);
+      if (sorted && !(prev < p)) sorted = false;
+      prev = p;
+      if (f.mode === 'symlink' || f.mode === 'submodule') {
+        if (f.mode === 'symlink') symlinks++;
+        else submodules++;
+        continue;
+      }
       const slash = p.lastIndexOf('/');
       const b = slash < 0 ? p : p.slice(slash + 1);
-      const list = byBase.get(b);
-      if (list) list.push(p);
-      else byBase.set(b, [p]);
-      const lang = languageOf(b);
-      if (!lang) continue;
+      let g = groups.get(b);
+      if (g) g.paths.push(p);
+      else groups.set(b, (g = { paths: [p], lang: languageOf(b) }));
+      if (!g.lang) continue;
       let vendored: boolean;
       if (slash === prevDir.length && p.startsWith(prevDir)) vendored = prevVendored;
       else {
         prevDir = slash < 0 ? '' : p.slice(0, slash);
         vendored = prevVendored = slash >= 0 && VENDORED.test(p);
       }
-      if (!vendored) langs.set(lang, (langs.get(lang) ?? 0) + 1);
+      if (!vendored) langs.set(g.lang, (langs.get(g.lang) ?? 0) + 1);
     }
-    this.paths = paths;
+    const byBase = new Map<string, string[]>();
+    for (const [b, g] of groups) byBase.set(b, g.paths);
     this.byBase = byBase;
     this.symlinks = symlinks;
     this.submodules = submodules;
     this.languageCounts = langs;
+    this.sorted = sorted;
+  }
+
+  /** Whether `path` is a tracked regular file. */
+  has(path: string): boolean {
+    if (!this.sorted) return this.paths.has(path);
+    const files = this.files;
+    let lo = 0;
+    let hi = files.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const f = files[mid]!;
+      if (f.path === path) return f.mode !== 'symlink' && f.mode !== 'submodule';
+      if (f.path < path) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return false;
+  }
+
+  /** Tracked regular files as a set (built on first use). */
+  get paths(): ReadonlySet<string> {
+    if (!this.pathSet) {
+      const set = new Set<string>();
+      for (const list of this.byBase.values()) for (const p of list) set.add(p);
+      this.pathSet = set;
+    }
+    return this.pathSet;
   }
 
   /** Source files per language, largest first, shares of the recognised total. */

@@ -56,7 +56,7 @@ export function filesToRead(files: readonly TrackedFile[] | FileIndex, maxManife
       for (const p of list) if (isCiFile(p)) other.add(p);
     }
   }
-  for (const p of OTHER_FILES) if (idx.paths.has(p)) other.add(p);
+  for (const p of OTHER_FILES) if (idx.has(p)) other.add(p);
   for (const p of idx.byBase.get('devcontainer.json') ?? []) if (/^\.devcontainer\/[^/]+\/devcontainer\.json$/.test(p)) other.add(p);
   manifests.sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : 1));
   // Git order, as the file list has it.
@@ -93,7 +93,6 @@ export function profileFromTexts(
   skipped: { path: string; reason: string }[] = [],
 ): RepoProfile {
   const idx = files instanceof FileIndex ? files : indexFiles(files);
-  const paths = idx.paths;
   const ctx = new DetectContext(idx, texts);
   ctx.skipped.push(...skipped);
   detectNode(ctx);
@@ -108,8 +107,8 @@ export function profileFromTexts(
   detectRuby(ctx);
   detectPhp(ctx);
   detectCi(ctx);
-  const agentDocs = AGENT_DOCS.filter((d) => paths.has(d));
-  const contributorDocs = CONTRIBUTOR_DOCS.filter((d) => paths.has(d));
+  const agentDocs = AGENT_DOCS.filter((d) => idx.has(d));
+  const contributorDocs = CONTRIBUTOR_DOCS.filter((d) => idx.has(d));
   detectDocCommands(ctx, [...agentDocs, ...contributorDocs]);
 
   const of = (kind: DetectedCommand['kind']) => ctx.commands.filter((c) => c.kind === kind);
