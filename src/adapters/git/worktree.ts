@@ -67,10 +67,15 @@ export class GitWorkspaceProvider implements WorkspaceProvider {
     return sha;
   }
 
+  /** Shopfloor's host-side state for this repository: `<git common dir>/shopfloor`. */
+  async stateDir(): Promise<string> {
+    const common = (await simpleGit(this.repo).raw(['rev-parse', '--git-common-dir'])).trim();
+    return join(isAbsolute(common) ? common : join(this.repo, common), 'shopfloor');
+  }
+
   async workspaceDir(runId: string): Promise<string> {
     if (this.root) return join(this.root, runId);
-    const common = (await simpleGit(this.repo).raw(['rev-parse', '--git-common-dir'])).trim();
-    return join(isAbsolute(common) ? common : join(this.repo, common), 'shopfloor', 'workspaces', runId);
+    return join(await this.stateDir(), 'workspaces', runId);
   }
 
   async create(runId: string, baseCommit: string): Promise<RunWorkspace> {

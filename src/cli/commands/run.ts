@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
-import { userInfo } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { homedir, userInfo } from 'node:os';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { Command } from 'commander';
 import { BlueprintSchema, TaskPacketSchema, type Blueprint, type TaskPacket } from '../../contracts';
@@ -20,6 +20,7 @@ import { GitWorkspaceProvider } from '../../adapters/git/worktree';
 import { GitOutputPublisher } from '../../adapters/git/output';
 import { GitRepoReader } from '../../adapters/git/repo-reader';
 import { LocalEnvironmentProvider } from '../../adapters/local/local-environment';
+import { DirectorySetupCache } from '../../adapters/local/setup-cache';
 import { openTerminal, TerminalGatekeeper, TerminalHumanStation } from '../../adapters/local/terminal-prompt';
 
 /** Options of `shopfloor run`, also stored with the run so `--resume` runs it the same way. */
@@ -33,6 +34,7 @@ interface RunOptions {
   agentCommand?: string;
   resume?: string;
   setup: boolean;
+  holdout?: string;
 }
 
 /** What a run folder keeps to resume: the exact packet, resolved blueprint, profile facts and options. */
@@ -43,6 +45,7 @@ interface RunSetup {
   unattended: boolean;
   environment: string;
   agentCommand?: string;
+  holdout?: string;
 }
 
 /** Exit codes: 0 PR_READY or NO_OP, 3 ESCALATE, 4 RETRYABLE_FAILURE (2: usage or internal error). */
@@ -77,6 +80,19 @@ function humanName(repo: string): string {
   return userInfo().username || 'human';
 }
 
+/**
+ * Finds a verifier's holdout scenarios: an absolute path, or a path under the holdout
+ * folder. Scenarios inside the repository are refused: the implementing station could see them.
+ */
+export function scenariosResolver(repo: string, holdout: string | undefined): (ref: string) => string | undefined {
+  return (ref) => {
+    const p = isAbsolute(ref) ? ref : resolve(holdout ?? join(homedir(), '.shopfloor', 'holdout'), ref);
+    const rel = relative(repo, p);
+    if (!rel.startsWith('..') && !isAbsolute(rel)) return undefined;
+    return fs.existsSync(p) ? p : undefined;
+  };
+}
+
 function parseArgv(cmd: string): string[] {
   const t = cmd.trim();
   if (t.startsWith('[')) return JSON.parse(t) as string[];
@@ -89,7 +105,8 @@ async function freshSetup(opts: RunOptions, repo: string): Promise<RunSetup> {
   const blueprint = loadBlueprint(opts.blueprint ?? '', packet, repo);
   let profile: ProfileFacts = { setup: [], dependencyCheck: [], registryHosts: [] };
   if (opts.setup) profile = profileFacts(await profileRepository(new GitRepoReader(repo)));
-  return { packet, blueprint, profile, unattended: !!opts.unattended, environment: opts.environment, agentCommand: opts.agentCommand };
+  const holdout = resolve(opts.holdout ?? join(homedir(), '.shopfloor', 'holdout'));
+  return { packet, blueprint, profile, unattended: !!opts.unattended, environment: opts.environment, agentCommand: opts.agentCommand, holdout };
 }
 
 function progress(json: boolean): RunObserver {
@@ -148,6 +165,7 @@ export async function runCommand(opts: RunOptions): Promise<{ outcome: RunOutcom
   else if (term) gatekeeper = new TerminalGatekeeper(term, name);
   else throw new Error('an interactive run needs a terminal for its gates; pass --unattended for policy gates');
 
+  const workspaces = new GitWorkspaceProvider(repo);
   const journal = FileJournal.open(folder.journal);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -158,12 +176,14 @@ export async function runCommand(opts: RunOptions): Promise<{ outcome: RunOutcom
       {
         journal,
         artifacts,
-        workspaces: new GitWorkspaceProvider(repo),
+        workspaces,
         environments: new LocalEnvironmentProvider((id) => join(runFolder(repo, id).dir, 'local-env')),
         gatekeeper,
         agents: new CommandAgentRunner(setup.agentCommand ? { argv: parseArgv(setup.agentCommand) } : undefined),
         humans: new TerminalHumanStation(term, name),
         output: new GitOutputPublisher(repo),
+        setupCache: new DirectorySetupCache(join(await workspaces.stateDir(), 'setup-cache')),
+        scenarios: scenariosResolver(repo, setup.holdout),
         clock: systemClock,
         sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
         observer: progress(!!opts.json),
@@ -192,6 +212,7 @@ export function registerRun(program: Command): void {
     .option('--agent-command <argv>', 'command run for agent stations that name none (whitespace-separated or a JSON array; no shell)')
     .option('--no-setup', 'do not profile the repository for set-up commands')
     .option('--resume <run>', 'resume a run that was interrupted, from its journal')
+    .option('--holdout <dir>', 'folder of holdout scenarios for verifier stations (default ~/.shopfloor/holdout; never inside the repository)')
     .action(async (opts: RunOptions) => {
       const { outcome, folder } = await runCommand(opts);
       const summary = {

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { GitWorkspaceProvider } from '../../../src/adapters/git/worktree';
 import { GitOutputPublisher, NOTES_REF } from '../../../src/adapters/git/output';
+import { DirectorySetupCache } from '../../../src/adapters/local/setup-cache';
 import { git, tempRepo } from './temp-repo';
 
 describe('adapters/git: run workspace and output branch (real git)', () => {
@@ -65,5 +66,22 @@ describe('adapters/git: run workspace and output branch (real git)', () => {
     assert.equal(git(t.repo, 'status', '--porcelain'), '?? wip.txt');
     // a resumed run publishing again gets the same branch and commit
     assert.deepEqual(await publisher.publish(req), out);
+  });
+});
+
+describe('adapters/local/setup-cache: set-up reused on the same base commit', () => {
+  it('saves the ignored files a set-up installed and restores them into a fresh workspace', async () => {
+    const t = tempRepo();
+    const provider = new GitWorkspaceProvider(t.repo);
+    const cache = new DirectorySetupCache(join(await provider.stateDir(), 'setup-cache'));
+    const a = await provider.create('s1', t.head);
+    assert.equal(await cache.restore('k', a), false);
+    fs.mkdirSync(join(a.dir, 'node_modules', 'dep'), { recursive: true });
+    fs.writeFileSync(join(a.dir, 'node_modules', 'dep', 'index.js'), 'dep');
+    await cache.save('k', a);
+    const b = await provider.create('s2', t.head);
+    assert.equal(await cache.restore('k', b), true);
+    assert.equal(fs.readFileSync(join(b.dir, 'node_modules', 'dep', 'index.js'), 'utf8'), 'dep');
+    assert.equal((await b.diff()).files.length, 0, 'restored dependencies are ignored, not part of the change');
   });
 });

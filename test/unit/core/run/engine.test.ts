@@ -50,6 +50,18 @@ describe('core/run/engine: the line', () => {
     assert.ok(f.environments.requests.filter((r) => r.stationId !== 'setup').every((r) => r.network.mode === 'none'));
   });
 
+  it('set-up is cached per base commit: a second run restores it instead of installing', async () => {
+    const store = new Map<string, boolean>();
+    const setupCache = { restore: async (k: string) => store.has(k), save: async (k: string) => void store.set(k, true) };
+    const a = fakePorts({ setupCache });
+    await runLine(inputs(), a.ports);
+    assert.ok(a.environments.execs.includes('install'));
+    const b = fakePorts({ setupCache });
+    const out = await runLine(inputs(), b.ports);
+    assert.ok(!b.environments.execs.includes('install'));
+    assert.equal(out.terminal.state, 'PR_READY');
+  });
+
   it('reproduction passing before any change: NO_OP could-not-reproduce and implement never starts', async () => {
     const f = fakePorts();
     f.environments.reproAlwaysPasses = true;
