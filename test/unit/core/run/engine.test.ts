@@ -62,6 +62,25 @@ describe('core/run/engine: the line', () => {
     assert.equal(out.terminal.state, 'PR_READY');
   });
 
+  it('a verifier station gets the holdout scenarios mounted read-only; no other station sees them', async () => {
+    const bp = {
+      ...BUGFIX,
+      stations: [
+        ...BUGFIX.stations,
+        { id: 'holdout', role: 'verify' as const, kind: 'verifier' as const, scenarios: 'parser', commands: [{ argv: ['test', '/scenarios'] }], gate: { when: 'none' as const, allowSkip: false }, retries: 0 },
+      ],
+    };
+    const f = fakePorts({ scenarios: (ref) => `/holdout/${ref}` });
+    const out = await runLine(inputs({ blueprint: bp }), f.ports);
+    assert.equal(out.terminal.state, 'PR_READY');
+    const withMounts = f.environments.requests.filter((r) => r.mounts.length);
+    assert.deepEqual(withMounts.map((r) => r.stationId), ['holdout']);
+    assert.deepEqual(withMounts[0]!.mounts, [{ hostPath: '/holdout/parser', containerPath: '/scenarios', readOnly: true }]);
+    const g = fakePorts();
+    const missing = await runLine(inputs({ blueprint: { ...bp, maxRevisions: 0 } }), g.ports);
+    assert.deepEqual([missing.terminal.state, missing.terminal.reason], ['ESCALATE', 'validation-failed']);
+  });
+
   it('reproduction passing before any change: NO_OP could-not-reproduce and implement never starts', async () => {
     const f = fakePorts();
     f.environments.reproAlwaysPasses = true;
