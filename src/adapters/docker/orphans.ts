@@ -28,3 +28,20 @@ export async function removeOrphans(
   }
   return removed;
 }
+
+/** Removes this owner's containers of run `runId` (and `runId.<station>` keys). Returns the removed ids. */
+export async function removeRunContainers(docker: Docker, owner: string, runId: string): Promise<string[]> {
+  const list = await docker.listContainers({ all: true, filters: { label: [`${LABEL_OWNER}=${owner}`] } });
+  const removed: string[] = [];
+  for (const c of list) {
+    const run = c.Labels?.[LABEL_RUN] ?? '';
+    if (run !== runId && !run.startsWith(`${runId}.`)) continue;
+    try {
+      await docker.getContainer(c.Id).remove({ force: true, v: true });
+      removed.push(c.Id);
+    } catch (e) {
+      if ((e as { statusCode?: number }).statusCode !== 404) throw e;
+    }
+  }
+  return removed;
+}

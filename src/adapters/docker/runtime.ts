@@ -23,7 +23,7 @@ import { ensureEgressNetwork } from './egress-network';
 import { EngineEvents } from './engine-events';
 import { ensureImage, type ResolvedImage } from './images';
 import { LABEL_CONFIG, LABEL_RUN } from './labels';
-import { removeOrphans } from './orphans';
+import { removeOrphans, removeRunContainers } from './orphans';
 import { DockerStation } from './station';
 import { pickStationUser, readPasswd, type ImageUser } from './users';
 import { Watchdog } from './watchdog';
@@ -166,6 +166,12 @@ export class DockerContainerRuntime implements ContainerRuntime {
 
   cleanupOrphans(isLive: (sessionId: string) => boolean, hasJournal: (runId: string) => boolean): Promise<string[]> {
     return this.connection().then(({ docker }) => removeOrphans(docker, this.opts.owner, isLive, hasJournal));
+  }
+
+  async removeRun(runId: string): Promise<string[]> {
+    const { docker } = await this.connection();
+    for (const key of [...this.live.keys()]) if (key.startsWith(`${runId}/`) || key.startsWith(`${runId}.`)) this.live.delete(key);
+    return removeRunContainers(docker, this.opts.owner, runId);
   }
 
   async dispose(): Promise<void> {

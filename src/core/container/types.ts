@@ -220,6 +220,11 @@ export interface ContainerRuntime {
    * has no journal entry; returns the removed container ids. Containers of live sessions stay.
    */
   cleanupOrphans(isLive: (sessionId: string) => boolean, hasJournal: (runId: string) => boolean): Promise<string[]>;
+  /**
+   * Removes the containers of one run: those labelled `shopfloor.run` = `runId` or
+   * `runId.<station>` (a verifier's private container). Returns the removed ids.
+   */
+  removeRun(runId: string): Promise<string[]>;
   /** Releases what the runtime holds on the host (event streams, the egress proxy). Containers stay. */
   dispose(): Promise<void>;
 }

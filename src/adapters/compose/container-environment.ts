@@ -1,0 +1,152 @@
+import { cp, mkdir, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import {
+  ConfigRefusedError,
+  MountRefusedError,
+  defaultEnvironment,
+  type ContainerRuntime,
+  type EnvironmentSpec,
+  type NetworkPolicy,
+  type StationContainer,
+} from '../../core/container';
+import { readDevcontainer } from '../docker/devcontainer-file';
+import type { Logger } from '../../core/ports';
+import { RetryableCause, type RetryableReason } from '../../core/run/errors';
+import type { EnvironmentProvider, EnvironmentRequest, ExecOptions, ExecResult, StationEnvironment } from '../../core/run/ports';
+
+/** Characters of combined output a station result keeps (the full log goes to the run folder through onOutput). */
+const OUTPUT_TAIL = 64 * 1024;
+
+/** Options of the bridge from the run engine's EnvironmentProvider port to a ContainerRuntime. */
+export interface ContainerEnvironmentOptions {
+  runtime: ContainerRuntime;
+  sessionId: string;
+  /** Image when the repository has no devcontainer.json and the station names none. */
+  defaultImage: string;
+  /** Name of the user's repository: container paths (`/workspaces/<name>`) stay stable across runs. */
+  repoName: string;
+  /** Scratch folder of a run (inside its run folder), for the verifier's private copy of the workspace. */
+  scratchDir: (runId: string) => string;
+  logger?: Logger;
+}
+
+/**
+ * The run engine's EnvironmentProvider on a ContainerRuntime (Docker): resolves the run
+ * workspace's devcontainer.json (or the default image), applies the station's network
+ * policy, and prepares the run's hardened container. Runtime errors become RetryableCause
+ * with their `retryReason`, so the engine retries with backoff and ends RETRYABLE_FAILURE
+ * when retries run out; a refused configuration is not retryable and propagates as is.
+ *
+ * A verifier's holdout scenarios live outside the repository and must never be visible to
+ * an implementing station, while the runtime only binds paths inside a run's workspace.
+ * So a station with mounts gets its own container over a private copy of the workspace
+ * (`scratchDir/<station>`), with each mount copied in under `.holdout/` and bound read-only
+ * at its container path; the implementing station's container never has them.
+ */
+export class ContainerEnvironmentProvider implements EnvironmentProvider {
+  constructor(private readonly o: ContainerEnvironmentOptions) {}
+
+  /** Removes every container of the run: called when a killed run resumes, and by the composition root when a run ends. */
+  async cleanup(runId: string): Promise<void> {
+    try {
+      const removed = await this.o.runtime.removeRun(runId);
+      if (removed.length) this.o.logger?.info(`removed ${removed.length} container(s) of run ${runId}`);
+    } catch (e) {
+      throw asRetryable(e);
+    }
+  }
+
+  async prepare(req: EnvironmentRequest): Promise<StationEnvironment> {
+    const network: NetworkPolicy = req.network.mode === 'none' ? 'none' : { egressAllow: req.network.allow };
+    let workspaceDir = req.workspaceDir;
+    let runKey = req.runId;
+    const holdout: Array<{ rel: string; target: string }> = [];
+    if (req.mounts.length) {
+      workspaceDir = join(this.o.scratchDir(req.runId), req.stationId);
+      runKey = `${req.runId}.${req.stationId}`;
+      await rm(workspaceDir, { recursive: true, force: true });
+      await mkdir(workspaceDir, { recursive: true });
+      await cp(req.workspaceDir, workspaceDir, { recursive: true, verbatimSymlinks: true });
+      for (const [i, m] of req.mounts.entries()) {
+        const rel = `.holdout/${i}-${basename(m.hostPath)}`;
+        await cp(m.hostPath, join(workspaceDir, rel), { recursive: true, verbatimSymlinks: true });
+        holdout.push({ rel, target: m.containerPath });
+      }
+    }
+    let spec: EnvironmentSpec;
+    try {
+      spec =
+        req.image !== undefined
+          ? defaultEnvironment({ image: req.image, workspaceBasename: this.o.repoName, network, env: req.env })
+          : await readDevcontainer({ workspaceDir, defaultImage: this.o.defaultImage, workspaceBasename: this.o.repoName, network });
+    } catch (e) {
+      throw asRetryable(e);
+    }
+    spec = {
+      ...spec,
+      containerEnv: { ...spec.containerEnv, ...req.env },
+      mounts: [...spec.mounts, ...holdout.map((h) => ({ type: 'bind' as const, workspacePath: h.rel, target: h.target, readOnly: true }))],
+    };
+    let container: StationContainer;
+    try {
+      container = await this.o.runtime.prepare(spec, {
+        runId: runKey,
+        sessionId: this.o.sessionId,
+        workspaceDir,
+        onBuildOutput: (l) => this.o.logger?.info(`[image] ${l.text.trimEnd()}`),
+        onLog: (l) => this.o.logger?.info(l),
+      });
+    } catch (e) {
+      throw asRetryable(e);
+    }
+    this.o.logger?.info(`station ${req.stationId}: container ${container.id.slice(0, 12)} (${container.reused ? 'reattached' : 'created'}) image ${container.imageDigest}`);
+    return new ContainerStationEnvironment(container);
+  }
+}
+
+/** One station's view of a prepared container. */
+class ContainerStationEnvironment implements StationEnvironment {
+  constructor(private readonly c: StationContainer) {}
+
+  get imageDigest(): string {
+    return this.c.imageDigest;
+  }
+
+  async exec(argv: readonly string[], o: ExecOptions = {}): Promise<ExecResult> {
+    let tail = '';
+    const sink = (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      o.onOutput?.(text);
+      tail = (tail + text).slice(-OUTPUT_TAIL);
+    };
+    let r;
+    try {
+      r = await this.c.exec([...argv], { env: o.env, cwd: o.cwd, timeoutMs: o.timeoutMs, signal: o.signal, onStdout: sink, onStderr: sink });
+    } catch (e) {
+      throw asRetryable(e);
+    }
+    await this.c.syncOut();
+    const limit = r.reason === 'oom-killed' || r.reason === 'pids-limit' || r.reason === 'disk-limit' || r.reason === 'container-died';
+    return {
+      exitCode: r.timedOut || r.cancelled ? null : r.exitCode,
+      timedOut: r.timedOut,
+      cancelled: r.cancelled,
+      durationMs: r.durationMs,
+      output: tail,
+      truncated: r.truncated || tail.length >= OUTPUT_TAIL,
+      reason: r.reason === 'exited' ? undefined : `${r.reason}${r.detail ? `: ${r.detail}` : ''}${limit ? ' (station wall)' : ''}`,
+    };
+  }
+
+  async dispose(): Promise<void> {
+    // Kept running: the run's next station reattaches to it in milliseconds (warm attach);
+    // the composition root removes the run's containers when the run ends.
+  }
+}
+
+/** Maps a runtime error to the engine's RetryableCause by its `retryReason`; others pass through. */
+function asRetryable(e: unknown): unknown {
+  if (e instanceof ConfigRefusedError || e instanceof MountRefusedError) return e;
+  const reason = (e as { retryReason?: RetryableReason } | undefined)?.retryReason;
+  return reason ? new RetryableCause(reason, (e as Error).message) : e;
+}

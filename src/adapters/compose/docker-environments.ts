@@ -1,0 +1,55 @@
+import { existsSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
+import { basename, join } from 'node:path';
+import { DockerContainerRuntime } from '../docker/runtime';
+import type { Logger } from '../../core/ports';
+import { runFolder } from '../store/run-folder';
+import { ContainerEnvironmentProvider } from './container-environment';
+import { currentSessionId, isSessionLive } from './sessions';
+
+/** Image for stations when the repository has no devcontainer.json (built by scripts/setup-system.sh). */
+export const DEFAULT_STATION_IMAGE = 'shopfloor/node:bookworm';
+
+/** What a composition root needs to run stations on Docker. */
+export interface DockerEnvironments {
+  provider: ContainerEnvironmentProvider;
+  runtime: DockerContainerRuntime;
+  /** Removes containers of dead sessions whose run left no journal in `repo` (call once per start). */
+  cleanupOrphans(): Promise<string[]>;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Wires the Docker runtime for one repository: owner `<user>@<host>`, this process's
+ * session id, the default image, and run-folder scratch space for verifier copies.
+ * `dockerHost` is the `shopfloor.docker.host` setting (empty: DOCKER_HOST, context, sockets).
+ */
+export function dockerEnvironments(opts: { repo: string; dockerHost?: string; defaultImage?: string; logger?: Logger }): DockerEnvironments {
+  const runtime = new DockerContainerRuntime({
+    owner: `${safeUser()}@${hostname()}`,
+    dockerHost: opts.dockerHost || undefined,
+    logger: opts.logger,
+  });
+  const provider = new ContainerEnvironmentProvider({
+    runtime,
+    sessionId: currentSessionId(),
+    defaultImage: opts.defaultImage || DEFAULT_STATION_IMAGE,
+    repoName: basename(opts.repo),
+    scratchDir: (runId) => join(runFolder(opts.repo, runId).dir, 'scratch'),
+    logger: opts.logger,
+  });
+  return {
+    provider,
+    runtime,
+    cleanupOrphans: () => runtime.cleanupOrphans(isSessionLive, (runId) => existsSync(runFolder(opts.repo, runId.split('.')[0]!).journal)),
+    dispose: () => runtime.dispose(),
+  };
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'user';
+  }
+}
