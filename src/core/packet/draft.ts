@@ -138,13 +138,13 @@ export async function draftPacket(input: DraftInput): Promise<DraftResult> {
     const bare = bareTestRef(seed.text);
     if (bare) facts = { ...facts, tests: [bare] };
   }
-  // The scope's content search starts as soon as the file list is known and runs while the
-  // profile is computed; both share one file index (indexFiles, keyed by the list).
-  const files = await reader.listFiles();
+  // The scope's content search starts as soon as what it needs is known (the seed alone, or
+  // the file list) and runs in git while the profile is computed; profile and scope share
+  // one file index (indexFiles, keyed by the list).
   const profiling = input.profile ? Promise.resolve(input.profile) : profileRepository(reader);
   const [profile, scope] = await Promise.all([
     profiling,
-    rankScope(facts, files, profiling, reader, {
+    rankScope(facts, reader.listFiles(), profiling, reader, {
       ...(seed.ref ? { ref: seed.ref } : {}),
       ...(input.options?.largeRepoFiles ? { largeRepoFiles: input.options.largeRepoFiles } : {}),
       ...(input.options?.historyCommits ? { historyCommits: input.options.historyCommits } : {}),

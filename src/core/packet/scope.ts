@@ -103,12 +103,25 @@ function searchTerms(ids: readonly Identifier[], max: number): Identifier[] {
  */
 export async function rankScope(
   facts: SeedFacts,
-  files: readonly TrackedFile[],
+  filesIn: readonly TrackedFile[] | Promise<readonly TrackedFile[]>,
   profileIn: RepoProfile | Promise<RepoProfile>,
   reader: RepositoryReader,
   opts: ScopeOptions = {},
 ): Promise<ScopeResult> {
   const notes: string[] = [];
+  // Function names of stack frames (Object.parseDate → parseDate) join the seed's identifiers.
+  const frameIds: Identifier[] = facts.frames
+    .map((f) => ({ name: (f.fn ?? '').split(/[.#:]/).pop()!.replace(/[^\w$]/g, ''), seedLine: f.seedLine, strength: 'code' as const }))
+    .filter((i) => i.name.length >= 3 && !/^(anonymous|Object|Module|Promise|new|async)$/.test(i.name));
+  const terms = searchTerms([...facts.identifiers, ...frameIds.filter((f) => !facts.identifiers.some((i) => i.name === f.name))], 16);
+  const grepOf = (paths?: string[]) => reader.grep({ patterns: terms.map((t) => t.name), maxPerFile: 20, ...(paths ? { paths } : {}) });
+  // A seed that locates nothing (no path, frame, test file or ref) is searched everywhere in
+  // any repository, so that search starts before the file list is even read.
+  const locates = !!opts.ref || facts.paths.length > 0 || facts.frames.length > 0 || facts.tests.some((t) => t.file);
+  let early = terms.length && !locates ? grepOf() : undefined;
+  // Never an unhandled rejection while other work is awaited; awaited (and thrown) below.
+  early?.catch(() => undefined);
+  const files = await filesIn;
   const idx = indexFiles(files);
   const tracked = idx;
   const byBase = idx.byBase;
@@ -155,22 +168,17 @@ export async function rankScope(
 
   // Content search. It needs only the seed and the file list, so it starts before the
   // profile is awaited and runs (in git) while the profile is computed.
-  // Function names of stack frames (Object.parseDate → parseDate) join the seed's identifiers.
-  const frameIds: Identifier[] = facts.frames
-    .map((f) => ({ name: (f.fn ?? '').split(/[.#:]/).pop()!.replace(/[^\w$]/g, ''), seedLine: f.seedLine, strength: 'code' as const }))
-    .filter((i) => i.name.length >= 3 && !/^(anonymous|Object|Module|Promise|new|async)$/.test(i.name));
-  const terms = searchTerms([...facts.identifiers, ...frameIds.filter((f) => !facts.identifiers.some((i) => i.name === f.name))], 16);
   const large = files.length > (opts.largeRepoFiles ?? 20_000);
   const folderOf = (p: string) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : p);
   const under = (p: string, dirs: readonly string[]) => dirs.some((d) => p === d || p.startsWith(d + '/'));
-  const grepOf = (paths?: string[]) => reader.grep({ patterns: terms.map((t) => t.name), maxPerFile: 20, ...(paths ? { paths } : {}) });
   // In a large repository the search is limited to the folders the seed points at; when it
   // points at none yet, the whole repository is searched now and narrowed below if the
   // profile then names a package (same hits as a narrowed search: hits are per file).
   const seedDirs = large ? [...new Set([...named].map(folderOf))] : [];
-  const early = terms.length ? grepOf(seedDirs.length ? seedDirs : undefined) : undefined;
-  // Never an unhandled rejection while the profile is awaited; awaited (and thrown) below.
-  early?.catch(() => undefined);
+  if (terms.length && !early) {
+    early = grepOf(seedDirs.length ? seedDirs : undefined);
+    early.catch(() => undefined);
+  }
 
   const profile = await profileIn;
   // A package the seed names (e.g. "minimist's parser"): its entry file.
