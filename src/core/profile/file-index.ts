@@ -18,7 +18,7 @@ export class FileIndex {
   /** Whether the list is in ascending order (git's is), so membership is a binary search. */
   private readonly sorted: boolean;
   private pathSet?: Set<string>;
-  private dirSet?: Set<string>;
+  private readonly dirSet: Set<string>;
 
   constructor(readonly files: readonly TrackedFile[]) {
     const groups = new Map<string, { paths: string[]; lang: string | undefined }>();
@@ -27,32 +27,38 @@ export class FileIndex {
     let submodules = 0;
     let sorted = true;
     let prev = '';
-    // Neighbours in a sorted list share a folder: vendored-ness is decided once per folder.
+    const dirs = new Set<string>();
+    // Neighbours in a sorted list share a folder: folders and vendored-ness are worked out
+    // once per folder change.
     let prevDir = '';
     let prevVendored = false;
     for (const f of files) {
       const p = f.path;
       if (sorted && !(prev < p)) sorted = false;
       prev = p;
+      const slash = p.lastIndexOf('/');
+      const sameDir = slash === prevDir.length && p.startsWith(prevDir);
+      if (!sameDir) {
+        prevDir = slash < 0 ? '' : p.slice(0, slash);
+        prevVendored = slash >= 0 && VENDORED.test(p);
+        for (let d = prevDir; d && !dirs.has(d); ) {
+          dirs.add(d);
+          const up = d.lastIndexOf('/');
+          d = up < 0 ? '' : d.slice(0, up);
+        }
+      }
       if (f.mode === 'symlink' || f.mode === 'submodule') {
         if (f.mode === 'symlink') symlinks++;
         else submodules++;
         continue;
       }
-      const slash = p.lastIndexOf('/');
       const b = slash < 0 ? p : p.slice(slash + 1);
       let g = groups.get(b);
       if (g) g.paths.push(p);
       else groups.set(b, (g = { paths: [p], lang: languageOf(b) }));
-      if (!g.lang) continue;
-      let vendored: boolean;
-      if (slash === prevDir.length && p.startsWith(prevDir)) vendored = prevVendored;
-      else {
-        prevDir = slash < 0 ? '' : p.slice(0, slash);
-        vendored = prevVendored = slash >= 0 && VENDORED.test(p);
-      }
-      if (!vendored) langs.set(g.lang, (langs.get(g.lang) ?? 0) + 1);
+      if (g.lang && !prevVendored) langs.set(g.lang, (langs.get(g.lang) ?? 0) + 1);
     }
+    this.dirSet = dirs;
     const byBase = new Map<string, string[]>();
     for (const [b, g] of groups) byBase.set(b, g.paths);
     this.byBase = byBase;
@@ -97,23 +103,9 @@ export class FileIndex {
       .sort((a, b) => b.files - a.files || a.language.localeCompare(b.language));
   }
 
-  /** Folders that contain at least one tracked file (any mode), computed once, lazily. */
+  /** Folders that contain at least one tracked file (any mode). */
   dirs(): ReadonlySet<string> {
-    if (this.dirSet) return this.dirSet;
-    const dirs = new Set<string>();
-    let prev = '';
-    for (const f of this.files) {
-      const p = f.path;
-      const slash = p.lastIndexOf('/');
-      if (slash < 0 || (slash === prev.length && p.startsWith(prev))) continue;
-      let d = (prev = p.slice(0, slash));
-      while (d && !dirs.has(d)) {
-        dirs.add(d);
-        const up = d.lastIndexOf('/');
-        d = up < 0 ? '' : d.slice(0, up);
-      }
-    }
-    return (this.dirSet = dirs);
+    return this.dirSet;
   }
 }
 
