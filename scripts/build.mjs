@@ -29,6 +29,9 @@ const nodeBuild = {
   format: 'cjs',
   target: 'node20',
   external: nodeExternals,
+  // jsonc-parser's "main" is a UMD build whose dynamic requires esbuild cannot follow;
+  // its ESM build ("module") bundles cleanly.
+  mainFields: ['module', 'main'],
   entryPoints: { extension: 'src/extension.ts', cli: 'src/cli/main.ts' },
   outdir: 'dist',
   define: { SHOPFLOOR_VERSION: JSON.stringify(pkg.version) },

@@ -64,15 +64,25 @@ fi
 log "base image $BASE_IMAGE ready"
 
 # Node base image for stations: bookworm + nodejs + git, built FROM the local base.
+# It trusts the same certificate authorities as this host (copied in), so a machine whose
+# network re-signs TLS (a corporate proxy) still reaches the package registry from a station.
 NODE_IMAGE="${SHOPFLOOR_NODE_IMAGE:-shopfloor/node:bookworm}"
-if ! docker image inspect "$NODE_IMAGE" >/dev/null 2>&1; then
+HOST_CA=/etc/ssl/certs/ca-certificates.crt
+ca_hash=none; [ -f "$HOST_CA" ] && ca_hash=$(sha256sum "$HOST_CA" | cut -c1-16)
+have_hash=$(docker image inspect -f '{{ index .Config.Labels "shopfloor.host-ca" }}' "$NODE_IMAGE" 2>/dev/null || true)
+if [ "$have_hash" != "$ca_hash" ]; then
   log "building $NODE_IMAGE"
   tmp=$(mktemp -d)
+  if [ -f "$HOST_CA" ]; then cp "$HOST_CA" "$tmp/host-ca.crt"; else : >"$tmp/host-ca.crt"; fi
   cat >"$tmp/Dockerfile" <<DOCKERFILE
 FROM $BASE_IMAGE
 RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm git ca-certificates >/dev/null \
  && rm -rf /var/lib/apt/lists/* \
  && useradd -m -u 1000 -s /bin/bash node
+COPY host-ca.crt /usr/local/share/ca-certificates/shopfloor-host.crt
+RUN update-ca-certificates >/dev/null 2>&1 || true
+ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+LABEL shopfloor.host-ca=$ca_hash
 DOCKERFILE
   docker build -q -t "$NODE_IMAGE" "$tmp" >/dev/null
   rm -rf "$tmp"

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerApprove } from './commands/approve';
 import { registerValidate } from './commands/validate';
 import { registerDraft } from './commands/draft';
 import { registerProfile } from './commands/profile';
@@ -19,6 +20,7 @@ export function buildProgram(version: string): Command {
     .version(version);
   registerValidate(program);
   registerDraft(program);
+  registerApprove(program);
   registerProfile(program);
   registerRun(program);
   registerRuns(program);

@@ -1,4 +1,5 @@
-import { realpath } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import {
@@ -86,6 +87,8 @@ export class DockerContainerRuntime implements ContainerRuntime {
     const copy = this.opts.workspaceTransfer === 'copy' || (this.opts.workspaceTransfer !== 'bind' && info.remote);
     const configHash = environmentHash(spec, `${image.id}|${who.name ?? ''}|${copy ? 'copy' : workspace}`);
     const containerEnv = { ...envRecord(image.env), ...spec.containerEnv };
+    // Every prepare, not only on create: the host side (restore, set-up cache) may have written files since.
+    if (!copy) await alignWorkspaceOwner(workspace, who, this.opts.logger);
 
     const key = `${o.runId}/${configHash}`;
     const known = this.live.get(key);
@@ -285,4 +288,26 @@ function envRecord(env: string[]): Record<string, string> {
     if (i > 0) out[e.slice(0, i)] = e.slice(i + 1);
   }
   return out;
+}
+
+/**
+ * Makes the bind-mounted run workspace writable by the station user. The workspace is
+ * Shopfloor's own clone of the repository (never the user's checkout), so when the host
+ * side runs as root and the station runs as a non-root image user, the clone is handed to
+ * that user (the Dev Containers CLI solves the same mismatch with updateRemoteUserUID).
+ * When the host side is not root it cannot change owners; a station user with the same
+ * uid as the host user needs nothing, and any other mismatch is logged.
+ */
+async function alignWorkspaceOwner(workspace: string, who: { name?: string; all: ImageUser[] }, logger?: Logger): Promise<void> {
+  const u = who.all.find((x) => x.name === who.name || String(x.uid) === who.name);
+  if (!u || u.uid === 0) return;
+  if (process.getuid?.() !== 0) {
+    const st = await stat(workspace);
+    if (st.uid === u.uid) return;
+    logger?.warn(`run workspace is owned by uid ${st.uid} but stations run as ${u.name} (uid ${u.uid}): they may not be able to write to it`);
+    return;
+  }
+  await new Promise<void>((resolve, reject) =>
+    execFile('chown', ['-R', '-h', `${u.uid}:${u.gid}`, workspace], (err) => (err ? reject(new Error(`cannot hand the run workspace to uid ${u.uid}: ${err.message}`)) : resolve())),
+  );
 }

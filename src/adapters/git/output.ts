@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { safeDirectory, workspaceGit } from './worktree';
 import { simpleGit } from 'simple-git';
 import type { OutputPublisher, OutputRequest } from '../../core/run/ports';
 
@@ -41,7 +42,7 @@ export class GitOutputPublisher implements OutputPublisher {
     const name = (await configured(this.repo, 'user.name')) ?? 'Shopfloor';
     const email = (await configured(this.repo, 'user.email')) ?? 'shopfloor@localhost';
     const identity = { GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email, GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email, GIT_AUTHOR_DATE: req.date, GIT_COMMITTER_DATE: req.date };
-    const ws = simpleGit({ baseDir: req.workspace.dir, allowEnvironment: IDENTITY_VARS }).env(gitEnv(identity));
+    const ws = workspaceGit(req.workspace.dir, { allowEnvironment: IDENTITY_VARS }).env(gitEnv(identity));
 
     let commit = (await ws.raw(['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]).catch(() => '')).trim();
     if (!commit) {
@@ -56,10 +57,16 @@ export class GitOutputPublisher implements OutputPublisher {
       await ws.raw(['branch', branch, commit]);
     }
 
-    const user = simpleGit({ baseDir: this.repo, allowEnvironment: IDENTITY_VARS }).env(gitEnv({ GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email, GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email }));
+    // allowUnsafePack: the upload-pack command is ours (below), never from user input.
+    const user = simpleGit({ baseDir: this.repo, allowEnvironment: IDENTITY_VARS, unsafe: { allowUnsafePack: true } }).env(gitEnv({ GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email, GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email }));
     const existing = (await user.raw(['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]).catch(() => '')).trim();
     if (existing && existing !== commit) throw new Error(`${branch} already exists in ${this.repo} at ${existing}, not at the run's commit ${commit}`);
-    if (!existing) await user.raw(['fetch', '--quiet', '--no-tags', req.workspace.dir, `refs/heads/${branch}:refs/heads/${branch}`]);
+    if (!existing) {
+      // git runs upload-pack in the workspace clone with a cleaned environment (no -c), and
+      // stations may own that clone: name it safe on upload-pack's own command line.
+      const uploadPack = ['git', ...safeDirectory(req.workspace.dir).flatMap((c) => ['-c', c]), 'upload-pack'].map(shellQuote).join(' ');
+      await user.raw(['fetch', '--quiet', '--no-tags', `--upload-pack=${uploadPack}`, req.workspace.dir, `refs/heads/${branch}:refs/heads/${branch}`]);
+    }
 
     const noteFile = tmpFile(req.note);
     try {
@@ -75,4 +82,9 @@ function tmpFile(text: string): string {
   const f = join(tmpdir(), `shopfloor-${randomBytes(6).toString('hex')}.txt`);
   fs.writeFileSync(f, text);
   return f;
+}
+
+/** POSIX single-quoting for one word of a command git passes to `sh -c`. */
+function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_./=@:-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }

@@ -2,9 +2,23 @@ import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { simpleGit, type SimpleGit } from 'simple-git';
+import { simpleGit, type SimpleGit, type SimpleGitOptions } from 'simple-git';
 import { parsePatch } from '../../core/run/diff-parse';
 import type { RunWorkspace, WorkspaceDiff, WorkspaceProvider } from '../../core/run/ports';
+
+/**
+ * git in a run workspace. Stations may own the workspace files (the Docker runtime hands
+ * the clone to the station's non-root user), so git's ownership check is waived for
+ * exactly this folder, which is Shopfloor's own clone, never a repository of the user's.
+ */
+export function workspaceGit(dir: string, options: Partial<SimpleGitOptions> = {}): SimpleGit {
+  return simpleGit({ ...options, baseDir: dir, config: [...(options.config ?? []), ...safeDirectory(dir)] });
+}
+
+/** `safe.directory` entries for a run workspace: git checks the work tree and, when serving a fetch, its .git folder. */
+export function safeDirectory(dir: string): string[] {
+  return [`safe.directory=${dir}`, `safe.directory=${join(dir, '.git')}`];
+}
 
 /** Config of every run workspace: an identity for its own commits, and no signing prompts. */
 const WORKSPACE_CONFIG: [string, string][] = [
@@ -25,13 +39,26 @@ export class GitRunWorkspace implements RunWorkspace {
     readonly dir: string,
     readonly baseCommit: string,
   ) {
-    this.git = simpleGit(dir);
+    this.git = workspaceGit(dir);
   }
 
   async diff(): Promise<WorkspaceDiff> {
     await this.git.raw(['add', '-A']);
     const patch = await this.git.raw(['diff', '--cached', '--binary', '--no-color', '--no-ext-diff', this.baseCommit]);
     return { patch, files: parsePatch(patch).map(({ path, status, oldPath }) => (oldPath ? { path, status, oldPath } : { path, status })) };
+  }
+
+  async markSetupOutputs(): Promise<string[]> {
+    const out = await this.git.raw(['ls-files', '--others', '--exclude-standard', '--directory', '-z']);
+    const paths = out.split('\0').filter((p) => p && !p.startsWith('.shopfloor'));
+    if (!paths.length) return [];
+    // The workspace clone's own exclude file: the user's repository and its .gitignore are untouched.
+    const gitDir = (await this.git.raw(['rev-parse', '--git-dir'])).trim();
+    const exclude = join(isAbsolute(gitDir) ? gitDir : join(this.dir, gitDir), 'info', 'exclude');
+    fs.mkdirSync(join(exclude, '..'), { recursive: true });
+    const lines = paths.map((p) => `/${p.replace(/([*?[\\!#])/g, '\\$1')}`);
+    fs.appendFileSync(exclude, `\n# set-up outputs (Shopfloor)\n${lines.join('\n')}\n`);
+    return paths;
   }
 
   async restore(patch: string): Promise<void> {
@@ -83,7 +110,7 @@ export class GitWorkspaceProvider implements WorkspaceProvider {
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(join(dir, '..'), { recursive: true });
     await simpleGit().raw(['clone', '--quiet', '--no-checkout', this.repo, dir]);
-    const git = simpleGit(dir);
+    const git = workspaceGit(dir);
     await git.raw(['checkout', '--quiet', '--detach', baseCommit]);
     for (const [k, v] of WORKSPACE_CONFIG) await git.raw(['config', k, v]);
     return new GitRunWorkspace(dir, baseCommit);
@@ -91,7 +118,7 @@ export class GitWorkspaceProvider implements WorkspaceProvider {
 
   async attach(_runId: string, dir: string, baseCommit: string): Promise<RunWorkspace | undefined> {
     if (!fs.existsSync(join(dir, '.git'))) return undefined;
-    const ok = await simpleGit(dir)
+    const ok = await workspaceGit(dir)
       .raw(['cat-file', '-e', `${baseCommit}^{commit}`])
       .then(() => true)
       .catch(() => false);

@@ -5,7 +5,7 @@ import type { RunWorkspace, SetupCache } from '../../core/run/ports';
 
 /** The ignored files and folders of a workspace (what set-up installs: node_modules, .venv, target...). */
 function ignoredEntries(dir: string): string[] {
-  const out = execFileSync('git', ['ls-files', '--others', '--ignored', '--exclude-standard', '--directory', '-z'], { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const out = execFileSync('git', ['-c', `safe.directory=${dir}`, 'ls-files', '--others', '--ignored', '--exclude-standard', '--directory', '-z'], { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   return out.split('\0').filter(Boolean).map((p) => p.replace(/\/$/, ''));
 }
 

@@ -1,26 +1,17 @@
 import * as fs from 'node:fs';
-import { homedir, userInfo } from 'node:os';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { Command } from 'commander';
-import { BlueprintSchema, TaskPacketSchema, type Blueprint, type TaskPacket } from '../../contracts';
 import { parseDocument } from '../../core/documents/load';
-import { lookupIn, profileFacts, resolveBlueprint } from '../../core/blueprints';
-import { CommandAgentRunner } from '../../core/run/command-agent';
 import { runLine, type RunOutcome } from '../../core/run/engine';
 import { PolicyGatekeeper } from '../../core/run/gate-policy';
-import type { Gatekeeper, ProfileFacts, RunObserver } from '../../core/run/ports';
+import type { Gatekeeper, RunObserver } from '../../core/run/ports';
 import { newRunId } from '../../core/run/run-id';
-import { systemClock } from '../../core/ports';
-import { profileRepository } from '../../core/profile/profile';
-import { FileJournal } from '../../adapters/store/file-journal';
 import { FileArtifactStore } from '../../adapters/store/artifact-store';
 import { runFolder } from '../../adapters/store/run-folder';
-import { GitWorkspaceProvider } from '../../adapters/git/worktree';
-import { GitOutputPublisher } from '../../adapters/git/output';
-import { GitRepoReader } from '../../adapters/git/repo-reader';
-import { LocalEnvironmentProvider } from '../../adapters/local/local-environment';
-import { DirectorySetupCache } from '../../adapters/local/setup-cache';
+import { composeRun } from '../../adapters/compose/run-ports';
+import { freshRunSetup, loadRunSetup, saveRunSetup, type EnvironmentKind, type RunSetup } from '../../adapters/compose/run-setup';
 import { openTerminal, TerminalGatekeeper, TerminalHumanStation } from '../../adapters/local/terminal-prompt';
 
 /** Options of `shopfloor run`, also stored with the run so `--resume` runs it the same way. */
@@ -35,40 +26,14 @@ interface RunOptions {
   resume?: string;
   setup: boolean;
   holdout?: string;
-}
-
-/** What a run folder keeps to resume: the exact packet, resolved blueprint, profile facts and options. */
-interface RunSetup {
-  packet: TaskPacket;
-  blueprint: Blueprint;
-  profile: ProfileFacts;
-  unattended: boolean;
-  environment: string;
-  agentCommand?: string;
-  holdout?: string;
+  dockerHost?: string;
+  image?: string;
 }
 
 /** Exit codes: 0 PR_READY or NO_OP, 3 ESCALATE, 4 RETRYABLE_FAILURE (2: usage or internal error). */
 export const RUN_EXIT = { PR_READY: 0, NO_OP: 0, ESCALATE: 3, RETRYABLE_FAILURE: 4 } as const;
 
-/** Picks the built-in blueprint for a packet when none is named. */
-export function defaultBlueprint(packet: TaskPacket): string {
-  if (packet.outputFormat === 'investigation-note') return 'investigation';
-  if (packet.source.kind === 'advisory') return 'cve-remediation';
-  return 'bugfix';
-}
-
-function loadBlueprint(ref: string, packet: TaskPacket, repo: string): Blueprint {
-  const local: Blueprint[] = [];
-  const dir = join(repo, '.shopfloor', 'blueprints');
-  if (fs.existsSync(dir))
-    for (const f of fs.readdirSync(dir).filter((n) => /\.(json|ya?ml)$/.test(n))) local.push(parseDocument('blueprint', join(dir, f), fs.readFileSync(join(dir, f), 'utf8')));
-  const lookup = lookupIn(local);
-  const asFile = isAbsolute(ref) || ref.includes('/') || /\.(json|ya?ml)$/.test(ref) ? resolve(ref) : undefined;
-  const bp = asFile ? parseDocument('blueprint', asFile, fs.readFileSync(asFile, 'utf8')) : lookup(ref || defaultBlueprint(packet));
-  if (!bp) throw new Error(`no blueprint named ${ref}; built-ins: bugfix, cve-remediation, investigation`);
-  return resolveBlueprint(bp, lookup);
-}
+export { defaultBlueprint, scenariosResolver } from '../../adapters/compose/run-setup';
 
 function humanName(repo: string): string {
   try {
@@ -80,33 +45,9 @@ function humanName(repo: string): string {
   return userInfo().username || 'human';
 }
 
-/**
- * Finds a verifier's holdout scenarios: an absolute path, or a path under the holdout
- * folder. Scenarios inside the repository are refused: the implementing station could see them.
- */
-export function scenariosResolver(repo: string, holdout: string | undefined): (ref: string) => string | undefined {
-  return (ref) => {
-    const p = isAbsolute(ref) ? ref : resolve(holdout ?? join(homedir(), '.shopfloor', 'holdout'), ref);
-    const rel = relative(repo, p);
-    if (!rel.startsWith('..') && !isAbsolute(rel)) return undefined;
-    return fs.existsSync(p) ? p : undefined;
-  };
-}
-
-function parseArgv(cmd: string): string[] {
-  const t = cmd.trim();
-  if (t.startsWith('[')) return JSON.parse(t) as string[];
-  return t.split(/\s+/).filter(Boolean);
-}
-
-async function freshSetup(opts: RunOptions, repo: string): Promise<RunSetup> {
-  if (!opts.packet) throw new Error('--packet FILE is required (or --resume RUN)');
-  const packet = parseDocument('packet', opts.packet, fs.readFileSync(opts.packet, 'utf8'));
-  const blueprint = loadBlueprint(opts.blueprint ?? '', packet, repo);
-  let profile: ProfileFacts = { setup: [], dependencyCheck: [], registryHosts: [] };
-  if (opts.setup) profile = profileFacts(await profileRepository(new GitRepoReader(repo)));
-  const holdout = resolve(opts.holdout ?? join(homedir(), '.shopfloor', 'holdout'));
-  return { packet, blueprint, profile, unattended: !!opts.unattended, environment: opts.environment, agentCommand: opts.agentCommand, holdout };
+function environmentKind(v: string): EnvironmentKind {
+  if (v === 'docker' || v === 'local') return v;
+  throw new Error(`--environment ${v}: expected docker or local`);
 }
 
 function progress(json: boolean): RunObserver {
@@ -133,10 +74,9 @@ function progress(json: boolean): RunObserver {
 }
 
 /**
- * Runs (or resumes) one run and returns its outcome. Composition root of the run engine
- * for the CLI: file journal and artifacts under .shopfloor/runs/<id>, a git clone as the
- * workspace, the local no-isolation environment, and a terminal prompt or the unattended
- * policy at gates.
+ * Runs (or resumes) one run and returns its outcome. The CLI's composition root: the
+ * shared run composition (src/adapters/compose/run-ports.ts: journal, workspace clone,
+ * Docker devcontainers by default) plus a terminal prompt or the unattended policy at gates.
  */
 export async function runCommand(opts: RunOptions): Promise<{ outcome: RunOutcome; folder: string }> {
   const repo = resolve(opts.repo);
@@ -145,17 +85,24 @@ export async function runCommand(opts: RunOptions): Promise<{ outcome: RunOutcom
   const artifacts = new FileArtifactStore(folder.dir);
   let setup: RunSetup;
   if (opts.resume) {
-    const saved = await artifacts.read('artifacts/run-setup.json');
-    if (!saved) throw new Error(`no run ${runId} to resume in ${repo}`);
-    const raw = JSON.parse(saved) as RunSetup;
-    setup = { ...raw, packet: TaskPacketSchema.parse(raw.packet), blueprint: BlueprintSchema.parse(raw.blueprint) };
+    setup = await loadRunSetup(artifacts, runId);
   } else {
-    setup = await freshSetup(opts, repo);
+    if (!opts.packet) throw new Error('--packet FILE is required (or --resume RUN)');
+    const packet = parseDocument('packet', opts.packet, fs.readFileSync(opts.packet, 'utf8'));
+    setup = await freshRunSetup({
+      repo,
+      packet,
+      blueprint: opts.blueprint,
+      unattended: !!opts.unattended,
+      environment: environmentKind(opts.environment),
+      agentCommand: opts.agentCommand,
+      holdout: opts.holdout,
+      profile: opts.setup,
+    });
     fs.mkdirSync(folder.dir, { recursive: true });
-    await artifacts.write('artifacts/run-setup.json', JSON.stringify(setup, null, 2));
+    await saveRunSetup(artifacts, setup);
   }
-  if (setup.environment !== 'local') throw new Error(`--environment ${setup.environment} is not available yet; use --environment local`);
-  if (!opts.json) process.stderr.write('shopfloor: stations run on this machine WITHOUT isolation (--environment local)\n');
+  if (setup.environment === 'local' && !opts.json) process.stderr.write('shopfloor: stations run on this machine WITHOUT isolation (--environment local)\n');
   if (!setup.packet.approval) process.stderr.write('shopfloor: warning: the packet carries no approval\n');
 
   const name = humanName(repo);
@@ -165,37 +112,36 @@ export async function runCommand(opts: RunOptions): Promise<{ outcome: RunOutcom
   else if (term) gatekeeper = new TerminalGatekeeper(term, name);
   else throw new Error('an interactive run needs a terminal for its gates; pass --unattended for policy gates');
 
-  const workspaces = new GitWorkspaceProvider(repo);
-  const journal = FileJournal.open(folder.journal);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
+  const verbose = !opts.json || !!process.stderr.isTTY;
+  const composed = await composeRun({
+    repo,
+    runId,
+    setup,
+    gatekeeper,
+    humans: new TerminalHumanStation(term, name),
+    observer: progress(!!opts.json),
+    signal: controller.signal,
+    logger: verbose ? stderrLogger() : undefined,
+    dockerHost: opts.dockerHost ?? process.env.SHOPFLOOR_DOCKER_HOST,
+    defaultImage: opts.image ?? process.env.SHOPFLOOR_DEFAULT_IMAGE,
+    engineVersion: 'shopfloor-cli',
+  });
   try {
-    const outcome = await runLine(
-      { runId, repo, packet: setup.packet, blueprint: setup.blueprint, profile: setup.profile, engineVersion: 'shopfloor-cli' },
-      {
-        journal,
-        artifacts,
-        workspaces,
-        environments: new LocalEnvironmentProvider((id) => join(runFolder(repo, id).dir, 'local-env')),
-        gatekeeper,
-        agents: new CommandAgentRunner(setup.agentCommand ? { argv: parseArgv(setup.agentCommand) } : undefined),
-        humans: new TerminalHumanStation(term, name),
-        output: new GitOutputPublisher(repo),
-        setupCache: new DirectorySetupCache(join(await workspaces.stateDir(), 'setup-cache')),
-        scenarios: scenariosResolver(repo, setup.holdout),
-        clock: systemClock,
-        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-        observer: progress(!!opts.json),
-        signal: controller.signal,
-      },
-    );
+    const outcome = await runLine(composed.inputs, composed.ports);
     return { outcome, folder: folder.dir };
   } finally {
     process.removeListener('SIGINT', onSigint);
-    journal.close();
+    await composed.close();
     term?.close();
   }
+}
+
+function stderrLogger() {
+  const w = (level: string) => (m: string | Error) => process.stderr.write(`  ${level === 'info' ? '·' : level} ${m instanceof Error ? m.message : m}\n`);
+  return { trace: () => undefined, debug: () => undefined, info: w('info'), warn: w('warn'), error: w('error') };
 }
 
 /** `shopfloor run --repo DIR --packet FILE [--blueprint NAME|FILE] [--unattended] [--json]`, and `--resume RUN`. */
@@ -208,7 +154,9 @@ export function registerRun(program: Command): void {
     .option('--blueprint <name|file>', 'blueprint name (bugfix, cve-remediation, investigation, or .shopfloor/blueprints/*) or file')
     .option('--unattended', 'gates decided by policy; hard-stop risk, risk paths and flagged diffs still stop for a human (none without a terminal: ESCALATE)')
     .option('--json', 'print the final summary as JSON on stdout')
-    .option('--environment <kind>', 'where stations run: local (no isolation)', 'local')
+    .option('--environment <kind>', 'where stations run: docker (isolated devcontainers) or local (this machine, no isolation; for tests)', 'docker')
+    .option('--docker-host <url>', 'Docker engine (DOCKER_HOST form); default: DOCKER_HOST, the current context, the default socket')
+    .option('--image <name>', 'station image when the repository has no devcontainer.json (default shopfloor/node:bookworm)')
     .option('--agent-command <argv>', 'command run for agent stations that name none (whitespace-separated or a JSON array; no shell)')
     .option('--no-setup', 'do not profile the repository for set-up commands')
     .option('--resume <run>', 'resume a run that was interrupted, from its journal')

@@ -114,6 +114,12 @@ export interface RunWorkspace {
   diff(): Promise<WorkspaceDiff>;
   /** Resets to the base commit, then applies `patch` (empty: a clean base); ignored files stay. */
   restore(patch: string): Promise<void>;
+  /**
+   * Records every untracked file now in the workspace as set-up output (installed
+   * dependencies, a lockfile the install wrote): from then on it is ignored, so it is
+   * neither in the run's diff nor removed by `restore`. Called after a set-up station passes.
+   */
+  markSetupOutputs?(): Promise<string[]>;
 }
 
 /** Creates or re-attaches run workspaces. */

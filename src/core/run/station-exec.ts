@@ -145,8 +145,10 @@ export async function executeStation(ctx: StationContext): Promise<StationResult
   }
   const request = environmentRequest(ctx, mounts);
   const cacheKey = station.role === 'setup' ? setupCacheKey(ctx.workspace.baseCommit, specs, request.image) : undefined;
-  if (cacheKey && ctx.setupCache && (await ctx.setupCache.restore(cacheKey, ctx.workspace)))
+  if (cacheKey && ctx.setupCache && (await ctx.setupCache.restore(cacheKey, ctx.workspace))) {
+    await ctx.workspace.markSetupOutputs?.();
     return blank(ctx, 'passed', { commandsOutcome: 'passed', fromCache: true, note: `set-up restored from cache ${cacheKey.slice(0, 12)}` });
+  }
 
   let env: StationEnvironment;
   try {
@@ -180,7 +182,11 @@ export async function executeStation(ctx: StationContext): Promise<StationResult
       return station.role === 'implement' ? withDiff(ctx, res) : res;
     }
     const res = await runCommands(ctx, env, specs, extraEnv);
-    if (cacheKey && ctx.setupCache && res.outcome === 'passed') await ctx.setupCache.save(cacheKey, ctx.workspace);
+    if (station.role === 'setup' && res.outcome === 'passed') {
+      // Before the cache saves them: what set-up wrote must never show up in the change.
+      await ctx.workspace.markSetupOutputs?.();
+      if (cacheKey && ctx.setupCache) await ctx.setupCache.save(cacheKey, ctx.workspace);
+    }
     return station.role === 'implement' ? withDiff(ctx, res) : res;
   } catch (e) {
     if (isRetryableCause(e)) return blank(ctx, 'error', { retryable: { reason: e.reason, detail: e.message } });

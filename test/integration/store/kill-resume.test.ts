@@ -47,7 +47,7 @@ function fixture() {
   };
   fs.writeFileSync(join(t.root, 'packet.json'), JSON.stringify(packet));
   fs.writeFileSync(join(t.root, 'blueprint.json'), JSON.stringify(blueprint));
-  const args = ['run', '--repo', t.repo, '--packet', join(t.root, 'packet.json'), '--blueprint', join(t.root, 'blueprint.json'), '--unattended', '--json', '--no-setup'];
+  const args = ['run', '--repo', t.repo, '--packet', join(t.root, 'packet.json'), '--blueprint', join(t.root, 'blueprint.json'), '--unattended', '--json', '--no-setup', '--environment', 'local'];
   return { ...t, args };
 }
 

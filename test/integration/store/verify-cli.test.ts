@@ -22,7 +22,7 @@ describe('fault: shopfloor verify names the first bad record', function () {
       evidenceRequired: [], outputFormat: 'pr', risk: 'one-reviewer',
     };
     fs.writeFileSync(join(t.root, 'packet.json'), JSON.stringify(packet));
-    const r = runCli(['run', '--repo', t.repo, '--packet', join(t.root, 'packet.json'), '--unattended', '--json', '--no-setup', '--agent-command', `node ${t.fixScript}`]);
+    const r = runCli(['run', '--repo', t.repo, '--packet', join(t.root, 'packet.json'), '--unattended', '--json', '--no-setup', '--environment', 'local', '--agent-command', `node ${t.fixScript}`]);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     text = fs.readFileSync(join(t.repo, '.shopfloor', 'runs', out.runId, 'journal.jsonl'), 'utf8');

@@ -1,0 +1,88 @@
+import { join } from 'node:path';
+import type { Logger } from '../../core/ports';
+import { systemClock } from '../../core/ports';
+import { CommandAgentRunner } from '../../core/run/command-agent';
+import type { RunInputs, RunPorts } from '../../core/run/engine';
+import type { EnvironmentProvider, Gatekeeper, HumanStation, RunObserver } from '../../core/run/ports';
+import { GitOutputPublisher } from '../git/output';
+import { GitWorkspaceProvider } from '../git/worktree';
+import { LocalEnvironmentProvider } from '../local/local-environment';
+import { DirectorySetupCache } from '../local/setup-cache';
+import { FileArtifactStore } from '../store/artifact-store';
+import { FileJournal } from '../store/file-journal';
+import { runFolder } from '../store/run-folder';
+import { dockerEnvironments } from './docker-environments';
+import { parseArgv, scenariosResolver, type RunSetup } from './run-setup';
+
+/** A composed run: the engine's inputs and ports, and what to release when it ends. */
+export interface ComposedRun {
+  inputs: RunInputs;
+  ports: RunPorts;
+  /** Closes the journal and removes the run's containers; safe to call twice. */
+  close(): Promise<void>;
+}
+
+/**
+ * The one composition of the run engine's ports, shared by the CLI and the extension
+ * host: file journal and artifacts under `.shopfloor/runs/<id>`, a git clone as the run
+ * workspace, Docker devcontainers (or the local no-isolation environment), command agent
+ * stations, the output publisher, and the set-up cache. Gates, human stations and the
+ * progress observer come from the caller (terminal or panel).
+ */
+export async function composeRun(o: {
+  repo: string;
+  runId: string;
+  setup: RunSetup;
+  gatekeeper: Gatekeeper;
+  humans: HumanStation;
+  observer?: RunObserver;
+  signal?: AbortSignal;
+  logger?: Logger;
+  dockerHost?: string;
+  defaultImage?: string;
+  engineVersion: string;
+}): Promise<ComposedRun> {
+  const folder = runFolder(o.repo, o.runId);
+  const workspaces = new GitWorkspaceProvider(o.repo);
+  let environments: EnvironmentProvider;
+  let release = async () => {};
+  if (o.setup.environment === 'local') {
+    environments = new LocalEnvironmentProvider((id) => join(runFolder(o.repo, id).dir, 'local-env'));
+  } else {
+    const docker = dockerEnvironments({ repo: o.repo, dockerHost: o.dockerHost, defaultImage: o.defaultImage, logger: o.logger });
+    await docker.cleanupOrphans().catch((e: unknown) => o.logger?.warn(`orphan cleanup skipped: ${(e as Error).message}`));
+    environments = docker.provider;
+    release = async () => {
+      await docker.provider.cleanup(o.runId).catch((e: unknown) => o.logger?.warn(`could not remove the run's containers: ${(e as Error).message}`));
+      await docker.dispose();
+    };
+  }
+  const journal = FileJournal.open(folder.journal);
+  let closed = false;
+  return {
+    inputs: { runId: o.runId, repo: o.repo, packet: o.setup.packet, blueprint: o.setup.blueprint, profile: o.setup.profile, engineVersion: o.engineVersion },
+    ports: {
+      journal,
+      artifacts: new FileArtifactStore(folder.dir),
+      workspaces,
+      environments,
+      gatekeeper: o.gatekeeper,
+      agents: new CommandAgentRunner(o.setup.agentCommand ? { argv: parseArgv(o.setup.agentCommand) } : undefined),
+      humans: o.humans,
+      output: new GitOutputPublisher(o.repo),
+      setupCache: new DirectorySetupCache(join(await workspaces.stateDir(), 'setup-cache')),
+      scenarios: scenariosResolver(o.repo, o.setup.holdout),
+      clock: systemClock,
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      logger: o.logger,
+      observer: o.observer,
+      signal: o.signal,
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      journal.close();
+      await release();
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import * as fs from 'node:fs';
+import { homedir } from 'node:os';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { BlueprintSchema, TaskPacketSchema, type Blueprint, type TaskPacket } from '../../contracts';
+import { lookupIn, profileFacts, resolveBlueprint } from '../../core/blueprints';
+import { parseDocument } from '../../core/documents/load';
+import { profileRepository } from '../../core/profile/profile';
+import type { ArtifactStore, ProfileFacts } from '../../core/run/ports';
+import { GitRepoReader } from '../git/repo-reader';
+
+/** Where stations run: `docker` (isolated devcontainers, the default) or `local` (this machine, no isolation; tests only). */
+export type EnvironmentKind = 'docker' | 'local';
+
+/** What a run folder keeps to resume a run the same way: the exact packet, resolved blueprint, profile facts and options. */
+export interface RunSetup {
+  packet: TaskPacket;
+  blueprint: Blueprint;
+  profile: ProfileFacts;
+  unattended: boolean;
+  environment: EnvironmentKind;
+  agentCommand?: string;
+  holdout?: string;
+}
+
+const SETUP_ARTIFACT = 'artifacts/run-setup.json';
+
+/** Picks the built-in blueprint for a packet when none is named. */
+export function defaultBlueprint(packet: TaskPacket): string {
+  if (packet.outputFormat === 'investigation-note') return 'investigation';
+  if (packet.source.kind === 'advisory') return 'cve-remediation';
+  return 'bugfix';
+}
+
+/**
+ * Loads and resolves a blueprint: a file path, or a name among the built-ins and the
+ * repository's `.shopfloor/blueprints/*` (forks merged over their parent).
+ * Throws ValidationError (with field paths) for a malformed file, Error for an unknown name.
+ */
+export function loadBlueprint(ref: string, packet: TaskPacket, repo: string): Blueprint {
+  const local: Blueprint[] = [];
+  const dir = join(repo, '.shopfloor', 'blueprints');
+  if (fs.existsSync(dir))
+    for (const f of fs.readdirSync(dir).filter((n) => /\.(json|ya?ml)$/.test(n))) local.push(parseDocument('blueprint', join(dir, f), fs.readFileSync(join(dir, f), 'utf8')));
+  const lookup = lookupIn(local);
+  const asFile = isAbsolute(ref) || ref.includes('/') || /\.(json|ya?ml)$/.test(ref) ? resolve(ref) : undefined;
+  const bp = asFile ? parseDocument('blueprint', asFile, fs.readFileSync(asFile, 'utf8')) : lookup(ref || defaultBlueprint(packet));
+  if (!bp) throw new Error(`no blueprint named ${ref}; built-ins: bugfix, cve-remediation, investigation`);
+  return resolveBlueprint(bp, lookup);
+}
+
+/**
+ * Finds a verifier's holdout scenarios: an absolute path, or a path under the holdout
+ * folder. Scenarios inside the repository are refused: the implementing station could see them.
+ */
+export function scenariosResolver(repo: string, holdout: string | undefined): (ref: string) => string | undefined {
+  return (ref) => {
+    const p = isAbsolute(ref) ? ref : resolve(holdout ?? join(homedir(), '.shopfloor', 'holdout'), ref);
+    const rel = relative(repo, p);
+    if (!rel.startsWith('..') && !isAbsolute(rel)) return undefined;
+    return fs.existsSync(p) ? p : undefined;
+  };
+}
+
+/** Builds a fresh run set-up: the packet as given, its blueprint, and (with `profile`) the repository's set-up facts. */
+export async function freshRunSetup(o: {
+  repo: string;
+  packet: TaskPacket;
+  blueprint?: string;
+  unattended: boolean;
+  environment: EnvironmentKind;
+  agentCommand?: string;
+  holdout?: string;
+  profile: boolean;
+}): Promise<RunSetup> {
+  const blueprint = loadBlueprint(o.blueprint ?? '', o.packet, o.repo);
+  const profile: ProfileFacts = o.profile ? profileFacts(await profileRepository(new GitRepoReader(o.repo))) : { setup: [], dependencyCheck: [], registryHosts: [] };
+  const holdout = resolve(o.holdout ?? join(homedir(), '.shopfloor', 'holdout'));
+  return { packet: o.packet, blueprint, profile, unattended: o.unattended, environment: o.environment, agentCommand: o.agentCommand, holdout };
+}
+
+/** Stores the set-up in the run folder so `--resume` runs the same packet and blueprint the same way. */
+export async function saveRunSetup(artifacts: ArtifactStore, setup: RunSetup): Promise<void> {
+  await artifacts.write(SETUP_ARTIFACT, JSON.stringify(setup, null, 2));
+}
+
+/** Reads a stored set-up, re-validated. Throws when the run has none (never started here). */
+export async function loadRunSetup(artifacts: ArtifactStore, runId: string): Promise<RunSetup> {
+  const saved = await artifacts.read(SETUP_ARTIFACT);
+  if (!saved) throw new Error(`no run ${runId} to resume here`);
+  const raw = JSON.parse(saved) as RunSetup;
+  return { ...raw, environment: raw.environment ?? 'docker', packet: TaskPacketSchema.parse(raw.packet), blueprint: BlueprintSchema.parse(raw.blueprint) };
+}
+
+/** Parses an agent command: a JSON array, or whitespace-separated words (no shell). */
+export function parseArgv(cmd: string): string[] {
+  const t = cmd.trim();
+  if (t.startsWith('[')) return JSON.parse(t) as string[];
+  return t.split(/\s+/).filter(Boolean);
+}
