@@ -4,12 +4,14 @@ import { registerApprovePacket } from './host/commands/approvePacket';
 import { registerDraftPacket } from './host/commands/draftPacket';
 import { registerOpenPacket } from './host/commands/openPacket';
 import { registerOpenPanel } from './host/commands/openPanel';
+import { offerResume, registerRunCommands } from './host/commands/runCommands';
 import { registerShowLog } from './host/commands/showLog';
 import { createLog } from './host/log';
 import { PacketSession } from './host/packet/packet-session';
 import { PanelState } from './host/panel/panel-state';
 import { panelRequests } from './host/panel/requests';
 import { PANEL_VIEW_TYPE, ShopfloorPanel, type PanelServices } from './host/panel/ShopfloorPanel';
+import { RunController } from './host/run/run-controller';
 import { RunsTreeProvider } from './host/runs-view';
 import { createStatusBar } from './host/status-bar';
 
@@ -28,15 +30,17 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
     version: String((context.extension.packageJSON as { version?: string }).version ?? '0.0.0'),
     activationMs: () => activationMs,
   };
-  const runs = new RunsTreeProvider();
   const state = new PanelState();
   const packets = new PacketSession(state, log);
+  const statusBar = createStatusBar();
+  const controller = new RunController(ctx, state, statusBar);
+  const runs = new RunsTreeProvider((id) => controller.activeRunId === id);
   const services: PanelServices = {
     state,
     requests: panelRequests({
       packets,
-      startRun: async () => ({ started: false, message: 'Starting runs from the panel is not wired yet (issue 5).' }),
-      decideGate: async () => ({ accepted: false }),
+      startRun: (file) => controller.start(file),
+      decideGate: (p) => controller.decideGate(p),
     }),
   };
   context.subscriptions.push(
@@ -53,8 +57,11 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
         ShopfloorPanel.revive(panel, ctx, services);
       },
     }),
-    createStatusBar(),
+    statusBar,
+    controller,
+    ...registerRunCommands(ctx, controller, runs),
   );
+  void offerResume(ctx, controller);
   activationMs = performance.now() - started;
   log.info(
     `Shopfloor ${ctx.version} activated in ${activationMs.toFixed(1)} ms ` +

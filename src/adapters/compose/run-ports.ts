@@ -1,3 +1,4 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../../core/ports';
 import { systemClock } from '../../core/ports';
@@ -10,7 +11,7 @@ import { LocalEnvironmentProvider } from '../local/local-environment';
 import { DirectorySetupCache } from '../local/setup-cache';
 import { FileArtifactStore } from '../store/artifact-store';
 import { FileJournal } from '../store/file-journal';
-import { runFolder } from '../store/run-folder';
+import { runFolder, runsDir } from '../store/run-folder';
 import { dockerEnvironments } from './docker-environments';
 import { parseArgv, scenariosResolver, type RunSetup } from './run-setup';
 
@@ -43,6 +44,7 @@ export async function composeRun(o: {
   engineVersion: string;
 }): Promise<ComposedRun> {
   const folder = runFolder(o.repo, o.runId);
+  ignoreRunFolders(o.repo);
   const workspaces = new GitWorkspaceProvider(o.repo);
   let environments: EnvironmentProvider;
   let release = async () => {};
@@ -85,4 +87,17 @@ export async function composeRun(o: {
       await release();
     },
   };
+}
+
+/**
+ * Run folders live in the repository (`.shopfloor/runs/`) but are never part of it: a
+ * `.gitignore` of `*` inside keeps them (and itself) out of `git status` without touching
+ * the user's own ignore files.
+ */
+export function ignoreRunFolders(repo: string): void {
+  const dir = runsDir(repo);
+  const file = join(dir, '.gitignore');
+  if (existsSync(file)) return;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(file, '# Shopfloor run folders: journals, evidence and logs stay local.\n*\n');
 }

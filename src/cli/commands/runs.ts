@@ -1,24 +1,7 @@
-import * as fs from 'node:fs';
-import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { readJournal } from '../../adapters/store/file-journal';
-import { runsDir } from '../../adapters/store/run-folder';
-import { summarizeJournal, type RunSummary } from '../../core/run/journal-summary';
+import { listRuns } from '../../adapters/store/run-list';
 
-/** Every run of `repo`, newest first, with whether its journal verifies. */
-export function listRuns(repo: string): (RunSummary & { id: string; verified: boolean })[] {
-  const dir = runsDir(resolve(repo));
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .filter((id) => fs.existsSync(join(dir, id, 'journal.jsonl')))
-    .sort()
-    .reverse()
-    .map((id) => {
-      const v = readJournal(join(dir, id, 'journal.jsonl'));
-      return { id, verified: v.ok, ...summarizeJournal(v.records) };
-    });
-}
+export { listRuns };
 
 /** `shopfloor runs --repo DIR [--json]`: the runs in a repository and how each ended. */
 export function registerRuns(program: Command): void {

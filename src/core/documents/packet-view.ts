@@ -20,8 +20,14 @@ export function packetView(file: string, value: Record<string, unknown>, readOnl
   return { file, value, problems, approval, contentHash: hash, readOnly };
 }
 
-/** The hash an approval covers: the packet without `approval` and `$schema` (editor metadata). */
+/**
+ * The hash an approval covers: the packet as the schema reads it (defaults filled in,
+ * unknown keys dropped), without `approval` and `$schema` (editor metadata). Normalizing
+ * first makes a packet approved in the panel, by the CLI or by the engine hash the same.
+ * An invalid value is hashed as it stands (it cannot be approved anyway).
+ */
 export function packetContentHash(value: Record<string, unknown>): string {
-  const { approval: _a, $schema: _s, ...rest } = value;
+  const parsed = TaskPacketSchema.safeParse(value);
+  const { approval: _a, $schema: _s, ...rest } = (parsed.success ? parsed.data : value) as Record<string, unknown>;
   return contentHash(rest);
 }

@@ -31,8 +31,9 @@ export const KIND_DEFAULTS: Record<SeedKind, { nonGoals: string[]; noOpRules: No
   advisory: {
     nonGoals: [...COMMON_NON_GOALS, 'No public API change beyond what closes the vulnerability.', 'Do not disable, skip or delete existing tests.'],
     noOpRules: [
-      { when: 'reproduction-passes-before-change', then: 'NO_OP', reason: 'the proof-of-concept does not reproduce: not vulnerable or already fixed' },
-      { when: 'already-fixed-upstream', then: 'NO_OP', reason: 'the advisory is fixed in this version' },
+      // First: for an advisory, a proof-of-concept that already passes means this version carries the fix.
+      { when: 'already-fixed-upstream', then: 'NO_OP', reason: 'the proof-of-concept does not reproduce: this version is already fixed' },
+      { when: 'reproduction-passes-before-change', then: 'NO_OP', reason: 'the proof-of-concept does not reproduce: not vulnerable here' },
       { when: 'missing-context', then: 'ESCALATE', reason: 'the advisory does not identify the vulnerable code' },
     ],
     evidence: ['reproduction-before-after', 'diff', 'validation', 'advisory-reference'],

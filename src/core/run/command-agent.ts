@@ -17,7 +17,7 @@ export class CommandAgentRunner implements AgentRunner {
 
   async run(task: AgentTask): Promise<AgentResult> {
     const spec = (task.station.kind === 'agent' ? task.station.command : undefined) ?? this.fallback;
-    const name = spec ? `command:${spec.argv.join(' ')}` : 'none';
+    const name = spec ? commandName(spec.argv) : 'none';
     if (!spec)
       return {
         outcome: 'error',
@@ -44,4 +44,13 @@ export class CommandAgentRunner implements AgentRunner {
     const outcome: AgentResult['outcome'] = r.timedOut ? 'timeout' : r.exitCode === 0 ? 'done' : r.exitCode === GIVE_UP_EXIT ? 'gave-up' : 'error';
     return { outcome, exitCode: r.exitCode, durationMs: r.durationMs, output: r.output, truncated: r.truncated, text: outcome === 'done' ? r.output : undefined, agent: name };
   }
+}
+
+/**
+ * A short name for a command agent, for the `Agent:` commit trailer and the evidence:
+ * `command:` and the argv, cut at 60 characters and at the first line break.
+ */
+export function commandName(argv: readonly string[]): string {
+  const text = argv.join(' ').split('\n')[0]!;
+  return `command:${text.length > 60 ? `${text.slice(0, 59)}…` : text}`;
 }

@@ -51,7 +51,8 @@ function fixture() {
   return { ...t, args };
 }
 
-const runsOf = (repo: string) => fs.readdirSync(join(repo, '.shopfloor', 'runs'));
+// Run folders only: .shopfloor/runs also holds the .gitignore that keeps runs out of git status.
+const runsOf = (repo: string) => fs.readdirSync(join(repo, '.shopfloor', 'runs')).filter((n) => !n.startsWith('.'));
 
 async function killDuring(repo: string, args: string[], stationId: string): Promise<string> {
   const child = startCli(args);

@@ -1,0 +1,20 @@
+import * as fs from 'node:fs';
+import { join, resolve } from 'node:path';
+import { summarizeJournal, type RunSummary } from '../../core/run/journal-summary';
+import { readJournal } from './file-journal';
+import { runsDir } from './run-folder';
+
+/** Every run of `repo`, newest first, with whether its journal verifies. */
+export function listRuns(repo: string): (RunSummary & { id: string; verified: boolean })[] {
+  const dir = runsDir(resolve(repo));
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((id) => fs.existsSync(join(dir, id, 'journal.jsonl')))
+    .sort()
+    .reverse()
+    .map((id) => {
+      const v = readJournal(join(dir, id, 'journal.jsonl'));
+      return { id, verified: v.ok, ...summarizeJournal(v.records) };
+    });
+}

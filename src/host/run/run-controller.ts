@@ -1,0 +1,220 @@
+import * as vscode from 'vscode';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ParamsOf } from '../../contracts';
+import { humanIdentity } from '../../adapters/git/identity';
+import { composeRun, type ComposedRun } from '../../adapters/compose/run-ports';
+import { freshRunSetup, loadRunSetup, saveRunSetup } from '../../adapters/compose/run-setup';
+import { FileArtifactStore } from '../../adapters/store/artifact-store';
+import { runFolder } from '../../adapters/store/run-folder';
+import { parseDocument } from '../../core/documents/load';
+import { approvalStatus } from '../../core/packet/approval';
+import { runLine, type RunOutcome } from '../../core/run/engine';
+import { newRunId } from '../../core/run/run-id';
+import type { HostContext } from '../context';
+import { asLogger } from '../log';
+import type { PanelState } from '../panel/panel-state';
+import { EditorHumanStation } from './panel-human-station';
+import { PanelGatekeeper } from './panel-gatekeeper';
+import { RunViewModel } from './run-view';
+
+/** A run in progress in this window. */
+interface ActiveRun {
+  runId: string;
+  cts: vscode.CancellationTokenSource;
+  gatekeeper: PanelGatekeeper;
+}
+
+/**
+ * Drives runs from the editor: starts one from an approved packet (or resumes one from its
+ * journal), shows progress in a cancellable notification, the status bar and the panel,
+ * routes the panel's gate decisions to the human gatekeeper, and reports the terminal state
+ * with a way to open the evidence. One run at a time per window; the journal's lock keeps
+ * a second window from writing the same run.
+ */
+export class RunController implements vscode.Disposable {
+  private active: ActiveRun | undefined;
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when a run starts or ends (the Runs view refreshes). */
+  readonly onDidChangeRuns = this.changed.event;
+
+  constructor(
+    private readonly ctx: HostContext,
+    private readonly state: PanelState,
+    private readonly statusBar: vscode.StatusBarItem,
+  ) {}
+
+  get isRunning(): boolean {
+    return this.active !== undefined;
+  }
+
+  /** Id of the run in progress in this window, if any. */
+  get activeRunId(): string | undefined {
+    return this.active?.runId;
+  }
+
+  /** Starts a run from a workspace-relative packet file. Resolves once the run has started (not ended). */
+  async start(file: string): Promise<{ started: boolean; message?: string }> {
+    const refusal = this.refusal();
+    if (refusal) return { started: false, message: refusal };
+    const folder = vscode.workspace.workspaceFolders![0]!;
+    const path = join(folder.uri.fsPath, file);
+    let packet;
+    try {
+      packet = parseDocument('packet', file, Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.file(path))).toString('utf8'));
+    } catch (e) {
+      return { started: false, message: (e as Error).message };
+    }
+    const approval = approvalStatus(packet);
+    if (approval.state !== 'approved') {
+      return { started: false, message: approval.state === 'stale' ? 'the packet changed after it was approved: approve it again' : 'approve the packet first: the run starts only from an approved packet' };
+    }
+    const repo = folder.uri.fsPath;
+    const runId = newRunId(Date.now());
+    const config = vscode.workspace.getConfiguration('shopfloor');
+    const setup = await freshRunSetup({
+      repo,
+      packet,
+      blueprint: config.get<string>('run.blueprint') || undefined,
+      unattended: false,
+      environment: 'docker',
+      agentCommand: config.get<string>('run.agentCommand') || undefined,
+      profile: true,
+    });
+    const artifacts = new FileArtifactStore(runFolder(repo, runId).dir);
+    await saveRunSetup(artifacts, setup);
+    this.launch(repo, runId, setup);
+    return { started: true };
+  }
+
+  /** Resumes a run whose journal has no terminal state (the editor or the machine went down mid-run). */
+  async resume(runId: string): Promise<{ started: boolean; message?: string }> {
+    const refusal = this.refusal();
+    if (refusal) return { started: false, message: refusal };
+    const repo = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    try {
+      const setup = await loadRunSetup(new FileArtifactStore(runFolder(repo, runId).dir), runId);
+      this.launch(repo, runId, setup);
+      return { started: true };
+    } catch (e) {
+      return { started: false, message: (e as Error).message };
+    }
+  }
+
+  /** Applies a human gate decision from the panel. */
+  async decideGate(p: ParamsOf<'gate/decide'>): Promise<{ accepted: boolean }> {
+    return { accepted: (await this.active?.gatekeeper.answer(p)) ?? false };
+  }
+
+  /** Cancels the run in progress: stations are stopped, the journal keeps what was done. */
+  cancel(): boolean {
+    if (!this.active) return false;
+    this.active.cts.cancel();
+    return true;
+  }
+
+  private refusal(): string | undefined {
+    if (!vscode.workspace.isTrusted) return 'this workspace is not trusted: Shopfloor runs nothing from it (restricted mode)';
+    if (!vscode.workspace.workspaceFolders?.length) return 'open a repository folder first';
+    if (this.active) return `run ${this.active.runId} is still in progress`;
+    return undefined;
+  }
+
+  private launch(repo: string, runId: string, setup: Awaited<ReturnType<typeof freshRunSetup>>): void {
+    const cts = new vscode.CancellationTokenSource();
+    const model = new RunViewModel(runId, setup.blueprint);
+    const push = () => this.state.setRun(model.view());
+    const who = () => humanIdentity(repo);
+    const gatekeeper = new PanelGatekeeper(
+      who,
+      (gate) => {
+        model.setGate(gate);
+        push();
+        if (gate) this.setStatus(`$(debug-pause) Shopfloor: gate ${gate.position} ${gate.stationId}`, 'A gate is waiting for your decision. Click to open the panel.');
+      },
+      () => vscode.workspace.getConfiguration('shopfloor').get<boolean>('gates.confirmWithModal', false),
+      cts.token,
+    );
+    this.active = { runId, cts, gatekeeper };
+    this.changed.fire();
+    push();
+    void vscode.commands.executeCommand('shopfloor.openPanel');
+    const log = this.ctx.log;
+    log.info(`run ${runId}: ${setup.blueprint.name}@${setup.blueprint.version} on ${repo}`);
+
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Shopfloor run ${runId}`, cancellable: true },
+      async (progress, token) => {
+        token.onCancellationRequested(() => cts.cancel());
+        const abort = new AbortController();
+        cts.token.onCancellationRequested(() => abort.abort());
+        let composed: ComposedRun | undefined;
+        try {
+          const config = vscode.workspace.getConfiguration('shopfloor');
+          composed = await composeRun({
+            repo,
+            runId,
+            setup,
+            gatekeeper,
+            humans: new EditorHumanStation(who),
+            signal: abort.signal,
+            logger: asLogger(log),
+            dockerHost: config.get<string>('docker.host') || undefined,
+            defaultImage: config.get<string>('devcontainer.defaultImage') || undefined,
+            engineVersion: `shopfloor-vscode ${this.ctx.version}`,
+            observer: {
+              onEvent: (e) => {
+                model.apply(e);
+                push();
+                if (e.type === 'station/started') {
+                  progress.report({ message: `station ${e.stationId}` });
+                  this.setStatus(`$(sync~spin) Shopfloor: ${e.stationId}`, `Run ${runId}: station ${e.stationId} is running. Click to open the panel.`);
+                }
+                if (e.type === 'station/finished') log.info(`run ${runId}: ${e.stationId} ${e.outcome} in ${(e.durationMs / 1000).toFixed(1)} s`);
+                if (e.type === 'gate/decided') log.info(`run ${runId}: gate ${e.decision.gateId} ${e.decision.decision} by ${e.decision.by.kind} ${e.decision.by.name}`);
+              },
+              onOutput: (stationId, chunk) => log.trace(`[${stationId}] ${chunk.trimEnd()}`),
+            },
+          });
+          const outcome = await runLine(composed.inputs, composed.ports);
+          model.setEvidence(join(runFolder(repo, runId).dir, outcome.evidenceMarkdownPath));
+          push();
+          void this.announce(repo, outcome);
+        } catch (e) {
+          const message = e instanceof Error ? e.message : String(e);
+          log.error(`run ${runId} stopped: ${message}`);
+          void vscode.window.showErrorMessage(
+            `Shopfloor: run ${runId} stopped: ${message}. Its journal is kept; resume it with "Shopfloor: Resume Run".`,
+            'Show Log',
+          ).then((a) => a && log.show());
+        } finally {
+          await composed?.close();
+          this.active = undefined;
+          cts.dispose();
+          this.setStatus('$(tools) Shopfloor', 'Shopfloor: no run in progress. Click to open the panel.');
+          this.changed.fire();
+        }
+      },
+    );
+  }
+
+  private async announce(repo: string, outcome: RunOutcome): Promise<void> {
+    const t = outcome.terminal;
+    this.ctx.log.info(`run ${outcome.runId}: ${t.state} (${t.reason})${t.detail ? `: ${t.detail}` : ''}`);
+    const evidence = vscode.Uri.file(join(runFolder(repo, outcome.runId).dir, outcome.evidenceMarkdownPath));
+    const text = `Shopfloor run ${outcome.runId}: ${t.state} (${t.reason})${outcome.output?.branch ? ` on branch ${outcome.output.branch}` : ''}.`;
+    const show = t.state === 'PR_READY' || t.state === 'NO_OP' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+    const choice = await show(text, 'Open Evidence');
+    if (choice === 'Open Evidence' && existsSync(evidence.fsPath)) await vscode.commands.executeCommand('markdown.showPreview', evidence);
+  }
+
+  private setStatus(text: string, tooltip: string): void {
+    this.statusBar.text = text;
+    this.statusBar.tooltip = tooltip;
+  }
+
+  dispose(): void {
+    this.active?.cts.cancel();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,67 @@
+import type { Blueprint, RunEvent, TerminalState } from '../../contracts';
+import type { RunView } from '../panel/panel-state';
+import type { OpenGateView } from './panel-gatekeeper';
+
+type StationStatus = RunView['stations'][number]['status'];
+
+/**
+ * Folds run events into what the panel shows: each station's status (pending, running,
+ * gate, passed, failed, skipped), the open gate, the terminal state and where the
+ * evidence is. One per run; the run controller feeds it every event.
+ */
+export class RunViewModel {
+  private readonly status = new Map<string, StationStatus>();
+  private gate: OpenGateView | null = null;
+  private terminal: TerminalState | null = null;
+  private evidence: string | null = null;
+  private output: string | null = null;
+
+  constructor(
+    private readonly runId: string,
+    private readonly blueprint: Blueprint,
+  ) {
+    for (const s of blueprint.stations) this.status.set(s.id, 'pending');
+  }
+
+  apply(e: RunEvent): void {
+    switch (e.type) {
+      case 'station/started':
+        this.status.set(e.stationId, 'running');
+        break;
+      case 'station/finished':
+        this.status.set(e.stationId, e.outcome === 'passed' ? 'passed' : e.outcome === 'skipped' ? 'skipped' : 'failed');
+        break;
+      case 'gate/opened':
+        if (this.status.has(e.stationId) && this.status.get(e.stationId) !== 'passed' && this.status.get(e.stationId) !== 'failed') this.status.set(e.stationId, 'gate');
+        break;
+      case 'run/terminal':
+        this.terminal = e.terminal;
+        break;
+      case 'output/created':
+        this.output = e.branch ? `branch ${e.branch}${e.commit ? ` (${e.commit.slice(0, 12)})` : ''}` : (e.report ?? null);
+        break;
+      default:
+        break;
+    }
+  }
+
+  setGate(gate: OpenGateView | null): void {
+    this.gate = gate;
+  }
+
+  setEvidence(path: string): void {
+    this.evidence = path;
+  }
+
+  view(): RunView {
+    return {
+      runId: this.runId,
+      blueprint: `${this.blueprint.name}@${this.blueprint.version}`,
+      stations: this.blueprint.stations.map((s) => ({ id: s.id, title: s.title ?? s.id, kind: s.kind, status: this.status.get(s.id) ?? 'pending' })),
+      openGate: this.gate ? { ...this.gate, allowed: this.gate.allowed.filter((a): a is 'approve' | 'reject' | 'edit' | 'retry' | 'skip' => ['approve', 'reject', 'edit', 'retry', 'skip'].includes(a)) } : null,
+      terminal: this.terminal,
+      evidence: this.evidence,
+      output: this.output,
+    };
+  }
+}

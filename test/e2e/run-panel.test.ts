@@ -1,0 +1,134 @@
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Frame, Page } from 'playwright-core';
+import { answerTrust, findWebviewFrame, launchBrowser, runCommand, waitForWorkbench } from './support/browser';
+import { repoRoot, startCodeServer, type CodeServer } from './support/code-server';
+
+/**
+ * A whole run driven from the panel in real VS Code: approve the packet, start the run,
+ * decide every gate with a click, and see the terminal state. Stations run in a real
+ * devcontainer on Docker; the implement station is a command agent set in the workspace
+ * settings (a stand-in for an agent CLI).
+ */
+const results = join(repoRoot, 'test-results');
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8' });
+}
+
+function sampleRepo(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'shopfloor-run-'));
+  writeFileSync(join(dir, 'index.js'), "module.exports = 'broken';\n");
+  writeFileSync(join(dir, 'repro.js'), "process.exit(require('./index.js') === 'fixed' ? 0 : 1);\n");
+  writeFileSync(join(dir, 'test.js'), "require('assert').equal(typeof require('./index.js'), 'string');\n");
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'sample', version: '1.0.0', scripts: { test: 'node test.js' } }, null, 2));
+  mkdirSync(join(dir, '.vscode'));
+  writeFileSync(
+    join(dir, '.vscode', 'settings.json'),
+    JSON.stringify({ 'shopfloor.agent.command': JSON.stringify(['node', '-e', "require('fs').writeFileSync('index.js', \"module.exports = 'fixed';\\n\")"]) }, null, 2),
+  );
+  mkdirSync(join(dir, '.shopfloor', 'packets'), { recursive: true });
+  writeFileSync(
+    join(dir, '.shopfloor', 'packets', 'fix-index.json'),
+    JSON.stringify(
+      {
+        schemaVersion: 1,
+        id: 'fix-index',
+        intent: "index.js must export 'fixed'.",
+        source: { kind: 'issue', text: "index.js exports 'broken'; it must export 'fixed'." },
+        scope: { paths: [{ path: 'index.js' }], services: [] },
+        nonGoals: ['No other file changes.'],
+        reproduction: [{ argv: ['node', 'repro.js'] }],
+        allowedTools: [],
+        validation: [{ argv: ['node', 'repro.js'] }, { argv: ['npm', 'test'] }],
+        noOpRules: [{ when: 'reproduction-passes-before-change', then: 'NO_OP' }],
+        evidenceRequired: ['reproduction-before-after', 'diff', 'validation'],
+        outputFormat: 'pr',
+        risk: 'one-reviewer',
+      },
+      null,
+      2,
+    ),
+  );
+  git(dir, 'init', '-q');
+  git(dir, 'config', 'user.name', 'Rita Reviewer');
+  git(dir, 'config', 'user.email', 'rita@example.com');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-qm', 'init');
+  return dir;
+}
+
+describe('e2e: a run driven from the panel (code-server + Chromium + Docker)', function () {
+  let server: CodeServer;
+  let browser: Browser;
+  let page: Page;
+  let frame: Frame;
+  let repo: string;
+
+  before(async () => {
+    mkdirSync(results, { recursive: true });
+    repo = sampleRepo();
+    server = await startCodeServer(join(repoRoot, 'dist', 'shopfloor.vsix'));
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(server.urlFor(repo));
+    await waitForWorkbench(page);
+    await answerTrust(page, true);
+    await runCommand(page, 'Shopfloor: Open Task Packet');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'fix-index.json' }).first().waitFor({ timeout: 15_000 });
+    await page.keyboard.press('Enter');
+    frame = await findWebviewFrame(page, '[data-testid="packet-form"]', 60_000);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && page) {
+      await page.screenshot({ path: join(results, `failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`) }).catch(() => undefined);
+    }
+  });
+
+  it('refuses to start before the packet is approved', async () => {
+    const disabled = await frame.getAttribute('[data-testid="start-run"]', 'disabled');
+    assert.notEqual(disabled, null, 'Start run is disabled without an approval');
+  });
+
+  it('approves, runs, stops at every gate for a click, and ends PR_READY on a branch', async () => {
+    await frame.click('[data-testid="approve"]');
+    await frame.waitForFunction(() => /Approved by/.test(document.querySelector('[data-testid="approval"]')?.textContent ?? ''));
+    await frame.click('[data-testid="start-run"]');
+    await frame.waitForSelector('[data-testid="run"]', { timeout: 30_000 });
+
+    const decided: string[] = [];
+    const deadline = Date.now() + 8 * 60_000;
+    while (Date.now() < deadline) {
+      if (await frame.$('[data-testid="terminal"]')) break;
+      const gate = await frame.$('[data-testid="gate"]');
+      if (gate) {
+        const label = (await gate.getAttribute('aria-label')) ?? '';
+        if (!decided.length) await page.screenshot({ path: join(results, 'e2e-run-gate.png') });
+        decided.push(label);
+        await frame.click('[data-testid="gate-approve"]');
+        await frame.waitForFunction((l) => document.querySelector('[data-testid="gate"]')?.getAttribute('aria-label') !== l, label, { timeout: 5 * 60_000 });
+        continue;
+      }
+      await page.waitForTimeout(300);
+    }
+    const terminal = (await frame.textContent('[data-testid="terminal"]')) ?? '';
+    await page.screenshot({ path: join(results, 'e2e-run-terminal.png') });
+    assert.match(terminal, /^PR_READY/, `terminal: ${terminal}; gates decided: ${decided.join(' | ')}`);
+    assert.ok(decided.length >= 3, `a human decided the gates: ${decided.join(' | ')}`);
+    const branches = git(repo, 'branch', '--list', 'shopfloor/*').trim();
+    assert.match(branches, /shopfloor\//);
+    const branch = branches.replace(/^[*\s]+/, '');
+    assert.match(git(repo, 'show', `${branch}:index.js`), /fixed/);
+    assert.match(git(repo, 'log', '-1', '--format=%B', branch), /Approved-by: Rita Reviewer/);
+    assert.equal(git(repo, 'show', 'HEAD:index.js'), "module.exports = 'broken';\n", "the user's checkout is untouched");
+  });
+});
