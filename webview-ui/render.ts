@@ -30,9 +30,9 @@ export function renderSnapshot(root: HTMLElement, s: PanelSnapshot, actions: Pan
     body.push(renderRun(s.run, (gateId, decision, reason, terminal) => actions.decideGate(gateId, decision, reason, terminal)));
   }
   if (s.packet) {
-    body.push(
-      renderPacketForm(s.packet, { save: actions.savePacket, approve: actions.approvePacket, startRun: actions.startRun }, localProblems),
-    );
+    const form = renderPacketForm(s.packet, { save: actions.savePacket, approve: actions.approvePacket, startRun: actions.startRun }, localProblems);
+    // While a run is shown, the packet it came from folds away under the run.
+    body.push(s.run ? el('details', { className: 'packet-fold' }, [el('summary', { text: `Task packet · ${s.packet.file}` }), form]) : form);
   }
   if (!s.run && !s.packet) {
     body.push(

@@ -78,7 +78,7 @@ export class RunController implements vscode.Disposable {
       blueprint: config.get<string>('run.blueprint') || undefined,
       unattended: false,
       environment: 'docker',
-      agentCommand: config.get<string>('run.agentCommand') || undefined,
+      agentCommand: config.get<string>('agent.command') || undefined,
       profile: true,
     });
     const artifacts = new FileArtifactStore(runFolder(repo, runId).dir);
