@@ -10,6 +10,8 @@ export type CommandsOutcome = 'passed' | 'failed' | 'absent';
  * current revise round only.
  */
 export interface TerminalFacts {
+  /** The packet is flagged `missing-context`: the seed was too vague to act on (rule T0). */
+  packetMissingContext?: boolean;
   /** A gate was rejected with this terminal state (a human's or a policy's choice). */
   rejected?: TerminalState;
   /** A station ran out of retries on an environment cause. */
@@ -44,7 +46,7 @@ export type TerminalDecision =
   | { kind: 'revise'; rule: RuleId };
 
 /** Rule ids, as numbered in docs/terminal-decision.md. */
-export type RuleId = 'T1' | 'T2' | 'T3' | 'T4' | 'T5' | 'T6' | 'T7' | 'T8' | 'T9' | 'T10' | 'T11' | 'T12' | 'T13' | 'T14' | 'T15';
+export type RuleId = 'T0' | 'T1' | 'T2' | 'T3' | 'T4' | 'T5' | 'T6' | 'T7' | 'T8' | 'T9' | 'T10' | 'T11' | 'T12' | 'T13' | 'T14' | 'T15';
 
 const terminal = (rule: RuleId, t: TerminalState): TerminalDecision => ({ kind: 'terminal', terminal: t, rule });
 
@@ -57,12 +59,20 @@ function whenNotReproduced(rules: TaskPacket['noOpRules']): TerminalState {
   return { state: 'NO_OP', reason: rule.when === 'already-fixed-upstream' ? 'already-fixed' : 'could-not-reproduce', detail };
 }
 
+/** Applies the packet's `missing-context` no-op rule (rule T0); without one, a human decides (ESCALATE). */
+function whenMissingContext(rules: TaskPacket['noOpRules']): TerminalState {
+  const rule = rules.find((r) => r.when === 'missing-context');
+  const detail = 'The packet is flagged missing-context: the seed is too vague to act on, so nothing runs.' + (rule?.reason ? ` Packet rule: ${rule.reason}` : '');
+  return { state: rule?.then === 'NO_OP' ? 'NO_OP' : 'ESCALATE', reason: 'missing-context', detail };
+}
+
 /**
  * The terminal decision table (docs/terminal-decision.md), as one pure function. Rules are
- * tried in order T1..T15 and the first that applies decides. The engine asks after every
+ * tried in order T0..T15 and the first that applies decides. The engine asks after every
  * station; `continue` means no rule ends the run yet.
  */
 export function decideTerminal(f: TerminalFacts): TerminalDecision {
+  if (f.packetMissingContext && !f.rejected) return terminal('T0', whenMissingContext(f.noOpRules));
   if (f.rejected) return terminal('T1', f.rejected);
   if (f.retryable) return terminal('T2', { state: 'RETRYABLE_FAILURE', reason: f.retryable.reason, detail: f.retryable.detail });
   if (f.setup === 'failed') return terminal('T3', { state: 'ESCALATE', reason: 'missing-context', detail: 'Set-up (dependency install) failed; nothing can be reproduced.' });

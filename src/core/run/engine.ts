@@ -200,6 +200,11 @@ class LineRun {
     const stations = this.bp.stations;
     let i = 0;
     let last: TerminalDecision = { kind: 'continue', rule: 'T7' };
+    // T0 before any station: a packet too vague to act on never costs a set-up or a container.
+    if (this.packet.flags.includes('missing-context')) {
+      const first = decideTerminal({ ...this.facts, packetMissingContext: true, stationsPending: true, revisionsLeft: this.bp.maxRevisions });
+      if (first.kind === 'terminal') return first;
+    }
     while (i < stations.length) {
       const st = stations[i]!;
       const r = await this.stationWithGates(st);

@@ -30,6 +30,13 @@ describe('core/run/decideTerminal: the decision table (docs/terminal-decision.md
     assert.equal(t(green({ diff: { files: 2, flags: ['out-of-scope'] }, flagsApproved: true })), 'T15 PR_READY approved-with-flags');
   });
 
+  it('T0: a packet flagged missing-context ends before anything runs, by its missing-context rule', () => {
+    const fresh: TerminalFacts = { noOpRules: [], implements: true, stationsPending: true, revisionsLeft: 2, packetMissingContext: true };
+    assert.equal(t(fresh), 'T0 ESCALATE missing-context');
+    assert.equal(t({ ...fresh, noOpRules: [{ when: 'missing-context', then: 'NO_OP' }] }), 'T0 NO_OP missing-context');
+    assert.equal(t({ ...fresh, noOpRules: [{ when: 'missing-context', then: 'ESCALATE' }] }), 'T0 ESCALATE missing-context');
+  });
+
   it('T1: a rejection at a gate wins over everything', () => {
     assert.equal(t(green({ rejected: { state: 'NO_OP', reason: 'needs-product-decision' }, retryable: { reason: 'timeout' } })), 'T1 NO_OP needs-product-decision');
   });

@@ -92,6 +92,16 @@ describe('core/run/engine: the line', () => {
     assert.equal(f.output.published.length, 0);
   });
 
+  it('a packet flagged missing-context ends by its rule before any station or container (T0)', async () => {
+    const f = fakePorts();
+    const p = packet({ flags: ['missing-context'], noOpRules: [{ when: 'missing-context', then: 'ESCALATE' }] });
+    const out = await runLine(inputs({ packet: p }), f.ports);
+    assert.deepEqual([out.terminal.state, out.terminal.reason, out.rule], ['ESCALATE', 'missing-context', 'T0']);
+    assert.equal(f.environments.requests.length, 0, 'no environment prepared');
+    assert.equal(f.agents.calls.length, 0);
+    assert.equal(f.output.published.length, 0);
+  });
+
   it('failed validation revises with the failure as feedback, then PR_READY', async () => {
     const f = fakePorts();
     f.environments.failTests = 1;
