@@ -41,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
       packets,
       startRun: (file) => controller.start(file),
       decideGate: (p) => controller.decideGate(p),
+      pushBranch: (runId) => controller.push(runId),
     }),
   };
   context.subscriptions.push(

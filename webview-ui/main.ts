@@ -28,11 +28,19 @@ function request<M extends MethodName>(method: M, params: ParamsOf<M>): Promise<
   });
 }
 
+/** The last status line; kept across re-renders so a snapshot does not wipe what an action reported. */
+let status = { text: '', isError: false };
+
 function setStatus(text: string, isError = false): void {
-  const status = document.querySelector('[data-testid="message"]');
-  if (status) {
-    status.textContent = text;
-    status.classList.toggle('error', isError);
+  status = { text, isError };
+  showStatus();
+}
+
+function showStatus(): void {
+  const el = document.querySelector('[data-testid="message"]');
+  if (el) {
+    el.textContent = status.text;
+    el.classList.toggle('error', status.isError);
   }
 }
 
@@ -62,6 +70,12 @@ const actions: PanelActions = {
     const res = r.result as { started?: boolean; message?: string } | undefined;
     setStatus(r.ok ? (res?.started ? 'Run started.' : `Not started: ${res?.message ?? ''}`) : `Error: ${r.error?.message}`, !res?.started);
   },
+  pushBranch: async (runId) => {
+    setStatus('Pushing…');
+    const r = await request('run/push', { runId });
+    const res = r.result as { pushed?: boolean; remote?: string; message?: string } | undefined;
+    setStatus(r.ok ? (res?.pushed ? `Pushed to ${res.remote}.` : `Not pushed: ${res?.message ?? ''}`) : `Error: ${r.error?.message}`, !res?.pushed);
+  },
   decideGate: async (gateId, decision, reason, terminal) => {
     const r = await request('gate/decide', { gateId, decision, reason, terminal: terminal as ParamsOf<'gate/decide'>['terminal'] });
     const accepted = (r.result as { accepted?: boolean } | undefined)?.accepted;
@@ -78,6 +92,7 @@ function focusFirstProblem(): void {
 
 function render(snapshot: PanelSnapshot, localProblems: FieldProblem[] = []): void {
   renderSnapshot(root, snapshot, actions, localProblems);
+  showStatus();
 }
 
 window.addEventListener('message', (event: MessageEvent) => {

@@ -9,6 +9,7 @@ export interface PanelActions {
   savePacket(value: Record<string, unknown>, problems: FieldProblem[]): void;
   approvePacket(): void;
   startRun(): void;
+  pushBranch(runId: string): void;
   decideGate(gateId: string, decision: 'approve' | 'reject' | 'retry' | 'skip', reason?: string, terminal?: { state: 'ESCALATE' | 'NO_OP'; reason: string; detail?: string }): void;
 }
 
@@ -27,7 +28,7 @@ export function renderSnapshot(root: HTMLElement, s: PanelSnapshot, actions: Pan
 
   const body: Node[] = [header, ws, el('p', { className: 'message', attrs: { 'data-testid': 'message', role: 'status' } })];
   if (s.run) {
-    body.push(renderRun(s.run, (gateId, decision, reason, terminal) => actions.decideGate(gateId, decision, reason, terminal)));
+    body.push(renderRun(s.run, (gateId, decision, reason, terminal) => actions.decideGate(gateId, decision, reason, terminal), (runId) => actions.pushBranch(runId)));
   }
   if (s.packet) {
     const form = renderPacketForm(s.packet, { save: actions.savePacket, approve: actions.approvePacket, startRun: actions.startRun }, localProblems);

@@ -18,6 +18,7 @@ const STATUS_ICON: Record<string, string> = { pending: '○', gate: '⏸', runni
 export function renderRun(
   run: RunView,
   decide: (gateId: string, decision: GateChoice, reason?: string, terminal?: { state: 'ESCALATE' | 'NO_OP'; reason: string; detail?: string }) => void,
+  push?: (runId: string) => void,
 ): HTMLElement {
   const section = el('section', { className: 'run', attrs: { 'aria-label': 'Run', 'data-testid': 'run' } });
   section.append(el('h2', { text: `Run ${run.runId} · ${run.blueprint}` }));
@@ -70,7 +71,12 @@ export function renderRun(
         el('span', { text: ` (${run.terminal.reason})${run.terminal.detail ? `: ${run.terminal.detail}` : ''}` }),
       ]),
     );
-    if (run.output) section.append(el('p', { text: `Output: ${run.output}` }));
+    if (run.output) section.append(el('p', { text: `Output: ${run.output}`, attrs: { 'data-testid': 'output' } }));
+    if (run.branch && run.terminal.state === 'PR_READY' && push) {
+      const b = el('vscode-button' as keyof HTMLElementTagNameMap, { text: 'Push branch and open pull request', attrs: { 'data-testid': 'push' } });
+      b.addEventListener('click', () => push(run.runId));
+      section.append(el('div', { className: 'actions' }, [b]));
+    }
     if (run.evidence) section.append(el('p', { text: `Evidence: ${run.evidence}` }));
   }
   return section;

@@ -75,6 +75,7 @@ export const PanelSnapshotSchema = z.object({
       terminal: TerminalStateSchema.nullable(),
       evidence: z.string().nullable().default(null).describe('Path of the evidence Markdown, once written.'),
       output: z.string().nullable().default(null).describe('Output branch or report, once created.'),
+      branch: z.string().nullable().default(null).describe('The output branch of a PR_READY run, which the user may push.'),
     })
     .nullable(),
   packet: PacketViewSchema.nullable().default(null),
@@ -116,6 +117,13 @@ export const Methods = {
   },
   /** Webview → host: start a run from the approved packet open in the form. */
   'run/start': { dir: 'toHost', kind: 'request', params: z.object({ file: z.string() }), result: z.object({ started: z.boolean(), message: z.string().optional() }) },
+  /** Webview → host: push a PR_READY run's branch to a remote of the user's repository and offer its pull request page. */
+  'run/push': {
+    dir: 'toHost',
+    kind: 'request',
+    params: z.object({ runId: z.string() }),
+    result: z.object({ pushed: z.boolean(), remote: z.string().optional(), url: z.string().optional(), message: z.string().optional() }),
+  },
   /** Webview → host: show the log output channel. */
   'log/show': { dir: 'toHost', kind: 'notification', params: z.object({}) },
 } as const;

@@ -2,17 +2,15 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Frame, Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { run } from '../support/processes';
-import { answerTrust, findWebviewFrame, launchBrowser, runCommand, waitForWorkbench } from './support/browser';
-import { repoRoot, startCodeServer, type CodeServer } from './support/code-server';
+import { openPacketInPanel, RESULTS as results, useVsCode } from './support/session';
 
 /**
  * The task packet form in the real panel: inline errors point at the bad field, an
  * invalid edit is not written, a valid one is, and "Approve packet" records who approved
  * and the content hash in the file.
  */
-const results = join(repoRoot, 'test-results');
 
 const packet = {
   schemaVersion: 1,
@@ -50,37 +48,15 @@ async function fillField(frame: Frame, key: string, text: string): Promise<void>
 }
 
 describe('e2e: task packet form in the panel', function () {
-  let server: CodeServer;
-  let browser: Browser;
+  const vs = useVsCode();
   let page: Page;
   let folder: string;
   let frame: Frame;
 
   before(async () => {
-    mkdirSync(results, { recursive: true });
-    server = await startCodeServer(join(repoRoot, 'dist', 'shopfloor.vsix'));
-    browser = await launchBrowser();
     folder = await workspaceWithPacket();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await page.goto(server.urlFor(folder));
-    await waitForWorkbench(page);
-    await answerTrust(page, true);
-    await runCommand(page, 'Shopfloor: Open Task Packet');
-    // One packet in the folder: the quick pick lists it; Enter picks it.
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'minimist-proto.json' }).first().waitFor({ timeout: 15_000 });
-    await page.keyboard.press('Enter');
-    frame = await findWebviewFrame(page, '[data-testid="packet-form"]', 60_000);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) {
-      await page.screenshot({ path: join(results, `failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`) }).catch(() => undefined);
-    }
+    page = await vs.open(folder, true);
+    frame = await openPacketInPanel(page, 'minimist-proto.json');
   });
 
   it('shows the packet with its seed and no approval', async () => {

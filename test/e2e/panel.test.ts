@@ -1,19 +1,17 @@
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { run } from '../support/processes';
-import { answerTrust, findWebviewFrame, launchBrowser, runCommand, waitForWorkbench } from './support/browser';
-import { repoRoot, startCodeServer, type CodeServer } from './support/code-server';
+import { findWebviewFrame, runCommand } from './support/browser';
+import { RESULTS as results, useVsCode } from './support/session';
 
 /**
  * The packaged extension inside real VS Code (code-server), driven through Chromium like a
  * person would: open a workspace, answer workspace trust, run "Shopfloor: Open Panel",
  * and see the webview finish its ready handshake with the host.
  */
-const results = join(repoRoot, 'test-results');
-const vsix = join(repoRoot, 'dist', 'shopfloor.vsix');
 
 async function sampleWorkspace(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'shopfloor-ws-'));
@@ -26,33 +24,12 @@ async function sampleWorkspace(): Promise<string> {
 }
 
 describe('e2e: Shopfloor in VS Code (code-server + Chromium)', function () {
-  let server: CodeServer;
-  let browser: Browser;
+  const vs = useVsCode();
   let page: Page;
-
-  before(async () => {
-    mkdirSync(results, { recursive: true });
-    server = await startCodeServer(vsix);
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) {
-      await page.screenshot({ path: join(results, `failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`) }).catch(() => undefined);
-    }
-  });
 
   it('opens the panel in a trusted workspace and completes the ready handshake', async () => {
     const folder = await sampleWorkspace();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(server.urlFor(folder));
-    await waitForWorkbench(page);
-    await answerTrust(page, true);
+    page = await vs.open(folder, true, { width: 1400, height: 900 });
     await runCommand(page, 'Shopfloor: Open Panel');
 
     const frame = await findWebviewFrame(page, 'body[data-ready="true"]', 60_000);
@@ -67,7 +44,7 @@ describe('e2e: Shopfloor in VS Code (code-server + Chromium)', function () {
     let logs = '';
     for (let i = 0; i < 40 && !/webview ready handshake complete/.test(logs); i++) {
       await page.waitForTimeout(250);
-      logs = server.extensionLogs();
+      logs = vs.server.extensionLogs();
     }
     assert.match(logs, /webview ready handshake complete/);
     const activated = /activated in ([\d.]+) ms/.exec(logs);
@@ -88,11 +65,7 @@ describe('e2e: Shopfloor in VS Code (code-server + Chromium)', function () {
 
   it('shows restricted mode in an untrusted workspace', async () => {
     const folder = await sampleWorkspace();
-    const p = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page = p;
-    await p.goto(server.urlFor(folder));
-    await waitForWorkbench(p);
-    await answerTrust(p, false);
+    const p = await vs.open(folder, false, { width: 1400, height: 900 });
     await runCommand(p, 'Shopfloor: Open Panel');
     const frame = await findWebviewFrame(p, 'body[data-ready="true"]', 60_000);
     assert.match((await frame.textContent('body')) ?? '', /restricted mode: nothing from this workspace runs/);

@@ -3,9 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Frame, Page } from 'playwright-core';
-import { answerTrust, findWebviewFrame, launchBrowser, runCommand, waitForWorkbench } from './support/browser';
-import { repoRoot, startCodeServer, type CodeServer } from './support/code-server';
+import type { Frame, Page } from 'playwright-core';
+import { openPacketInPanel, RESULTS as results, useVsCode } from './support/session';
 
 /**
  * A whole run driven from the panel in real VS Code: approve the packet, start the run,
@@ -13,7 +12,6 @@ import { repoRoot, startCodeServer, type CodeServer } from './support/code-serve
  * devcontainer on Docker; the implement station is a command agent set in the workspace
  * settings (a stand-in for an agent CLI).
  */
-const results = join(repoRoot, 'test-results');
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8' });
@@ -62,36 +60,15 @@ function sampleRepo(): string {
 }
 
 describe('e2e: a run driven from the panel (code-server + Chromium + Docker)', function () {
-  let server: CodeServer;
-  let browser: Browser;
+  const vs = useVsCode();
   let page: Page;
   let frame: Frame;
   let repo: string;
 
   before(async () => {
-    mkdirSync(results, { recursive: true });
     repo = sampleRepo();
-    server = await startCodeServer(join(repoRoot, 'dist', 'shopfloor.vsix'));
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await page.goto(server.urlFor(repo));
-    await waitForWorkbench(page);
-    await answerTrust(page, true);
-    await runCommand(page, 'Shopfloor: Open Task Packet');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'fix-index.json' }).first().waitFor({ timeout: 15_000 });
-    await page.keyboard.press('Enter');
-    frame = await findWebviewFrame(page, '[data-testid="packet-form"]', 60_000);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) {
-      await page.screenshot({ path: join(results, `failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`) }).catch(() => undefined);
-    }
+    page = await vs.open(repo, true);
+    frame = await openPacketInPanel(page, 'fix-index.json');
   });
 
   it('refuses to start before the packet is approved', async () => {
@@ -121,6 +98,8 @@ describe('e2e: a run driven from the panel (code-server + Chromium + Docker)', f
       await page.waitForTimeout(300);
     }
     const terminal = (await frame.textContent('[data-testid="terminal"]')) ?? '';
+    // The branch is created after the terminal state is recorded: wait for the panel to show it.
+    if (/^PR_READY/.test(terminal)) await frame.waitForSelector('[data-testid="output"]', { timeout: 60_000 });
     await page.screenshot({ path: join(results, 'e2e-run-terminal.png') });
     assert.match(terminal, /^PR_READY/, `terminal: ${terminal}; gates decided: ${decided.join(' | ')}`);
     assert.ok(decided.length >= 3, `a human decided the gates: ${decided.join(' | ')}`);
@@ -130,5 +109,15 @@ describe('e2e: a run driven from the panel (code-server + Chromium + Docker)', f
     assert.match(git(repo, 'show', `${branch}:index.js`), /fixed/);
     assert.match(git(repo, 'log', '-1', '--format=%B', branch), /Approved-by: Rita Reviewer/);
     assert.equal(git(repo, 'show', 'HEAD:index.js'), "module.exports = 'broken';\n", "the user's checkout is untouched");
+  });
+
+  it("pushes the run's branch to the repository's remote from the panel", async () => {
+    const bare = mkdtempSync(join(tmpdir(), 'shopfloor-remote-'));
+    git(bare, 'init', '-q', '--bare');
+    git(repo, 'remote', 'add', 'origin', bare);
+    await frame.click('[data-testid="push"]');
+    await frame.waitForFunction(() => /Pushed to origin/.test(document.querySelector('[data-testid="message"]')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    const branch = git(repo, 'branch', '--list', 'shopfloor/*').trim().replace(/^[*\s]+/, '');
+    assert.equal(git(bare, 'rev-parse', `refs/heads/${branch}`).trim(), git(repo, 'rev-parse', branch).trim());
   });
 });

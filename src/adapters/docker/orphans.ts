@@ -13,29 +13,23 @@ export async function removeOrphans(
   isLive: (sessionId: string) => boolean,
   hasJournal: (runId: string) => boolean,
 ): Promise<string[]> {
-  const list = await docker.listContainers({ all: true, filters: { label: [`${LABEL_OWNER}=${owner}`] } });
-  const removed: string[] = [];
-  for (const c of list) {
-    const session = c.Labels?.[LABEL_SESSION] ?? '';
-    const run = c.Labels?.[LABEL_RUN] ?? '';
-    if (isLive(session) || hasJournal(run)) continue;
-    try {
-      await docker.getContainer(c.Id).remove({ force: true, v: true });
-      removed.push(c.Id);
-    } catch (e) {
-      if ((e as { statusCode?: number }).statusCode !== 404) throw e;
-    }
-  }
-  return removed;
+  return removeOwned(docker, owner, (labels) => !isLive(labels[LABEL_SESSION] ?? '') && !hasJournal(labels[LABEL_RUN] ?? ''));
 }
 
 /** Removes this owner's containers of run `runId` (and `runId.<station>` keys). Returns the removed ids. */
-export async function removeRunContainers(docker: Docker, owner: string, runId: string): Promise<string[]> {
+export function removeRunContainers(docker: Docker, owner: string, runId: string): Promise<string[]> {
+  return removeOwned(docker, owner, (labels) => {
+    const run = labels[LABEL_RUN] ?? '';
+    return run === runId || run.startsWith(`${runId}.`);
+  });
+}
+
+/** Force-removes (with anonymous volumes) this owner's containers whose labels match; a container already gone is not an error. */
+async function removeOwned(docker: Docker, owner: string, matches: (labels: Record<string, string>) => boolean): Promise<string[]> {
   const list = await docker.listContainers({ all: true, filters: { label: [`${LABEL_OWNER}=${owner}`] } });
   const removed: string[] = [];
   for (const c of list) {
-    const run = c.Labels?.[LABEL_RUN] ?? '';
-    if (run !== runId && !run.startsWith(`${runId}.`)) continue;
+    if (!matches(c.Labels ?? {})) continue;
     try {
       await docker.getContainer(c.Id).remove({ force: true, v: true });
       removed.push(c.Id);

@@ -46,7 +46,7 @@ async function seedFromUser(): Promise<Seed | undefined> {
     { id: 'clipboard', label: '$(clippy) From the clipboard', description: 'issue page, advisory, CI log, test output' },
     { id: 'input', label: '$(edit) Type or paste a seed' },
   ];
-  const pick = items.length === 2 && !sel && !todo ? items[0] : await vscode.window.showQuickPick(items, { placeHolder: 'Draft a task packet from…' });
+  const pick = await vscode.window.showQuickPick(items, { placeHolder: 'Draft a task packet from…' });
   if (!pick) return undefined;
   if (pick.id === 'selection') {
     const note = await vscode.window.showInputBox({ prompt: 'What should change in the selected code? (without a note the draft is flagged missing-context)', ignoreFocusOut: true });

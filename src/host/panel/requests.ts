@@ -13,7 +13,10 @@ export type GateDecider = (params: ParamsOf<'gate/decide'>) => Promise<{ accepte
  * protocol before they reach here; results are validated against the method's result
  * schema before they leave, so a host bug cannot send the webview an unexpected shape.
  */
-export function panelRequests(deps: { packets: PacketSession; startRun: RunStarter; decideGate: GateDecider }): PanelRequestHandler {
+/** Pushes a run's output branch; provided by the run controller. */
+export type BranchPusher = (runId: string) => Promise<{ pushed: boolean; remote?: string; url?: string; message?: string }>;
+
+export function panelRequests(deps: { packets: PacketSession; startRun: RunStarter; decideGate: GateDecider; pushBranch: BranchPusher }): PanelRequestHandler {
   return {
     async handle(method, params, _token: vscode.CancellationToken) {
       switch (method) {
@@ -27,6 +30,8 @@ export function panelRequests(deps: { packets: PacketSession; startRun: RunStart
         }
         case 'run/start':
           return Methods['run/start'].result.parse(await deps.startRun((params as ParamsOf<'run/start'>).file));
+        case 'run/push':
+          return Methods['run/push'].result.parse(await deps.pushBranch((params as ParamsOf<'run/push'>).runId));
         case 'gate/decide':
           return Methods['gate/decide'].result.parse(await deps.decideGate(params as ParamsOf<'gate/decide'>));
         default:

@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ParamsOf } from '../../contracts';
 import { humanIdentity } from '../../adapters/git/identity';
+import { listRemotes, pullRequestUrl, pushBranch } from '../../adapters/git/push';
+import { listRuns } from '../../adapters/store/run-list';
 import { composeRun, type ComposedRun } from '../../adapters/compose/run-ports';
 import { freshRunSetup, loadRunSetup, saveRunSetup } from '../../adapters/compose/run-setup';
 import { FileArtifactStore } from '../../adapters/store/artifact-store';
@@ -104,6 +106,41 @@ export class RunController implements vscode.Disposable {
   /** Applies a human gate decision from the panel. */
   async decideGate(p: ParamsOf<'gate/decide'>): Promise<{ accepted: boolean }> {
     return { accepted: (await this.active?.gatekeeper.answer(p)) ?? false };
+  }
+
+  /**
+   * Pushes a PR_READY run's branch to a remote of the user's repository (asking which when
+   * there are several) with the user's own git credentials, then offers the hosting
+   * service's pull request page when the remote URL names a known host.
+   */
+  async push(runId: string): Promise<{ pushed: boolean; remote?: string; url?: string; message?: string }> {
+    if (!vscode.workspace.isTrusted) return { pushed: false, message: 'this workspace is not trusted' };
+    const repo = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    if (!repo) return { pushed: false, message: 'open a repository folder first' };
+    const run = listRuns(repo).find((r) => r.id === runId);
+    const branch = run?.output?.branch;
+    if (!branch || run?.terminal?.state !== 'PR_READY') return { pushed: false, message: `run ${runId} has no PR_READY branch to push` };
+    const remotes = await listRemotes(repo);
+    if (!remotes.length) return { pushed: false, message: `the repository has no remote; add one (git remote add origin URL) and push ${branch}` };
+    const remote =
+      remotes.length === 1
+        ? remotes[0]
+        : (await vscode.window.showQuickPick(remotes.map((r) => ({ label: r.name, description: r.url, remote: r })), { placeHolder: `Push ${branch} to…` }))?.remote;
+    if (!remote) return { pushed: false, message: 'no remote chosen' };
+    try {
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Pushing ${branch} to ${remote.name}` }, () => pushBranch(repo, remote.name, branch));
+    } catch (e) {
+      this.ctx.log.error(`push of ${branch} to ${remote.name} failed: ${(e as Error).message}`);
+      return { pushed: false, remote: remote.name, message: (e as Error).message };
+    }
+    this.ctx.log.info(`pushed ${branch} to ${remote.name} (${remote.url})`);
+    const url = pullRequestUrl(remote.url, branch);
+    if (url) {
+      void vscode.window.showInformationMessage(`Shopfloor: pushed ${branch} to ${remote.name}.`, 'Open Pull Request').then((a) => {
+        if (a) void vscode.env.openExternal(vscode.Uri.parse(url));
+      });
+    } else void vscode.window.showInformationMessage(`Shopfloor: pushed ${branch} to ${remote.name}.`);
+    return { pushed: true, remote: remote.name, url };
   }
 
   /** Cancels the run in progress: stations are stopped, the journal keeps what was done. */

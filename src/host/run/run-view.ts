@@ -15,6 +15,7 @@ export class RunViewModel {
   private terminal: TerminalState | null = null;
   private evidence: string | null = null;
   private output: string | null = null;
+  private branch: string | null = null;
 
   constructor(
     private readonly runId: string,
@@ -39,6 +40,7 @@ export class RunViewModel {
         break;
       case 'output/created':
         this.output = e.branch ? `branch ${e.branch}${e.commit ? ` (${e.commit.slice(0, 12)})` : ''}` : (e.report ?? null);
+        this.branch = e.branch ?? null;
         break;
       default:
         break;
@@ -62,6 +64,7 @@ export class RunViewModel {
       terminal: this.terminal,
       evidence: this.evidence,
       output: this.output,
+      branch: this.branch,
     };
   }
 }

@@ -1,0 +1,65 @@
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { findWebviewFrame, runCommand } from './support/browser';
+import { repoRoot } from './support/code-server';
+import { RESULTS, useVsCode } from './support/session';
+
+/**
+ * "Shopfloor: Draft Task Packet" as a person uses it: type (paste) the advisory, accept the
+ * guessed seed kind, and get a packet file plus the form in the panel; a vague seed is
+ * flagged missing-context with a banner instead of an invented task.
+ */
+const BROWNFIELD = resolve(process.env.SHOPFLOOR_BROWNFIELD ?? join(repoRoot, '..', 'shared', 'brownfield'));
+
+async function draftTyped(page: Page, seed: string): Promise<void> {
+  await runCommand(page, 'Shopfloor: Draft Task Packet');
+  const rows = page.locator('.quick-input-list .monaco-list-row');
+  await rows.filter({ hasText: 'Type or paste a seed' }).first().click();
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(seed);
+  await page.keyboard.press('Enter');
+  // The seed kind: the guess comes first.
+  await rows.filter({ hasText: 'guessed from the text' }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+}
+
+function packetsIn(repo: string): Array<Record<string, unknown>> {
+  const dir = join(repo, '.shopfloor', 'packets');
+  return existsSync(dir) ? readdirSync(dir).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8'))) : [];
+}
+
+describe('e2e: drafting a task packet from a typed seed', function () {
+  const vs = useVsCode();
+  let page: Page;
+  let repo: string;
+  const cases = JSON.parse(readFileSync(join(BROWNFIELD, 'cases.json'), 'utf8'));
+
+  before(async () => {
+    repo = join(mkdtempSync(join(tmpdir(), 'shopfloor-draft-')), 'minimist');
+    execFileSync('bash', [join(BROWNFIELD, 'materialize.sh'), 'minimist', '1.2.5', repo], { stdio: 'pipe' });
+    page = await vs.open(repo, true);
+  });
+
+  it('drafts the advisory into a packet whose scope names index.js and whose reproduction is the proof-of-concept', async () => {
+    await draftTyped(page, cases.cases[0].seed);
+    const frame = await findWebviewFrame(page, '[data-testid="packet-form"]', 60_000);
+    assert.match(await frame.inputValue('[data-field="scope"]'), /^index\.js/);
+    assert.match(await frame.inputValue('[data-field="reproduction"]'), /"node","-e"/);
+    await page.screenshot({ path: join(RESULTS, 'e2e-draft-advisory.png') });
+    const [packet] = packetsIn(repo);
+    assert.equal((packet!.source as { kind: string }).kind, 'advisory');
+    assert.deepEqual(packet!.flags, []);
+  });
+
+  it('flags a vague seed missing-context and says so in the panel', async () => {
+    await draftTyped(page, cases.vague_seeds[0]);
+    const frame = await findWebviewFrame(page, '[data-testid="missing-context"]', 60_000);
+    assert.match((await frame.textContent('[data-testid="missing-context"]')) ?? '', /Missing context/);
+    assert.ok(packetsIn(repo).some((p) => (p.flags as string[]).includes('missing-context')));
+  });
+});

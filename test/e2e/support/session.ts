@@ -1,0 +1,64 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Frame, Page } from 'playwright-core';
+import { answerTrust, findWebviewFrame, launchBrowser, runCommand, waitForWorkbench } from './browser';
+import { repoRoot, startCodeServer, type CodeServer } from './code-server';
+
+/** Where e2e screenshots and measurements go. */
+export const RESULTS = join(repoRoot, 'test-results');
+
+/** One code-server with the packaged extension and one browser, for the tests of a describe block. */
+export interface VsCodeSession {
+  readonly server: CodeServer;
+  /** Opens `folder` in a new page, answers workspace trust, and waits for the workbench. */
+  open(folder: string, trust: boolean, viewport?: { width: number; height: number }): Promise<Page>;
+  /** The page a failing test is screenshotted from (the last opened). */
+  page?: Page;
+}
+
+/**
+ * Registers mocha hooks that start code-server with dist/shopfloor.vsix and Chromium
+ * before the block, stop them after it, and screenshot the page of any failing test into
+ * test-results/. Call at describe level.
+ */
+export function useVsCode(): VsCodeSession {
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  const session: VsCodeSession = {
+    get server() {
+      if (!server) throw new Error('code-server is not started');
+      return server;
+    },
+    async open(folder, trust, viewport = { width: 1400, height: 1000 }) {
+      const page = await browser!.newPage({ viewport });
+      session.page = page;
+      await page.goto(session.server.urlFor(folder));
+      await waitForWorkbench(page);
+      await answerTrust(page, trust);
+      return page;
+    },
+  };
+  before(async () => {
+    mkdirSync(RESULTS, { recursive: true });
+    server = await startCodeServer(join(repoRoot, 'dist', 'shopfloor.vsix'));
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && session.page) {
+      await session.page.screenshot({ path: join(RESULTS, `failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`) }).catch(() => undefined);
+    }
+  });
+  return session;
+}
+
+/** Runs "Shopfloor: Open Task Packet", picks `fileName` in the quick pick, and returns the panel frame with the form. */
+export async function openPacketInPanel(page: Page, fileName: string): Promise<Frame> {
+  await runCommand(page, 'Shopfloor: Open Task Packet');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  return findWebviewFrame(page, '[data-testid="packet-form"]', 60_000);
+}
