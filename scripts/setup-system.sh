@@ -35,19 +35,25 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
 fi
 
 setup_docker() {
-# Docker engine: start dockerd when no engine answers.
-if ! docker info >/dev/null 2>&1; then
-  log "starting dockerd"
-  mkdir -p /var/log
-  ($SUDO nohup dockerd >/var/log/shopfloor-dockerd.log 2>&1 &)
-  for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
-  docker info >/dev/null 2>&1 || { log "dockerd did not start; see /var/log/shopfloor-dockerd.log"; exit 1; }
+# Docker engine: use one that answers (directly, or through sudo when the user is not in the
+# docker group); start dockerd only when none does.
+DOCKER="docker"
+if ! docker info >/dev/null 2>&1 && [ -n "$SUDO" ] && $SUDO docker info >/dev/null 2>&1; then
+  DOCKER="$SUDO docker"
+  log "using the engine through sudo; add yourself to the docker group to run Shopfloor without it"
 fi
-log "docker engine $(docker version --format '{{.Server.Version}}')"
+if ! $DOCKER info >/dev/null 2>&1; then
+  log "starting dockerd"
+  $SUDO sh -c 'nohup dockerd >>/var/log/shopfloor-dockerd.log 2>&1 &'
+  [ -n "$SUDO" ] && DOCKER="$SUDO docker"
+  for _ in $(seq 1 60); do $DOCKER info >/dev/null 2>&1 && break; sleep 0.5; done
+  $DOCKER info >/dev/null 2>&1 || { log "dockerd did not start; see /var/log/shopfloor-dockerd.log"; exit 1; }
+fi
+log "docker engine $($DOCKER version --format '{{.Server.Version}}')"
 
 # Base image: no container registry is reachable here, so build one with debootstrap.
 BASE_IMAGE="${SHOPFLOOR_BASE_IMAGE:-shopfloor/debian:bookworm}"
-if ! docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
+if ! $DOCKER image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
   log "building base image $BASE_IMAGE with debootstrap"
   ROOTFS=$(mktemp -d)
   MIRROR=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
@@ -58,7 +64,7 @@ if ! docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
     $SUDO cp /etc/apt/sources.list.d/debian.sources "$ROOTFS/etc/apt/sources.list.d/debian.sources"
     $SUDO rm -f "$ROOTFS/etc/apt/sources.list"
   fi
-  $SUDO tar -C "$ROOTFS" -c . | docker import - "$BASE_IMAGE" >/dev/null
+  $SUDO tar -C "$ROOTFS" -c . | $DOCKER import - "$BASE_IMAGE" >/dev/null
   $SUDO rm -rf "$ROOTFS"
 fi
 log "base image $BASE_IMAGE ready"
@@ -69,7 +75,7 @@ log "base image $BASE_IMAGE ready"
 NODE_IMAGE="${SHOPFLOOR_NODE_IMAGE:-shopfloor/node:bookworm}"
 HOST_CA=/etc/ssl/certs/ca-certificates.crt
 ca_hash=none; [ -f "$HOST_CA" ] && ca_hash=$(sha256sum "$HOST_CA" | cut -c1-16)
-have_hash=$(docker image inspect -f '{{ index .Config.Labels "shopfloor.host-ca" }}' "$NODE_IMAGE" 2>/dev/null || true)
+have_hash=$($DOCKER image inspect -f '{{ index .Config.Labels "shopfloor.host-ca" }}' "$NODE_IMAGE" 2>/dev/null || true)
 if [ "$have_hash" != "$ca_hash" ]; then
   log "building $NODE_IMAGE"
   tmp=$(mktemp -d)
@@ -84,7 +90,7 @@ RUN update-ca-certificates >/dev/null 2>&1 || true
 ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
 LABEL shopfloor.host-ca=$ca_hash
 DOCKERFILE
-  docker build -q -t "$NODE_IMAGE" "$tmp" >/dev/null
+  $DOCKER build -q -t "$NODE_IMAGE" "$tmp" >/dev/null
   rm -rf "$tmp"
 fi
 log "station image $NODE_IMAGE ready"

@@ -31,7 +31,7 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
     activationMs: () => activationMs,
   };
   const state = new PanelState();
-  const packets = new PacketSession(state, log);
+  const packets = new PacketSession(state, log, context.workspaceState);
   const statusBar = createStatusBar();
   const controller = new RunController(ctx, state, statusBar);
   const runs = new RunsTreeProvider((id) => controller.activeRunId === id);

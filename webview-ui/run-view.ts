@@ -38,7 +38,7 @@ export function renderRun(
     const box = el('div', { className: 'gate', attrs: { role: 'group', 'aria-label': `Gate ${gate.position} ${gate.stationId}`, 'data-testid': 'gate' } });
     box.append(el('h3', { text: `Gate ${gate.position} ${gate.stationId}` }), el('p', { text: gate.summary }));
     if (gate.content) box.append(el('pre', { className: 'gate-content', text: gate.content, attrs: { tabindex: '0', 'aria-label': 'Under review' } }));
-    const reason = el('textarea', { attrs: { rows: '2', placeholder: 'Reason (recorded with the decision)', 'aria-label': 'Reason', 'data-testid': 'gate-reason' } });
+    const reason = el('textarea', { attrs: { rows: '2', maxlength: '4000', placeholder: 'Reason (recorded with the decision)', 'aria-label': 'Reason', 'data-testid': 'gate-reason' } });
     const select = el('select', { attrs: { 'aria-label': 'Terminal state when rejecting', 'data-testid': 'gate-terminal' } });
     REJECT_CHOICES.forEach((c, i) => select.append(el('option', { text: c.label, attrs: { value: String(i) } })));
     const buttons = el('div', { className: 'actions' });

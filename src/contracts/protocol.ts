@@ -49,7 +49,7 @@ export const PacketViewSchema = z.object({
   problems: z.array(FieldProblemSchema),
   approval: z.object({ by: z.string(), at: z.string(), valid: z.boolean() }).nullable().describe('valid: the approval matches the current content hash.'),
   contentHash: z.string().nullable(),
-  readOnly: z.boolean().describe('True in an untrusted workspace or while a run uses the packet.'),
+  readOnly: z.boolean().describe('True in an untrusted workspace: nothing there is changed or approved.'),
 });
 export type PacketView = z.infer<typeof PacketViewSchema>;
 
@@ -97,7 +97,7 @@ export const Methods = {
       gateId: z.string(),
       decision: z.enum(['approve', 'reject', 'retry', 'skip']),
       reason: z.string().max(4000).optional(),
-      terminal: TerminalStateSchema.optional(),
+      terminal: TerminalStateSchema.refine((t) => t.state === 'ESCALATE' || t.state === 'NO_OP', 'a rejection ends ESCALATE or NO_OP').optional(),
     }),
     result: z.object({ accepted: z.boolean() }),
   },

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { cp, mkdir, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import {
@@ -85,7 +86,13 @@ export class ContainerEnvironmentProvider implements EnvironmentProvider {
     spec = {
       ...spec,
       containerEnv: { ...spec.containerEnv, ...req.env },
-      mounts: [...spec.mounts, ...holdout.map((h) => ({ type: 'bind' as const, workspacePath: h.rel, target: h.target, readOnly: true }))],
+      mounts: [
+        ...spec.mounts,
+        // The clone's .git is read-only inside the station: a station that could write it could
+        // plant hooks, fsmonitor or filter commands that the host's own git calls would then run.
+        ...(existsSync(join(workspaceDir, '.git')) ? [{ type: 'bind' as const, workspacePath: '.git', target: `${spec.workspaceMountTarget}/.git`, readOnly: true }] : []),
+        ...holdout.map((h) => ({ type: 'bind' as const, workspacePath: h.rel, target: h.target, readOnly: true })),
+      ],
     };
     let container: StationContainer;
     try {

@@ -46,6 +46,8 @@ export async function composeRun(o: {
   const folder = runFolder(o.repo, o.runId);
   ignoreRunFolders(o.repo);
   const workspaces = new GitWorkspaceProvider(o.repo);
+  // Everything that can fail before the run is asked first, so a failure leaves no lock or runtime behind.
+  const setupCacheDir = join(await workspaces.stateDir(), 'setup-cache');
   let environments: EnvironmentProvider;
   let release = async () => {};
   if (o.setup.environment === 'local') {
@@ -59,7 +61,13 @@ export async function composeRun(o: {
       await docker.dispose();
     };
   }
-  const journal = FileJournal.open(folder.journal);
+  let journal: FileJournal;
+  try {
+    journal = FileJournal.open(folder.journal);
+  } catch (e) {
+    await release();
+    throw e;
+  }
   let closed = false;
   return {
     inputs: { runId: o.runId, repo: o.repo, packet: o.setup.packet, blueprint: o.setup.blueprint, profile: o.setup.profile, engineVersion: o.engineVersion },
@@ -72,7 +80,7 @@ export async function composeRun(o: {
       agents: new CommandAgentRunner(o.setup.agentCommand ? { argv: parseArgv(o.setup.agentCommand) } : undefined),
       humans: o.humans,
       output: new GitOutputPublisher(o.repo),
-      setupCache: new DirectorySetupCache(join(await workspaces.stateDir(), 'setup-cache')),
+      setupCache: new DirectorySetupCache(setupCacheDir),
       scenarios: scenariosResolver(o.repo, o.setup.holdout),
       clock: systemClock,
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
@@ -83,8 +91,11 @@ export async function composeRun(o: {
     close: async () => {
       if (closed) return;
       closed = true;
-      journal.close();
-      await release();
+      try {
+        journal.close();
+      } finally {
+        await release();
+      }
     },
   };
 }

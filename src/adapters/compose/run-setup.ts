@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { BlueprintSchema, TaskPacketSchema, type Blueprint, type TaskPacket } from '../../contracts';
@@ -42,7 +43,10 @@ export function loadBlueprint(ref: string, packet: TaskPacket, repo: string): Bl
   if (fs.existsSync(dir))
     for (const f of fs.readdirSync(dir).filter((n) => /\.(json|ya?ml)$/.test(n))) local.push(parseDocument('blueprint', join(dir, f), fs.readFileSync(join(dir, f), 'utf8')));
   const lookup = lookupIn(local);
-  const asFile = isAbsolute(ref) || ref.includes('/') || /\.(json|ya?ml)$/.test(ref) ? resolve(ref) : undefined;
+  const looksLikePath = isAbsolute(ref) || ref.includes('/') || /\.(json|ya?ml)$/.test(ref);
+  // A relative path is taken from the working directory (the CLI) or else from the repository
+  // (the editor, whose working directory is not the repository).
+  const asFile = looksLikePath ? ([resolve(ref), resolve(repo, ref)].find((p) => existsSync(p)) ?? resolve(repo, ref)) : undefined;
   const bp = asFile ? parseDocument('blueprint', asFile, fs.readFileSync(asFile, 'utf8')) : lookup(ref || defaultBlueprint(packet));
   if (!bp) throw new Error(`no blueprint named ${ref}; built-ins: bugfix, cve-remediation, investigation`);
   return resolveBlueprint(bp, lookup);

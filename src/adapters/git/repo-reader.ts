@@ -3,9 +3,18 @@ import type { CommitTouch, GrepHit, GrepQuery, ReadResult, RepositoryReader, Tra
 
 /**
  * Settings that keep git from running anything the repository (or a copied-in .git/config)
- * names: no fsmonitor hook, no textconv or external diff, no optional index lock.
+ * names: no fsmonitor hook, no textconv or external diff, no signature verification (which
+ * runs gpg.program), no optional index lock.
  */
-const SAFE = ['--no-optional-locks', '-c', 'core.fsmonitor=false', '-c', 'core.quotePath=false', '-c', 'diff.external=', '-c', 'grep.fallbackToNoIndex=false'];
+const SAFE = [
+  '--no-optional-locks',
+  '-c', 'core.fsmonitor=false',
+  '-c', 'core.quotePath=false',
+  '-c', 'diff.external=',
+  '-c', 'grep.fallbackToNoIndex=false',
+  // Signature checks run gpg.program / gpg.ssh.program, which a repository's .git/config may name.
+  '-c', 'log.showSignature=false',
+];
 
 const MODES: Record<string, TrackedMode> = { '100644': 'file', '100755': 'executable', '120000': 'symlink', '160000': 'submodule' };
 

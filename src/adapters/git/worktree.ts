@@ -12,13 +12,20 @@ import type { RunWorkspace, WorkspaceDiff, WorkspaceProvider } from '../../core/
  * exactly this folder, which is Shopfloor's own clone, never a repository of the user's.
  */
 export function workspaceGit(dir: string, options: Partial<SimpleGitOptions> = {}): SimpleGit {
-  return simpleGit({ ...options, baseDir: dir, config: [...(options.config ?? []), ...safeDirectory(dir)] });
+  return simpleGit({ ...options, baseDir: dir, config: [...(options.config ?? []), ...safeDirectory(dir), ...NO_WORKSPACE_PROGRAMS] });
 }
 
 /** `safe.directory` entries for a run workspace: git checks the work tree and, when serving a fetch, its .git folder. */
 export function safeDirectory(dir: string): string[] {
   return [`safe.directory=${dir}`, `safe.directory=${join(dir, '.git')}`];
 }
+
+/**
+ * Defence in depth for host-side git in a run workspace: no hooks, no fsmonitor, no
+ * signature verification, whatever the workspace's own config says (stations see .git
+ * read-only, but a workspace from an older run may not have been protected).
+ */
+const NO_WORKSPACE_PROGRAMS = ['core.hooksPath=/dev/null', 'core.fsmonitor=false', 'log.showSignature=false', 'diff.external='];
 
 /** Config of every run workspace: an identity for its own commits, and no signing prompts. */
 const WORKSPACE_CONFIG: [string, string][] = [

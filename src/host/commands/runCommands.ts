@@ -61,7 +61,7 @@ export function registerRunCommands(ctx: HostContext, runs: RunController, tree:
 export async function offerResume(ctx: HostContext, runs: RunController): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder || !vscode.workspace.isTrusted || runs.isRunning) return;
-  const open = listRuns(folder.uri.fsPath).filter((r) => r.status === 'open');
+  const open = listRuns(folder.uri.fsPath).filter((r) => r.status === 'open' && runs.isOwnRun(r.id));
   if (!open.length) return;
   ctx.log.info(`interrupted runs: ${open.map((r) => r.id).join(', ')}`);
   const choice = await vscode.window.showInformationMessage(

@@ -6,6 +6,9 @@ import { packetContentHash, packetView } from '../../core/documents/packet-view'
 import { formatPath } from '../../core/validate';
 import type { PanelState } from '../panel/panel-state';
 
+/** workspaceState key: content hashes of packets approved in this editor; a run from any other approval asks first. */
+export const APPROVED_HERE = 'shopfloor.approvedHere';
+
 /**
  * The task packet open in the panel's form: reads it from `.shopfloor/packets/`, saves
  * edits only when they validate, and records the "Approve packet" gate (who, when, and
@@ -15,6 +18,8 @@ export class PacketSession {
   constructor(
     private readonly state: PanelState,
     private readonly log: vscode.LogOutputChannel,
+    /** Where approvals made in this editor are remembered (workspaceState). */
+    private readonly memento?: vscode.Memento,
   ) {}
 
   /** Opens `uri` in the form. Throws with the file name when it is not JSON/YAML or not an object. */
@@ -63,6 +68,7 @@ export class PacketSession {
     const approval = { by, at: new Date().toISOString(), contentHash: packetContentHash(value) };
     const next = { ...value, approval };
     await vscode.workspace.fs.writeFile(uri, Buffer.from(JSON.stringify(next, null, 2) + '\n'));
+    if (this.memento) await this.memento.update(APPROVED_HERE, [...this.memento.get<string[]>(APPROVED_HERE, []), approval.contentHash].slice(-500));
     this.state.setPacket(packetView(file, next, false));
     this.log.info(`packet ${file} approved by ${by} (sha256 ${approval.contentHash})`);
     return { approved: true };

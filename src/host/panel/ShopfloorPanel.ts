@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { notification, parseMessage, PROTOCOL_VERSION, type Envelope, type PanelSnapshot } from '../../contracts';
+import { notification, parseMessage, PROTOCOL_VERSION, RequestEnvelopeSchema, type Envelope, type PanelSnapshot } from '../../contracts';
 import type { HostContext } from '../context';
 import type { PanelRequestHandler, PanelState } from './panel-state';
 import { makeNonce, panelHtml } from './html';
@@ -91,6 +91,9 @@ export class ShopfloorPanel implements vscode.Disposable {
     const parsed = parseMessage(raw, 'toHost');
     if (!parsed.ok) {
       this.ctx.log.warn(`dropped a webview message: ${parsed.error}`);
+      // A request with bad params still gets its answer, so the webview never waits forever.
+      const req = RequestEnvelopeSchema.safeParse(raw);
+      if (req.success) void this.post({ v: PROTOCOL_VERSION, kind: 'response', id: req.data.id, ok: false, error: { message: parsed.error } });
       return;
     }
     const m = parsed.message;

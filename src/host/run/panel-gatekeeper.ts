@@ -63,10 +63,13 @@ export class PanelGatekeeper implements Gatekeeper {
   async answer(p: ParamsOf<'gate/decide'>): Promise<boolean> {
     const open = this.pending;
     if (!open || open.gate.gateId !== p.gateId || !open.gate.allowed.includes(p.decision)) return false;
-    this.pending = undefined;
     const name = await this.who();
+    if (this.pending !== open) return false; // cancelled (or answered) while the identity was read
+    this.pending = undefined;
+    // A rejection ends the run without shipping: never as PR_READY, whatever the message says.
+    const chosen = p.terminal && (p.terminal.state === 'ESCALATE' || p.terminal.state === 'NO_OP') ? p.terminal : undefined;
     const terminal: TerminalState | undefined =
-      p.decision === 'reject' ? (p.terminal ?? { state: 'ESCALATE', reason: 'rejected-at-gate', detail: p.reason }) : undefined;
+      p.decision === 'reject' ? (chosen ?? { state: 'ESCALATE', reason: 'rejected-at-gate', detail: p.reason }) : undefined;
     this.onChange(null);
     open.resolve({ decision: p.decision, by: { kind: 'human', name }, reason: p.reason, terminal });
     return true;

@@ -17,8 +17,12 @@ import type { HostContext } from '../context';
 import { asLogger } from '../log';
 import type { PanelState } from '../panel/panel-state';
 import { EditorHumanStation } from './panel-human-station';
+import { APPROVED_HERE } from '../packet/packet-session';
 import { PanelGatekeeper } from './panel-gatekeeper';
 import { RunViewModel } from './run-view';
+
+const STARTED_RUNS = 'shopfloor.startedRuns';
+
 
 /** A run in progress in this window. */
 interface ActiveRun {
@@ -40,11 +44,24 @@ export class RunController implements vscode.Disposable {
   /** Fires when a run starts or ends (the Runs view refreshes). */
   readonly onDidChangeRuns = this.changed.event;
 
+  /** Set synchronously while a start or resume is being prepared, so a double click cannot launch two runs. */
+  private starting = false;
+
   constructor(
     private readonly ctx: HostContext,
     private readonly state: PanelState,
     private readonly statusBar: vscode.StatusBarItem,
   ) {}
+
+  /** Run ids started in this workspace by this editor; only these are offered for resume (a repository cannot plant one). */
+  private get startedHere(): string[] {
+    return this.ctx.extension.workspaceState.get<string[]>(STARTED_RUNS, []);
+  }
+
+  /** Whether `runId` was started by this editor in this workspace. */
+  isOwnRun(runId: string): boolean {
+    return this.startedHere.includes(runId);
+  }
 
   get isRunning(): boolean {
     return this.active !== undefined;
@@ -59,47 +76,76 @@ export class RunController implements vscode.Disposable {
   async start(file: string): Promise<{ started: boolean; message?: string }> {
     const refusal = this.refusal();
     if (refusal) return { started: false, message: refusal };
-    const folder = vscode.workspace.workspaceFolders![0]!;
-    const path = join(folder.uri.fsPath, file);
-    let packet;
+    if (!/^\.shopfloor\/packets\/[^/]+\.(json|ya?ml)$/.test(file.replace(/\\/g, '/'))) return { started: false, message: `${file} is not a packet file under .shopfloor/packets/` };
+    this.starting = true;
     try {
-      packet = parseDocument('packet', file, Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.file(path))).toString('utf8'));
-    } catch (e) {
-      return { started: false, message: (e as Error).message };
-    }
-    const approval = approvalStatus(packet);
-    if (approval.state !== 'approved') {
-      return { started: false, message: approval.state === 'stale' ? 'the packet changed after it was approved: approve it again' : 'approve the packet first: the run starts only from an approved packet' };
-    }
-    const repo = folder.uri.fsPath;
-    const runId = newRunId(Date.now());
-    const config = vscode.workspace.getConfiguration('shopfloor');
-    const setup = await freshRunSetup({
-      repo,
-      packet,
-      blueprint: config.get<string>('run.blueprint') || undefined,
-      unattended: false,
-      environment: 'docker',
-      agentCommand: config.get<string>('agent.command') || undefined,
-      profile: true,
-    });
-    const artifacts = new FileArtifactStore(runFolder(repo, runId).dir);
-    await saveRunSetup(artifacts, setup);
-    this.launch(repo, runId, setup);
-    return { started: true };
-  }
-
-  /** Resumes a run whose journal has no terminal state (the editor or the machine went down mid-run). */
-  async resume(runId: string): Promise<{ started: boolean; message?: string }> {
-    const refusal = this.refusal();
-    if (refusal) return { started: false, message: refusal };
-    const repo = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
-    try {
-      const setup = await loadRunSetup(new FileArtifactStore(runFolder(repo, runId).dir), runId);
+      const folder = vscode.workspace.workspaceFolders![0]!;
+      const path = join(folder.uri.fsPath, file);
+      let packet;
+      try {
+        packet = parseDocument('packet', file, Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.file(path))).toString('utf8'));
+      } catch (e) {
+        return { started: false, message: (e as Error).message };
+      }
+      const approval = approvalStatus(packet);
+      if (approval.state !== 'approved') {
+        return { started: false, message: approval.state === 'stale' ? 'the packet changed after it was approved: approve it again' : 'approve the packet first: the run starts only from an approved packet' };
+      }
+      // An approval is a claim written in the file; one not made in this editor is confirmed by the person starting the run.
+      if (!this.ctx.extension.workspaceState.get<string[]>(APPROVED_HERE, []).includes(packet.approval!.contentHash)) {
+        const ok = await vscode.window.showWarningMessage(
+          `This packet says it was approved by ${approval.by}, but not in this editor. Start the run anyway?`,
+          { modal: true, detail: 'Shopfloor records approvals made here; this one came with the file (for example from a commit).' },
+          'Start Run',
+        );
+        if (ok !== 'Start Run') return { started: false, message: 'the approval was not confirmed' };
+      }
+      const repo = folder.uri.fsPath;
+      const runId = newRunId(Date.now());
+      const config = vscode.workspace.getConfiguration('shopfloor');
+      const setup = await freshRunSetup({
+        repo,
+        packet,
+        blueprint: config.get<string>('run.blueprint') || undefined,
+        unattended: false,
+        environment: 'docker',
+        agentCommand: config.get<string>('agent.command') || undefined,
+        profile: true,
+      });
+      const artifacts = new FileArtifactStore(runFolder(repo, runId).dir);
+      await saveRunSetup(artifacts, setup);
+      await this.ctx.extension.workspaceState.update(STARTED_RUNS, [...this.startedHere, runId].slice(-200));
       this.launch(repo, runId, setup);
       return { started: true };
     } catch (e) {
       return { started: false, message: (e as Error).message };
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  /**
+   * Resumes a run whose journal has no terminal state (the editor or the machine went down
+   * mid-run). Only runs this editor started here, only in Docker, and only from an
+   * approved packet: a run folder is plain files in the repository, so one that arrived
+   * with a commit is never resumed.
+   */
+  async resume(runId: string): Promise<{ started: boolean; message?: string }> {
+    const refusal = this.refusal();
+    if (refusal) return { started: false, message: refusal };
+    if (!this.isOwnRun(runId)) return { started: false, message: `run ${runId} was not started by this editor in this workspace; resume it from a terminal with shopfloor run --resume` };
+    this.starting = true;
+    try {
+      const repo = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+      const setup = await loadRunSetup(new FileArtifactStore(runFolder(repo, runId).dir), runId);
+      if (setup.environment !== 'docker') return { started: false, message: `run ${runId} was set up for the ${setup.environment} environment; the editor resumes only isolated (docker) runs` };
+      if (approvalStatus(setup.packet).state !== 'approved') return { started: false, message: `run ${runId}'s packet is not approved` };
+      this.launch(repo, runId, setup);
+      return { started: true };
+    } catch (e) {
+      return { started: false, message: (e as Error).message };
+    } finally {
+      this.starting = false;
     }
   }
 
@@ -154,6 +200,7 @@ export class RunController implements vscode.Disposable {
     if (!vscode.workspace.isTrusted) return 'this workspace is not trusted: Shopfloor runs nothing from it (restricted mode)';
     if (!vscode.workspace.workspaceFolders?.length) return 'open a repository folder first';
     if (this.active) return `run ${this.active.runId} is still in progress`;
+    if (this.starting) return 'a run is being started';
     return undefined;
   }
 
@@ -225,8 +272,12 @@ export class RunController implements vscode.Disposable {
             'Show Log',
           ).then((a) => a && log.show());
         } finally {
-          await composed?.close();
-          this.active = undefined;
+          try {
+            await composed?.close();
+          } catch (e) {
+            log.warn(`run ${runId}: cleanup failed: ${(e as Error).message}`);
+          }
+          if (this.active?.runId === runId) this.active = undefined;
           cts.dispose();
           this.setStatus('$(tools) Shopfloor', 'Shopfloor: no run in progress. Click to open the panel.');
           this.changed.fire();
