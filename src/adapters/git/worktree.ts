@@ -12,7 +12,13 @@ import type { RunWorkspace, WorkspaceDiff, WorkspaceProvider } from '../../core/
  * exactly this folder, which is Shopfloor's own clone, never a repository of the user's.
  */
 export function workspaceGit(dir: string, options: Partial<SimpleGitOptions> = {}): SimpleGit {
-  return simpleGit({ ...options, baseDir: dir, config: [...(options.config ?? []), ...safeDirectory(dir), ...NO_WORKSPACE_PROGRAMS] });
+  return simpleGit({
+    ...options,
+    baseDir: dir,
+    config: [...(options.config ?? []), ...safeDirectory(dir), ...NO_WORKSPACE_PROGRAMS],
+    // simple-git guards these settings because they can name programs; ours switch programs off (hooks at /dev/null, no fsmonitor, no external diff).
+    unsafe: { ...options.unsafe, allowUnsafeHooksPath: true, allowUnsafeFsMonitor: true, allowUnsafeDiffExternal: true },
+  });
 }
 
 /** `safe.directory` entries for a run workspace: git checks the work tree and, when serving a fetch, its .git folder. */
