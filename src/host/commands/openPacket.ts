@@ -17,7 +17,7 @@ export function registerOpenPacket(ctx: HostContext, services: PanelServices, pa
         return;
       }
       const pick = await vscode.window.showQuickPick(
-        files.map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f })),
+        files.map((f) => ({ label: vscode.workspace.asRelativePath(f, false), uri: f })),
         { placeHolder: 'Task packet to open in the Shopfloor panel' },
       );
       target = pick?.uri;

@@ -25,7 +25,7 @@ export class PacketSession {
   /** Opens `uri` in the form. Throws with the file name when it is not JSON/YAML or not an object. */
   async open(uri: vscode.Uri): Promise<void> {
     const value = await this.read(uri);
-    this.state.setPacket(packetView(vscode.workspace.asRelativePath(uri), value, !vscode.workspace.isTrusted));
+    this.state.setPacket(packetView(vscode.workspace.asRelativePath(uri, false), value, !vscode.workspace.isTrusted));
     this.log.info(`packet opened in the panel: ${uri.fsPath}`);
   }
 
@@ -80,9 +80,9 @@ export class PacketSession {
     try {
       value = /\.ya?ml$/i.test(uri.path) ? parseYaml(text) : JSON.parse(text);
     } catch (e) {
-      throw new Error(`${vscode.workspace.asRelativePath(uri)} cannot be parsed: ${(e as Error).message}`);
+      throw new Error(`${vscode.workspace.asRelativePath(uri, false)} cannot be parsed: ${(e as Error).message}`);
     }
-    if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${vscode.workspace.asRelativePath(uri)} is not a JSON/YAML object`);
+    if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${vscode.workspace.asRelativePath(uri, false)} is not a JSON/YAML object`);
     return value as Record<string, unknown>;
   }
 

@@ -267,6 +267,8 @@ export class RunController implements vscode.Disposable {
         } catch (e) {
           const message = e instanceof Error ? e.message : String(e);
           log.error(`run ${runId} stopped: ${message}`);
+          model.stopped();
+          push();
           void vscode.window.showErrorMessage(
             `Shopfloor: run ${runId} stopped: ${message}. Its journal is kept; resume it with "Shopfloor: Resume Run".`,
             'Show Log',

@@ -47,6 +47,12 @@ export class RunViewModel {
     }
   }
 
+  /** The run stopped without a terminal state (an error or a cancel): nothing is running any more. */
+  stopped(): void {
+    this.gate = null;
+    for (const [id, st] of this.status) if (st === 'running' || st === 'gate') this.status.set(id, 'failed');
+  }
+
   setGate(gate: OpenGateView | null): void {
     this.gate = gate;
   }
