@@ -5,7 +5,7 @@ import type { ParamsOf } from '../../contracts';
 import { humanIdentity } from '../../adapters/git/identity';
 import { listRemotes, pullRequestUrl, pushBranch } from '../../adapters/git/push';
 import { listRuns } from '../../adapters/store/run-list';
-import { composeRun, type ComposedRun } from '../../adapters/compose/run-ports';
+import type { ComposedRun } from '../../adapters/compose/run-ports';
 import { freshRunSetup, loadRunSetup, saveRunSetup } from '../../adapters/compose/run-setup';
 import { FileArtifactStore } from '../../adapters/store/artifact-store';
 import { runFolder } from '../../adapters/store/run-folder';
@@ -235,6 +235,8 @@ export class RunController implements vscode.Disposable {
         let composed: ComposedRun | undefined;
         try {
           const config = vscode.workspace.getConfiguration('shopfloor');
+          // Loaded on the first run, not at activation: it pulls in dockerode and the Docker runtime.
+          const { composeRun } = await import('../../adapters/compose/run-ports');
           composed = await composeRun({
             repo,
             runId,
