@@ -1,7 +1,7 @@
 import type { FieldProblem, PanelSnapshot } from '../src/contracts/protocol';
 import { renderPacketForm } from './packet-form';
 import { el } from './render-dom';
-import { renderRun } from './run-view';
+import { type GateDecide, renderRun } from './run-view';
 
 /** What the rendered panel can ask of the host. */
 export interface PanelActions {
@@ -10,7 +10,7 @@ export interface PanelActions {
   approvePacket(): void;
   startRun(): void;
   pushBranch(runId: string): void;
-  decideGate(gateId: string, decision: 'approve' | 'reject' | 'retry' | 'skip', reason?: string, terminal?: { state: 'ESCALATE' | 'NO_OP'; reason: string; detail?: string }): void;
+  decideGate: GateDecide;
 }
 
 /** Renders a snapshot into the panel's root element. */
@@ -28,7 +28,7 @@ export function renderSnapshot(root: HTMLElement, s: PanelSnapshot, actions: Pan
 
   const body: Node[] = [header, ws, el('p', { className: 'message', attrs: { 'data-testid': 'message', role: 'status' } })];
   if (s.run) {
-    body.push(renderRun(s.run, (gateId, decision, reason, terminal) => actions.decideGate(gateId, decision, reason, terminal), (runId) => actions.pushBranch(runId)));
+    body.push(renderRun(s.run, actions.decideGate, (runId) => actions.pushBranch(runId)));
   }
   if (s.packet) {
     const form = renderPacketForm(s.packet, { save: actions.savePacket, approve: actions.approvePacket, startRun: actions.startRun }, localProblems);

@@ -2,7 +2,23 @@ import type { PanelSnapshot } from '../src/contracts/protocol';
 import { el } from './render-dom';
 
 type RunView = NonNullable<PanelSnapshot['run']>;
-export type GateChoice = 'approve' | 'reject' | 'retry' | 'skip';
+export type GateChoice = 'approve' | 'reject' | 'edit' | 'retry' | 'skip';
+
+/** Called with a gate decision; `editedPlan` comes with `edit`. */
+export type GateDecide = (
+  gateId: string,
+  decision: GateChoice,
+  reason?: string,
+  terminal?: { state: 'ESCALATE' | 'NO_OP'; reason: string; detail?: string },
+  editedPlan?: string,
+) => void;
+
+/**
+ * What the reviewer has typed at the open gate (reason, edited plan), kept across
+ * re-renders: every snapshot redraws the panel, and a half-written edit must survive it.
+ * View state only (style.md): it is dropped as soon as another gate opens.
+ */
+const drafts: { gateId?: string; reason?: string; plan?: string } = {};
 
 /** Terminal states a reviewer may choose when rejecting at a gate (reason codes from src/contracts/terminal-state.ts). */
 const REJECT_CHOICES: Array<{ label: string; state: 'ESCALATE' | 'NO_OP'; reason: string }> = [
@@ -15,11 +31,7 @@ const REJECT_CHOICES: Array<{ label: string; state: 'ESCALATE' | 'NO_OP'; reason
 const STATUS_ICON: Record<string, string> = { pending: '○', gate: '⏸', running: '▶', passed: '✓', failed: '✗', skipped: '↷' };
 
 /** Renders a run: its stations, the open gate with what is under review, and the terminal state. */
-export function renderRun(
-  run: RunView,
-  decide: (gateId: string, decision: GateChoice, reason?: string, terminal?: { state: 'ESCALATE' | 'NO_OP'; reason: string; detail?: string }) => void,
-  push?: (runId: string) => void,
-): HTMLElement {
+export function renderRun(run: RunView, decide: GateDecide, push?: (runId: string) => void): HTMLElement {
   const section = el('section', { className: 'run', attrs: { 'aria-label': 'Run', 'data-testid': 'run' } });
   section.append(el('h2', { text: `Run ${run.runId} · ${run.blueprint}` }));
   const list = el('ol', { className: 'stations', attrs: { 'aria-label': 'Stations' } });
@@ -35,10 +47,13 @@ export function renderRun(
 
   const gate = run.openGate;
   if (gate) {
+    if (drafts.gateId !== gate.gateId) Object.assign(drafts, { gateId: gate.gateId, reason: undefined, plan: undefined });
     const box = el('div', { className: 'gate', attrs: { role: 'group', 'aria-label': `Gate ${gate.position} ${gate.stationId}`, 'data-testid': 'gate' } });
     box.append(el('h3', { text: `Gate ${gate.position} ${gate.stationId}` }), el('p', { text: gate.summary }));
     if (gate.content) box.append(el('pre', { className: 'gate-content', text: gate.content, attrs: { tabindex: '0', 'aria-label': 'Under review' } }));
     const reason = el('textarea', { attrs: { rows: '2', maxlength: '4000', placeholder: 'Reason (recorded with the decision)', 'aria-label': 'Reason', 'data-testid': 'gate-reason' } });
+    reason.value = drafts.reason ?? '';
+    reason.addEventListener('input', () => (drafts.reason = reason.value));
     const select = el('select', { attrs: { 'aria-label': 'Terminal state when rejecting', 'data-testid': 'gate-terminal' } });
     REJECT_CHOICES.forEach((c, i) => select.append(el('option', { text: c.label, attrs: { value: String(i) } })));
     const buttons = el('div', { className: 'actions' });
@@ -56,9 +71,12 @@ export function renderRun(
       buttons.append(b);
     };
     add('approve', 'Approve', false);
+    const planEditor = gate.plan !== null && gate.allowed.includes('edit') ? renderPlanEditor(gate.gateId, gate.plan, () => reason.value.trim() || undefined, decide) : undefined;
+    if (planEditor) buttons.append(planEditor.toggle);
     add('retry', 'Retry', true);
     add('skip', 'Skip', true);
     add('reject', 'Reject', true);
+    if (planEditor) box.append(planEditor.editor);
     box.append(reason);
     if (gate.allowed.includes('reject')) box.append(select);
     box.append(buttons);
@@ -80,4 +98,50 @@ export function renderRun(
     if (run.evidence) section.append(el('p', { text: `Evidence: ${run.evidence}` }));
   }
   return section;
+}
+
+/**
+ * "Edit plan": a textarea holding the plan under review and an "Approve edited plan"
+ * button that sends an `edit` decision with the new text (design.md "Gate": edit, then
+ * approve). The host records the hash of the edited plan as what was approved, and the
+ * implement station receives the edited plan.
+ */
+function renderPlanEditor(
+  gateId: string,
+  plan: string,
+  reason: () => string | undefined,
+  decide: GateDecide,
+): { toggle: HTMLElement; editor: HTMLElement } {
+  const text = el('textarea', { attrs: { rows: '10', 'aria-label': 'Edited plan', 'data-testid': 'gate-plan' } });
+  text.value = drafts.plan ?? plan;
+  const problem = el('p', { className: 'error', attrs: { role: 'alert', 'data-testid': 'gate-plan-error' } });
+  const approve = el('vscode-button' as keyof HTMLElementTagNameMap, { text: 'Approve edited plan', attrs: { 'data-testid': 'gate-edit-approve' } });
+  approve.addEventListener('click', () => {
+    if (!text.value.trim()) {
+      problem.textContent = 'The plan cannot be empty: reject the gate instead.';
+      text.setAttribute('aria-invalid', 'true');
+      text.focus();
+      return;
+    }
+    decide(gateId, 'edit', reason(), undefined, text.value);
+  });
+  const editor = el('div', { className: 'plan-editor', attrs: { 'data-testid': 'gate-plan-editor' } }, [
+    el('label', { text: 'Plan (edit, then approve)' }),
+    text,
+    problem,
+    el('div', { className: 'actions' }, [approve]),
+  ]);
+  const open = (show: boolean) => {
+    editor.hidden = !show;
+    if (show) drafts.plan ??= plan;
+    else drafts.plan = undefined;
+  };
+  open(drafts.plan !== undefined);
+  text.addEventListener('input', () => (drafts.plan = text.value));
+  const toggle = el('vscode-button' as keyof HTMLElementTagNameMap, { text: 'Edit plan', attrs: { secondary: '', 'data-testid': 'gate-edit' } });
+  toggle.addEventListener('click', () => {
+    open(editor.hidden);
+    if (!editor.hidden) text.focus();
+  });
+  return { toggle, editor };
 }

@@ -10,6 +10,9 @@ import { TerminalStateSchema } from './terminal-state';
  */
 export const PROTOCOL_VERSION = 1;
 
+/** Longest plan, in characters, that a reviewer may send back edited from a gate. */
+export const PLAN_MAX_CHARS = 200_000;
+
 const v = z.literal(PROTOCOL_VERSION);
 const id = z.string().min(1).max(64);
 
@@ -70,6 +73,7 @@ export const PanelSnapshotSchema = z.object({
           summary: z.string(),
           content: z.string().describe('What is under review (diff, plan, results) as text, capped.'),
           allowed: z.array(z.enum(['approve', 'reject', 'edit', 'retry', 'skip'])),
+          plan: z.string().nullable().default(null).describe('The plan the reviewer may edit and approve at this gate; null where there is none to edit.'),
         })
         .nullable(),
       terminal: TerminalStateSchema.nullable(),
@@ -93,12 +97,18 @@ export const Methods = {
   'gate/decide': {
     dir: 'toHost',
     kind: 'request',
-    params: z.object({
-      gateId: z.string(),
-      decision: z.enum(['approve', 'reject', 'retry', 'skip']),
-      reason: z.string().max(4000).optional(),
-      terminal: TerminalStateSchema.refine((t) => t.state === 'ESCALATE' || t.state === 'NO_OP', 'a rejection ends ESCALATE or NO_OP').optional(),
-    }),
+    params: z
+      .object({
+        gateId: z.string(),
+        decision: z.enum(['approve', 'reject', 'edit', 'retry', 'skip']),
+        reason: z.string().max(4000).optional(),
+        terminal: TerminalStateSchema.refine((t) => t.state === 'ESCALATE' || t.state === 'NO_OP', 'a rejection ends ESCALATE or NO_OP').optional(),
+        editedPlan: z.string().max(PLAN_MAX_CHARS).optional().describe('With `edit`: the plan as the reviewer edited it; approved with the decision.'),
+      })
+      .refine((p) => p.decision !== 'edit' || (p.editedPlan !== undefined && p.editedPlan.trim() !== ''), {
+        message: 'an edit carries the edited plan',
+        path: ['editedPlan'],
+      }),
     result: z.object({ accepted: z.boolean() }),
   },
   /** Webview → host: validate and save the packet edited in the form; invalid values are not written. */

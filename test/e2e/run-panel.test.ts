@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
@@ -12,6 +12,8 @@ import { openPacketInPanel, RESULTS as results, useVsCode } from './support/sess
  * devcontainer on Docker; the implement station is a command agent set in the workspace
  * settings (a stand-in for an agent CLI).
  */
+
+const EDITED_PLAN = 'Edited in the panel: make index.js export the string fixed; touch nothing else.';
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8' });
@@ -91,7 +93,13 @@ describe('e2e: a run driven from the panel (code-server + Chromium + Docker)', f
         const label = (await gate.getAttribute('aria-label')) ?? '';
         if (!decided.length) await page.screenshot({ path: join(results, 'e2e-run-gate.png') });
         decided.push(label);
-        await frame.click('[data-testid="gate-approve"]');
+        if (label === 'Gate after plan') {
+          // Edit the plan, then approve it: the implement station must receive the edited text.
+          await frame.click('[data-testid="gate-edit"]');
+          await frame.fill('[data-testid="gate-plan"]', EDITED_PLAN);
+          await page.screenshot({ path: join(results, 'e2e-run-plan-edit.png') });
+          await frame.click('[data-testid="gate-edit-approve"]');
+        } else await frame.click('[data-testid="gate-approve"]');
         await frame.waitForFunction((l) => document.querySelector('[data-testid="gate"]')?.getAttribute('aria-label') !== l, label, { timeout: 5 * 60_000 });
         continue;
       }
@@ -109,6 +117,19 @@ describe('e2e: a run driven from the panel (code-server + Chromium + Docker)', f
     assert.match(git(repo, 'show', `${branch}:index.js`), /fixed/);
     assert.match(git(repo, 'log', '-1', '--format=%B', branch), /Approved-by: Rita Reviewer/);
     assert.equal(git(repo, 'show', 'HEAD:index.js'), "module.exports = 'broken';\n", "the user's checkout is untouched");
+
+    // The plan edited at its gate is the run's plan, and the decision records it as an edit by the human.
+    const runs = readdirSync(join(repo, '.shopfloor', 'runs'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    assert.equal(runs.length, 1);
+    const evidence = JSON.parse(readFileSync(join(repo, '.shopfloor', 'runs', runs[0]!, 'evidence.json'), 'utf8')) as {
+      plan?: string;
+      gates: Array<{ stationId: string; decision: string; by: { kind: string; name: string }; contentHash: string }>;
+    };
+    assert.equal(evidence.plan, EDITED_PLAN);
+    const planGate = evidence.gates.find((g) => g.stationId === 'plan');
+    assert.equal(planGate?.decision, 'edit');
+    assert.deepEqual(planGate?.by, { kind: 'human', name: 'Rita Reviewer <rita@example.com>' });
+    assert.match(planGate?.contentHash ?? '', /^[0-9a-f]{64}$/);
   });
 
   it("pushes the run's branch to the repository's remote from the panel", async () => {

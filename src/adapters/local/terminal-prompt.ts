@@ -49,7 +49,7 @@ function preview(content: unknown): string {
 /**
  * A human deciding gates at a terminal prompt. Shows the summary, the content hash and a
  * preview; accepts approve, reject (then a terminal state and reason), retry and skip where
- * the gate allows them. Editing a packet or plan is done in the editor panel, not here.
+ * the gate allows them. Editing a plan at a gate is done in the editor panel, not here.
  */
 export class TerminalGatekeeper implements Gatekeeper {
   constructor(

@@ -285,7 +285,7 @@ class LineRun {
     const when = st.gate.when;
     if (when === 'before' || when === 'both') {
       const allowed: GateChoice[] = ['approve', 'reject', 'edit', ...(st.gate.allowSkip ? (['skip'] as const) : [])];
-      const a = await this.gate(st.id, 'before', { packet: this.packet, plan: this.plan ?? null }, `Run station ${st.id} (${st.kind}, ${st.role})?`, allowed);
+      const a = await this.gate(st.id, 'before', { packet: this.packet, plan: this.plan ?? null }, `Run station ${st.id} (${st.kind}, ${st.role})?`, allowed, undefined, st.role === 'implement' ? this.plan : undefined);
       if (a.decision === 'reject') return { rejected: a.terminal ?? { state: 'ESCALATE', reason: 'rejected-at-gate' } };
       if (a.decision === 'skip') return { result: await this.skipStation(st) };
     }
@@ -303,7 +303,8 @@ class LineRun {
       const check = st.role === 'implement' ? result.diff?.check : undefined;
       const forced = !!check && (check.flags.length > 0 || check.touchedRiskPaths.length > 0);
       if (!(when === 'after' || when === 'both' || forced)) return { result };
-      const a = await this.gate(st.id, 'after', this.afterContent(result), this.afterSummary(st, result), ['approve', 'reject', 'edit', 'retry'], check);
+      const editablePlan = st.role === 'plan' && result.outcome === 'passed' ? this.plan : undefined;
+      const a = await this.gate(st.id, 'after', this.afterContent(result), this.afterSummary(st, result), ['approve', 'reject', 'edit', 'retry'], check, editablePlan);
       if (a.decision === 'reject') return { rejected: a.terminal ?? { state: 'ESCALATE', reason: 'rejected-at-gate' } };
       if (a.decision === 'retry') {
         if (st.role === 'implement') {
@@ -415,7 +416,15 @@ class LineRun {
    * gate is never applied twice) or from the gatekeeper. Edits are stored as artifacts
    * beside the decision and applied; the decision's content hash is of what was approved.
    */
-  private async gate(stationId: string, position: 'before' | 'after', content: unknown, summary: string, allowed: GateChoice[], check?: DiffCheck): Promise<GateAnswer> {
+  private async gate(
+    stationId: string,
+    position: 'before' | 'after',
+    content: unknown,
+    summary: string,
+    allowed: GateChoice[],
+    check?: DiffCheck,
+    plan?: string,
+  ): Promise<GateAnswer> {
     const gateId = `${stationId}.${position}.${++this.gateCount}`;
     const hash = contentHash(content);
     const roundCheck = check ?? this.roundFacts.check;
@@ -427,6 +436,7 @@ class LineRun {
       summary,
       content,
       allowed,
+      plan,
       risk: { packetRisk: this.packet.risk, touchedRiskPaths: roundCheck?.touchedRiskPaths ?? [], diffFlags: roundCheck?.flags ?? [] },
     };
     const opened = this.replay.take('gate/opened', (e) => e.gateId === gateId);

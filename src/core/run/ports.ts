@@ -163,6 +163,12 @@ export interface Gate {
   content: unknown;
   /** Which decisions this gate accepts (skip only where the blueprint allows). */
   allowed: GateChoice[];
+  /**
+   * The plan a reviewer may edit here and then approve (`edit` with `editedPlan`): set at
+   * the gate after a plan station and at the gate before an implement station, once the
+   * line has a plan; absent elsewhere, where a plan edit would change nothing downstream.
+   */
+  plan?: string;
   /** Facts the unattended policy reads. */
   risk: GateRisk;
 }

@@ -13,6 +13,8 @@ export interface OpenGateView {
   summary: string;
   content: string;
   allowed: string[];
+  /** The plan the reviewer may edit and approve here, or null. */
+  plan: string | null;
 }
 
 /**
@@ -49,6 +51,7 @@ export class PanelGatekeeper implements Gatekeeper {
         summary: gate.summary,
         content: textOf(gate.content),
         allowed: [...gate.allowed],
+        plan: gate.plan ?? null,
       });
       if (this.useModal()) void this.askModal(gate);
     });
@@ -63,6 +66,8 @@ export class PanelGatekeeper implements Gatekeeper {
   async answer(p: ParamsOf<'gate/decide'>): Promise<boolean> {
     const open = this.pending;
     if (!open || open.gate.gateId !== p.gateId || !open.gate.allowed.includes(p.decision)) return false;
+    // The panel edits only plans, and only where the gate offers one.
+    if (p.decision === 'edit' && (open.gate.plan === undefined || !p.editedPlan?.trim())) return false;
     const name = await this.who();
     if (this.pending !== open) return false; // cancelled (or answered) while the identity was read
     this.pending = undefined;
@@ -71,7 +76,8 @@ export class PanelGatekeeper implements Gatekeeper {
     const terminal: TerminalState | undefined =
       p.decision === 'reject' ? (chosen ?? { state: 'ESCALATE', reason: 'rejected-at-gate', detail: p.reason }) : undefined;
     this.onChange(null);
-    open.resolve({ decision: p.decision, by: { kind: 'human', name }, reason: p.reason, terminal });
+    const editedPlan = p.decision === 'edit' ? p.editedPlan : undefined;
+    open.resolve({ decision: p.decision, by: { kind: 'human', name }, reason: p.reason, terminal, editedPlan });
     return true;
   }
 

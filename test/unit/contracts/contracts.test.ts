@@ -117,5 +117,15 @@ describe('contracts', () => {
       const r = parseMessage({ v: PROTOCOL_VERSION, kind: 'request', id: 'r1', method: 'gate/decide', params: { gateId: 'g1', decision: 'approve' } }, 'toHost');
       assert.equal(r.ok, true);
     });
+
+    it('a gate edit must carry the edited plan, and the error names that field', () => {
+      const req = (params: unknown) => parseMessage({ v: PROTOCOL_VERSION, kind: 'request', id: 'r2', method: 'gate/decide', params }, 'toHost');
+      assert.equal(req({ gateId: 'g1', decision: 'edit', editedPlan: '1. Block constructor keys.' }).ok, true);
+      for (const bad of [{ gateId: 'g1', decision: 'edit' }, { gateId: 'g1', decision: 'edit', editedPlan: '  \n' }]) {
+        const r = req(bad);
+        assert.equal(r.ok, false, JSON.stringify(bad));
+        assert.match(!r.ok ? r.error : '', /editedPlan/);
+      }
+    });
   });
 });

@@ -168,6 +168,16 @@ describe('core/run/engine: the line', () => {
     assert.equal(f.artifacts.files.get('artifacts/gates/plan.after.2.plan.md'), 'Edited plan');
   });
 
+  it('offers the plan for editing at the gate after the plan station only, never at the implement gate', async () => {
+    const gk = new ScriptedGatekeeper();
+    const f = fakePorts({ gatekeeper: gk });
+    await runLine(inputs(), f.ports);
+    const byStation = new Map(gk.asked.map((g) => [`${g.stationId}.${g.position}`, g.plan]));
+    assert.equal(byStation.get('plan.after'), 'Plan: change index.js');
+    assert.ok(byStation.has('implement.after'), 'the implement gate was asked');
+    assert.equal(byStation.get('implement.after'), undefined);
+  });
+
   it('a skip is refused where the blueprint does not allow it, and the gate asks again', async () => {
     let n = 0;
     const gk = new ScriptedGatekeeper((g) => (g.stationId === 'reproduce' && n++ === 0 ? { decision: 'skip', by: { kind: 'human', name: 'alice' } } : undefined));
