@@ -8,7 +8,7 @@
 # file the real fix touched).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BROWNFIELD=${SHOPFLOOR_BROWNFIELD:-../shared/brownfield}
+BROWNFIELD=$(bash scripts/brownfield-dir.sh)
 CASE=${SHOPFLOOR_CASE:-minimist-function-prototype-pollution}
 
 bash scripts/ensure-deps.sh

@@ -16,7 +16,7 @@ bash scripts/ensure-deps.sh
 npm run --silent package >/dev/null
 echo "[main] built dist/shopfloor.vsix ($(du -k dist/shopfloor.vsix | cut -f1) KiB)"
 
-BROWNFIELD=${SHOPFLOOR_BROWNFIELD:-../shared/brownfield}
+BROWNFIELD=$(bash scripts/brownfield-dir.sh)
 DEMO=.shopfloor-demo/minimist
 if [ ! -d "$DEMO/.git" ]; then
   [ -x "$BROWNFIELD/materialize.sh" ] || [ -f "$BROWNFIELD/materialize.sh" ] || { echo "[main] $BROWNFIELD/materialize.sh not found (set SHOPFLOOR_BROWNFIELD)"; exit 1; }

@@ -2,10 +2,10 @@ import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { findWebviewFrame, runCommand } from './support/browser';
-import { repoRoot } from './support/code-server';
+import { BROWNFIELD } from '../support/brownfield';
 import { RESULTS, useVsCode } from './support/session';
 
 /**
@@ -13,7 +13,6 @@ import { RESULTS, useVsCode } from './support/session';
  * guessed seed kind, and get a packet file plus the form in the panel; a vague seed is
  * flagged missing-context with a banner instead of an invented task.
  */
-const BROWNFIELD = resolve(process.env.SHOPFLOOR_BROWNFIELD ?? join(repoRoot, '..', 'shared', 'brownfield'));
 
 async function draftTyped(page: Page, seed: string): Promise<void> {
   await runCommand(page, 'Shopfloor: Draft Task Packet');

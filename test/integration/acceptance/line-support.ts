@@ -2,9 +2,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { BROWNFIELD } from '../../support/brownfield';
+
+export { BROWNFIELD };
 
 export const ROOT = resolve(__dirname, '..', '..', '..');
-export const BROWNFIELD = resolve(process.env.SHOPFLOOR_BROWNFIELD ?? join(ROOT, '..', 'shared', 'brownfield'));
 const CLI = join(ROOT, 'dist', 'cli.js');
 
 /** One case of ../shared/brownfield/cases.json. */

@@ -5,9 +5,10 @@ import { join, resolve } from 'node:path';
 import Docker from 'dockerode';
 import { DockerContainerRuntime, readDevcontainer, type EgressLogEntry } from '../../../src/adapters/docker';
 import { defaultEnvironment } from '../../../src/core/container';
+import { BROWNFIELD } from '../../support/brownfield';
 import { IMAGE, collect, requireEngine, testRuntime, workspace } from './support';
 
-const cases = JSON.parse(readFileSync('/work/shared/brownfield/cases.json', 'utf8')) as {
+const cases = JSON.parse(readFileSync(join(BROWNFIELD, 'cases.json'), 'utf8')) as {
   cases: { id: string; package: string; vulnerable: string; fixed: string; poc: string[] }[];
 };
 
@@ -23,7 +24,7 @@ describe('docker: brownfield proof-of-concept, orphans and egress', () => {
         [c.fixed, 0],
       ] as const) {
         const ws = workspace();
-        execFileSync('bash', ['/work/shared/brownfield/materialize.sh', c.package, version, ws], { stdio: 'ignore' });
+        execFileSync('bash', [join(BROWNFIELD, 'materialize.sh'), c.package, version, ws], { stdio: 'ignore' });
         mkdirSync(join(ws, '.devcontainer'));
         writeFileSync(join(ws, '.devcontainer', 'devcontainer.json'), '{ "build": { "dockerfile": "Dockerfile" }, "remoteUser": "node", }');
         writeFileSync(join(ws, '.devcontainer', 'Dockerfile'), `FROM ${IMAGE}\n`);

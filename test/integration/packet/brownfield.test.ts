@@ -2,17 +2,18 @@ import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { GitRepoReader } from '../../../src/adapters/git/repo-reader';
 import { draftPacket } from '../../../src/core/packet/draft';
 import { profileRepository } from '../../../src/core/profile/profile';
+import { BROWNFIELD } from '../../support/brownfield';
 
 /**
  * Acceptance on real brownfield input (../shared/brownfield): real npm packages at
  * vulnerable versions, materialized as git repositories. The drafter never sees
  * cases.json's answers: the test reads them only to check the draft.
  */
-const SHARED = resolve(__dirname, '..', '..', '..', '..', 'shared', 'brownfield');
+const SHARED = BROWNFIELD;
 const cases = JSON.parse(readFileSync(join(SHARED, 'cases.json'), 'utf8')) as {
   cases: { id: string; package: string; vulnerable: string; fixed: string; seed: string; touches: string[] }[];
   vague_seeds: string[];
