@@ -1,8 +1,9 @@
-import type { PanelSnapshot } from '../src/contracts/protocol';
+import type { PanelSnapshot, ParamsOf } from '../src/contracts/protocol';
 import { el } from './render-dom';
 
 type RunView = NonNullable<PanelSnapshot['run']>;
-export type GateChoice = 'approve' | 'reject' | 'edit' | 'retry' | 'skip';
+/** A gate decision the panel can send: the protocol's own list. */
+export type GateChoice = ParamsOf<'gate/decide'>['decision'];
 
 /** Called with a gate decision; `editedPlan` comes with `edit`. */
 export type GateDecide = (

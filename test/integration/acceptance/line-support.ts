@@ -4,8 +4,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BROWNFIELD } from '../../support/brownfield';
 
-export { BROWNFIELD };
-
 export const ROOT = resolve(__dirname, '..', '..', '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
 

@@ -13,14 +13,13 @@ import { BROWNFIELD } from '../../support/brownfield';
  * vulnerable versions, materialized as git repositories. The drafter never sees
  * cases.json's answers: the test reads them only to check the draft.
  */
-const SHARED = BROWNFIELD;
-const cases = JSON.parse(readFileSync(join(SHARED, 'cases.json'), 'utf8')) as {
+const cases = JSON.parse(readFileSync(join(BROWNFIELD, 'cases.json'), 'utf8')) as {
   cases: { id: string; package: string; vulnerable: string; fixed: string; seed: string; touches: string[] }[];
   vague_seeds: string[];
 };
 
 function materialize(pkg: string, version: string, dest: string): void {
-  execFileSync('bash', [join(SHARED, 'materialize.sh'), pkg, version, dest], { stdio: 'pipe' });
+  execFileSync('bash', [join(BROWNFIELD, 'materialize.sh'), pkg, version, dest], { stdio: 'pipe' });
 }
 
 function run(argv: string[], cwd: string): number {
