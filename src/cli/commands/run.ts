@@ -10,9 +10,9 @@ import type { Gatekeeper, RunObserver } from '../../core/run/ports';
 import { newRunId } from '../../core/run/run-id';
 import { FileArtifactStore } from '../../adapters/store/artifact-store';
 import { runFolder } from '../../adapters/store/run-folder';
-import { composeRun } from '../../adapters/compose/run-ports';
-import { freshRunSetup, loadRunSetup, saveRunSetup, type EnvironmentKind, type RunSetup } from '../../adapters/compose/run-setup';
-import { openTerminal, TerminalGatekeeper, TerminalHumanStation } from '../../adapters/local/terminal-prompt';
+import { composeRun } from '../../app/compose';
+import { freshRunSetup, loadRunSetup, saveRunSetup, type EnvironmentKind, type RunSetup } from '../../app/run-setup';
+import { openTerminal, TerminalGatekeeper, TerminalHumanStation } from '../terminal-prompt';
 
 /** Options of `shopfloor run`, also stored with the run so `--resume` runs it the same way. */
 interface RunOptions {
@@ -33,7 +33,7 @@ interface RunOptions {
 /** Exit codes: 0 PR_READY or NO_OP, 3 ESCALATE, 4 RETRYABLE_FAILURE (2: usage or internal error). */
 export const RUN_EXIT = { PR_READY: 0, NO_OP: 0, ESCALATE: 3, RETRYABLE_FAILURE: 4 } as const;
 
-export { defaultBlueprint, scenariosResolver } from '../../adapters/compose/run-setup';
+export { defaultBlueprint, scenariosResolver } from '../../app/run-setup';
 
 function humanName(repo: string): string {
   try {
@@ -75,7 +75,7 @@ function progress(json: boolean): RunObserver {
 
 /**
  * Runs (or resumes) one run and returns its outcome. The CLI's composition root: the
- * shared run composition (src/adapters/compose/run-ports.ts: journal, workspace clone,
+ * shared run composition (src/app/compose.ts: journal, workspace clone,
  * Docker devcontainers by default) plus a terminal prompt or the unattended policy at gates.
  */
 export async function runCommand(opts: RunOptions): Promise<{ outcome: RunOutcome; folder: string }> {

@@ -5,8 +5,8 @@ import type { ParamsOf } from '../../contracts';
 import { humanIdentity } from '../../adapters/git/identity';
 import { listRemotes, pullRequestUrl, pushBranch } from '../../adapters/git/push';
 import { listRuns } from '../../adapters/store/run-list';
-import type { ComposedRun } from '../../adapters/compose/run-ports';
-import { freshRunSetup, loadRunSetup, saveRunSetup } from '../../adapters/compose/run-setup';
+import type { ComposedRun } from '../../app/compose';
+import { freshRunSetup, loadRunSetup, saveRunSetup } from '../../app/run-setup';
 import { FileArtifactStore } from '../../adapters/store/artifact-store';
 import { runFolder } from '../../adapters/store/run-folder';
 import { parseDocument } from '../../core/documents/load';
@@ -236,7 +236,7 @@ export class RunController implements vscode.Disposable {
         try {
           const config = vscode.workspace.getConfiguration('shopfloor');
           // Loaded on the first run, not at activation: it pulls in dockerode and the Docker runtime.
-          const { composeRun } = await import('../../adapters/compose/run-ports');
+          const { composeRun } = await import('../../app/compose');
           composed = await composeRun({
             repo,
             runId,

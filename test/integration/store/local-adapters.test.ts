@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { LocalEnvironmentProvider } from '../../../src/adapters/local/local-environment';
-import { TerminalGatekeeper } from '../../../src/adapters/local/terminal-prompt';
+import { TerminalGatekeeper } from '../../../src/cli/terminal-prompt';
 import type { EnvironmentRequest, Gate } from '../../../src/core/run/ports';
 
 const request = (dir: string, over: Partial<EnvironmentRequest> = {}): EnvironmentRequest => ({

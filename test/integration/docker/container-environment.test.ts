@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dockerEnvironments } from '../../../src/adapters/compose/docker-environments';
+import { dockerEnvironments } from '../../../src/app/docker-environments';
 import { GitWorkspaceProvider } from '../../../src/adapters/git/worktree';
 import { requireDocker } from '../support/docker';
 

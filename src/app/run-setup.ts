@@ -2,12 +2,12 @@ import * as fs from 'node:fs';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { BlueprintSchema, TaskPacketSchema, type Blueprint, type TaskPacket } from '../../contracts';
-import { lookupIn, profileFacts, resolveBlueprint } from '../../core/blueprints';
-import { parseDocument } from '../../core/documents/load';
-import { profileRepository } from '../../core/profile/profile';
-import type { ArtifactStore, ProfileFacts } from '../../core/run/ports';
-import { GitRepoReader } from '../git/repo-reader';
+import { BlueprintSchema, TaskPacketSchema, type Blueprint, type TaskPacket } from '../contracts';
+import { lookupIn, profileFacts, resolveBlueprint } from '../core/blueprints';
+import { parseDocument } from '../core/documents/load';
+import { profileRepository } from '../core/profile/profile';
+import type { ArtifactStore, ProfileFacts } from '../core/run/ports';
+import { GitRepoReader } from '../adapters/git/repo-reader';
 
 /** Where stations run: `docker` (isolated devcontainers, the default) or `local` (this machine, no isolation; tests only). */
 export type EnvironmentKind = 'docker' | 'local';

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { basename, join } from 'node:path';
-import { DockerContainerRuntime } from '../docker/runtime';
-import type { Logger } from '../../core/ports';
-import { runFolder } from '../store/run-folder';
-import { ContainerEnvironmentProvider } from './container-environment';
-import { currentSessionId, isSessionLive } from './sessions';
+import { DockerContainerRuntime } from '../adapters/docker/runtime';
+import type { Logger } from '../core/ports';
+import { runFolder } from '../adapters/store/run-folder';
+import { ContainerEnvironmentProvider } from '../adapters/docker/container-environment';
+import { currentSessionId, isSessionLive } from '../adapters/docker/sessions';
 
 /** Image for stations when the repository has no devcontainer.json (built by scripts/setup-system.sh). */
 export const DEFAULT_STATION_IMAGE = 'shopfloor/node:bookworm';

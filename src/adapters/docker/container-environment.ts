@@ -10,7 +10,7 @@ import {
   type NetworkPolicy,
   type StationContainer,
 } from '../../core/container';
-import { readDevcontainer } from '../docker/devcontainer-file';
+import { readDevcontainer } from './devcontainer-file';
 import type { Logger } from '../../core/ports';
 import { RetryableCause, type RetryableReason } from '../../core/run/errors';
 import type { EnvironmentProvider, EnvironmentRequest, ExecOptions, ExecResult, StationEnvironment } from '../../core/run/ports';

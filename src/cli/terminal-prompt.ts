@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as tty from 'node:tty';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { TERMINAL_REASONS, type TaskPacket, type TerminalState } from '../../contracts';
-import type { Gate, GateAnswer, Gatekeeper, HumanStation } from '../../core/run/ports';
+import { TERMINAL_REASONS, type TaskPacket, type TerminalState } from '../contracts';
+import type { Gate, GateAnswer, Gatekeeper, HumanStation } from '../core/run/ports';
 
 /** A terminal to ask a human on: /dev/tty when it can be opened, else stdin/stderr when stdin is a TTY. */
 export interface Terminal {

@@ -1,5 +1,5 @@
 import type { CommandSpec } from '../../contracts';
-import type { AgentResult, AgentRunner, AgentTask } from './ports';
+import type { AgentResult, AgentRunner, AgentTask } from '../../core/run/ports';
 
 /** Exit code by which a command agent says it gives up (the task cannot be done as asked). */
 export const GIVE_UP_EXIT = 3;
