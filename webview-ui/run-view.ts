@@ -5,9 +5,16 @@ type RunView = NonNullable<PanelSnapshot['run']>;
 /** A gate decision the panel can send: the protocol's own list. */
 export type GateChoice = ParamsOf<'gate/decide'>['decision'];
 
+/** Which gate a decision is for: the run and the content hash shown travel with it, so the host refuses a decision meant for other content. */
+export interface GateRef {
+  gateId: string;
+  runId: string;
+  contentHash: string;
+}
+
 /** Called with a gate decision; `editedPlan` comes with `edit`. */
 export type GateDecide = (
-  gateId: string,
+  gate: GateRef,
   decision: GateChoice,
   reason?: string,
   terminal?: { state: 'ESCALATE' | 'NO_OP'; reason: string; detail?: string },
@@ -49,6 +56,7 @@ export function renderRun(run: RunView, decide: GateDecide, push?: (runId: strin
   const gate = run.openGate;
   if (gate) {
     if (drafts.gateId !== gate.gateId) Object.assign(drafts, { gateId: gate.gateId, reason: undefined, plan: undefined });
+    const ref: GateRef = { gateId: gate.gateId, runId: gate.runId, contentHash: gate.contentHash };
     const box = el('div', { className: 'gate', attrs: { role: 'group', 'aria-label': `Gate ${gate.position} ${gate.stationId}`, 'data-testid': 'gate' } });
     box.append(el('h3', { text: `Gate ${gate.position} ${gate.stationId}` }), el('p', { text: gate.summary }));
     if (gate.content) box.append(el('pre', { className: 'gate-content', text: gate.content, attrs: { tabindex: '0', 'aria-label': 'Under review' } }));
@@ -66,13 +74,13 @@ export function renderRun(run: RunView, decide: GateDecide, push?: (runId: strin
         const why = reason.value.trim() || undefined;
         if (choice === 'reject') {
           const c = REJECT_CHOICES[Number(select.value)] ?? REJECT_CHOICES[0]!;
-          decide(gate.gateId, choice, why, { state: c.state, reason: c.reason, detail: why });
-        } else decide(gate.gateId, choice, why);
+          decide(ref, choice, why, { state: c.state, reason: c.reason, detail: why });
+        } else decide(ref, choice, why);
       });
       buttons.append(b);
     };
     add('approve', 'Approve', false);
-    const planEditor = gate.plan !== null && gate.allowed.includes('edit') ? renderPlanEditor(gate.gateId, gate.plan, () => reason.value.trim() || undefined, decide) : undefined;
+    const planEditor = gate.plan !== null && gate.allowed.includes('edit') ? renderPlanEditor(ref, gate.plan, () => reason.value.trim() || undefined, decide) : undefined;
     if (planEditor) buttons.append(planEditor.toggle);
     add('retry', 'Retry', true);
     add('skip', 'Skip', true);
@@ -108,7 +116,7 @@ export function renderRun(run: RunView, decide: GateDecide, push?: (runId: strin
  * implement station receives the edited plan.
  */
 function renderPlanEditor(
-  gateId: string,
+  gate: GateRef,
   plan: string,
   reason: () => string | undefined,
   decide: GateDecide,
@@ -124,7 +132,7 @@ function renderPlanEditor(
       text.focus();
       return;
     }
-    decide(gateId, 'edit', reason(), undefined, text.value);
+    decide(gate, 'edit', reason(), undefined, text.value);
   });
   const editor = el('div', { className: 'plan-editor', attrs: { 'data-testid': 'gate-plan-editor' } }, [
     el('label', { text: 'Plan (edit, then approve)' }),

@@ -24,6 +24,9 @@ export const StationEnvironmentSchema = z
 /** The role a station plays on the line (design.md "The line"). */
 export const STATION_ROLES = ['setup', 'reproduce', 'plan', 'implement', 'validate', 'verify', 'check', 'investigate'] as const;
 
+/** What runs at a station (design.md "Station kinds"). */
+export const STATION_KINDS = ['command', 'agent', 'human', 'verifier', 'builtin'] as const;
+
 const stationBase = {
   id: SlugSchema.describe('Unique within the blueprint.'),
   role: z.enum(STATION_ROLES).describe('What the station is for on the line.'),

@@ -7,3 +7,4 @@ export * from './run-event';
 export * from './evidence';
 export * from './registry';
 export * from './protocol';
+export * from './run-files';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GateChoiceSchema, GateRefSchema } from './run-event';
 import { TerminalStateSchema } from './terminal-state';
 
 /**
@@ -41,6 +42,18 @@ export const StationViewSchema = z.object({
   status: z.enum(['pending', 'gate', 'running', 'passed', 'failed', 'skipped']),
 });
 
+/** The gate waiting for a human, as the panel shows it (built by the host from the engine's Gate). */
+export const OpenGateViewSchema = z.object({
+  ...GateRefSchema.shape,
+  runId: z.string().describe('The run whose gate this is: a decision names it and is refused at any other run.'),
+  contentHash: z.string().describe('SHA-256 of what is under review; a decision carries it back and is refused when it no longer matches.'),
+  summary: z.string(),
+  content: z.string().describe('What is under review (diff, plan, results) as text, capped.'),
+  allowed: z.array(GateChoiceSchema),
+  plan: z.string().nullable().default(null).describe('The plan the reviewer may edit and approve at this gate; null where there is none to edit.'),
+});
+export type OpenGateView = z.infer<typeof OpenGateViewSchema>;
+
 /** A problem in a document, with the path of the bad field (`reproduction[0].argv`). */
 export const FieldProblemSchema = z.object({ path: z.string(), message: z.string() });
 export type FieldProblem = z.infer<typeof FieldProblemSchema>;
@@ -65,17 +78,7 @@ export const PanelSnapshotSchema = z.object({
       runId: z.string(),
       blueprint: z.string(),
       stations: z.array(StationViewSchema),
-      openGate: z
-        .object({
-          gateId: z.string(),
-          stationId: z.string(),
-          position: z.enum(['before', 'after']),
-          summary: z.string(),
-          content: z.string().describe('What is under review (diff, plan, results) as text, capped.'),
-          allowed: z.array(z.enum(['approve', 'reject', 'edit', 'retry', 'skip'])),
-          plan: z.string().nullable().default(null).describe('The plan the reviewer may edit and approve at this gate; null where there is none to edit.'),
-        })
-        .nullable(),
+      openGate: OpenGateViewSchema.nullable(),
       terminal: TerminalStateSchema.nullable(),
       evidence: z.string().nullable().default(null).describe('Path of the evidence Markdown, once written.'),
       output: z.string().nullable().default(null).describe('Output branch or report, once created.'),
@@ -100,7 +103,9 @@ export const Methods = {
     params: z
       .object({
         gateId: z.string(),
-        decision: z.enum(['approve', 'reject', 'edit', 'retry', 'skip']),
+        runId: z.string().optional().describe('The run the decision is for; refused when another run\'s gate is open.'),
+        contentHash: z.string().optional().describe('The content hash that was shown; refused when the open gate shows other content.'),
+        decision: GateChoiceSchema,
         reason: z.string().max(4000).optional(),
         terminal: TerminalStateSchema.refine((t) => t.state === 'ESCALATE' || t.state === 'NO_OP', 'a rejection ends ESCALATE or NO_OP').optional(),
         editedPlan: z.string().max(PLAN_MAX_CHARS).optional().describe('With `edit`: the plan as the reviewer edited it; approved with the decision.'),
@@ -109,7 +114,7 @@ export const Methods = {
         message: 'an edit carries the edited plan',
         path: ['editedPlan'],
       }),
-    result: z.object({ accepted: z.boolean() }),
+    result: z.object({ accepted: z.boolean(), problem: z.string().optional().describe('Why the decision was not accepted; the gate stays open.') }),
   },
   /** Webview → host: validate and save the packet edited in the form; invalid values are not written. */
   'packet/save': {

@@ -2,6 +2,18 @@ import { z } from 'zod';
 import { BlueprintRefSchema, Sha256Schema, TimestampSchema } from './common';
 import { TerminalStateSchema } from './terminal-state';
 
+/** Where a gate stands relative to its station. */
+export const GatePositionSchema = z.enum(['before', 'after']).describe('Before the station runs, or after it, on its result.');
+export type GatePosition = z.infer<typeof GatePositionSchema>;
+
+/** The decisions a gate may accept (design.md "Gate"); each gate allows a subset (src/core/run/gates.ts). */
+export const GATE_CHOICES = ['approve', 'reject', 'edit', 'retry', 'skip'] as const;
+export const GateChoiceSchema = z.enum(GATE_CHOICES).describe('A gate decision: approve, reject, edit (then approve), retry or skip.');
+export type GateChoice = z.infer<typeof GateChoiceSchema>;
+
+/** The fields every gate record and view carries: which gate, of which station, where. */
+export const GateRefSchema = z.object({ gateId: z.string(), stationId: z.string(), position: GatePositionSchema });
+
 /**
  * A gate decision (design.md "Gate"): who decided, when, how long they spent, and the
  * content hash of exactly what was approved. `by.kind` is `human` for a UI action or
@@ -9,14 +21,13 @@ import { TerminalStateSchema } from './terminal-state';
  */
 export const GateDecisionSchema = z
   .object({
-    gateId: z.string(),
-    stationId: z.string(),
-    position: z.enum(['before', 'after']),
-    decision: z.enum(['approve', 'reject', 'edit', 'retry', 'skip']),
+    ...GateRefSchema.shape,
+    runId: z.string().optional().describe('The run the gate belongs to (absent in journals written before 0.2).'),
+    decision: GateChoiceSchema,
     by: z.object({ kind: z.enum(['human', 'policy']), name: z.string().min(1) }),
     openedAt: TimestampSchema,
     decidedAt: TimestampSchema,
-    humanMs: z.number().min(0).describe('Milliseconds between the gate opening and the decision.'),
+    humanMs: z.number().min(0).describe('Milliseconds between the gate/opened and gate/decided journal records (one clock: the journal\'s).'),
     contentHash: Sha256Schema.describe('SHA-256 of what was approved: diff, plan or packet.'),
     reason: z.string().optional(),
     terminal: TerminalStateSchema.optional().describe('With `reject`: the chosen terminal state.'),
@@ -48,7 +59,7 @@ export const RunEventSchema = z
       durationMs: z.number().min(0),
       artifact: z.string().optional().describe('Result file, relative to the run folder.'),
     }),
-    z.object({ type: z.literal('gate/opened'), gateId: z.string(), stationId: z.string(), position: z.enum(['before', 'after']), contentHash: Sha256Schema }),
+    z.object({ type: z.literal('gate/opened'), ...GateRefSchema.shape, contentHash: Sha256Schema }),
     z.object({ type: z.literal('gate/decided'), decision: GateDecisionSchema }),
     z.object({ type: z.literal('run/terminal'), terminal: TerminalStateSchema, evidence: z.string().describe('Evidence file, relative to the run folder.') }),
     z.object({ type: z.literal('output/created'), branch: z.string().optional(), commit: z.string().optional(), report: z.string().optional() }),
@@ -60,7 +71,7 @@ export type RunEvent = z.infer<typeof RunEventSchema>;
 /**
  * One line of the journal file: an event with its sequence number and hash chain.
  * `hash` = SHA-256 over `prevHash` and the canonical JSON of {seq, at, event}
- * (see src/core/journal-chain.ts); the first record's `prevHash` is 64 zeros.
+ * (see src/core/journal/chain.ts); the first record's `prevHash` is 64 zeros.
  */
 export const JournalRecordSchema = z
   .object({

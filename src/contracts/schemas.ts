@@ -6,6 +6,7 @@ import { RegistryRecordSchema } from './registry';
 import { JournalRecordSchema } from './run-event';
 import { TerminalStateSchema } from './terminal-state';
 import { EnvelopeSchema } from './protocol';
+import { RunSetupSchema, StationResultSchema } from './run-files';
 
 /** The contracts published as JSON Schema files under schemas/, by file stem. */
 export const PUBLISHED_SCHEMAS: Record<string, z.ZodType> = {
@@ -16,4 +17,6 @@ export const PUBLISHED_SCHEMAS: Record<string, z.ZodType> = {
   'terminal-state': TerminalStateSchema,
   'registry-record': RegistryRecordSchema,
   'webview-envelope': EnvelopeSchema,
+  'station-result': StationResultSchema,
+  'run-setup': RunSetupSchema,
 };

@@ -1,7 +1,7 @@
 import * as nodeFs from 'node:fs';
 import { dirname } from 'node:path';
 import type { JournalRecord, RunEvent } from '../../contracts';
-import { buildRecord, serializeRecord, verifyJournalText, type JournalProblem } from '../../core/journal';
+import { buildRecord, recordTime, serializeRecord, verifyJournalText, type JournalProblem } from '../../core/journal';
 import type { RunJournal } from '../../core/run/ports';
 import { acquireLock, type HeldLock, type LockEnv } from './lock';
 
@@ -99,14 +99,19 @@ export class FileJournal implements RunJournal {
     return this.last ? this.last.seq + 1 : 0;
   }
 
-  async append(event: RunEvent): Promise<JournalRecord> {
+  async append(event: RunEvent | ((at: string) => RunEvent)): Promise<JournalRecord> {
     return this.appendSync(event);
   }
 
-  /** Synchronous append; see the class comment for the failure contract. */
-  appendSync(event: RunEvent): JournalRecord {
+  /**
+   * Synchronous append; see the class comment for the failure contract. The record's time
+   * is the clock's, raised to the previous record's when the clock went back (NTP, a
+   * suspended VM): durations between records are never negative (RunJournal.append).
+   */
+  appendSync(event: RunEvent | ((at: string) => RunEvent)): JournalRecord {
     if (this.closed) throw new Error(`${this.path}: journal is closed`);
-    const record = buildRecord(this.last, event, new Date(this.now()).toISOString());
+    const at = recordTime(this.now(), this.last);
+    const record = buildRecord(this.last, typeof event === 'function' ? event(at) : event, at);
     const buf = Buffer.from(serializeRecord(record), 'utf8');
     try {
       const n = this.fs.writeSync(this.fd, buf, 0, buf.length, this.size);

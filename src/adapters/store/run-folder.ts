@@ -1,17 +1,21 @@
 import { join } from 'node:path';
+import { RUN_LAYOUT } from '../../core/run/layout';
 
 /**
- * Layout of one run's folder in the user's repository:
- * `.shopfloor/runs/<runId>/{journal.jsonl, evidence.json, evidence.md, artifacts/...}`.
- * The run's git workspace lives outside the working tree (see src/adapters/git/worktree.ts).
+ * One run's folder in the user's repository, `.shopfloor/runs/<runId>/`, as absolute
+ * paths (names from RUN_LAYOUT). Computed once per launch by the run session and passed
+ * down. The run's git workspace lives outside the working tree (src/adapters/git/worktree.ts).
  */
 export interface RunFolder {
   runId: string;
+  /** The user's repository. */
+  repo: string;
+  /** Absolute path of the run folder. */
   dir: string;
+  /** Absolute path of the journal. */
   journal: string;
-  evidenceJson: string;
-  evidenceMd: string;
-  artifacts: string;
+  /** Absolute path of a run-folder-relative file (RUN_LAYOUT names). */
+  path(rel: string): string;
 }
 
 /** Folder holding every run of `repo`. */
@@ -19,16 +23,14 @@ export function runsDir(repo: string): string {
   return join(repo, '.shopfloor', 'runs');
 }
 
-/** Paths of run `runId` in `repo`. Throws on a run id that could escape the runs folder. */
+/** True for a string that can name a run folder (no separators, no `..`, at most 100 characters). */
+export function isRunId(runId: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(runId) && !runId.includes('..');
+}
+
+/** Paths of run `runId` in `repo`. Throws on a run id that could escape the runs folder. No I/O. */
 export function runFolder(repo: string, runId: string): RunFolder {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(runId) || runId.includes('..')) throw new Error(`not a run id: ${JSON.stringify(runId)}`);
+  if (!isRunId(runId)) throw new Error(`not a run id: ${JSON.stringify(runId)}`);
   const dir = join(runsDir(repo), runId);
-  return {
-    runId,
-    dir,
-    journal: join(dir, 'journal.jsonl'),
-    evidenceJson: join(dir, 'evidence.json'),
-    evidenceMd: join(dir, 'evidence.md'),
-    artifacts: join(dir, 'artifacts'),
-  };
+  return { runId, repo, dir, journal: join(dir, RUN_LAYOUT.journal), path: (rel) => join(dir, ...rel.split('/')) };
 }

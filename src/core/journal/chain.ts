@@ -27,3 +27,13 @@ export function buildRecord(prev: JournalRecord | undefined, event: RunEvent, at
 export function serializeRecord(record: JournalRecord): string {
   return `${JSON.stringify(record)}\n`;
 }
+
+/**
+ * The time of the next record: `nowMs` (milliseconds since the epoch) as RFC 3339, raised
+ * to `last`'s time when the clock went back, so record times never decrease (see
+ * RunJournal.append). Pure.
+ */
+export function recordTime(nowMs: number, last: JournalRecord | undefined): string {
+  const floor = last ? Date.parse(last.at) : -Infinity;
+  return new Date(Math.max(nowMs, floor)).toISOString();
+}

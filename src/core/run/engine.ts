@@ -1,9 +1,23 @@
-import { TaskPacketSchema, type Blueprint, type EvidenceBundle, type GateDecision, type Station, type TaskPacket, type TerminalState } from '../../contracts';
+import {
+  EvidenceBundleSchema,
+  StationResultSchema,
+  TaskPacketSchema,
+  type Blueprint,
+  type EvidenceBundle,
+  type GateDecision,
+  type Station,
+  type TaskPacket,
+  type TerminalState,
+} from '../../contracts';
 import type { Clock, Logger } from '../ports';
 import { contentHash } from '../hash';
 import { decideTerminal, type TerminalDecision, type TerminalFacts } from './decide-terminal';
 import type { DiffCheck } from './diff-check';
-import { ResumeMismatchError } from './errors';
+import { ResumeMismatchError, RunInterruptedError } from './errors';
+import { DEFAULT_REJECTION, gateChoicesFor, normalizeAnswer } from './gates';
+import { RUN_LAYOUT } from './layout';
+import { preflightFacts } from './preflight';
+import { parseRunFile } from './run-file';
 import { assembleEvidence } from './evidence';
 import { renderEvidenceMarkdown, renderReport } from './markdown';
 import type {
@@ -76,7 +90,24 @@ export interface RunOutcome {
   resumed: boolean;
 }
 
-/** Runs (or resumes) one run of a blueprint over a packet to a terminal state. See LineRun. */
+/**
+ * Runs (or resumes) one run of a blueprint over a packet to a terminal state: see LineRun
+ * for the order of steps. I/O only through `ports` (journal appends, artifacts, workspace,
+ * station environments, gates, output). A resumed run (the journal has records) replays
+ * them and goes on from the last completed step.
+ *
+ * Resolves with the outcome once the run has a terminal state (and its output). Rejects,
+ * leaving the journal open and the run resumable, with:
+ * - RunInterruptedError when `ports.signal` aborts (a cancel, SIGINT/SIGTERM/SIGHUP) or a
+ *   gatekeeper gives up waiting (the editor closed); an interrupted station attempt is
+ *   re-run as a new attempt on resume;
+ * - ResumeMismatchError when the journal belongs to another packet or blueprint, or its
+ *   records disagree with what the run does (a tampered or foreign journal);
+ * - a run-file problem (Error naming the file and the bad field) when a stored station
+ *   result or the stored evidence does not parse;
+ * - whatever a port throws that is not a RetryableCause (e.g. ConfigRefusedError for a
+ *   devcontainer.json Shopfloor refuses, a journal write failing with ENOSPC).
+ */
 export function runLine(inputs: RunInputs, ports: RunPorts): Promise<RunOutcome> {
   return new LineRun(inputs, ports).run();
 }
@@ -89,8 +120,6 @@ interface RoundFacts {
   reproductionAfter?: TerminalFacts['reproductionAfter'];
   validation?: TerminalFacts['validation'];
 }
-
-const STATION_ARTIFACT = (id: string, attempt: number) => `artifacts/stations/${id}-${attempt}.json`;
 
 /**
  * One run on the line: prepare the workspace, run each station with its gates, ask
@@ -139,8 +168,8 @@ class LineRun {
     let approvedBy: GateDecision['by'] | undefined;
     if (decision.kind === 'terminal' && decision.terminal.state === 'PR_READY') {
       const d = this.roundFacts;
-      const a = await this.gate('decide', 'after', { terminal: decision.terminal, patch: this.currentPatch }, `Ship ${d.diff?.files ?? 0} changed file(s) as branch shopfloor/${this.inputs.runId}?`, ['approve', 'reject']);
-      if (a.decision === 'reject') decision = { kind: 'terminal', rule: 'T1', terminal: a.terminal ?? { state: 'ESCALATE', reason: 'rejected-at-gate' } };
+      const a = await this.gate('decide', 'after', { terminal: decision.terminal, patch: this.currentPatch }, `Ship ${d.diff?.files ?? 0} changed file(s) as branch shopfloor/${this.inputs.runId}?`, gateChoicesFor('output', 'after'));
+      if (a.decision === 'reject') decision = { kind: 'terminal', rule: 'T1', terminal: a.terminal ?? DEFAULT_REJECTION };
       else approvedBy = a.by;
     }
     if (decision.kind !== 'terminal') decision = { kind: 'terminal', rule: 'T14', terminal: { state: 'ESCALATE', reason: 'missing-context', detail: 'The line ended without a decision.' } };
@@ -200,13 +229,16 @@ class LineRun {
     const stations = this.bp.stations;
     let i = 0;
     let last: TerminalDecision = { kind: 'continue', rule: 'T7' };
-    // T0 before any station: a packet too vague to act on never costs a set-up or a container.
-    if (this.packet.flags.includes('missing-context')) {
-      const first = decideTerminal({ ...this.facts, packetMissingContext: true, stationsPending: true, revisionsLeft: this.bp.maxRevisions });
+    // Cheap decisions first: a rule the packet and blueprint alone decide (T0, T5) ends the
+    // run before any station, so it never costs a set-up or a container.
+    const known = preflightFacts(this.bp, this.packet, this.inputs.profile);
+    if (Object.keys(known).length) {
+      const first = decideTerminal({ ...this.facts, ...known, stationsPending: true, revisionsLeft: this.bp.maxRevisions });
       if (first.kind === 'terminal') return first;
     }
     while (i < stations.length) {
       const st = stations[i]!;
+      if (this.ports.signal?.aborted) throw new RunInterruptedError(`the run was interrupted before station ${st.id}`);
       const r = await this.stationWithGates(st);
       if (r.rejected) this.facts.rejected = r.rejected;
       else if (r.result) this.absorb(st, i, r.result);
@@ -284,9 +316,8 @@ class LineRun {
   private async stationWithGates(st: Station): Promise<{ result?: StationResult; rejected?: TerminalState }> {
     const when = st.gate.when;
     if (when === 'before' || when === 'both') {
-      const allowed: GateChoice[] = ['approve', 'reject', 'edit', ...(st.gate.allowSkip ? (['skip'] as const) : [])];
-      const a = await this.gate(st.id, 'before', { packet: this.packet, plan: this.plan ?? null }, `Run station ${st.id} (${st.kind}, ${st.role})?`, allowed, undefined, st.role === 'implement' ? this.plan : undefined);
-      if (a.decision === 'reject') return { rejected: a.terminal ?? { state: 'ESCALATE', reason: 'rejected-at-gate' } };
+      const a = await this.gate(st.id, 'before', { packet: this.packet, plan: this.plan ?? null }, `Run station ${st.id} (${st.kind}, ${st.role})?`, gateChoicesFor(st, 'before'), undefined, st.role === 'implement' ? this.plan : undefined);
+      if (a.decision === 'reject') return { rejected: a.terminal ?? DEFAULT_REJECTION };
       if (a.decision === 'skip') return { result: await this.skipStation(st) };
     }
     for (;;) {
@@ -304,8 +335,8 @@ class LineRun {
       const forced = !!check && (check.flags.length > 0 || check.touchedRiskPaths.length > 0);
       if (!(when === 'after' || when === 'both' || forced)) return { result };
       const editablePlan = st.role === 'plan' && result.outcome === 'passed' ? this.plan : undefined;
-      const a = await this.gate(st.id, 'after', this.afterContent(result), this.afterSummary(st, result), ['approve', 'reject', 'edit', 'retry'], check, editablePlan);
-      if (a.decision === 'reject') return { rejected: a.terminal ?? { state: 'ESCALATE', reason: 'rejected-at-gate' } };
+      const a = await this.gate(st.id, 'after', this.afterContent(result), this.afterSummary(st, result), gateChoicesFor(st, 'after'), check, editablePlan);
+      if (a.decision === 'reject') return { rejected: a.terminal ?? DEFAULT_REJECTION };
       if (a.decision === 'retry') {
         if (st.role === 'implement') {
           this.currentPatch = this.roundStartPatch();
@@ -368,7 +399,7 @@ class LineRun {
         if (fin) {
           const text = fin.event.artifact ? await this.ports.artifacts.read(fin.event.artifact) : undefined;
           if (!text) throw new ResumeMismatchError(`station ${st.id} attempt ${attempt} is recorded as finished but its result ${fin.event.artifact ?? '(none)'} is missing`);
-          result = JSON.parse(text) as StationResult;
+          result = parseRunFile(StationResultSchema, fin.event.artifact!, text);
         } else {
           await this.note(`station ${st.id} attempt ${attempt} was interrupted (process killed); running it again from the restored workspace`);
           attempt++;
@@ -399,7 +430,9 @@ class LineRun {
           onOutput: (chunk) => this.ports.observer?.onOutput?.(st.id, chunk),
           riskPaths: this.bp.riskPaths,
         });
-        const artifact = await this.ports.artifacts.write(STATION_ARTIFACT(st.id, attempt), JSON.stringify(result, null, 2));
+        // An interrupted attempt is not a result: no station/finished, so a resume runs it again.
+        if (this.ports.signal?.aborted) throw new RunInterruptedError(`the run was interrupted during station ${st.id} (attempt ${attempt})`);
+        const artifact = await this.ports.artifacts.write(RUN_LAYOUT.stationResult(st.id, attempt), JSON.stringify(result, null, 2));
         const lastExit = result.commands.length ? result.commands[result.commands.length - 1]!.exitCode : undefined;
         await this.replay.append({ type: 'station/finished', stationId: st.id, attempt, outcome: result.outcome, exitCode: lastExit, durationMs: result.machineMs, artifact });
       }
@@ -429,6 +462,7 @@ class LineRun {
     const hash = contentHash(content);
     const roundCheck = check ?? this.roundFacts.check;
     const gate: Gate = {
+      runId: this.inputs.runId,
       gateId,
       stationId,
       position,
@@ -447,9 +481,9 @@ class LineRun {
       const d = decided.event.decision;
       const answer: GateAnswer = { decision: d.decision, by: d.by, reason: d.reason, terminal: d.terminal };
       if (d.decision === 'edit') {
-        const p = await this.ports.artifacts.read(`artifacts/gates/${gateId}.packet.json`);
-        const plan = await this.ports.artifacts.read(`artifacts/gates/${gateId}.plan.md`);
-        if (p) answer.editedPacket = TaskPacketSchema.parse(JSON.parse(p));
+        const p = await this.ports.artifacts.read(RUN_LAYOUT.gateEditedPacket(gateId));
+        const plan = await this.ports.artifacts.read(RUN_LAYOUT.gateEditedPlan(gateId));
+        if (p) answer.editedPacket = parseRunFile(TaskPacketSchema, RUN_LAYOUT.gateEditedPacket(gateId), p);
         if (plan !== undefined) answer.editedPlan = plan;
       }
       this.applyEdits(answer);
@@ -459,45 +493,41 @@ class LineRun {
     let answer: GateAnswer | undefined;
     for (let tries = 0; tries < 3 && !answer; tries++) {
       const a = await this.ports.gatekeeper.decide(gate);
-      const problem = this.invalidAnswer(a, allowed);
-      if (problem) await this.note(`gate ${gateId}: ignored a ${a.decision} decision: ${problem}`);
-      else answer = a;
+      const n = normalizeAnswer(gate, a);
+      if ('problem' in n) await this.note(`gate ${gateId}: ignored a ${a.decision} decision: ${n.problem}`);
+      else answer = n.answer;
     }
-    answer ??= { decision: 'reject', by: { kind: 'policy', name: 'engine' }, reason: 'no valid decision after three tries', terminal: { state: 'ESCALATE', reason: 'rejected-at-gate' } };
+    answer ??= { decision: 'reject', by: { kind: 'policy', name: 'engine' }, reason: 'no valid decision after three tries', terminal: DEFAULT_REJECTION };
     let approvedHash = hash;
     if (answer.decision === 'edit') {
-      if (answer.editedPacket) await this.ports.artifacts.write(`artifacts/gates/${gateId}.packet.json`, JSON.stringify(answer.editedPacket, null, 2));
-      if (answer.editedPlan !== undefined) await this.ports.artifacts.write(`artifacts/gates/${gateId}.plan.md`, answer.editedPlan);
+      if (answer.editedPacket) await this.ports.artifacts.write(RUN_LAYOUT.gateEditedPacket(gateId), JSON.stringify(answer.editedPacket, null, 2));
+      if (answer.editedPlan !== undefined) await this.ports.artifacts.write(RUN_LAYOUT.gateEditedPlan(gateId), answer.editedPlan);
       approvedHash = contentHash({ packet: answer.editedPacket ?? null, plan: answer.editedPlan ?? null });
     }
-    const decidedAt = new Date(this.ports.clock.now()).toISOString();
-    const decision: GateDecision = {
-      gateId,
-      stationId,
-      position,
-      decision: answer.decision,
-      by: answer.by,
-      openedAt,
-      decidedAt,
-      humanMs: Math.max(0, Date.parse(decidedAt) - Date.parse(openedAt)),
-      contentHash: approvedHash,
-      reason: answer.reason,
-      terminal: answer.decision === 'reject' ? (answer.terminal ?? { state: 'ESCALATE', reason: 'rejected-at-gate' }) : undefined,
-    };
-    await this.replay.append({ type: 'gate/decided', decision });
+    const final = answer;
+    // One clock: the decision's time is its own journal record's time, and openedAt is the
+    // gate/opened record's; the journal never gives a record an earlier time than the one before.
+    const rec = await this.replay.append((decidedAt) => ({
+      type: 'gate/decided',
+      decision: {
+        gateId,
+        stationId,
+        position,
+        runId: this.inputs.runId,
+        decision: final.decision,
+        by: final.by,
+        openedAt,
+        decidedAt,
+        humanMs: Date.parse(decidedAt) - Date.parse(openedAt),
+        contentHash: approvedHash,
+        reason: final.reason,
+        terminal: final.decision === 'reject' ? final.terminal : undefined,
+      },
+    }));
+    const decision = (rec.event as Extract<typeof rec.event, { type: 'gate/decided' }>).decision;
     this.applyEdits(answer);
     this.gates.push(decision);
     return answer;
-  }
-
-  private invalidAnswer(a: GateAnswer, allowed: GateChoice[]): string | undefined {
-    if (!allowed.includes(a.decision)) return `this gate allows ${allowed.join(', ')}`;
-    if (!a.by?.name) return 'it does not say who decided';
-    if (a.decision === 'edit') {
-      if (!a.editedPacket && a.editedPlan === undefined) return 'an edit needs an edited packet or plan';
-      if (a.editedPacket && !TaskPacketSchema.safeParse(a.editedPacket).success) return 'the edited packet is not a valid task packet';
-    }
-    return undefined;
   }
 
   private applyEdits(a: GateAnswer): void {
@@ -520,20 +550,22 @@ class LineRun {
     const { artifacts } = this.ports;
     const recorded = this.replay.take('run/terminal');
     let evidence: EvidenceBundle;
+    let markdown: string | undefined;
     let terminalAt: string;
     if (recorded) {
       if (contentHash(recorded.event.terminal) !== contentHash(terminal)) throw new ResumeMismatchError(`the journal ended ${recorded.event.terminal.state}, the replayed run decides ${terminal.state}`);
       terminalAt = recorded.record.at;
-      const text = await artifacts.read('evidence.json');
-      evidence = text ? (JSON.parse(text) as EvidenceBundle) : this.evidence(terminal, rule, terminalAt);
+      const text = await artifacts.read(RUN_LAYOUT.evidenceJson);
+      evidence = text ? parseRunFile(EvidenceBundleSchema, RUN_LAYOUT.evidenceJson, text) : this.evidence(terminal, rule, terminalAt);
     } else {
       const endedAt = new Date(this.ports.clock.now()).toISOString();
       evidence = this.evidence(terminal, rule, endedAt);
-      await artifacts.write('evidence.json', `${JSON.stringify(evidence, null, 2)}\n`);
-      await artifacts.write('evidence.md', renderEvidenceMarkdown(evidence));
-      terminalAt = (await this.replay.append({ type: 'run/terminal', terminal, evidence: 'evidence.json' })).at;
+      markdown = renderEvidenceMarkdown(evidence);
+      await artifacts.write(RUN_LAYOUT.evidenceJson, `${JSON.stringify(evidence, null, 2)}\n`);
+      await artifacts.write(RUN_LAYOUT.evidenceMd, markdown);
+      terminalAt = (await this.replay.append({ type: 'run/terminal', terminal, evidence: RUN_LAYOUT.evidenceJson })).at;
     }
-    const base = { runId: this.inputs.runId, terminal, rule, evidence, evidencePath: 'evidence.json', evidenceMarkdownPath: 'evidence.md', resumed: this.replay.resumed };
+    const base = { runId: this.inputs.runId, terminal, rule, evidence, evidencePath: RUN_LAYOUT.evidenceJson, evidenceMarkdownPath: RUN_LAYOUT.evidenceMd, resumed: this.replay.resumed };
     const made = this.replay.take('output/created');
     if (made) return { ...base, output: { branch: made.event.branch, commit: made.event.commit, report: made.event.report } };
     if (terminal.state === 'PR_READY') {
@@ -541,15 +573,15 @@ class LineRun {
         runId: this.inputs.runId,
         workspace: this.workspace,
         message: this.commitMessage(terminal, approvedBy),
-        note: renderEvidenceMarkdown(evidence),
+        note: markdown ?? renderEvidenceMarkdown(evidence),
         date: terminalAt,
       });
       await this.replay.append({ type: 'output/created', branch: out.branch, commit: out.commit });
       return { ...base, output: out };
     }
     if (terminal.state === 'NO_OP' || terminal.state === 'ESCALATE') {
-      const report = await artifacts.write(terminal.state === 'NO_OP' ? 'no-op-report.md' : 'escalation.md', renderReport(evidence));
-      if (this.investigation !== undefined) await artifacts.write('investigation-note.md', this.investigation);
+      const report = await artifacts.write(terminal.state === 'NO_OP' ? RUN_LAYOUT.noOpReport : RUN_LAYOUT.escalation, renderReport(evidence));
+      if (this.investigation !== undefined) await artifacts.write(RUN_LAYOUT.investigationNote, this.investigation);
       await this.replay.append({ type: 'output/created', report });
       return { ...base, output: { report } };
     }

@@ -30,3 +30,16 @@ export class ResumeMismatchError extends Error {
     this.name = 'ResumeMismatchError';
   }
 }
+
+/**
+ * The run was stopped before it reached a terminal state: its signal aborted (a cancel in
+ * the editor, SIGINT, SIGTERM or SIGHUP in the CLI) or its gatekeeper stopped waiting. The
+ * journal is left as it is (an interrupted station attempt has no `station/finished`), so
+ * the run resumes from its last completed step.
+ */
+export class RunInterruptedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunInterruptedError';
+  }
+}

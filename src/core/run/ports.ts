@@ -1,9 +1,10 @@
 /**
  * Ports of the run engine (style.md "Ports, not service locators"): everything the engine
- * needs from the world, passed in by a composition root (src/cli/commands/run.ts today,
- * src/extension.ts later). Fakes in test/unit/core/run implement the same interfaces.
+ * needs from the world, passed in by the one composition root both entry points use
+ * (src/app/compose.ts, called by the run session). Fakes in test/unit/core/run implement
+ * the same interfaces.
  */
-import type { Blueprint, CommandSpec, GateDecision, JournalRecord, RunEvent, Station, TaskPacket, TerminalState } from '../../contracts';
+import type { CommandSpec, GateChoice, GatePosition, JournalRecord, RunEvent, Station, TaskPacket, TerminalState } from '../../contracts';
 
 // ---------- journal and artifacts ----------
 
@@ -11,8 +12,14 @@ import type { Blueprint, CommandSpec, GateDecision, JournalRecord, RunEvent, Sta
 export interface RunJournal {
   /** Records present when the journal was opened (a resumed run replays them). */
   readonly existing: readonly JournalRecord[];
-  /** Appends one event durably (fsync'd before the promise resolves) and returns its record. */
-  append(event: RunEvent): Promise<JournalRecord>;
+  /**
+   * Appends one event durably (fsync'd before the promise resolves) and returns its record.
+   * The record's time (`at`, RFC 3339) is the journal's clock and never earlier than the
+   * record before it, so durations between records are never negative. Given a function,
+   * the journal calls it with that time and records the event it returns: an event that
+   * carries its own time (a gate decision's `decidedAt`) then agrees with its record.
+   */
+  append(event: RunEvent | ((at: string) => RunEvent)): Promise<JournalRecord>;
 }
 
 /** Files of the run folder other than the journal; paths are relative to the run folder, POSIX separators. */
@@ -153,9 +160,11 @@ export interface OutputPublisher {
 
 /** What a gate shows and asks about. */
 export interface Gate {
+  /** The run the gate belongs to; gate ids are unique only within a run. */
+  runId: string;
   gateId: string;
   stationId: string;
-  position: 'before' | 'after';
+  position: GatePosition;
   /** SHA-256 of `content`: what an approval approves. */
   contentHash: string;
   summary: string;
@@ -173,7 +182,7 @@ export interface Gate {
   risk: GateRisk;
 }
 
-export type GateChoice = GateDecision['decision'];
+export type { GateChoice };
 
 /** Risk facts at a gate: a policy must hand any of these to a human. */
 export interface GateRisk {
@@ -235,7 +244,7 @@ export interface AgentResult {
   agent: string;
 }
 
-/** Runs agent stations; real agent CLI adapters arrive in a later issue. */
+/** Runs agent stations (src/adapters/agents/). */
 export interface AgentRunner {
   run(task: AgentTask): Promise<AgentResult>;
 }
@@ -271,4 +280,3 @@ export interface RunObserver {
   onOutput?(stationId: string, chunk: string): void;
 }
 
-export type { Blueprint };

@@ -42,18 +42,22 @@ export class Replay {
     return { record: r, event: r.event as EventOf<T> };
   }
 
-  /** Appends `event` live. Throws ResumeMismatchError when recorded events remain unconsumed. */
-  async append<E extends RunEvent>(event: E): Promise<JournalRecord> {
+  /**
+   * Appends `event` live (a function gets the record's time, see RunJournal.append).
+   * Throws ResumeMismatchError when recorded events remain unconsumed.
+   */
+  async append(event: RunEvent | ((at: string) => RunEvent)): Promise<JournalRecord> {
     if (this.replaying) {
       const next = this.prior[this.i]!;
-      throw new ResumeMismatchError(`resume diverged at record ${next.seq}: the journal has ${next.event.type}, the run wanted ${event.type}`);
+      const wanted = typeof event === 'function' ? event(next.at).type : event.type;
+      throw new ResumeMismatchError(`resume diverged at record ${next.seq}: the journal has ${next.event.type}, the run wanted ${wanted}`);
     }
     if (!this.wentLive) {
       this.wentLive = true;
       if (this.prior.length && this.onResume) await this.onResume(this.prior[this.prior.length - 1]!.seq);
     }
     const rec = await this.journal.append(event);
-    this.observer?.onEvent?.(event);
+    this.observer?.onEvent?.(rec.event);
     return rec;
   }
 

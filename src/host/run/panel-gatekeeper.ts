@@ -1,21 +1,11 @@
 import * as vscode from 'vscode';
-import type { ParamsOf, TerminalState } from '../../contracts';
+import type { OpenGateView, ParamsOf } from '../../contracts';
+import { RunInterruptedError } from '../../core/run/errors';
+import { normalizeAnswer } from '../../core/run/gates';
 import type { Gate, GateAnswer, Gatekeeper } from '../../core/run/ports';
 
 /** How much of a gate's content (diff, plan, results) the panel shows, in characters. */
 const CONTENT_CAP = 200_000;
-
-/** The gate waiting for a human, as the panel shows it. */
-export interface OpenGateView {
-  gateId: string;
-  stationId: string;
-  position: 'before' | 'after';
-  summary: string;
-  content: string;
-  allowed: string[];
-  /** The plan the reviewer may edit and approve here, or null. */
-  plan: string | null;
-}
 
 /**
  * Gates decided by a human in the editor (design.md "Gate": only ever by a human action
@@ -35,19 +25,22 @@ export class PanelGatekeeper implements Gatekeeper {
 
   decide(gate: Gate): Promise<GateAnswer> {
     return new Promise<GateAnswer>((resolve, reject) => {
-      if (this.token?.isCancellationRequested) return reject(new Error('run cancelled'));
+      // A cancel at a gate interrupts the run (resumable), as a cancel during a station does.
+      if (this.token?.isCancellationRequested) return reject(new RunInterruptedError('the run was cancelled'));
       this.pending = { gate, resolve };
       this.token?.onCancellationRequested(() => {
         if (this.pending?.gate === gate) {
           this.pending = undefined;
           this.onChange(null);
-          reject(new Error('run cancelled at a gate'));
+          reject(new RunInterruptedError(`the run was cancelled at gate ${gate.gateId}`));
         }
       });
       this.onChange({
+        runId: gate.runId,
         gateId: gate.gateId,
         stationId: gate.stationId,
         position: gate.position,
+        contentHash: gate.contentHash,
         summary: gate.summary,
         content: textOf(gate.content),
         allowed: [...gate.allowed],
@@ -62,23 +55,30 @@ export class PanelGatekeeper implements Gatekeeper {
     return this.pending?.gate.gateId;
   }
 
-  /** Applies a decision from the panel. Returns false when no such gate is open or the decision is not allowed there. */
-  async answer(p: ParamsOf<'gate/decide'>): Promise<boolean> {
+  /**
+   * Applies a decision from the panel. Returns `{ accepted: false, problem }` when no such
+   * gate is open, the decision names another run or content than the open gate shows, or
+   * the gate rules (src/core/run/gates.ts) refuse it; the gate then stays open.
+   */
+  async answer(p: ParamsOf<'gate/decide'>): Promise<{ accepted: boolean; problem?: string }> {
     const open = this.pending;
-    if (!open || open.gate.gateId !== p.gateId || !open.gate.allowed.includes(p.decision)) return false;
-    // The panel edits only plans, and only where the gate offers one.
-    if (p.decision === 'edit' && (open.gate.plan === undefined || !p.editedPlan?.trim())) return false;
+    if (!open || open.gate.gateId !== p.gateId) return { accepted: false, problem: `gate ${p.gateId} is not open` };
+    if (p.runId !== undefined && p.runId !== open.gate.runId) return { accepted: false, problem: `the decision is for run ${p.runId}, the open gate is run ${open.gate.runId}'s` };
+    if (p.contentHash !== undefined && p.contentHash !== open.gate.contentHash) return { accepted: false, problem: 'the decision was made on other content than the gate now shows' };
     const name = await this.who();
-    if (this.pending !== open) return false; // cancelled (or answered) while the identity was read
+    if (this.pending !== open) return { accepted: false, problem: 'the gate closed while the decision was read' };
+    const n = normalizeAnswer(open.gate, {
+      decision: p.decision,
+      by: { kind: 'human', name },
+      reason: p.reason,
+      terminal: p.terminal,
+      editedPlan: p.decision === 'edit' ? p.editedPlan : undefined,
+    });
+    if ('problem' in n) return { accepted: false, problem: n.problem };
     this.pending = undefined;
-    // A rejection ends the run without shipping: never as PR_READY, whatever the message says.
-    const chosen = p.terminal && (p.terminal.state === 'ESCALATE' || p.terminal.state === 'NO_OP') ? p.terminal : undefined;
-    const terminal: TerminalState | undefined =
-      p.decision === 'reject' ? (chosen ?? { state: 'ESCALATE', reason: 'rejected-at-gate', detail: p.reason }) : undefined;
     this.onChange(null);
-    const editedPlan = p.decision === 'edit' ? p.editedPlan : undefined;
-    open.resolve({ decision: p.decision, by: { kind: 'human', name }, reason: p.reason, terminal, editedPlan });
-    return true;
+    open.resolve(n.answer);
+    return { accepted: true };
   }
 
   private async askModal(gate: Gate): Promise<void> {
@@ -89,7 +89,7 @@ export class PanelGatekeeper implements Gatekeeper {
       'Reject',
     );
     if (!choice || this.pending?.gate !== gate) return;
-    await this.answer({ gateId: gate.gateId, decision: choice === 'Approve' ? 'approve' : 'reject' });
+    await this.answer({ gateId: gate.gateId, runId: gate.runId, contentHash: gate.contentHash, decision: choice === 'Approve' ? 'approve' : 'reject' });
   }
 }
 

@@ -150,8 +150,10 @@ export class RunController implements vscode.Disposable {
   }
 
   /** Applies a human gate decision from the panel. */
-  async decideGate(p: ParamsOf<'gate/decide'>): Promise<{ accepted: boolean }> {
-    return { accepted: (await this.active?.gatekeeper.answer(p)) ?? false };
+  async decideGate(p: ParamsOf<'gate/decide'>): Promise<{ accepted: boolean; problem?: string }> {
+    const r = (await this.active?.gatekeeper.answer(p)) ?? { accepted: false, problem: 'no run is in progress' };
+    if (!r.accepted) this.ctx.log.warn(`gate decision ${p.decision} on ${p.gateId} refused: ${r.problem}`);
+    return r;
   }
 
   /**

@@ -1,6 +1,5 @@
-import type { Blueprint, RunEvent, TerminalState } from '../../contracts';
+import type { Blueprint, OpenGateView, RunEvent, TerminalState } from '../../contracts';
 import type { RunView } from '../panel/panel-state';
-import type { OpenGateView } from './panel-gatekeeper';
 
 type StationStatus = RunView['stations'][number]['status'];
 
@@ -66,7 +65,7 @@ export class RunViewModel {
       runId: this.runId,
       blueprint: `${this.blueprint.name}@${this.blueprint.version}`,
       stations: this.blueprint.stations.map((s) => ({ id: s.id, title: s.title ?? s.id, kind: s.kind, status: this.status.get(s.id) ?? 'pending' })),
-      openGate: this.gate ? { ...this.gate, allowed: this.gate.allowed.filter((a): a is 'approve' | 'reject' | 'edit' | 'retry' | 'skip' => ['approve', 'reject', 'edit', 'retry', 'skip'].includes(a)) } : null,
+      openGate: this.gate,
       terminal: this.terminal,
       evidence: this.evidence,
       output: this.output,

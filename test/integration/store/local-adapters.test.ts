@@ -67,7 +67,7 @@ describe('adapters/local: the no-isolation environment and the terminal prompt',
 
   it('terminal prompt: approve, and reject with a chosen terminal state', async () => {
     const gate: Gate = {
-      gateId: 'implement.after.3', stationId: 'implement', position: 'after', contentHash: 'a'.repeat(64), summary: '1 file changed',
+      runId: 'r1', gateId: 'implement.after.3', stationId: 'implement', position: 'after', contentHash: 'a'.repeat(64), summary: '1 file changed',
       content: { patch: 'diff --git a/x b/x' }, allowed: ['approve', 'reject', 'edit', 'retry'], risk: { packetRisk: 'one-reviewer', touchedRiskPaths: [], diffFlags: [] },
     };
     const ask = async (answers: string[]) => {

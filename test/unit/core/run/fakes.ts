@@ -1,5 +1,5 @@
 import type { JournalRecord, RunEvent } from '../../../../src/contracts';
-import { buildRecord } from '../../../../src/core/journal';
+import { buildRecord, recordTime } from '../../../../src/core/journal';
 import { parsePatch } from '../../../../src/core/run/diff-parse';
 import type {
   AgentResult,
@@ -24,14 +24,34 @@ import type {
 import { RetryableCause } from '../../../../src/core/run/errors';
 import type { RunPorts } from '../../../../src/core/run/engine';
 
-/** In-memory journal; `existing` are the records of a previous (killed) process. */
+/**
+ * A fake clock that moves: each reading is `stepMs` later than the one before, so gates
+ * are decided after they open and durations are positive. The journal and the engine share
+ * one in fakePorts, as the composition root shares the system clock.
+ */
+export class SteppingClock {
+  private t: number;
+  constructor(
+    start = 1_800_000_000_000,
+    private readonly stepMs = 1000,
+  ) {
+    this.t = start - stepMs;
+  }
+  now = (): number => (this.t += this.stepMs);
+}
+
+/** In-memory journal on a clock; `existing` are the records of a previous (killed) process. */
 export class MemoryJournal implements RunJournal {
   readonly records: JournalRecord[];
-  constructor(readonly existing: readonly JournalRecord[] = []) {
+  constructor(
+    readonly existing: readonly JournalRecord[] = [],
+    private readonly clock: { now(): number } = new SteppingClock(1_800_000_000_000 + existing.length * 1000),
+  ) {
     this.records = [...existing];
   }
-  async append(event: RunEvent): Promise<JournalRecord> {
-    const r = buildRecord(this.records.at(-1), structuredClone(event), new Date(1_800_000_000_000 + this.records.length * 1000).toISOString());
+  async append(event: RunEvent | ((at: string) => RunEvent)): Promise<JournalRecord> {
+    const at = recordTime(this.clock.now(), this.records.at(-1));
+    const r = buildRecord(this.records.at(-1), structuredClone(typeof event === 'function' ? event(at) : event), at);
     this.records.push(r);
     return r;
   }
@@ -174,8 +194,9 @@ export function fakePorts(over: Partial<RunPorts> & { journal?: MemoryJournal } 
   const output = new FakeOutput();
   const artifacts = new MemoryArtifacts();
   const sleeps: number[] = [];
+  const clock = new SteppingClock();
   const ports = {
-    journal: new MemoryJournal(),
+    journal: new MemoryJournal([], clock),
     artifacts,
     workspaces: new FakeWorkspaces(ws),
     environments,
@@ -183,7 +204,7 @@ export function fakePorts(over: Partial<RunPorts> & { journal?: MemoryJournal } 
     agents,
     humans: humansDone,
     output,
-    clock: { now: () => 1_800_000_000_000 },
+    clock,
     sleep: async (ms: number) => {
       sleeps.push(ms);
     },

@@ -52,7 +52,7 @@ describe('core/run: evidence Markdown, journal summary, policy, run ids', () => 
 
   it('policy: approves plain gates, hands risky ones to a human, rejects them without one', async () => {
     const gate = (risk: Partial<Gate['risk']>): Gate => ({
-      gateId: 'g', stationId: 's', position: 'after', contentHash: '0'.repeat(64), summary: '', content: null, allowed: ['approve', 'reject'],
+      runId: 'r1', gateId: 'g', stationId: 's', position: 'after', contentHash: '0'.repeat(64), summary: '', content: null, allowed: ['approve', 'reject'],
       risk: { packetRisk: 'one-reviewer', touchedRiskPaths: [], diffFlags: [], ...risk },
     });
     assert.equal(needsHuman(gate({})), undefined);

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { BlueprintSchema, STATION_ROLES, STATION_KINDS } from './blueprint';
+import { CommandSpecSchema } from './common';
+import { CommandResultSchema } from './evidence';
+import { TaskPacketSchema } from './packet';
+import { TERMINAL_REASONS } from './terminal-state';
+
+/**
+ * Files a run keeps in its run folder besides the journal and the evidence bundle. Run
+ * folders live in the user's repository (`.shopfloor/runs/<id>/`), where they can be
+ * edited, committed or arrive with a clone, so every file read back on resume is parsed
+ * against these schemas and a bad one is refused with the path of the bad field.
+ */
+
+/** What the diff checks found, with the files behind each flag (src/core/run/diff-check.ts). */
+export const DiffCheckSchema = z.object({
+  flags: z.array(z.enum(['out-of-scope', 'deleted-tests', 'skipped-tests', 'loosened-assertions'])),
+  outOfScope: z.array(z.string()),
+  deletedTests: z.array(z.string()),
+  skippedTests: z.array(z.string()),
+  loosenedAssertions: z.array(z.string()),
+  touchedRiskPaths: z.array(z.string()).describe("Changed paths matching the blueprint's riskPaths."),
+});
+
+export const DiffFileSchema = z.object({
+  path: z.string(),
+  status: z.enum(['added', 'modified', 'deleted', 'renamed']),
+  oldPath: z.string().optional(),
+});
+
+/** Token and money spent by an agent, when it reports them. */
+export const AgentCostSchema = z.object({
+  inputTokens: z.number().int().min(0).optional(),
+  outputTokens: z.number().int().min(0).optional(),
+  usd: z.number().min(0).optional(),
+});
+
+/**
+ * What one station attempt produced: `artifacts/stations/<id>-<attempt>.json`, written
+ * before its `station/finished` journal record so a resumed run reads it back instead of
+ * running the station again.
+ */
+export const StationResultSchema = z
+  .object({
+    stationId: z.string(),
+    role: z.enum(STATION_ROLES),
+    kind: z.enum(STATION_KINDS),
+    attempt: z.number().int().min(1),
+    outcome: z.enum(['passed', 'failed', 'error', 'timeout', 'cancelled', 'skipped']),
+    commands: z.array(CommandResultSchema).describe('Commands run (command, verifier, set-up and dependency-check stations).'),
+    commandsOutcome: z.enum(['passed', 'failed', 'absent']).describe('passed / failed / absent (no commands), for the terminal decision.'),
+    retryable: z.object({ reason: z.enum(TERMINAL_REASONS.RETRYABLE_FAILURE), detail: z.string() }).optional().describe("Set when the failure is the environment's."),
+    text: z.string().optional().describe('Plan or investigation note (agent stations with role plan or investigate).'),
+    agent: z.object({ name: z.string(), outcome: z.string(), cost: AgentCostSchema.optional(), outputTail: z.string() }).optional(),
+    diff: z.object({ patch: z.string(), files: z.array(DiffFileSchema), check: DiffCheckSchema }).optional().describe('The change after an implement station.'),
+    fromCache: z.boolean().optional().describe('Set-up restored from the cache for this base commit instead of running.'),
+    machineMs: z.number().min(0).describe("Milliseconds spent inside the station's commands or agent."),
+    imageDigest: z.string().optional(),
+    note: z.string().optional(),
+  })
+  .describe('The result of one station attempt, as stored in the run folder.');
+export type StationResult = z.infer<typeof StationResultSchema>;
+
+/** Set-up commands and facts the repository profiler found (src/core/profile). */
+export const ProfileFactsSchema = z.object({
+  setup: z.array(CommandSpecSchema),
+  dependencyCheck: z.array(CommandSpecSchema),
+  registryHosts: z.array(z.string()).describe('Package registry hosts the set-up station may reach, e.g. registry.npmjs.org.'),
+});
+
+/**
+ * What a run folder keeps to resume a run the same way (`artifacts/run-setup.json`): the
+ * exact packet, the resolved blueprint, the profile facts and the options it started with.
+ */
+export const RunSetupSchema = z
+  .object({
+    packet: TaskPacketSchema,
+    blueprint: BlueprintSchema,
+    profile: ProfileFactsSchema,
+    unattended: z.boolean(),
+    environment: z.enum(['docker', 'local']).default('docker').describe('docker: isolated devcontainers; local: this machine, no isolation (tests only).'),
+    agentCommand: z.string().optional(),
+    holdout: z.string().optional().describe('Host folder of holdout scenarios for verifier stations.'),
+  })
+  .describe("A run's set-up, stored so a resumed run runs the same packet and blueprint the same way.");
+export type RunSetup = z.infer<typeof RunSetupSchema>;

@@ -1,0 +1,26 @@
+/**
+ * The layout of a run folder (`.shopfloor/runs/<runId>/`), as POSIX paths relative to it.
+ * The one place that names a run's files: the engine, the run session, the CLI's `show`,
+ * `verify` and `runs`, and the editor's Runs view all take their names from here.
+ */
+export const RUN_LAYOUT = {
+  /** The hash-chained JSONL journal (design.md "Run journal"). */
+  journal: 'journal.jsonl',
+  /** The evidence bundle (schemas/evidence.schema.json) and its Markdown rendering. */
+  evidenceJson: 'evidence.json',
+  evidenceMd: 'evidence.md',
+  /** The run's set-up (RunSetupSchema), written before the first record. */
+  runSetup: 'artifacts/run-setup.json',
+  /** One station attempt's result (StationResultSchema). */
+  stationResult: (stationId: string, attempt: number) => `artifacts/stations/${stationId}-${attempt}.json`,
+  /** What a reviewer edited at a gate, stored beside its decision. */
+  gateEditedPacket: (gateId: string) => `artifacts/gates/${gateId}.packet.json`,
+  gateEditedPlan: (gateId: string) => `artifacts/gates/${gateId}.plan.md`,
+  /** Reports of runs that ship nothing. */
+  noOpReport: 'no-op-report.md',
+  escalation: 'escalation.md',
+  investigationNote: 'investigation-note.md',
+  /** Scratch space: the verifier's private workspace copy, the local environment's files. */
+  scratch: 'scratch',
+  localEnvironment: 'local-env',
+} as const;
