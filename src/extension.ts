@@ -12,6 +12,7 @@ import { PanelState } from './host/panel/panel-state';
 import { panelRequests } from './host/panel/requests';
 import { PANEL_VIEW_TYPE, ShopfloorPanel, type PanelServices } from './host/panel/ShopfloorPanel';
 import { RunController } from './host/run/run-controller';
+import { pushRunBranch } from './host/run/push-branch';
 import { RunsTreeProvider } from './host/runs-view';
 import { createStatusBar } from './host/status-bar';
 
@@ -41,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
       packets,
       startRun: (file) => controller.start(file),
       decideGate: (p) => controller.decideGate(p),
-      pushBranch: (runId) => controller.push(runId),
+      pushBranch: (runId) => pushRunBranch(ctx, runId),
     }),
   };
   context.subscriptions.push(

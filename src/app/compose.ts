@@ -11,7 +11,8 @@ import { LocalEnvironmentProvider } from '../adapters/local/local-environment';
 import { DirectorySetupCache } from '../adapters/local/setup-cache';
 import { FileArtifactStore } from '../adapters/store/artifact-store';
 import { FileJournal } from '../adapters/store/file-journal';
-import { runFolder, runsDir } from '../adapters/store/run-folder';
+import { runsDir, type RunFolder } from '../adapters/store/run-folder';
+import { RUN_LAYOUT } from '../core/run/layout';
 import { dockerEnvironments } from './docker-environments';
 import { parseArgv, scenariosResolver, type RunSetup } from './run-setup';
 
@@ -23,54 +24,70 @@ export interface ComposedRun {
   close(): Promise<void>;
 }
 
-/**
- * The one composition of the run engine's ports, shared by the CLI and the extension
- * host: file journal and artifacts under `.shopfloor/runs/<id>`, a git clone as the run
- * workspace, Docker devcontainers (or the local no-isolation environment), command agent
- * stations, the output publisher, and the set-up cache. Gates, human stations and the
- * progress observer come from the caller (terminal or panel).
- */
-export async function composeRun(o: {
-  repo: string;
-  runId: string;
+/** What composeRun needs: the run's folder and set-up, the UI's ports, and the engine's settings. */
+export interface ComposeRequest {
+  /** The run's folder (computed once by the run session). */
+  folder: RunFolder;
   setup: RunSetup;
   gatekeeper: Gatekeeper;
   humans: HumanStation;
   observer?: RunObserver;
   signal?: AbortSignal;
   logger?: Logger;
+  /** Docker engine in DOCKER_HOST form; empty: DOCKER_HOST, the current context, the default socket. */
   dockerHost?: string;
+  /** Station image when the repository has no devcontainer.json. */
   defaultImage?: string;
   engineVersion: string;
-}): Promise<ComposedRun> {
-  const folder = runFolder(o.repo, o.runId);
-  ignoreRunFolders(o.repo);
-  const workspaces = new GitWorkspaceProvider(o.repo);
+}
+
+/** The signature of composeRun, so the run session can be given another composition in tests. */
+export type ComposeFn = (o: ComposeRequest) => Promise<ComposedRun>;
+
+/**
+ * The one composition of the run engine's ports, called by the run session for both
+ * entry points: file journal and artifacts in the run folder, a git clone as the run
+ * workspace, Docker devcontainers (or the local no-isolation environment), command agent
+ * stations, the output publisher, and the set-up cache. Gates, human stations and the
+ * progress observer come from the caller (terminal or panel).
+ *
+ * I/O: writes `.shopfloor/runs/.gitignore`, creates the state folder beside the user's
+ * `.git` (git rev-parse), connects to the Docker engine and removes containers of dead
+ * sessions whose run left no journal (the orphan sweep; a failure is only logged), opens
+ * the journal and takes its lock. Throws LockHeldError (another process runs this run),
+ * JournalCorruptError (the journal does not verify), or an Error from git; on a throw
+ * nothing is left open.
+ */
+export async function composeRun(o: ComposeRequest): Promise<ComposedRun> {
+  const { folder } = o;
+  const repo = folder.repo;
+  ignoreRunFolders(repo);
+  const workspaces = new GitWorkspaceProvider(repo);
   // Everything that can fail before the run is asked first, so a failure leaves no lock or runtime behind.
   const setupCacheDir = join(await workspaces.stateDir(), 'setup-cache');
   let environments: EnvironmentProvider;
   let release = async () => {};
   if (o.setup.environment === 'local') {
-    environments = new LocalEnvironmentProvider((id) => join(runFolder(o.repo, id).dir, 'local-env'));
+    environments = new LocalEnvironmentProvider(() => folder.path(RUN_LAYOUT.localEnvironment));
   } else {
-    const docker = dockerEnvironments({ repo: o.repo, dockerHost: o.dockerHost, defaultImage: o.defaultImage, logger: o.logger });
+    const docker = dockerEnvironments({ repo, scratchDir: folder.path(RUN_LAYOUT.scratch), dockerHost: o.dockerHost, defaultImage: o.defaultImage, logger: o.logger });
     await docker.cleanupOrphans().catch((e: unknown) => o.logger?.warn(`orphan cleanup skipped: ${(e as Error).message}`));
     environments = docker.provider;
     release = async () => {
-      await docker.provider.cleanup(o.runId).catch((e: unknown) => o.logger?.warn(`could not remove the run's containers: ${(e as Error).message}`));
+      await docker.provider.cleanup(folder.runId).catch((e: unknown) => o.logger?.warn(`could not remove the run's containers: ${(e as Error).message}`));
       await docker.dispose();
     };
   }
   let journal: FileJournal;
   try {
-    journal = FileJournal.open(folder.journal);
+    journal = FileJournal.open(folder.journal, { now: systemClock.now });
   } catch (e) {
     await release();
     throw e;
   }
   let closed = false;
   return {
-    inputs: { runId: o.runId, repo: o.repo, packet: o.setup.packet, blueprint: o.setup.blueprint, profile: o.setup.profile, engineVersion: o.engineVersion },
+    inputs: { runId: folder.runId, repo, packet: o.setup.packet, blueprint: o.setup.blueprint, profile: o.setup.profile, engineVersion: o.engineVersion },
     ports: {
       journal,
       artifacts: new FileArtifactStore(folder.dir),
@@ -79,9 +96,9 @@ export async function composeRun(o: {
       gatekeeper: o.gatekeeper,
       agents: new CommandAgentRunner(o.setup.agentCommand ? { argv: parseArgv(o.setup.agentCommand) } : undefined),
       humans: o.humans,
-      output: new GitOutputPublisher(o.repo),
+      output: new GitOutputPublisher(repo),
       setupCache: new DirectorySetupCache(setupCacheDir),
-      scenarios: scenariosResolver(o.repo, o.setup.holdout),
+      scenarios: scenariosResolver(repo, o.setup.holdout),
       clock: systemClock,
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
       logger: o.logger,

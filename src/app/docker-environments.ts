@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { DockerContainerRuntime } from '../adapters/docker/runtime';
 import type { Logger } from '../core/ports';
 import { runFolder } from '../adapters/store/run-folder';
@@ -21,10 +21,10 @@ export interface DockerEnvironments {
 
 /**
  * Wires the Docker runtime for one repository: owner `<user>@<host>`, this process's
- * session id, the default image, and run-folder scratch space for verifier copies.
+ * session id, the default image, and the run's scratch folder for verifier copies.
  * `dockerHost` is the `shopfloor.docker.host` setting (empty: DOCKER_HOST, context, sockets).
  */
-export function dockerEnvironments(opts: { repo: string; dockerHost?: string; defaultImage?: string; logger?: Logger }): DockerEnvironments {
+export function dockerEnvironments(opts: { repo: string; scratchDir: string; dockerHost?: string; defaultImage?: string; logger?: Logger }): DockerEnvironments {
   const runtime = new DockerContainerRuntime({
     owner: `${safeUser()}@${hostname()}`,
     dockerHost: opts.dockerHost || undefined,
@@ -35,7 +35,7 @@ export function dockerEnvironments(opts: { repo: string; dockerHost?: string; de
     sessionId: currentSessionId(),
     defaultImage: opts.defaultImage || DEFAULT_STATION_IMAGE,
     repoName: basename(opts.repo),
-    scratchDir: (runId) => join(runFolder(opts.repo, runId).dir, 'scratch'),
+    scratchDir: () => opts.scratchDir,
     logger: opts.logger,
   });
   return {

@@ -2,28 +2,19 @@ import * as fs from 'node:fs';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { BlueprintSchema, TaskPacketSchema, type Blueprint, type TaskPacket } from '../contracts';
+import { RunSetupSchema, type Blueprint, type RunSetup, type TaskPacket } from '../contracts';
 import { lookupIn, profileFacts, resolveBlueprint } from '../core/blueprints';
 import { parseDocument } from '../core/documents/load';
 import { profileRepository } from '../core/profile/profile';
+import { RUN_LAYOUT } from '../core/run/layout';
 import type { ArtifactStore, ProfileFacts } from '../core/run/ports';
+import { parseRunFile } from '../core/run/run-file';
 import { GitRepoReader } from '../adapters/git/repo-reader';
 
 /** Where stations run: `docker` (isolated devcontainers, the default) or `local` (this machine, no isolation; tests only). */
-export type EnvironmentKind = 'docker' | 'local';
+export type EnvironmentKind = RunSetup['environment'];
 
-/** What a run folder keeps to resume a run the same way: the exact packet, resolved blueprint, profile facts and options. */
-export interface RunSetup {
-  packet: TaskPacket;
-  blueprint: Blueprint;
-  profile: ProfileFacts;
-  unattended: boolean;
-  environment: EnvironmentKind;
-  agentCommand?: string;
-  holdout?: string;
-}
-
-const SETUP_ARTIFACT = 'artifacts/run-setup.json';
+export type { RunSetup };
 
 /** Picks the built-in blueprint for a packet when none is named. */
 export function defaultBlueprint(packet: TaskPacket): string {
@@ -58,14 +49,25 @@ export function loadBlueprint(ref: string, packet: TaskPacket, repo: string): Bl
  */
 export function scenariosResolver(repo: string, holdout: string | undefined): (ref: string) => string | undefined {
   return (ref) => {
-    const p = isAbsolute(ref) ? ref : resolve(holdout ?? join(homedir(), '.shopfloor', 'holdout'), ref);
+    const p = isAbsolute(ref) ? ref : resolve(holdout ?? defaultHoldoutRoot(), ref);
     const rel = relative(repo, p);
     if (!rel.startsWith('..') && !isAbsolute(rel)) return undefined;
     return fs.existsSync(p) ? p : undefined;
   };
 }
 
-/** Builds a fresh run set-up: the packet as given, its blueprint, and (with `profile`) the repository's set-up facts. */
+/** The holdout root when none is configured: `~/.shopfloor/holdout`. */
+export function defaultHoldoutRoot(): string {
+  return join(homedir(), '.shopfloor', 'holdout');
+}
+
+/**
+ * Builds a fresh run set-up: the packet as given, its resolved blueprint (loadBlueprint:
+ * reads `.shopfloor/blueprints/*` of `repo`), and with `profile` the repository's set-up
+ * facts (profiles the repository through git: reads its index and manifests, never runs
+ * its code; can take a second on a large repository). Throws ValidationError (with field
+ * paths) for a malformed blueprint, Error for an unknown blueprint name.
+ */
 export async function freshRunSetup(o: {
   repo: string;
   packet: TaskPacket;
@@ -78,21 +80,24 @@ export async function freshRunSetup(o: {
 }): Promise<RunSetup> {
   const blueprint = loadBlueprint(o.blueprint ?? '', o.packet, o.repo);
   const profile: ProfileFacts = o.profile ? profileFacts(await profileRepository(new GitRepoReader(o.repo))) : { setup: [], dependencyCheck: [], registryHosts: [] };
-  const holdout = resolve(o.holdout ?? join(homedir(), '.shopfloor', 'holdout'));
+  const holdout = resolve(o.holdout ?? defaultHoldoutRoot());
   return { packet: o.packet, blueprint, profile, unattended: o.unattended, environment: o.environment, agentCommand: o.agentCommand, holdout };
 }
 
-/** Stores the set-up in the run folder so `--resume` runs the same packet and blueprint the same way. */
+/** Stores the set-up in the run folder (RUN_LAYOUT.runSetup) so a resume runs the same packet and blueprint the same way. */
 export async function saveRunSetup(artifacts: ArtifactStore, setup: RunSetup): Promise<void> {
-  await artifacts.write(SETUP_ARTIFACT, JSON.stringify(setup, null, 2));
+  await artifacts.write(RUN_LAYOUT.runSetup, JSON.stringify(setup, null, 2));
 }
 
-/** Reads a stored set-up, re-validated. Throws when the run has none (never started here). */
+/**
+ * Reads a stored set-up and parses it (RunSetupSchema). Throws Error when the run has
+ * none (never started here), ValidationError naming the file and the bad field when it
+ * was edited into something that does not parse.
+ */
 export async function loadRunSetup(artifacts: ArtifactStore, runId: string): Promise<RunSetup> {
-  const saved = await artifacts.read(SETUP_ARTIFACT);
+  const saved = await artifacts.read(RUN_LAYOUT.runSetup);
   if (!saved) throw new Error(`no run ${runId} to resume here`);
-  const raw = JSON.parse(saved) as RunSetup;
-  return { ...raw, environment: raw.environment ?? 'docker', packet: TaskPacketSchema.parse(raw.packet), blueprint: BlueprintSchema.parse(raw.blueprint) };
+  return parseRunFile(RunSetupSchema, RUN_LAYOUT.runSetup, saved);
 }
 
 /** Parses an agent command: a JSON array, or whitespace-separated words (no shell). */

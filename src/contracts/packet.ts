@@ -44,6 +44,10 @@ export const ApprovalSchema = z.object({
   by: z.string().min(1).describe('Who approved (user name or e-mail).'),
   at: TimestampSchema,
   contentHash: Sha256Schema.describe('SHA-256 of the packet canonical JSON without `approval`.'),
+  fields: z
+    .record(z.string(), Sha256Schema)
+    .optional()
+    .describe('SHA-256 of each top-level field as approved, so a stale approval can say which fields were edited since.'),
 });
 
 /**

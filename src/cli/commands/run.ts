@@ -1,18 +1,12 @@
-import * as fs from 'node:fs';
-import { userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import type { Command } from 'commander';
-import { parseDocument } from '../../core/documents/load';
-import { runLine, type RunOutcome } from '../../core/run/engine';
+import { resumeRun, startRun, RunRefusedError, type EngineSettings, type RunSession } from '../../app/run-session';
+import type { EnvironmentKind } from '../../app/run-setup';
+import type { RunOutcome } from '../../core/run/engine';
+import { RunInterruptedError } from '../../core/run/errors';
 import { PolicyGatekeeper } from '../../core/run/gate-policy';
 import type { Gatekeeper, RunObserver } from '../../core/run/ports';
-import { newRunId } from '../../core/run/run-id';
-import { FileArtifactStore } from '../../adapters/store/artifact-store';
-import { runFolder } from '../../adapters/store/run-folder';
-import { composeRun } from '../../app/compose';
-import { freshRunSetup, loadRunSetup, saveRunSetup, type EnvironmentKind, type RunSetup } from '../../app/run-setup';
-import { openTerminal, TerminalGatekeeper, TerminalHumanStation } from '../terminal-prompt';
+import { openTerminal, TerminalGatekeeper, TerminalHumanStation, type Terminal } from '../terminal-prompt';
 
 /** Options of `shopfloor run`, also stored with the run so `--resume` runs it the same way. */
 interface RunOptions {
@@ -30,20 +24,11 @@ interface RunOptions {
   image?: string;
 }
 
-/** Exit codes: 0 PR_READY or NO_OP, 3 ESCALATE, 4 RETRYABLE_FAILURE (2: usage or internal error). */
+/** Exit codes: 0 PR_READY or NO_OP, 3 ESCALATE, 4 RETRYABLE_FAILURE (2: usage or internal error; 130/143/129: interrupted by SIGINT/SIGTERM/SIGHUP, resumable). */
 export const RUN_EXIT = { PR_READY: 0, NO_OP: 0, ESCALATE: 3, RETRYABLE_FAILURE: 4 } as const;
 
-export { defaultBlueprint, scenariosResolver } from '../../app/run-setup';
-
-function humanName(repo: string): string {
-  try {
-    const n = execFileSync('git', ['config', '--get', 'user.name'], { cwd: repo, encoding: 'utf8' }).trim();
-    if (n) return n;
-  } catch {
-    // no git identity configured
-  }
-  return userInfo().username || 'human';
-}
+/** The signals that stop a run cleanly (containers removed, journal closed, run resumable), with their shell exit codes. */
+const STOP_SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 
 function environmentKind(v: string): EnvironmentKind {
   if (v === 'docker' || v === 'local') return v;
@@ -73,68 +58,78 @@ function progress(json: boolean): RunObserver {
   };
 }
 
-/**
- * Runs (or resumes) one run and returns its outcome. The CLI's composition root: the
- * shared run composition (src/app/compose.ts: journal, workspace clone,
- * Docker devcontainers by default) plus a terminal prompt or the unattended policy at gates.
- */
-export async function runCommand(opts: RunOptions): Promise<{ outcome: RunOutcome; folder: string }> {
-  const repo = resolve(opts.repo);
-  const runId = opts.resume ?? newRunId(Date.now());
-  const folder = runFolder(repo, runId);
-  const artifacts = new FileArtifactStore(folder.dir);
-  let setup: RunSetup;
-  if (opts.resume) {
-    setup = await loadRunSetup(artifacts, runId);
-  } else {
-    if (!opts.packet) throw new Error('--packet FILE is required (or --resume RUN)');
-    const packet = parseDocument('packet', opts.packet, fs.readFileSync(opts.packet, 'utf8'));
-    setup = await freshRunSetup({
-      repo,
-      packet,
-      blueprint: opts.blueprint,
-      unattended: !!opts.unattended,
-      environment: environmentKind(opts.environment),
-      agentCommand: opts.agentCommand,
-      holdout: opts.holdout,
-      profile: opts.setup,
-    });
-    fs.mkdirSync(folder.dir, { recursive: true });
-    await saveRunSetup(artifacts, setup);
-  }
-  if (setup.environment === 'local' && !opts.json) process.stderr.write('shopfloor: stations run on this machine WITHOUT isolation (--environment local)\n');
-  if (!setup.packet.approval) process.stderr.write('shopfloor: warning: the packet carries no approval\n');
+/** What runCommand can be given besides the CLI options (unit tests: another composition, a fixed clock). */
+export interface RunCommandDeps {
+  compose?: EngineSettings['compose'];
+  now?: number;
+  /** Where signals come from (default: this process). */
+  signals?: Pick<NodeJS.Process, 'once' | 'removeListener'>;
+  /** The terminal gates are asked on (default: the controlling terminal; null: none). */
+  terminal?: Terminal | null;
+}
 
-  const name = humanName(repo);
-  const term = openTerminal();
+/**
+ * Runs (or resumes) one run through the run session (src/app/run-session.ts) and returns
+ * its outcome: a terminal prompt or the unattended policy at gates, progress on stderr.
+ * SIGINT, SIGTERM and SIGHUP interrupt the run cleanly: the station is stopped, the run's
+ * containers removed, the journal closed, and RunInterruptedError thrown (the run resumes
+ * with `--resume`). Throws RunRefusedError for an unapproved or stale packet, as the editor does.
+ */
+export async function runCommand(opts: RunOptions, deps: RunCommandDeps = {}): Promise<{ outcome: RunOutcome; folder: string; session: RunSession }> {
+  let session: RunSession;
+  if (opts.resume) session = await resumeRun({ repo: opts.repo, runId: opts.resume });
+  else {
+    if (!opts.packet) throw new Error('--packet FILE is required (or --resume RUN)');
+    session = await startRun({
+      repo: opts.repo,
+      packetFile: opts.packet,
+      now: deps.now,
+      options: {
+        blueprint: opts.blueprint,
+        unattended: !!opts.unattended,
+        environment: environmentKind(opts.environment),
+        agentCommand: opts.agentCommand,
+        holdout: opts.holdout,
+        profile: opts.setup,
+      },
+    });
+  }
+  const { setup } = session;
+  if (setup.environment === 'local' && !opts.json) process.stderr.write('shopfloor: stations run on this machine WITHOUT isolation (--environment local)\n');
+
+  const name = await session.identity();
+  const term = deps.terminal === undefined ? openTerminal() : (deps.terminal ?? undefined);
   let gatekeeper: Gatekeeper;
   if (setup.unattended) gatekeeper = new PolicyGatekeeper(term ? new TerminalGatekeeper(term, name) : undefined);
   else if (term) gatekeeper = new TerminalGatekeeper(term, name);
-  else throw new Error('an interactive run needs a terminal for its gates; pass --unattended for policy gates');
+  else {
+    throw new RunRefusedError('an interactive run needs a terminal for its gates; pass --unattended for policy gates');
+  }
 
   const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
-  const verbose = !opts.json || !!process.stderr.isTTY;
-  const composed = await composeRun({
-    repo,
-    runId,
-    setup,
-    gatekeeper,
-    humans: new TerminalHumanStation(term, name),
-    observer: progress(!!opts.json),
-    signal: controller.signal,
-    logger: verbose ? stderrLogger() : undefined,
-    dockerHost: opts.dockerHost ?? process.env.SHOPFLOOR_DOCKER_HOST,
-    defaultImage: opts.image ?? process.env.SHOPFLOOR_DEFAULT_IMAGE,
-    engineVersion: 'shopfloor-cli',
+  let stoppedBy: keyof typeof STOP_SIGNALS | undefined;
+  const signals = deps.signals ?? process;
+  const handlers = Object.keys(STOP_SIGNALS).map((sig) => {
+    const h = () => {
+      stoppedBy ??= sig as keyof typeof STOP_SIGNALS;
+      process.stderr.write(`\nshopfloor: ${sig}: stopping run ${session.runId} (the station is stopped and its containers removed; resume with --resume ${session.runId})\n`);
+      controller.abort();
+    };
+    signals.once(sig, h);
+    return [sig, h] as const;
   });
+  const verbose = !opts.json || !!process.stderr.isTTY;
   try {
-    const outcome = await runLine(composed.inputs, composed.ports);
-    return { outcome, folder: folder.dir };
+    const outcome = await session.execute(
+      { gatekeeper, humans: new TerminalHumanStation(term, name), observer: progress(!!opts.json), logger: verbose ? stderrLogger() : undefined },
+      { signal: controller.signal, dockerHost: opts.dockerHost ?? process.env.SHOPFLOOR_DOCKER_HOST, defaultImage: opts.image ?? process.env.SHOPFLOOR_DEFAULT_IMAGE, compose: deps.compose },
+    );
+    return { outcome, folder: session.folder.dir, session };
+  } catch (e) {
+    if (e instanceof RunInterruptedError) Object.assign(e, { runId: session.runId, exitCode: stoppedBy ? STOP_SIGNALS[stoppedBy] : 130 });
+    throw e;
   } finally {
-    process.removeListener('SIGINT', onSigint);
-    await composed.close();
+    for (const [sig, h] of handlers) signals.removeListener(sig, h);
     term?.close();
   }
 }
@@ -162,7 +157,17 @@ export function registerRun(program: Command): void {
     .option('--resume <run>', 'resume a run that was interrupted, from its journal')
     .option('--holdout <dir>', 'folder of holdout scenarios for verifier stations (default ~/.shopfloor/holdout; never inside the repository)')
     .action(async (opts: RunOptions) => {
-      const { outcome, folder } = await runCommand(opts);
+      let result;
+      try {
+        result = await runCommand(opts);
+      } catch (e) {
+        if (!(e instanceof RunInterruptedError)) throw e;
+        const i = e as RunInterruptedError & { exitCode?: number; runId?: string };
+        process.stderr.write(`shopfloor: ${e.message}; the journal is kept: resume with shopfloor run --repo ${opts.repo} --resume ${i.runId}\n`);
+        process.exitCode = i.exitCode ?? 130;
+        return;
+      }
+      const { outcome, folder } = result;
       const summary = {
         runId: outcome.runId,
         terminalState: outcome.terminal.state,

@@ -31,3 +31,14 @@ export function packetContentHash(value: Record<string, unknown>): string {
   const { approval: _a, $schema: _s, ...rest } = (parsed.success ? parsed.data : value) as Record<string, unknown>;
   return contentHash(rest);
 }
+
+/**
+ * SHA-256 of each top-level field of the packet as an approval covers it (normalized as
+ * in packetContentHash, without `approval` and `$schema`), keyed by field name. Stored in
+ * the approval so a stale one names the fields edited since. Pure.
+ */
+export function packetFieldHashes(value: Record<string, unknown>): Record<string, string> {
+  const parsed = TaskPacketSchema.safeParse(value);
+  const { approval: _a, $schema: _s, ...rest } = (parsed.success ? parsed.data : value) as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, contentHash(v ?? null)]));
+}

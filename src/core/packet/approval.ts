@@ -1,5 +1,5 @@
 import type { TaskPacket } from '../../contracts';
-import { packetContentHash as documentHash } from '../documents/packet-view';
+import { packetContentHash as documentHash, packetFieldHashes } from '../documents/packet-view';
 
 /**
  * Content hash of a packet as approved: canonical JSON of the packet without `approval`
@@ -11,22 +11,48 @@ export function packetContentHash(packet: TaskPacket): string {
   return documentHash(packet as unknown as Record<string, unknown>);
 }
 
-/** The packet with an approval of exactly its current content by `by` at `at` (ISO 8601 UTC). */
-export function approvePacket(packet: TaskPacket, by: string, at: string): TaskPacket {
-  return { ...packet, approval: { by, at, contentHash: packetContentHash(packet) } };
+/**
+ * The approval record of exactly `value`'s current content by `by` at `at` (RFC 3339):
+ * the content hash plus one hash per top-level field. The one builder of approvals, used by
+ * `shopfloor approve` and the panel's Approve. Pure.
+ */
+export function approvalOf(value: Record<string, unknown>, by: string, at: string): NonNullable<TaskPacket['approval']> {
+  return { by, at, contentHash: documentHash(value), fields: packetFieldHashes(value) };
 }
 
-export type ApprovalStatus = { state: 'approved'; by: string; at: string } | { state: 'unapproved' } | { state: 'stale'; by: string; at: string; expected: string; actual: string };
+/** The packet with an approval of exactly its current content by `by` at `at` (RFC 3339). */
+export function approvePacket(packet: TaskPacket, by: string, at: string): TaskPacket {
+  return { ...packet, approval: approvalOf(packet as unknown as Record<string, unknown>, by, at) };
+}
 
-/** Whether the packet carries an approval, and whether it still matches the content. */
+export type ApprovalStatus =
+  | { state: 'approved'; by: string; at: string }
+  | { state: 'unapproved' }
+  | { state: 'stale'; by: string; at: string; expected: string; actual: string; editedFields?: string[] };
+
+/** Whether the packet carries an approval, and whether it still matches the content (with the fields edited since, when the approval recorded them). */
 export function approvalStatus(packet: TaskPacket): ApprovalStatus {
   const a = packet.approval;
   if (!a) return { state: 'unapproved' };
   const actual = packetContentHash(packet);
-  return actual === a.contentHash ? { state: 'approved', by: a.by, at: a.at } : { state: 'stale', by: a.by, at: a.at, expected: a.contentHash, actual };
+  if (actual === a.contentHash) return { state: 'approved', by: a.by, at: a.at };
+  let editedFields: string[] | undefined;
+  if (a.fields) {
+    const now = packetFieldHashes(packet as unknown as Record<string, unknown>);
+    editedFields = [...new Set([...Object.keys(now), ...Object.keys(a.fields)])].filter((k) => now[k] !== a.fields![k]).sort();
+  }
+  return { state: 'stale', by: a.by, at: a.at, expected: a.contentHash, actual, editedFields };
 }
 
-/** True when the packet is approved and not edited since: the gate before anything runs. */
-export function isApprovalValid(packet: TaskPacket): boolean {
-  return approvalStatus(packet).state === 'approved';
+/**
+ * Why a run must not start from `packet`, or undefined when its approval matches its
+ * content (the rule both entry points apply, through the run session): unapproved, or
+ * stale after an edit (naming the edited fields when the approval recorded them). Pure.
+ */
+export function approvalRefusal(packet: TaskPacket): string | undefined {
+  const s = approvalStatus(packet);
+  if (s.state === 'approved') return undefined;
+  if (s.state === 'unapproved') return 'the packet is not approved: a run starts only from an approved packet (approve it in the panel or with `shopfloor approve FILE`)';
+  const what = s.editedFields?.length ? `an edit of ${s.editedFields.length === 1 ? 'field' : 'fields'} ${s.editedFields.join(', ')}` : 'an edit';
+  return `the packet's approval by ${s.by} is stale after ${what}: approve it again`;
 }

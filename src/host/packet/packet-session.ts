@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { TaskPacketSchema, type FieldProblem } from '../../contracts';
 import { humanIdentity } from '../../adapters/git/identity';
 import { packetContentHash, packetView } from '../../core/documents/packet-view';
+import { approvalOf } from '../../core/packet/approval';
 import { formatPath } from '../../core/validate';
 import type { PanelState } from '../panel/panel-state';
 
@@ -65,7 +66,7 @@ export class PacketSession {
     }
     const folder = vscode.workspace.getWorkspaceFolder(uri);
     const by = await humanIdentity(folder?.uri.fsPath ?? process.cwd());
-    const approval = { by, at: new Date().toISOString(), contentHash: packetContentHash(value) };
+    const approval = approvalOf(value, by, new Date().toISOString());
     const next = { ...value, approval };
     await vscode.workspace.fs.writeFile(uri, Buffer.from(JSON.stringify(next, null, 2) + '\n'));
     if (this.memento) await this.memento.update(APPROVED_HERE, [...this.memento.get<string[]>(APPROVED_HERE, []), approval.contentHash].slice(-500));

@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dockerEnvironments } from '../../../src/app/docker-environments';
+import { runFolder } from '../../../src/adapters/store/run-folder';
 import { GitWorkspaceProvider } from '../../../src/adapters/git/worktree';
 import { requireDocker } from '../support/docker';
 
@@ -26,7 +27,7 @@ describe('compose: stations on Docker through the run engine port', function () 
     const runId = `20261121-000000-${Math.random().toString(16).slice(2, 8)}`;
     const workspaces = new GitWorkspaceProvider(repo);
     const ws = await workspaces.create(runId, await workspaces.resolveBase(undefined));
-    const docker = dockerEnvironments({ repo });
+    const docker = dockerEnvironments({ repo, scratchDir: join(runFolder(repo, runId).dir, 'scratch') });
     try {
       const env = await docker.provider.prepare({ runId, stationId: 'implement', workspaceDir: ws.dir, network: { mode: 'none' }, env: {}, mounts: [] });
       const write = await env.exec(['sh', '-c', "printf \"module.exports = 'fixed';\\n\" > index.js"]);

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { TaskPacketSchema } from '../../../../src/contracts';
 import { draftPacket, packetId, vagueness } from '../../../../src/core/packet/draft';
-import { approvePacket, approvalStatus, isApprovalValid, packetContentHash } from '../../../../src/core/packet/approval';
+import { approvePacket, approvalRefusal, approvalStatus, packetContentHash } from '../../../../src/core/packet/approval';
 import { classifyRisk } from '../../../../src/core/packet/risk';
 import { buildNodePoc, exportShape, isPlainLiteral } from '../../../../src/core/packet/poc';
 import { parseSeed } from '../../../../src/core/packet/seed';
@@ -135,13 +135,23 @@ describe('core/packet/approval', () => {
     const p = aPacket().build();
     assert.equal(approvalStatus(p).state, 'unapproved');
     const a = approvePacket(p, 'Ana <ana@example.com>', '2026-01-02T03:04:05.000Z');
-    assert.ok(isApprovalValid(a));
+    assert.equal(approvalStatus(a).state, 'approved');
     assert.equal(a.approval!.contentHash, packetContentHash(p));
     assert.ok(TaskPacketSchema.safeParse(a).success);
-    assert.ok(isApprovalValid({ ...a, $schema: './schema.json' }), '$schema is editor metadata, not content');
+    assert.equal(approvalStatus({ ...a, $schema: './schema.json' } as typeof a).state, 'approved', '$schema is editor metadata, not content');
     const edited = { ...a, intent: a.intent + ' And more.' };
-    assert.equal(isApprovalValid(edited), false);
     assert.equal(approvalStatus(edited).state, 'stale');
+  });
+
+  it('a run is refused without an approval, and a stale one names the fields edited since', () => {
+    const p = aPacket().build();
+    assert.match(approvalRefusal(p)!, /not approved/);
+    const a = approvePacket(p, 'Ana <ana@example.com>', '2026-01-02T03:04:05.000Z');
+    assert.equal(approvalRefusal(a), undefined);
+    const edited = { ...a, intent: 'Something else.', risk: 'hard-stop' as const };
+    assert.equal(approvalRefusal(edited), "the packet's approval by Ana <ana@example.com> is stale after an edit of fields intent, risk: approve it again");
+    const { fields: _f, ...old } = a.approval!;
+    assert.equal(approvalRefusal({ ...edited, approval: old }), "the packet's approval by Ana <ana@example.com> is stale after an edit: approve it again", 'an approval from before field hashes still refuses');
   });
 });
 

@@ -1,0 +1,174 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { version } from '../../package.json';
+import type { RunEvent, TaskPacket } from '../contracts';
+import { humanIdentity } from '../adapters/git/identity';
+import { FileArtifactStore } from '../adapters/store/artifact-store';
+import { runFolder, type RunFolder } from '../adapters/store/run-folder';
+import { parseDocument } from '../core/documents/load';
+import { approvalRefusal } from '../core/packet/approval';
+import type { Logger } from '../core/ports';
+import { runLine, type RunOutcome } from '../core/run/engine';
+import type { Gatekeeper, HumanStation, RunObserver } from '../core/run/ports';
+import { newRunId } from '../core/run/run-id';
+import type { ComposeFn } from './compose';
+import { freshRunSetup, loadRunSetup, saveRunSetup, type EnvironmentKind, type RunSetup } from './run-setup';
+
+/**
+ * The run session: the one run lifecycle both entry points call (design.md "src/app").
+ * The CLI (`shopfloor run`) and the editor (Start Run, Resume Run) differ only in their
+ * UI port (how gates are asked, how progress is shown); everything else, the approval
+ * rule, the identity, the engine version, the run folder and the resume replay, is here.
+ */
+
+/** The engine version recorded in every run's evidence, the same from the CLI and the editor (package.json). */
+export const ENGINE_VERSION = `shopfloor ${version}`;
+
+/** A run could not start or resume; nothing was written. `message` says why, in words a user can act on. */
+export class RunRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunRefusedError';
+  }
+}
+
+/** What a UI gives a run: who decides gates and does human stations, and who watches. */
+export interface RunUi {
+  gatekeeper: Gatekeeper;
+  humans: HumanStation;
+  /** Gets every journal record of a resumed run first, then the live events. */
+  observer?: RunObserver;
+  logger?: Logger;
+}
+
+/** How a fresh run is set up (stored with it, so a resume runs the same way). */
+export interface RunOptions {
+  /** A blueprint name or file; empty: the built-in the packet calls for. */
+  blueprint?: string;
+  unattended: boolean;
+  environment: EnvironmentKind;
+  /** Command for agent stations that name none (a JSON array or whitespace-separated words). */
+  agentCommand?: string;
+  /** Holdout root for verifier scenarios (default ~/.shopfloor/holdout). */
+  holdout?: string;
+  /** Profile the repository for set-up commands (`--no-setup` turns it off). */
+  profile: boolean;
+}
+
+/** Engine settings that are not part of a run's set-up (they may differ between a start and its resume). */
+export interface EngineSettings {
+  dockerHost?: string;
+  defaultImage?: string;
+  signal?: AbortSignal;
+  /** Another composition of the ports (unit tests); default src/app/compose.ts, loaded on first use. */
+  compose?: ComposeFn;
+}
+
+/** A run ready to execute: started (set-up written) or found for resume. */
+export interface RunSession {
+  readonly runId: string;
+  /** The run's folder, computed once here and passed down. */
+  readonly folder: RunFolder;
+  readonly setup: RunSetup;
+  /** True when the run folder already had a journal (this is a resume). */
+  readonly resumed: boolean;
+  /** Who a human decision or approval is recorded as: `Name <email>` from git, else the OS user (one source for every UI). */
+  identity(): Promise<string>;
+  /**
+   * Composes the ports, replays a resumed run's journal to the observer, and runs the
+   * line to its terminal state; the journal is closed and the run's containers removed
+   * whatever happens. Rejects as runLine does (RunInterruptedError leaves the run
+   * resumable), plus composeRun's LockHeldError and JournalCorruptError.
+   */
+  execute(ui: RunUi, settings?: EngineSettings): Promise<RunOutcome>;
+}
+
+/**
+ * Starts a run from a packet file: reads and validates it, refuses it unless its approval
+ * matches its content, makes the run id, builds the set-up (blueprint, profile) and writes
+ * it to the new run folder. I/O: reads the packet and blueprint files, profiles the
+ * repository through git, creates `.shopfloor/runs/<id>/artifacts/run-setup.json`.
+ * Throws RunRefusedError (unapproved or stale packet), ValidationError (malformed packet or
+ * blueprint, with the path of the bad field), Error (unreadable file, unknown blueprint).
+ */
+export async function startRun(o: {
+  repo: string;
+  packetFile: string;
+  options: RunOptions;
+  now?: number;
+  /** Asked after the approval check passes, before anything is written (the editor confirms an approval not made in it); false refuses. */
+  confirmApproval?: (packet: TaskPacket) => Promise<boolean>;
+}): Promise<RunSession> {
+  const repo = resolve(o.repo);
+  const packet = parseDocument('packet', o.packetFile, readFileSync(o.packetFile, 'utf8'));
+  refuseUnapproved(packet);
+  if (o.confirmApproval && !(await o.confirmApproval(packet))) throw new RunRefusedError('the approval was not confirmed');
+  const setup = await freshRunSetup({ repo, packet, ...o.options });
+  const folder = runFolder(repo, newRunId(o.now ?? Date.now()));
+  mkdirSync(folder.dir, { recursive: true });
+  await saveRunSetup(new FileArtifactStore(folder.dir), setup);
+  return session(folder, setup, false);
+}
+
+/**
+ * Finds an interrupted run for resume: reads and parses its stored set-up and refuses it
+ * unless the packet it stored is still approved as stored. I/O: reads the run folder.
+ * Throws RunRefusedError (no such run, unapproved packet), ValidationError (a run file that
+ * does not parse, with the path of the bad field).
+ */
+export async function resumeRun(o: { repo: string; runId: string }): Promise<RunSession> {
+  const folder = runFolder(resolve(o.repo), o.runId);
+  let setup: RunSetup;
+  try {
+    setup = await loadRunSetup(new FileArtifactStore(folder.dir), o.runId);
+  } catch (e) {
+    if ((e as Error).name === 'ValidationError') throw e;
+    throw new RunRefusedError(`no run ${o.runId} to resume in ${folder.repo}`);
+  }
+  refuseUnapproved(setup.packet);
+  return session(folder, setup, true);
+}
+
+function refuseUnapproved(packet: TaskPacket): void {
+  const why = approvalRefusal(packet);
+  if (why) throw new RunRefusedError(why);
+}
+
+function session(folder: RunFolder, setup: RunSetup, resumed: boolean): RunSession {
+  let who: Promise<string> | undefined;
+  return {
+    runId: folder.runId,
+    folder,
+    setup,
+    resumed,
+    identity: () => (who ??= humanIdentity(folder.repo)),
+    execute: async (ui, settings = {}) => {
+      // Loaded on first use, not at activation: it pulls in dockerode and the Docker runtime.
+      const compose = settings.compose ?? (await import('./compose')).composeRun;
+      const composed = await compose({
+        folder,
+        setup,
+        gatekeeper: ui.gatekeeper,
+        humans: ui.humans,
+        observer: ui.observer,
+        signal: settings.signal,
+        logger: ui.logger,
+        dockerHost: settings.dockerHost,
+        defaultImage: settings.defaultImage,
+        engineVersion: ENGINE_VERSION,
+      });
+      try {
+        replayToObserver(composed.ports.journal.existing.map((r) => r.event), ui.observer);
+        return await runLine(composed.inputs, composed.ports);
+      } finally {
+        await composed.close();
+      }
+    },
+  };
+}
+
+/** A resumed run's recorded events reach the observer before the live ones, so a display shows what already happened. */
+function replayToObserver(events: readonly RunEvent[], observer: RunObserver | undefined): void {
+  if (!observer?.onEvent) return;
+  for (const e of events) observer.onEvent(e);
+}
