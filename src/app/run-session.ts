@@ -144,7 +144,9 @@ function session(folder: RunFolder, setup: RunSetup, resumed: boolean): RunSessi
     identity: () => (who ??= humanIdentity(folder.repo)),
     execute: async (ui, settings = {}) => {
       // Loaded on first use, not at activation: it pulls in dockerode and the Docker runtime.
-      const compose = settings.compose ?? (await import('./compose')).composeRun;
+      // A require (not import()) so it also loads under tsx's CommonJS hook; esbuild keeps it lazy.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const compose = settings.compose ?? (require('./compose') as typeof import('./compose')).composeRun;
       const composed = await compose({
         folder,
         setup,

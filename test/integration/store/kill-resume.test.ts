@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { readJournal } from '../../../src/adapters/store/file-journal';
 import { git, tempRepo } from '../git/temp-repo';
+import { approved } from '../support/approved';
 import { runCli, startCli } from './cli';
 
 /**
@@ -45,7 +46,7 @@ function fixture() {
       { id: 'validate', role: 'validate', kind: 'command', from: 'packet.validation' },
     ],
   };
-  fs.writeFileSync(join(t.root, 'packet.json'), JSON.stringify(packet));
+  fs.writeFileSync(join(t.root, 'packet.json'), JSON.stringify(approved(packet)));
   fs.writeFileSync(join(t.root, 'blueprint.json'), JSON.stringify(blueprint));
   const args = ['run', '--repo', t.repo, '--packet', join(t.root, 'packet.json'), '--blueprint', join(t.root, 'blueprint.json'), '--unattended', '--json', '--no-setup', '--environment', 'local'];
   return { ...t, args };

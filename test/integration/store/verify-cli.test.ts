@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { tempRepo } from '../git/temp-repo';
+import { approved } from '../support/approved';
 import { runCli } from './cli';
 
 /**
@@ -21,7 +22,7 @@ describe('fault: shopfloor verify names the first bad record', function () {
       allowedTools: [], validation: [{ argv: ['node', 'test.js'] }], noOpRules: [{ when: 'reproduction-passes-before-change', then: 'NO_OP' }],
       evidenceRequired: [], outputFormat: 'pr', risk: 'one-reviewer',
     };
-    fs.writeFileSync(join(t.root, 'packet.json'), JSON.stringify(packet));
+    fs.writeFileSync(join(t.root, 'packet.json'), JSON.stringify(approved(packet)));
     const r = runCli(['run', '--repo', t.repo, '--packet', join(t.root, 'packet.json'), '--unattended', '--json', '--no-setup', '--environment', 'local', '--agent-command', `node ${t.fixScript}`]);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
