@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, dirname, sep } from 'node:path';
+import ts from 'typescript';
 
 /**
  * The layer rules of design.md "Layers", read off the import graph:
@@ -30,6 +31,35 @@ export function importsOf(text: string): string[] {
   ];
   for (const re of patterns) for (const m of text.matchAll(re)) specs.push(m[1]!);
   return specs;
+}
+
+/**
+ * Ambient I/O a module reaches without an import: the Node globals `process`, `require`,
+ * `__dirname`/`__filename`, `Buffer`, and the network through `fetch`, `XMLHttpRequest` or
+ * `WebSocket`. Read off the TypeScript syntax tree, so text inside strings and comments (a
+ * generated `node -e` script, a doc comment) is not mistaken for code; property names
+ * (`x.process`) and declarations of the same name are not references.
+ */
+export function ambientGlobalsOf(text: string, file = 'x.ts'): string[] {
+  const banned = new Set(['process', 'require', '__dirname', '__filename', 'Buffer', 'fetch', 'XMLHttpRequest', 'WebSocket']);
+  const src = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
+  const found: string[] = [];
+  const visit = (n: ts.Node): void => {
+    if (ts.isIdentifier(n) && banned.has(n.text)) {
+      const p = n.parent;
+      const isName =
+        (ts.isPropertyAccessExpression(p) && p.name === n) ||
+        (ts.isPropertyAssignment(p) && p.name === n) ||
+        ((ts.isVariableDeclaration(p) || ts.isParameter(p) || ts.isFunctionDeclaration(p) || ts.isPropertySignature(p) || ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p)) && p.name === n) ||
+        ts.isImportSpecifier(p) ||
+        ts.isTypeReferenceNode(p) ||
+        ts.isQualifiedName(p);
+      if (!isName) found.push(`${n.text} (line ${src.getLineAndCharacterOfPosition(n.getStart()).line + 1})`);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(src);
+  return found;
 }
 
 const rel = (p: string) => relative(root, p).split(sep).join('/');
@@ -75,6 +105,25 @@ describe('architecture: layer boundaries (design.md "Layers")', () => {
       .flatMap((f) =>
         f.imports
           .filter((i) => !(allowed.has(i.target) || i.target.startsWith('src/core/') || i.target.startsWith('src/contracts')))
+          .map((i) => `${f.file} -> ${i.spec}`),
+      );
+    assert.deepEqual(bad, []);
+  });
+
+  it('src/core reaches no ambient I/O: no process, require, Buffer or fetch (the scan itself can fail)', () => {
+    assert.deepEqual(ambientGlobalsOf("const home = process.env.HOME;\nawait fetch('http://x');\nconst s = `process.exit(1)`; // process.env\nconst o = { process: 1 }; o.process;"), ['process (line 1)', 'fetch (line 2)']);
+    const bad = all
+      .filter((f) => f.file.startsWith('src/core/'))
+      .flatMap((f) => ambientGlobalsOf(readFileSync(join(root, f.file), 'utf8'), f.file).map((g) => `${f.file}: ${g}`));
+    assert.deepEqual(bad, []);
+  });
+
+  it('src/core and src/contracts never import src/app; src/app never imports src/host or src/cli', () => {
+    const bad = all
+      .filter((f) => f.file.startsWith('src/core/') || f.file.startsWith('src/contracts/') || f.file.startsWith('src/app/'))
+      .flatMap((f) =>
+        f.imports
+          .filter((i) => (f.file.startsWith('src/app/') ? i.target.startsWith('src/host') || i.target.startsWith('src/cli') : i.target.startsWith('src/app')))
           .map((i) => `${f.file} -> ${i.spec}`),
       );
     assert.deepEqual(bad, []);
