@@ -12,7 +12,9 @@ import { runLine, type RunOutcome } from '../core/run/engine';
 import type { Gatekeeper, HumanStation, RunObserver } from '../core/run/ports';
 import { newRunId } from '../core/run/run-id';
 import type { ComposeFn } from './compose';
-import { freshRunSetup, loadRunSetup, saveRunSetup, type EnvironmentKind, type RunSetup } from './run-setup';
+import { freshRunSetup, loadRunSetup, saveRunSetup, type RunOptions, type RunSetup } from './run-setup';
+
+export type { RunOptions };
 
 /**
  * The run session: the one run lifecycle both entry points call (design.md "src/app").
@@ -39,20 +41,6 @@ export interface RunUi {
   /** Gets every journal record of a resumed run first, then the live events. */
   observer?: RunObserver;
   logger?: Logger;
-}
-
-/** How a fresh run is set up (stored with it, so a resume runs the same way). */
-export interface RunOptions {
-  /** A blueprint name or file; empty: the built-in the packet calls for. */
-  blueprint?: string;
-  unattended: boolean;
-  environment: EnvironmentKind;
-  /** Command for agent stations that name none (a JSON array or whitespace-separated words). */
-  agentCommand?: string;
-  /** Holdout root for verifier scenarios (default ~/.shopfloor/holdout). */
-  holdout?: string;
-  /** Profile the repository for set-up commands (`--no-setup` turns it off). */
-  profile: boolean;
 }
 
 /** Engine settings that are not part of a run's set-up (they may differ between a start and its resume). */

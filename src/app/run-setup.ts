@@ -16,6 +16,20 @@ export type EnvironmentKind = RunSetup['environment'];
 
 export type { RunSetup };
 
+/** How a fresh run is set up (stored with it, so a resume runs the same way). */
+export interface RunOptions {
+  /** A blueprint name or file; empty: the built-in the packet calls for. */
+  blueprint?: string;
+  unattended: boolean;
+  environment: EnvironmentKind;
+  /** Command for agent stations that name none (a JSON array or whitespace-separated words). */
+  agentCommand?: string;
+  /** Holdout root for verifier scenarios (default ~/.shopfloor/holdout). */
+  holdout?: string;
+  /** Profile the repository for set-up commands (`--no-setup` turns it off). */
+  profile: boolean;
+}
+
 /** Picks the built-in blueprint for a packet when none is named. */
 export function defaultBlueprint(packet: TaskPacket): string {
   if (packet.outputFormat === 'investigation-note') return 'investigation';
@@ -68,16 +82,7 @@ export function defaultHoldoutRoot(): string {
  * its code; can take a second on a large repository). Throws ValidationError (with field
  * paths) for a malformed blueprint, Error for an unknown blueprint name.
  */
-export async function freshRunSetup(o: {
-  repo: string;
-  packet: TaskPacket;
-  blueprint?: string;
-  unattended: boolean;
-  environment: EnvironmentKind;
-  agentCommand?: string;
-  holdout?: string;
-  profile: boolean;
-}): Promise<RunSetup> {
+export async function freshRunSetup(o: { repo: string; packet: TaskPacket } & RunOptions): Promise<RunSetup> {
   const blueprint = loadBlueprint(o.blueprint ?? '', o.packet, o.repo);
   const profile: ProfileFacts = o.profile ? profileFacts(await profileRepository(new GitRepoReader(o.repo))) : { setup: [], dependencyCheck: [], registryHosts: [] };
   const holdout = resolve(o.holdout ?? defaultHoldoutRoot());

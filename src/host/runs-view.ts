@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { join } from 'node:path';
 import { listRuns } from '../adapters/store/run-list';
 import { runFolder } from '../adapters/store/run-folder';
+import { RUN_LAYOUT } from '../core/run/layout';
 
 const ICON: Record<string, string> = { PR_READY: 'pass', NO_OP: 'circle-slash', ESCALATE: 'warning', RETRYABLE_FAILURE: 'error' };
 
@@ -43,7 +43,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunItem> {
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (!folder) return [];
     return listRuns(folder.uri.fsPath).map((r) => {
-      const evidence = join(runFolder(folder.uri.fsPath, r.id).dir, 'evidence.md');
+      const evidence = runFolder(folder.uri.fsPath, r.id).path(RUN_LAYOUT.evidenceMd);
       const finished = r.status === 'finished';
       const label = `${r.id}${r.blueprint ? ` · ${r.blueprint}` : ''}`;
       const state = r.terminal ? `${r.terminal.state} (${r.terminal.reason})` : this.isRunning(r.id) ? 'running' : 'interrupted: resumable';

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { readJournal } from '../../adapters/store/file-journal';
 import { summarizeJournal } from '../../core/run/journal-summary';
+import { RUN_LAYOUT } from '../../core/run/layout';
 import { journalPathOf } from './verify';
 
 /** `shopfloor show RUN [--repo DIR] [--json]`: the evidence Markdown of a finished run, or the progress of an open one. */
@@ -19,7 +20,7 @@ export function registerShow(program: Command): void {
       const dir = dirname(journal);
       const v = readJournal(journal);
       const summary = summarizeJournal(v.records);
-      const evidence = join(dir, opts.json ? 'evidence.json' : 'evidence.md');
+      const evidence = join(dir, opts.json ? RUN_LAYOUT.evidenceJson : RUN_LAYOUT.evidenceMd);
       if (summary.status === 'finished' && fs.existsSync(evidence)) process.stdout.write(fs.readFileSync(evidence, 'utf8'));
       else if (opts.json) process.stdout.write(`${JSON.stringify({ ...summary, verified: v.ok }, null, 2)}\n`);
       else {

@@ -3,12 +3,13 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { readJournal } from '../../adapters/store/file-journal';
 import { runFolder } from '../../adapters/store/run-folder';
+import { RUN_LAYOUT } from '../../core/run/layout';
 
 /** A run given as a journal file, a run folder, or a run id in `repo`. */
 export function journalPathOf(run: string, repo: string): string {
   const p = resolve(run);
   if (fs.existsSync(p) && fs.statSync(p).isFile()) return p;
-  if (fs.existsSync(p) && fs.statSync(p).isDirectory() && fs.existsSync(resolve(p, 'journal.jsonl'))) return resolve(p, 'journal.jsonl');
+  if (fs.existsSync(p) && fs.statSync(p).isDirectory() && fs.existsSync(resolve(p, RUN_LAYOUT.journal))) return resolve(p, RUN_LAYOUT.journal);
   return runFolder(resolve(repo), run).journal;
 }
 

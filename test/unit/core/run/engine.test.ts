@@ -1,23 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { EvidenceBundleSchema, type TaskPacket } from '../../../../src/contracts';
+import { EvidenceBundleSchema } from '../../../../src/contracts';
 import { BUGFIX, INVESTIGATION } from '../../../../src/core/blueprints';
-import { runLine, type RunInputs } from '../../../../src/core/run/engine';
+import { runLine } from '../../../../src/core/run/engine';
 import { PolicyGatekeeper } from '../../../../src/core/run/gate-policy';
-import { aPacket } from '../../../support/builders';
 import { fakePorts, MemoryJournal, ScriptedGatekeeper, FIX_PATCH } from './fakes';
+import { inputs, packet } from './inputs';
 
-const packet = (over: Partial<TaskPacket> = {}): TaskPacket => ({
-  ...aPacket().withScope('index.js').with('reproduction', [{ argv: ['repro'] }]).with('validation', [{ argv: ['test'] }]).build(),
-  ...over,
-});
-const inputs = (over: Partial<RunInputs> = {}): RunInputs => ({
-  runId: '20261121-200000-abcdef',
-  repo: '/repo',
-  packet: packet(),
-  blueprint: BUGFIX,
-  profile: { setup: [{ argv: ['install'] }], dependencyCheck: [{ argv: ['deps'] }], registryHosts: ['registry.npmjs.org'] },
-  ...over,
-});
 
 describe('core/run/engine: the line', () => {
   it('bugfix happy path: PR_READY, gates by a human, output commit with trailers, valid evidence', async () => {

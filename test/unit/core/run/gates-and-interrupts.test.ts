@@ -1,25 +1,13 @@
 import { strict as assert } from 'node:assert';
 import type { TaskPacket } from '../../../../src/contracts';
 import { BUGFIX, CVE_REMEDIATION } from '../../../../src/core/blueprints';
-import { runLine, type RunInputs } from '../../../../src/core/run/engine';
+import { runLine } from '../../../../src/core/run/engine';
 import { RunInterruptedError } from '../../../../src/core/run/errors';
 import { DEFAULT_REJECTION, gateChoicesFor, normalizeAnswer, rejectionTerminal } from '../../../../src/core/run/gates';
 import { preflightFacts } from '../../../../src/core/run/preflight';
-import { aPacket } from '../../../support/builders';
 import { fakePorts, MemoryJournal } from './fakes';
+import { inputs, packet } from './inputs';
 
-const packet = (over: Partial<TaskPacket> = {}): TaskPacket => ({
-  ...aPacket().withScope('index.js').with('reproduction', [{ argv: ['repro'] }]).with('validation', [{ argv: ['test'] }]).build(),
-  ...over,
-});
-const inputs = (over: Partial<RunInputs> = {}): RunInputs => ({
-  runId: '20261121-200000-abcdef',
-  repo: '/repo',
-  packet: packet(),
-  blueprint: BUGFIX,
-  profile: { setup: [{ argv: ['install'] }], dependencyCheck: [], registryHosts: [] },
-  ...over,
-});
 const human = { kind: 'human' as const, name: 'Ana <ana@example.com>' };
 
 describe('core/run/gates: the gate rules in one place', () => {
