@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
+import { git, sampleRepo } from './support/sample-repo';
 import { openPacketInPanel, RESULTS as results, useVsCode } from './support/session';
 
 /**
@@ -14,52 +14,6 @@ import { openPacketInPanel, RESULTS as results, useVsCode } from './support/sess
  */
 
 const EDITED_PLAN = 'Edited in the panel: make index.js export the string fixed; touch nothing else.';
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8' });
-}
-
-function sampleRepo(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'shopfloor-run-'));
-  writeFileSync(join(dir, 'index.js'), "module.exports = 'broken';\n");
-  writeFileSync(join(dir, 'repro.js'), "process.exit(require('./index.js') === 'fixed' ? 0 : 1);\n");
-  writeFileSync(join(dir, 'test.js'), "require('assert').equal(typeof require('./index.js'), 'string');\n");
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'sample', version: '1.0.0', scripts: { test: 'node test.js' } }, null, 2));
-  mkdirSync(join(dir, '.vscode'));
-  writeFileSync(
-    join(dir, '.vscode', 'settings.json'),
-    JSON.stringify({ 'shopfloor.agent.command': JSON.stringify(['node', '-e', "require('fs').writeFileSync('index.js', \"module.exports = 'fixed';\\n\")"]) }, null, 2),
-  );
-  mkdirSync(join(dir, '.shopfloor', 'packets'), { recursive: true });
-  writeFileSync(
-    join(dir, '.shopfloor', 'packets', 'fix-index.json'),
-    JSON.stringify(
-      {
-        schemaVersion: 1,
-        id: 'fix-index',
-        intent: "index.js must export 'fixed'.",
-        source: { kind: 'issue', text: "index.js exports 'broken'; it must export 'fixed'." },
-        scope: { paths: [{ path: 'index.js' }], services: [] },
-        nonGoals: ['No other file changes.'],
-        reproduction: [{ argv: ['node', 'repro.js'] }],
-        allowedTools: [],
-        validation: [{ argv: ['node', 'repro.js'] }, { argv: ['npm', 'test'] }],
-        noOpRules: [{ when: 'reproduction-passes-before-change', then: 'NO_OP' }],
-        evidenceRequired: ['reproduction-before-after', 'diff', 'validation'],
-        outputFormat: 'pr',
-        risk: 'one-reviewer',
-      },
-      null,
-      2,
-    ),
-  );
-  git(dir, 'init', '-q');
-  git(dir, 'config', 'user.name', 'Rita Reviewer');
-  git(dir, 'config', 'user.email', 'rita@example.com');
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-qm', 'init');
-  return dir;
-}
 
 describe('e2e: a run driven from the panel (code-server + Chromium + Docker)', function () {
   const vs = useVsCode();

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort, run, waitForHttp } from '../../support/processes';
@@ -30,6 +30,10 @@ export async function startCodeServer(vsix: string): Promise<CodeServer> {
   const userDataDir = join(base, 'user-data');
   const extensionsDir = join(base, 'extensions');
   const common = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
+  // A fresh profile opens the "Setup VS Code Web" walkthrough on first start, which takes
+  // focus from a quick pick a test has just opened (seen failing the draft test on a loaded machine).
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ 'workbench.startupEditor': 'none', 'workbench.welcomePage.walkthroughs.openOnInstall': false }, null, 2));
   await run(bin, [...common, '--install-extension', vsix]);
   const port = await freePort();
   const child: ChildProcess = spawn(
