@@ -21,6 +21,10 @@ export const TERMINAL_REASONS = {
     'rejected-at-gate',
     'empty-diff',
     'agent-gave-up',
+    // The station walls (STATION_WALLS in station-end.ts): a command ran into a resource limit.
+    'memory-limit',
+    'pids-limit',
+    'disk-limit',
   ],
   RETRYABLE_FAILURE: ['engine-unavailable', 'image-build-failed', 'timeout', 'station-crashed', 'cancelled'],
 } as const satisfies Record<TerminalStateName, readonly string[]>;

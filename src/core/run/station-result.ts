@@ -1,4 +1,4 @@
-import type { CommandResult, Station } from '../../contracts';
+import type { CommandResult, Station, StationWall } from '../../contracts';
 import type { CommandsOutcome } from './decide-terminal';
 import type { DiffCheck } from './diff-check';
 import type { AgentCost, WorkspaceDiff } from './ports';
@@ -21,6 +21,11 @@ export interface StationResult {
   commandsOutcome: CommandsOutcome;
   /** Set when the failure is the environment's: the station is retried with backoff. */
   retryable?: { reason: RetryableReason; detail: string };
+  /**
+   * Set when a command (or the agent) ran into a station wall: memory, processes or disk.
+   * Not retried; the run ends naming the wall (rule T2w). `detail` names the station and command.
+   */
+  wall?: { reason: StationWall; detail: string };
   /** Plan or investigation note (agent stations with role plan or investigate). */
   text?: string;
   agent?: { name: string; outcome: string; cost?: AgentCost; outputTail: string };
