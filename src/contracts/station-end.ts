@@ -35,3 +35,8 @@ export type StationWall = (typeof STATION_WALLS)[keyof typeof STATION_WALLS];
 export function stationWallOf(reason: ExecEndReason | undefined): StationWall | undefined {
   return reason && reason in STATION_WALLS ? STATION_WALLS[reason as keyof typeof STATION_WALLS] : undefined;
 }
+
+/** True for a reason code that names a station wall; a human rejecting at a gate never picks one (the line does). */
+export function isStationWall(reason: string): reason is StationWall {
+  return (Object.values(STATION_WALLS) as string[]).includes(reason);
+}
