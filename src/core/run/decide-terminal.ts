@@ -1,4 +1,4 @@
-import type { StationWall, TaskPacket, TerminalState } from '../../contracts';
+import { TERMINAL_DETAIL_MAX, type StationWall, type TaskPacket, type TerminalState } from '../../contracts';
 import type { RetryableReason } from './errors';
 
 /** Outcome of a group of commands: all exited 0, one failed, or there were none to run. */
@@ -61,10 +61,10 @@ function whenNotReproduced(rules: TaskPacket['noOpRules']): TerminalState {
   return { state: 'NO_OP', reason: rule.when === 'already-fixed-upstream' ? 'already-fixed' : 'could-not-reproduce', detail };
 }
 
-/** The T2w detail: what hit the wall, and what a human can do about it; within the schema's 4000 characters. */
+/** The T2w detail: what hit the wall, and what a human can do about it; within TERMINAL_DETAIL_MAX characters. */
 function wallDetail(what: string): string {
   const why = ' A command that hits a station wall is neither a failing test nor evidence of the problem; raise the limit in the devcontainer (runArgs) or find what uses it up.';
-  return `${what.slice(0, 4000 - why.length - 1)}.${why}`;
+  return `${what.slice(0, TERMINAL_DETAIL_MAX - why.length - 1)}.${why}`;
 }
 
 /** Applies the packet's `missing-context` no-op rule (rule T0); without one, a human decides (ESCALATE). */
