@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as tty from 'node:tty';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { TERMINAL_REASONS, type TaskPacket, type TerminalState } from '../contracts';
+import { TERMINAL_REASONS, isStationWall, type TaskPacket, type TerminalState } from '../contracts';
 import type { Gate, GateAnswer, Gatekeeper, HumanStation } from '../core/run/ports';
 
 /** A terminal to ask a human on: /dev/tty when it can be opened, else stdin/stderr when stdin is a TTY. */
@@ -78,7 +78,8 @@ export class TerminalGatekeeper implements Gatekeeper {
 
   private async rejection(): Promise<{ terminal: TerminalState; reason: string }> {
     const options: TerminalState[] = [
-      ...TERMINAL_REASONS.ESCALATE.map((reason) => ({ state: 'ESCALATE', reason }) as TerminalState),
+      // Station walls are the line's finding (rule T2w), not a reviewer's choice.
+      ...TERMINAL_REASONS.ESCALATE.filter((reason) => !isStationWall(reason)).map((reason) => ({ state: 'ESCALATE', reason }) as TerminalState),
       ...TERMINAL_REASONS.NO_OP.map((reason) => ({ state: 'NO_OP', reason }) as TerminalState),
     ];
     this.term.output.write(options.map((o, i) => `  ${i + 1}. ${o.state} ${o.reason}`).join('\n') + '\n');

@@ -3,14 +3,18 @@ import { BlueprintRefSchema, CommandSpecSchema, Sha256Schema, TimestampSchema } 
 import { SeedSchema, TaskPacketSchema } from './packet';
 import { TerminalStateSchema } from './terminal-state';
 import { GateDecisionSchema } from './run-event';
+import { ExecEndReasonSchema } from './station-end';
+import { OUTPUT_TAIL_CHARS } from './output-caps';
 
-/** Result of one command: exit code, duration and where its full output is stored. */
+/** Result of one command: exit code, why it ended, duration and where its full output is stored. */
 export const CommandResultSchema = z.object({
   command: CommandSpecSchema,
   exitCode: z.number().int().nullable().describe('null when killed before exiting.'),
   durationMs: z.number().min(0),
   timedOut: z.boolean().default(false),
-  outputTail: z.string().max(20_000).describe('Last part of combined output, for display.'),
+  endReason: ExecEndReasonSchema.optional().describe('Why the command ended beyond its exit code; a station wall (oom-killed, pids-limit, disk-limit) is named here. Absent in evidence written before it was recorded.'),
+  endDetail: z.string().max(2000).optional().describe('Human-readable explanation when endReason is not exited.'),
+  outputTail: z.string().max(OUTPUT_TAIL_CHARS).describe('Last part of combined output, for display.'),
   logArtifact: z.string().optional().describe('Path of the full log, relative to the run folder.'),
   truncated: z.boolean().default(false).describe('Output went over the cap; the log says where it was cut.'),
 });

@@ -1,6 +1,8 @@
 /** Shopfloor's contracts: zod schemas and their inferred types, one file per family. */
 export * from './common';
 export * from './terminal-state';
+export * from './station-end';
+export * from './output-caps';
 export * from './packet';
 export * from './blueprint';
 export * from './run-event';

@@ -3,6 +3,7 @@ import { BlueprintSchema, STATION_ROLES, STATION_KINDS } from './blueprint';
 import { CommandSpecSchema } from './common';
 import { CommandResultSchema } from './evidence';
 import { TaskPacketSchema } from './packet';
+import { STATION_WALLS, type StationWall } from './station-end';
 import { TERMINAL_REASONS } from './terminal-state';
 
 /**
@@ -50,6 +51,10 @@ export const StationResultSchema = z
     commands: z.array(CommandResultSchema).describe('Commands run (command, verifier, set-up and dependency-check stations).'),
     commandsOutcome: z.enum(['passed', 'failed', 'absent']).describe('passed / failed / absent (no commands), for the terminal decision.'),
     retryable: z.object({ reason: z.enum(TERMINAL_REASONS.RETRYABLE_FAILURE), detail: z.string() }).optional().describe("Set when the failure is the environment's."),
+    wall: z
+      .object({ reason: z.enum(Object.values(STATION_WALLS) as [StationWall, ...StationWall[]]), detail: z.string() })
+      .optional()
+      .describe('Set when a command (or the agent) ran into a station wall: memory, processes or disk. Not retried; the run ends naming the wall (rule T2w).'),
     text: z.string().optional().describe('Plan or investigation note (agent stations with role plan or investigate).'),
     agent: z.object({ name: z.string(), outcome: z.string(), cost: AgentCostSchema.optional(), outputTail: z.string() }).optional(),
     diff: z.object({ patch: z.string(), files: z.array(DiffFileSchema), check: DiffCheckSchema }).optional().describe('The change after an implement station.'),

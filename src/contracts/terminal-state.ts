@@ -21,11 +21,18 @@ export const TERMINAL_REASONS = {
     'rejected-at-gate',
     'empty-diff',
     'agent-gave-up',
+    // The station walls (STATION_WALLS in station-end.ts): a command ran into a resource limit.
+    'memory-limit',
+    'pids-limit',
+    'disk-limit',
   ],
   RETRYABLE_FAILURE: ['engine-unavailable', 'image-build-failed', 'timeout', 'station-crashed', 'cancelled'],
 } as const satisfies Record<TerminalStateName, readonly string[]>;
 
-const detail = z.string().max(4000).optional().describe('Human-readable explanation.');
+/** Characters a terminal state's detail may hold. */
+export const TERMINAL_DETAIL_MAX = 4000;
+
+const detail = z.string().max(TERMINAL_DETAIL_MAX).optional().describe('Human-readable explanation.');
 
 /** A terminal state with its reason code; the pair is checked (NO_OP cannot carry `timeout`). */
 export const TerminalStateSchema = z

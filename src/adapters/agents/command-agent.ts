@@ -41,8 +41,18 @@ export class CommandAgentRunner implements AgentRunner {
         SHOPFLOOR_PROMPT: task.station.kind === 'agent' ? (task.station.prompt ?? '') : '',
       },
     });
-    const outcome: AgentResult['outcome'] = r.timedOut ? 'timeout' : r.exitCode === 0 ? 'done' : r.exitCode === GIVE_UP_EXIT ? 'gave-up' : 'error';
-    return { outcome, exitCode: r.exitCode, durationMs: r.durationMs, output: r.output, truncated: r.truncated, text: outcome === 'done' ? r.output : undefined, agent: name };
+    const outcome: AgentResult['outcome'] = r.endReason === 'timeout' ? 'timeout' : r.endReason === 'exited' && r.exitCode === 0 ? 'done' : r.endReason === 'exited' && r.exitCode === GIVE_UP_EXIT ? 'gave-up' : 'error';
+    return {
+      outcome,
+      exitCode: r.exitCode,
+      endReason: r.endReason,
+      endDetail: r.endDetail,
+      durationMs: r.durationMs,
+      output: r.output,
+      truncated: r.truncated,
+      text: outcome === 'done' ? r.output : undefined,
+      agent: name,
+    };
   }
 }
 

@@ -1,22 +1,13 @@
 import { existsSync } from 'node:fs';
 import { cp, mkdir, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import {
-  ConfigRefusedError,
-  MountRefusedError,
-  defaultEnvironment,
-  type ContainerRuntime,
-  type EnvironmentSpec,
-  type NetworkPolicy,
-  type StationContainer,
-} from '../../core/container';
+import { StringDecoder } from 'node:string_decoder';
+import { OUTPUT_TAIL_CHARS } from '../../contracts';
+import { defaultEnvironment, type ContainerRuntime, type EnvironmentSpec, type NetworkPolicy, type StationContainer } from '../../core/container';
 import { readDevcontainer } from './devcontainer-file';
 import type { Logger } from '../../core/ports';
-import { RetryableCause, type RetryableReason } from '../../core/run/errors';
 import type { EnvironmentProvider, EnvironmentRequest, ExecOptions, ExecResult, StationEnvironment } from '../../core/run/ports';
-
-/** Characters of combined output a station result keeps (the full log goes to the run folder through onOutput). */
-const OUTPUT_TAIL = 64 * 1024;
+import { TextTail } from '../../core/run/tail';
 
 /** Options of the bridge from the run engine's EnvironmentProvider port to a ContainerRuntime. */
 export interface ContainerEnvironmentOptions {
@@ -34,9 +25,11 @@ export interface ContainerEnvironmentOptions {
 /**
  * The run engine's EnvironmentProvider on a ContainerRuntime (Docker): resolves the run
  * workspace's devcontainer.json (or the default image), applies the station's network
- * policy, and prepares the run's hardened container. Runtime errors become RetryableCause
- * with their `retryReason`, so the engine retries with backoff and ends RETRYABLE_FAILURE
- * when retries run out; a refused configuration is not retryable and propagates as is.
+ * policy, and prepares the run's hardened container. The runtime's environment failures
+ * are RetryableCause already (src/core/container/errors.ts), so they reach the engine as
+ * they are: it retries with backoff and ends RETRYABLE_FAILURE when retries run out; a
+ * refused configuration is not retryable and propagates as is. A command's structured end
+ * reason (a station wall such as `oom-killed`) is passed through unchanged.
  *
  * A verifier's holdout scenarios live outside the repository and must never be visible to
  * an implementing station, while the runtime only binds paths inside a run's workspace.
@@ -49,12 +42,8 @@ export class ContainerEnvironmentProvider implements EnvironmentProvider {
 
   /** Removes every container of the run: called when a killed run resumes, and by the composition root when a run ends. */
   async cleanup(runId: string): Promise<void> {
-    try {
-      const removed = await this.o.runtime.removeRun(runId);
-      if (removed.length) this.o.logger?.info(`removed ${removed.length} container(s) of run ${runId}`);
-    } catch (e) {
-      throw asRetryable(e);
-    }
+    const removed = await this.o.runtime.removeRun(runId);
+    if (removed.length) this.o.logger?.info(`removed ${removed.length} container(s) of run ${runId}`);
   }
 
   async prepare(req: EnvironmentRequest): Promise<StationEnvironment> {
@@ -74,15 +63,10 @@ export class ContainerEnvironmentProvider implements EnvironmentProvider {
         holdout.push({ rel, target: m.containerPath });
       }
     }
-    let spec: EnvironmentSpec;
-    try {
-      spec =
-        req.image !== undefined
-          ? defaultEnvironment({ image: req.image, workspaceBasename: this.o.repoName, network, env: req.env })
-          : await readDevcontainer({ workspaceDir, defaultImage: this.o.defaultImage, workspaceBasename: this.o.repoName, network });
-    } catch (e) {
-      throw asRetryable(e);
-    }
+    let spec: EnvironmentSpec =
+      req.image !== undefined
+        ? defaultEnvironment({ image: req.image, workspaceBasename: this.o.repoName, network, env: req.env })
+        : await readDevcontainer({ workspaceDir, defaultImage: this.o.defaultImage, workspaceBasename: this.o.repoName, network });
     spec = {
       ...spec,
       containerEnv: { ...spec.containerEnv, ...req.env },
@@ -94,18 +78,13 @@ export class ContainerEnvironmentProvider implements EnvironmentProvider {
         ...holdout.map((h) => ({ type: 'bind' as const, workspacePath: h.rel, target: h.target, readOnly: true })),
       ],
     };
-    let container: StationContainer;
-    try {
-      container = await this.o.runtime.prepare(spec, {
-        runId: runKey,
-        sessionId: this.o.sessionId,
-        workspaceDir,
-        onBuildOutput: (l) => this.o.logger?.info(`[image] ${l.text.trimEnd()}`),
-        onLog: (l) => this.o.logger?.info(l),
-      });
-    } catch (e) {
-      throw asRetryable(e);
-    }
+    const container = await this.o.runtime.prepare(spec, {
+      runId: runKey,
+      sessionId: this.o.sessionId,
+      workspaceDir,
+      onBuildOutput: (l) => this.o.logger?.info(`[image] ${l.text.trimEnd()}`),
+      onLog: (l) => this.o.logger?.info(l),
+    });
     this.o.logger?.info(`station ${req.stationId}: container ${container.id.slice(0, 12)} (${container.reused ? 'reattached' : 'created'}) image ${container.imageDigest}`);
     return new ContainerStationEnvironment(container);
   }
@@ -119,29 +98,36 @@ class ContainerStationEnvironment implements StationEnvironment {
     return this.c.imageDigest;
   }
 
+  /**
+   * Runs the argv in the container. Output reaches `onOutput` as it arrives (each stream
+   * decoded on its own, so a multi-byte character split across chunks stays whole); the
+   * result keeps the last OUTPUT_TAIL_CHARS characters. The end reason and its detail are
+   * the container's, unchanged; the exit code is null only when Shopfloor killed the process.
+   */
   async exec(argv: readonly string[], o: ExecOptions = {}): Promise<ExecResult> {
-    let tail = '';
-    const sink = (chunk: Buffer) => {
-      const text = chunk.toString('utf8');
+    const tail = new TextTail(OUTPUT_TAIL_CHARS);
+    const sink = (decoder: StringDecoder) => (chunk: Buffer) => {
+      const text = decoder.write(chunk);
+      if (!text) return;
       o.onOutput?.(text);
-      tail = (tail + text).slice(-OUTPUT_TAIL);
+      tail.push(text);
     };
-    let r;
-    try {
-      r = await this.c.exec([...argv], { env: o.env, cwd: o.cwd, timeoutMs: o.timeoutMs, signal: o.signal, onStdout: sink, onStderr: sink });
-    } catch (e) {
-      throw asRetryable(e);
-    }
+    const out = new StringDecoder('utf8');
+    const err = new StringDecoder('utf8');
+    const r = await this.c.exec([...argv], { env: o.env, cwd: o.cwd, timeoutMs: o.timeoutMs, signal: o.signal, onStdout: sink(out), onStderr: sink(err) });
+    for (const rest of [out.end(), err.end()])
+      if (rest) {
+        o.onOutput?.(rest);
+        tail.push(rest);
+      }
     await this.c.syncOut();
-    const limit = r.reason === 'oom-killed' || r.reason === 'pids-limit' || r.reason === 'disk-limit' || r.reason === 'container-died';
     return {
-      exitCode: r.timedOut || r.cancelled ? null : r.exitCode,
-      timedOut: r.timedOut,
-      cancelled: r.cancelled,
+      exitCode: r.endReason === 'timeout' || r.endReason === 'cancelled' ? null : r.exitCode,
+      endReason: r.endReason,
+      endDetail: r.endDetail,
       durationMs: r.durationMs,
-      output: tail,
-      truncated: r.truncated || tail.length >= OUTPUT_TAIL,
-      reason: r.reason === 'exited' ? undefined : `${r.reason}${r.detail ? `: ${r.detail}` : ''}${limit ? ' (station wall)' : ''}`,
+      output: tail.text(),
+      truncated: r.truncated,
     };
   }
 
@@ -149,11 +135,4 @@ class ContainerStationEnvironment implements StationEnvironment {
     // Kept running: the run's next station reattaches to it in milliseconds (warm attach);
     // the composition root removes the run's containers when the run ends.
   }
-}
-
-/** Maps a runtime error to the engine's RetryableCause by its `retryReason`; others pass through. */
-function asRetryable(e: unknown): unknown {
-  if (e instanceof ConfigRefusedError || e instanceof MountRefusedError) return e;
-  const reason = (e as { retryReason?: RetryableReason } | undefined)?.retryReason;
-  return reason ? new RetryableCause(reason, (e as Error).message) : e;
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
-import type { ExecEndReason, ExecResult, OutputSink } from '../../core/container';
+import type { ContainerExecResult, ExecEndReason, OutputSink } from '../../core/container';
 import { CappedOutput } from './capped-output';
 import { demultiplex } from './demux';
 
@@ -56,7 +56,7 @@ const KILL_SCRIPT =
  * reliable exit code from exec inspect. Timeout and cancellation kill the process
  * inside the container; a crossed resource wall kills the whole container.
  */
-export async function runExec(req: ExecRequest): Promise<ExecResult> {
+export async function runExec(req: ExecRequest): Promise<ContainerExecResult> {
   const started = Date.now();
   const id = randomBytes(8).toString('hex');
   const container = req.docker.getContainer(req.containerId);
@@ -142,13 +142,11 @@ export async function runExec(req: ExecRequest): Promise<ExecResult> {
   if (sinkError) throw sinkError;
   return {
     exitCode,
-    timedOut: end.reason === 'timeout',
-    cancelled: end.reason === 'cancelled',
+    endReason: end.reason,
+    endDetail: end.detail,
     stdoutBytes: stdout.total,
     stderrBytes: stderr.total,
     truncated: stdout.truncated || stderr.truncated,
-    reason: end.reason,
-    detail: end.detail,
     durationMs: Date.now() - started,
   };
 }

@@ -270,7 +270,7 @@ async function runLifecycle(station: StationContainer, lc: LifecycleCommands, ho
           for (const line of b.toString('utf8').split('\n')) if (line) log(`[${label}] ${line}`);
         };
         const r = await station.exec(argv, { onStdout: sink, onStderr: sink });
-        if (r.exitCode !== 0) throw new LifecycleCommandError(label, r.exitCode, r.detail ?? '');
+        if (r.exitCode !== 0) throw new LifecycleCommandError(label, r.exitCode, r.endDetail ?? '');
       }),
     );
   }

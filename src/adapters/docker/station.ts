@@ -3,16 +3,17 @@ import type Docker from 'dockerode';
 import {
   substituteContainerEnv,
   type EnvironmentSpec,
-  type ExecOptions,
-  type ExecResult,
+  type ContainerExecOptions,
+  type ContainerExecResult,
   type StationContainer,
 } from '../../core/container';
+import { LOG_FILE_CAP_BYTES } from '../../contracts';
 import { runExec, type Violation } from './exec';
 import type { Watchdog } from './watchdog';
 import { copyWorkspaceOut } from './workspace-copy';
 
-/** Default per-stream output cap of an exec: 16 MiB. */
-export const DEFAULT_MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
+/** Default per-stream output cap of an exec: the log file cap, so no more crosses from the engine than a log keeps. */
+export const DEFAULT_MAX_OUTPUT_BYTES = LOG_FILE_CAP_BYTES;
 
 /** What a DockerStation is made of; built by DockerContainerRuntime.prepare. */
 export interface StationParts {
@@ -55,7 +56,7 @@ export class DockerStation implements StationContainer {
   }
 
   /** See StationContainer.exec. Rejects when the station was ended by a resource wall. */
-  async exec(argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+  async exec(argv: string[], opts: ContainerExecOptions = {}): Promise<ContainerExecResult> {
     if (argv.length === 0) throw new TypeError('exec needs at least the program name');
     if (this.ended) throw new Error(`station ${this.id.slice(0, 12)} has ended: ${this.ended.detail}`);
     const cwd = opts.cwd ? posix.resolve(this.workspaceFolder, opts.cwd) : this.workspaceFolder;

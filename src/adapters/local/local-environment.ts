@@ -1,13 +1,12 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { join, relative, resolve, isAbsolute } from 'node:path';
+import { OUTPUT_TAIL_CHARS, type ExecEndReason } from '../../contracts';
 import type { EnvironmentProvider, EnvironmentRequest, ExecOptions, ExecResult, StationEnvironment } from '../../core/run/ports';
+import { TextTail } from '../../core/run/tail';
 
 /** Environment variables never passed to a station: anything that looks like a credential. */
 const CREDENTIAL = /(TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|API_?KEY|PRIVATE_?KEY|^AWS_|^GITHUB_|^GH_|^NPM_CONFIG__AUTH|^SSH_AUTH_SOCK$|^DOCKER_)/i;
-
-/** Default cap on the output tail kept in a result, in characters. */
-const OUTPUT_CAP = 64 * 1024;
 
 function hostEnv(): Record<string, string> {
   const out: Record<string, string> = {};
@@ -23,6 +22,8 @@ function hostEnv(): Record<string, string> {
  * wired. Credential-like variables of the host are dropped from the child's environment.
  * Each command runs in its own process group, killed whole on timeout or cancel, and its
  * pid is recorded under `stateDir` so `cleanup` can kill what a killed run left running.
+ * End reasons: `exited`, `timeout`, `cancelled`, `killed` (a signal Shopfloor did not
+ * send) and `not-started`; with no walls there is never a wall reason.
  */
 export class LocalProcessEnvironment implements StationEnvironment {
   readonly imageDigest = undefined;
@@ -31,7 +32,7 @@ export class LocalProcessEnvironment implements StationEnvironment {
     private readonly workspaceDir: string,
     private readonly baseEnv: Record<string, string>,
     private readonly pidDir: string | undefined,
-    private readonly outputCap = OUTPUT_CAP,
+    private readonly tailChars = OUTPUT_TAIL_CHARS,
   ) {}
 
   exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
@@ -41,11 +42,8 @@ export class LocalProcessEnvironment implements StationEnvironment {
     if (rel.startsWith('..') || isAbsolute(rel)) return Promise.resolve(this.failed(started, `cwd ${options.cwd} is outside the workspace`));
     if (argv.length === 0) return Promise.resolve(this.failed(started, 'empty argv'));
     return new Promise((done) => {
-      let tail = '';
-      let total = 0;
-      let timedOut = false;
-      let cancelled = false;
-      let reason: string | undefined;
+      const tail = new TextTail(this.tailChars);
+      let end: { reason: ExecEndReason; detail?: string } = { reason: 'exited' };
       const child = spawn(argv[0]!, argv.slice(1), { cwd, env: { ...this.baseEnv, ...(options.env ?? {}) }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
       const pidFile = this.pidDir && child.pid ? join(this.pidDir, String(child.pid)) : undefined;
       if (pidFile) {
@@ -61,39 +59,40 @@ export class LocalProcessEnvironment implements StationEnvironment {
       };
       const onData = (b: Buffer) => {
         const s = b.toString('utf8');
-        total += s.length;
-        tail = (tail + s).slice(-this.outputCap);
+        tail.push(s);
         options.onOutput?.(s);
       };
       child.stdout!.on('data', onData);
       child.stderr!.on('data', onData);
       const timer = options.timeoutMs
         ? setTimeout(() => {
-            timedOut = true;
-            reason = `timed out after ${options.timeoutMs} ms`;
+            end = { reason: 'timeout', detail: `timed out after ${options.timeoutMs} ms` };
             killGroup();
           }, options.timeoutMs)
         : undefined;
       const onAbort = () => {
-        cancelled = true;
-        reason = 'cancelled';
+        end = { reason: 'cancelled', detail: 'cancelled' };
         killGroup();
       };
       options.signal?.addEventListener('abort', onAbort, { once: true });
       let spawnError: Error | undefined;
       child.on('error', (e) => (spawnError = e));
-      child.on('close', (code) => {
+      child.on('close', (code, signal) => {
         if (timer) clearTimeout(timer);
         options.signal?.removeEventListener('abort', onAbort);
         if (pidFile) fs.rmSync(pidFile, { force: true });
+        if (spawnError) {
+          end = { reason: 'not-started', detail: spawnError.message };
+          tail.push(`${spawnError.message}\n`);
+        } else if (end.reason === 'exited' && code === null) end = { reason: 'killed', detail: `killed by ${signal ?? 'a signal'}` };
         done({
-          exitCode: spawnError || timedOut || cancelled ? null : code,
-          timedOut,
-          cancelled,
+          exitCode: end.reason === 'exited' ? code : null,
+          endReason: end.reason,
+          endDetail: end.detail,
           durationMs: Date.now() - started,
-          output: spawnError ? `${tail}${spawnError.message}\n` : tail,
-          truncated: total > this.outputCap,
-          reason: spawnError ? spawnError.message : reason,
+          output: tail.text(),
+          // Every byte reached onOutput: nothing is cut before the station's log.
+          truncated: false,
         });
       });
     });
@@ -101,8 +100,8 @@ export class LocalProcessEnvironment implements StationEnvironment {
 
   async dispose(): Promise<void> {}
 
-  private failed(started: number, reason: string): ExecResult {
-    return { exitCode: null, timedOut: false, cancelled: false, durationMs: Date.now() - started, output: reason, truncated: false, reason };
+  private failed(started: number, detail: string): ExecResult {
+    return { exitCode: null, endReason: 'not-started', endDetail: detail, durationMs: Date.now() - started, output: detail, truncated: false };
   }
 }
 

@@ -1,13 +1,15 @@
 import * as fs from 'node:fs';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { ArtifactStore } from '../../core/run/ports';
+import type { ArtifactLog, ArtifactStore } from '../../core/run/ports';
 import { fsyncDir } from './file-journal';
+import { FileLog } from './log-writer';
 
 /**
  * Run-folder files (evidence, artifacts, reports) written atomically: a temporary file
  * beside the target is written and fsync'd, then renamed over it, so a killed process
- * leaves either the old or the new content, never half a file.
+ * leaves either the old or the new content, never half a file. Logs are the exception:
+ * `openLog` appends in place as output arrives (FileLog), so a killed process keeps them.
  */
 export class FileArtifactStore implements ArtifactStore {
   constructor(readonly dir: string) {}
@@ -32,6 +34,11 @@ export class FileArtifactStore implements ArtifactStore {
     fs.renameSync(tmp, target);
     fsyncDir(dirname(target));
     return relPath;
+  }
+
+  /** See ArtifactStore.openLog; throws when the file cannot be created. */
+  openLog(relPath: string, capBytes: number): ArtifactLog {
+    return new FileLog(this.resolve(relPath), relPath, capBytes);
   }
 
   async read(relPath: string): Promise<string | undefined> {

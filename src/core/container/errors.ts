@@ -1,8 +1,11 @@
 /**
- * Typed failures of the container runtime. `retryReason` is the RETRYABLE_FAILURE reason
- * code (src/contracts/terminal-state.ts) the run engine should end with; errors without
- * one (refused configuration) are the user's to fix and map to ESCALATE.
+ * Typed failures of the container runtime. The environment's failures (engine down, image
+ * build, lifecycle command) are RetryableCause with the RETRYABLE_FAILURE reason code
+ * (src/contracts/terminal-state.ts) the run engine ends with once retries are spent, so
+ * they reach the engine as they are. Errors that are not (refused configuration or mount)
+ * are the user's to fix and end the run another way.
  */
+import { RetryableCause } from '../run/errors';
 
 /** One way of reaching an engine that was tried, and why it failed. */
 export interface EngineAttempt {
@@ -14,10 +17,10 @@ export interface EngineAttempt {
 }
 
 /** No Docker engine answered. The message lists every attempt and how to start Docker. */
-export class EngineUnavailableError extends Error {
-  readonly retryReason = 'engine-unavailable' as const;
+export class EngineUnavailableError extends RetryableCause {
   constructor(readonly attempts: EngineAttempt[]) {
     super(
+      'engine-unavailable',
       [
         'No Docker engine answered. Tried:',
         ...attempts.map((a) => `  - ${a.source}: ${a.endpoint} (${a.error})`),
@@ -30,13 +33,12 @@ export class EngineUnavailableError extends Error {
 }
 
 /** The image could not be built or found; `log` holds the tail of the build output. */
-export class ImageBuildError extends Error {
-  readonly retryReason = 'image-build-failed' as const;
+export class ImageBuildError extends RetryableCause {
   constructor(
     message: string,
     readonly log: string,
   ) {
-    super(message);
+    super('image-build-failed', message);
     this.name = 'ImageBuildError';
   }
 }
@@ -67,14 +69,13 @@ export class MountRefusedError extends Error {
 }
 
 /** A lifecycle command (onCreateCommand, ...) failed; the container is left for inspection. */
-export class LifecycleCommandError extends Error {
-  readonly retryReason = 'station-crashed' as const;
+export class LifecycleCommandError extends RetryableCause {
   constructor(
     readonly hook: string,
     readonly exitCode: number,
     readonly detail: string,
   ) {
-    super(`${hook} failed with exit code ${exitCode}${detail ? `: ${detail}` : ''}`);
+    super('station-crashed', `${hook} failed with exit code ${exitCode}${detail ? `: ${detail}` : ''}`);
     this.name = 'LifecycleCommandError';
   }
 }

@@ -4,6 +4,7 @@
  * without importing each other. Sizes are bytes, durations milliseconds, unless a name
  * says otherwise.
  */
+import type { ExecEndReason } from '../../contracts';
 
 /** Resource walls of one station container. */
 export interface ResourceLimits {
@@ -138,41 +139,43 @@ export interface PrepareOptions {
  */
 export type OutputSink = (chunk: Buffer) => void | Promise<void>;
 
-/** Options of `StationContainer.exec`. */
-export interface ExecOptions {
+/**
+ * Options of `StationContainer.exec`: the container-level form of the engine's ExecOptions
+ * (src/core/run/ports.ts), with separate byte streams, a user and a stream cap.
+ */
+export interface ContainerExecOptions {
   /** Extra environment, on top of containerEnv and remoteEnv. */
   env?: Record<string, string>;
   /** Working directory in the container; relative paths are taken from the workspace folder. */
   cwd?: string;
   /** User to run as; defaults to the environment's remote user. */
   user?: string;
-  /** Wall-clock limit; on expiry the process is killed and `timedOut` is true. */
+  /** Wall-clock limit; on expiry the process is killed and `endReason` is `timeout`. */
   timeoutMs?: number;
-  /** Aborting kills the process inside the container; `cancelled` is then true. */
+  /** Aborting kills the process inside the container; `endReason` is then `cancelled`. */
   signal?: AbortSignal;
-  /** Bytes kept per stream; after that a truncation marker is sent and the rest is counted, not delivered. Default 16 MiB. */
+  /** Bytes kept per stream; after that a truncation marker is sent and the rest is counted, not delivered. Default LOG_FILE_CAP_BYTES (src/contracts). */
   maxOutputBytes?: number;
   onStdout?: OutputSink;
   onStderr?: OutputSink;
 }
 
-/** Why a command ended, beyond its exit code. */
-export type ExecEndReason = 'exited' | 'timeout' | 'cancelled' | 'oom-killed' | 'pids-limit' | 'disk-limit' | 'container-died';
+/** Why a command ended, beyond its exit code: the one vocabulary of src/contracts/station-end.ts. */
+export type { ExecEndReason };
 
-/** Outcome of one exec. */
-export interface ExecResult {
+/** Outcome of one exec in a container: the container-level form of the engine's ExecResult. */
+export interface ContainerExecResult {
   /** The process's exit code; 137 (SIGKILL) when it was killed; -1 when the engine gave none. */
   exitCode: number;
-  timedOut: boolean;
-  cancelled: boolean;
+  /** Why it ended (never `killed` or `not-started`: a program that cannot start exits 126/127). Passed to the engine unchanged. */
+  endReason: ExecEndReason;
+  /** Human-readable explanation when `endReason` is not `exited`. */
+  endDetail?: string;
   /** Total bytes the process wrote to each stream, delivered or not. */
   stdoutBytes: number;
   stderrBytes: number;
   /** True when a stream passed `maxOutputBytes` and was cut with a marker. */
   truncated: boolean;
-  reason: ExecEndReason;
-  /** Human-readable explanation when `reason` is not `exited`. */
-  detail?: string;
   durationMs: number;
 }
 
@@ -193,7 +196,7 @@ export interface StationContainer {
    * Runs an argv (never through a host shell). Resolves with the outcome; rejects only
    * when the engine fails (EngineUnavailableError) or the container is gone.
    */
-  exec(argv: string[], opts?: ExecOptions): Promise<ExecResult>;
+  exec(argv: string[], opts?: ContainerExecOptions): Promise<ContainerExecResult>;
   /** For remote engines: copies the workspace out of the container back to the host folder. No-op for bind mounts. */
   syncOut(): Promise<void>;
   /** Stops the container (kept for warm reattach by the same run). */

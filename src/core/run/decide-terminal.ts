@@ -1,4 +1,4 @@
-import type { TaskPacket, TerminalState } from '../../contracts';
+import { TERMINAL_DETAIL_MAX, type StationWall, type TaskPacket, type TerminalState } from '../../contracts';
 import type { RetryableReason } from './errors';
 
 /** Outcome of a group of commands: all exited 0, one failed, or there were none to run. */
@@ -16,6 +16,8 @@ export interface TerminalFacts {
   rejected?: TerminalState;
   /** A station ran out of retries on an environment cause. */
   retryable?: { reason: RetryableReason; detail?: string };
+  /** A command ran into a station wall (memory, processes, disk); `detail` names the station and command (rule T2w). */
+  wall?: { reason: StationWall; detail: string };
   /** The set-up station's result; undefined when there is none. */
   setup?: CommandsOutcome;
   noOpRules: TaskPacket['noOpRules'];
@@ -46,7 +48,7 @@ export type TerminalDecision =
   | { kind: 'revise'; rule: RuleId };
 
 /** Rule ids, as numbered in docs/terminal-decision.md. */
-export type RuleId = 'T0' | 'T1' | 'T2' | 'T3' | 'T4' | 'T5' | 'T6' | 'T7' | 'T8' | 'T9' | 'T10' | 'T11' | 'T12' | 'T13' | 'T14' | 'T15';
+export type RuleId = 'T0' | 'T1' | 'T2' | 'T2w' | 'T3' | 'T4' | 'T5' | 'T6' | 'T7' | 'T8' | 'T9' | 'T10' | 'T11' | 'T12' | 'T13' | 'T14' | 'T15';
 
 const terminal = (rule: RuleId, t: TerminalState): TerminalDecision => ({ kind: 'terminal', terminal: t, rule });
 
@@ -59,6 +61,12 @@ function whenNotReproduced(rules: TaskPacket['noOpRules']): TerminalState {
   return { state: 'NO_OP', reason: rule.when === 'already-fixed-upstream' ? 'already-fixed' : 'could-not-reproduce', detail };
 }
 
+/** The T2w detail: what hit the wall, and what a human can do about it; within TERMINAL_DETAIL_MAX characters. */
+function wallDetail(what: string): string {
+  const why = ' A command that hits a station wall is neither a failing test nor evidence of the problem; raise the limit in the devcontainer (runArgs) or find what uses it up.';
+  return `${what.slice(0, TERMINAL_DETAIL_MAX - why.length - 1)}.${why}`;
+}
+
 /** Applies the packet's `missing-context` no-op rule (rule T0); without one, a human decides (ESCALATE). */
 function whenMissingContext(rules: TaskPacket['noOpRules']): TerminalState {
   const rule = rules.find((r) => r.when === 'missing-context');
@@ -68,13 +76,15 @@ function whenMissingContext(rules: TaskPacket['noOpRules']): TerminalState {
 
 /**
  * The terminal decision table (docs/terminal-decision.md), as one pure function. Rules are
- * tried in order T0..T15 and the first that applies decides. The engine asks after every
+ * tried in order T0, T1, T2, T2w, T3..T15 and the first that applies decides. The engine asks after every
  * station; `continue` means no rule ends the run yet.
  */
 export function decideTerminal(f: TerminalFacts): TerminalDecision {
   if (f.packetMissingContext && !f.rejected) return terminal('T0', whenMissingContext(f.noOpRules));
   if (f.rejected) return terminal('T1', f.rejected);
   if (f.retryable) return terminal('T2', { state: 'RETRYABLE_FAILURE', reason: f.retryable.reason, detail: f.retryable.detail });
+  // Before set-up, reproduction and validation: a walled command says nothing about the code's behaviour.
+  if (f.wall) return terminal('T2w', { state: 'ESCALATE', reason: f.wall.reason, detail: wallDetail(f.wall.detail) });
   if (f.setup === 'failed') return terminal('T3', { state: 'ESCALATE', reason: 'missing-context', detail: 'Set-up (dependency install) failed; nothing can be reproduced.' });
   if (f.reproductionBefore === 'passed') return terminal('T4', whenNotReproduced(f.noOpRules));
   if (f.implements && f.reproductionBefore === 'absent')

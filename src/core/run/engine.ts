@@ -1,5 +1,6 @@
 import {
   EvidenceBundleSchema,
+  INLINE_TAIL_CHARS,
   StationResultSchema,
   TaskPacketSchema,
   type Blueprint,
@@ -269,6 +270,10 @@ class LineRun {
       this.facts.retryable = res.retryable;
       return;
     }
+    if (res.wall) {
+      this.facts.wall = res.wall;
+      return;
+    }
     const skipped = res.outcome === 'skipped';
     const outcome = skipped ? undefined : res.outcome === 'passed' && res.commandsOutcome === 'absent' && res.commands.length === 0 && st.kind !== 'command' ? 'passed' : res.commandsOutcome;
     switch (st.role) {
@@ -307,7 +312,7 @@ class LineRun {
     const lines: string[] = [];
     for (const r of this.latest.values())
       if (['validate', 'verify', 'check', 'reproduce'].includes(r.role))
-        for (const c of r.commands) if (c.exitCode !== 0) lines.push(`$ ${c.command.argv.join(' ')} (exit ${c.exitCode ?? 'none'})\n${c.outputTail.slice(-4000)}`);
+        for (const c of r.commands) if (c.exitCode !== 0) lines.push(`$ ${c.command.argv.join(' ')} (exit ${c.exitCode ?? 'none'})\n${c.outputTail.slice(-INLINE_TAIL_CHARS)}`);
     return lines.join('\n\n') || 'validation failed';
   }
 
@@ -327,7 +332,8 @@ class LineRun {
         await this.workspace.restore(this.currentPatch);
         await this.note(`station ${st.id} changed files; reverted (only the implement station may change the workspace)`);
       }
-      if (result.retryable) return { result };
+      // Nothing to review after an environment cause or a station wall: the run ends (T2, T2w).
+      if (result.retryable || result.wall) return { result };
       // Taken now, before the after gate: an edit there replaces it, and a resume restores this change.
       if (st.role === 'plan' && result.outcome === 'passed') this.plan = result.text ?? result.agent?.outputTail ?? result.note;
       if (result.diff) this.currentPatch = result.diff.patch;

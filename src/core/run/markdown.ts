@@ -1,4 +1,4 @@
-import type { CommandResult, EvidenceBundle } from '../../contracts';
+import { INLINE_TAIL_CHARS, stationWallOf, type CommandResult, type EvidenceBundle } from '../../contracts';
 
 /** A fenced block whose fence is longer than any backtick run inside `text`, so repository text cannot break out. */
 function fence(text: string, lang = ''): string {
@@ -9,10 +9,19 @@ function fence(text: string, lang = ''): string {
 
 const inline = (s: string) => s.replace(/[\r\n]+/g, ' ').replace(/\|/g, '\\|').replace(/`/g, "'");
 
+/** The Exit cell: the exit code, and the end reason when it is not a plain exit (a wall reads e.g. `137, oom-killed: memory-limit`). */
+function exitCell(c: CommandResult): string {
+  if (c.endReason && c.endReason !== 'exited') {
+    const wall = stationWallOf(c.endReason);
+    return `${c.exitCode ?? 'killed'}, ${c.endReason}${wall ? `: ${wall}` : ''}`;
+  }
+  return c.timedOut ? 'timed out' : String(c.exitCode ?? 'killed');
+}
+
 function commands(title: string, rs: CommandResult[]): string {
   if (!rs.length) return `### ${title}\n\nNone ran.\n`;
-  const rows = rs.map((c) => `| \`${inline(c.command.argv.join(' '))}\` | ${c.timedOut ? 'timed out' : (c.exitCode ?? 'killed')} | ${(c.durationMs / 1000).toFixed(1)} s | ${c.logArtifact ?? ''} |`);
-  const tails = rs.filter((c) => c.outputTail.trim()).map((c) => `\`${inline(c.command.argv.join(' '))}\` output (tail):\n\n${fence(c.outputTail.slice(-4000))}`);
+  const rows = rs.map((c) => `| \`${inline(c.command.argv.join(' '))}\` | ${exitCell(c)} | ${(c.durationMs / 1000).toFixed(1)} s | ${c.logArtifact ?? ''} |`);
+  const tails = rs.filter((c) => c.outputTail.trim()).map((c) => `\`${inline(c.command.argv.join(' '))}\` output (tail):\n\n${fence(c.outputTail.slice(-INLINE_TAIL_CHARS))}`);
   return [`### ${title}`, '', '| Command | Exit | Time | Log |', '|---|---|---|---|', ...rows, '', ...tails.map((t) => `${t}\n`)].join('\n');
 }
 

@@ -4,7 +4,7 @@
  * (src/app/compose.ts, called by the run session). Fakes in test/unit/core/run implement
  * the same interfaces.
  */
-import type { CommandSpec, GateChoice, GatePosition, JournalRecord, RunEvent, Station, TaskPacket, TerminalState } from '../../contracts';
+import type { CommandSpec, ExecEndReason, GateChoice, GatePosition, JournalRecord, RunEvent, Station, TaskPacket, TerminalState } from '../../contracts';
 
 // ---------- journal and artifacts ----------
 
@@ -30,6 +30,31 @@ export interface ArtifactStore {
   read(relPath: string): Promise<string | undefined>;
   /** Absolute path of a run-folder file, for display. */
   resolve(relPath: string): string;
+  /**
+   * Opens `relPath` as a log written while its command runs (replacing any file there):
+   * each `append` reaches the file before it returns, so a killed process leaves what was
+   * written; `close` makes it durable (fsync). At most `capBytes` bytes of appended text
+   * are kept; the log then says where it was cut and ends with the output's tail.
+   */
+  openLog(relPath: string, capBytes: number): ArtifactLog;
+}
+
+/** A log being written; see ArtifactStore.openLog. */
+export interface ArtifactLog {
+  /** Appends text (synchronously, so output order is kept); after the cap it is only counted. */
+  append(text: string): void;
+  /** Flushes and closes the log; safe to call twice. */
+  close(): Promise<LogSummary>;
+}
+
+/** What a closed log holds. */
+export interface LogSummary {
+  /** The log's path relative to the run folder. */
+  relPath: string;
+  /** UTF-8 bytes appended in all, kept or not. */
+  bytes: number;
+  /** True when the log was cut at its cap. */
+  truncated: boolean;
 }
 
 // ---------- station environment ----------
@@ -40,26 +65,31 @@ export interface ExecOptions {
   env?: Record<string, string>;
   /** Working directory relative to the workspace folder. */
   cwd?: string;
-  /** Wall-clock limit, milliseconds. */
+  /** Wall-clock limit, milliseconds; on expiry the process is killed and `endReason` is `timeout`. */
   timeoutMs?: number;
+  /** Aborting kills the process; `endReason` is then `cancelled`. */
   signal?: AbortSignal;
-  /** Called with each chunk of combined stdout/stderr as it arrives. */
+  /** Called with each chunk of combined stdout/stderr as it arrives (the only full copy: the station writes it to its log). */
   onOutput?: (chunk: string) => void;
 }
 
 /** Result of one command in a station environment. */
 export interface ExecResult {
-  /** null when the process was killed or never started. */
+  /** The process's exit code (137 for a SIGKILL such as an OOM kill); null when it was killed by Shopfloor or never started. */
   exitCode: number | null;
-  timedOut: boolean;
-  cancelled: boolean;
+  /**
+   * Why the command ended, structured (src/contracts ExecEndReason): `exited`, or a
+   * timeout, a cancellation, a station wall (`oom-killed`, `pids-limit`, `disk-limit`), ...
+   * An OOM-killed command has exit code 137 and `endReason` `oom-killed`.
+   */
+  endReason: ExecEndReason;
+  /** Human-readable explanation when `endReason` is not `exited`. */
+  endDetail?: string;
   durationMs: number;
-  /** Capped tail of combined output. */
+  /** Tail of combined output, at most OUTPUT_TAIL_CHARS characters. */
   output: string;
-  /** The output went over the cap and `output` holds only its tail. */
+  /** Output was cut before it reached `onOutput` (a stream cap of the environment). */
   truncated: boolean;
-  /** Why the command did not run or was killed (spawn error, timeout). */
-  reason?: string;
 }
 
 /** What the engine needs from a devcontainer: run argv in the run's workspace. */
@@ -238,6 +268,9 @@ export interface AgentResult {
   durationMs: number;
   output: string;
   truncated: boolean;
+  /** Why the agent's process ended, when it ran in the station environment (a station wall is named here). */
+  endReason?: ExecEndReason;
+  endDetail?: string;
   text?: string;
   cost?: AgentCost;
   /** The agent's name for the commit trailer, e.g. `claude` or `command:node fix.js`. */

@@ -1,9 +1,10 @@
-import type { CommandResult, CommandSpec, Station, TaskPacket } from '../../contracts';
+import { LOG_FILE_CAP_BYTES, OUTPUT_TAIL_CHARS, type CommandResult, type CommandSpec, type Station, type TaskPacket } from '../../contracts';
 import { contentHash } from '../hash';
+import { commandEnd } from './command-end';
 import { checkDiff } from './diff-check';
 import { isRetryableCause } from './errors';
 import type { CommandsOutcome } from './decide-terminal';
-import type { AgentRunner, ArtifactStore, EnvironmentProvider, EnvironmentRequest, HumanStation, Mount, ProfileFacts, RunWorkspace, SetupCache, StationEnvironment } from './ports';
+import type { AgentRunner, ArtifactLog, ArtifactStore, EnvironmentProvider, EnvironmentRequest, ExecResult, HumanStation, Mount, ProfileFacts, RunWorkspace, SetupCache, StationEnvironment } from './ports';
 import type { StationResult } from './station-result';
 import type { Blueprint } from '../../contracts';
 
@@ -30,9 +31,31 @@ export interface StationContext {
   riskPaths: readonly string[];
 }
 
-/** Cap on a command's log artifact (bytes of text); the tail is kept. */
-const LOG_CAP = 2_000_000;
-const TAIL = 20_000;
+/** Path of a command's (or the agent's) log in the run folder: `artifacts/logs/<station>-<attempt>-<n>.log`. */
+export const logArtifactPath = (stationId: string, attempt: number, n: number | 'agent') => `artifacts/logs/${stationId}-${attempt}-${n}.log`;
+
+/**
+ * Runs `run` with an output callback that writes each chunk to a log opened at `relPath`
+ * as it arrives (so a killed process keeps it), then closes the log. When the command
+ * streamed nothing, `fallback(result)` (e.g. a spawn error) is written instead.
+ */
+async function withLog<R>(ctx: StationContext, relPath: string, run: (onOutput: (chunk: string) => void) => Promise<R>, fallback: (r: R) => string) {
+  const log: ArtifactLog = ctx.artifacts.openLog(relPath, LOG_FILE_CAP_BYTES);
+  let streamed = false;
+  let result: R;
+  try {
+    result = await run((chunk) => {
+      streamed = true;
+      log.append(chunk);
+      ctx.onOutput?.(chunk);
+    });
+  } catch (e) {
+    await log.close().catch(() => undefined);
+    throw e;
+  }
+  if (!streamed) log.append(fallback(result));
+  return { result, log: await log.close() };
+}
 
 /** The commands a command-like station runs, from its own list or from the packet/profile. */
 export function commandsOf(station: Station, packet: TaskPacket, profile: ProfileFacts): CommandSpec[] {
@@ -76,42 +99,55 @@ function blank(ctx: StationContext, outcome: StationResult['outcome'], extra: Pa
   return { stationId: ctx.station.id, role: ctx.station.role, kind: ctx.station.kind, attempt: ctx.attempt, outcome, commands: [], commandsOutcome: 'absent', machineMs: 0, ...extra };
 }
 
-/** Runs commands in order (all of them, so the evidence is complete) and folds their outcome. */
+/**
+ * Runs commands in order (all of them, so the evidence is complete) and folds their
+ * outcome. Each command's output goes to its log file as it arrives. A timeout, crash or
+ * cancellation stops the station as retryable; a station wall (memory, processes, disk)
+ * stops it with `wall` set, never as an ordinary failure.
+ */
 async function runCommands(ctx: StationContext, env: StationEnvironment, specs: CommandSpec[], extraEnv: Record<string, string> = {}): Promise<StationResult> {
   const commands: CommandResult[] = [];
   let machineMs = 0;
   let outcome: StationResult['outcome'] = 'passed';
   let retryable: StationResult['retryable'];
+  let wall: StationResult['wall'];
   for (const [i, spec] of specs.entries()) {
-    let log = '';
-    const r = await env.exec(spec.argv, {
-      env: { ...extraEnv, ...(spec.env ?? {}) },
-      cwd: spec.cwd,
-      timeoutMs: timeoutMs(ctx, spec),
-      signal: ctx.signal,
-      onOutput: (chunk) => {
-        log = (log + chunk).slice(-LOG_CAP);
-        ctx.onOutput?.(chunk);
-      },
-    });
+    const limit = timeoutMs(ctx, spec);
+    const { result: r, log } = await withLog<ExecResult>(
+      ctx,
+      logArtifactPath(ctx.station.id, ctx.attempt, i + 1),
+      (onOutput) => env.exec(spec.argv, { env: { ...extraEnv, ...(spec.env ?? {}) }, cwd: spec.cwd, timeoutMs: limit, signal: ctx.signal, onOutput }),
+      (res) => res.output,
+    );
     machineMs += r.durationMs;
-    const logArtifact = await ctx.artifacts.write(`artifacts/logs/${ctx.station.id}-${ctx.attempt}-${i + 1}.log`, log || r.output);
-    commands.push({ command: spec, exitCode: r.exitCode, durationMs: r.durationMs, timedOut: r.timedOut, outputTail: r.output.slice(-TAIL), logArtifact, truncated: r.truncated });
-    if (r.cancelled) return blank(ctx, 'cancelled', { commands, commandsOutcome: 'failed', machineMs, retryable: { reason: 'cancelled', detail: 'cancelled' } });
-    if (r.timedOut) {
-      outcome = 'timeout';
-      retryable = { reason: 'timeout', detail: `${spec.argv.join(' ')} timed out after ${timeoutMs(ctx, spec)} ms` };
+    commands.push({
+      command: spec,
+      exitCode: r.exitCode,
+      durationMs: r.durationMs,
+      timedOut: r.endReason === 'timeout',
+      endReason: r.endReason,
+      endDetail: r.endDetail?.slice(0, 2000),
+      outputTail: r.output.slice(-OUTPUT_TAIL_CHARS),
+      logArtifact: log.relPath,
+      truncated: log.truncated || r.truncated,
+    });
+    const end = commandEnd(r, spec.argv.join(' '), limit);
+    if (end.kind === 'retryable' && end.reason === 'cancelled') return blank(ctx, 'cancelled', { commands, commandsOutcome: 'failed', machineMs, retryable: { reason: 'cancelled', detail: end.detail } });
+    if (end.kind === 'retryable') {
+      outcome = end.reason === 'timeout' ? 'timeout' : 'error';
+      retryable = { reason: end.reason, detail: end.detail };
       break;
     }
-    if (r.exitCode === null) {
+    if (end.kind === 'wall') {
+      // The rest would run into the same wall, or on a killed container: stop here.
       outcome = 'error';
-      retryable = { reason: 'station-crashed', detail: `${spec.argv.join(' ')} did not run: ${r.reason ?? 'killed'}` };
+      wall = { reason: end.wall, detail: `station ${ctx.station.id}: ${end.detail}` };
       break;
     }
-    if (r.exitCode !== 0 && outcome === 'passed') outcome = 'failed';
+    if (end.exitCode !== 0 && outcome === 'passed') outcome = 'failed';
   }
   const commandsOutcome: CommandsOutcome = specs.length === 0 ? 'absent' : outcome === 'passed' ? 'passed' : 'failed';
-  return blank(ctx, outcome, { commands, commandsOutcome, machineMs, retryable, imageDigest: env.imageDigest });
+  return blank(ctx, outcome, { commands, commandsOutcome, machineMs, retryable, wall, imageDigest: env.imageDigest });
 }
 
 /** Key of a set-up result: same base commit, commands and image give the same dependencies. */
@@ -159,26 +195,25 @@ export async function executeStation(ctx: StationContext): Promise<StationResult
   }
   try {
     if (station.kind === 'agent') {
-      const r = await ctx.agents.run({
-        station,
-        role: station.role,
-        packet: ctx.packet,
-        plan: ctx.plan,
-        feedback: ctx.feedback,
-        environment: env,
-        timeoutMs: timeoutMs(ctx),
-        signal: ctx.signal,
-        onOutput: ctx.onOutput,
-      });
-      const outcome: StationResult['outcome'] = r.outcome === 'done' ? 'passed' : r.outcome === 'timeout' ? 'timeout' : r.outcome === 'gave-up' ? 'failed' : 'error';
+      const { result: r } = await withLog(
+        ctx,
+        logArtifactPath(station.id, ctx.attempt, 'agent'),
+        (onOutput) =>
+          ctx.agents.run({ station, role: station.role, packet: ctx.packet, plan: ctx.plan, feedback: ctx.feedback, environment: env, timeoutMs: timeoutMs(ctx), signal: ctx.signal, onOutput }),
+        (res) => res.output,
+      );
+      // Only a wall is read off the agent's end reason; its timeout and other outcomes stay the agent adapter's.
+      const end = r.endReason ? commandEnd({ exitCode: r.exitCode, endReason: r.endReason, endDetail: r.endDetail }, `agent ${r.agent}`) : undefined;
+      const wall = end?.kind === 'wall' ? { reason: end.wall, detail: `station ${station.id}: ${end.detail}` } : undefined;
+      const outcome: StationResult['outcome'] = wall ? 'error' : r.outcome === 'done' ? 'passed' : r.outcome === 'timeout' ? 'timeout' : r.outcome === 'gave-up' ? 'failed' : 'error';
       const res = blank(ctx, outcome, {
         machineMs: r.durationMs,
         text: r.text,
         imageDigest: env.imageDigest,
-        agent: { name: r.agent, outcome: r.outcome, cost: r.cost, outputTail: r.output.slice(-TAIL) },
-        retryable: r.outcome === 'timeout' ? { reason: 'timeout', detail: `agent timed out after ${timeoutMs(ctx)} ms` } : undefined,
+        agent: { name: r.agent, outcome: r.outcome, cost: r.cost, outputTail: r.output.slice(-OUTPUT_TAIL_CHARS) },
+        retryable: r.outcome === 'timeout' && !wall ? { reason: 'timeout', detail: `agent timed out after ${timeoutMs(ctx)} ms` } : undefined,
+        wall,
       });
-      await ctx.artifacts.write(`artifacts/logs/${station.id}-${ctx.attempt}-agent.log`, r.output);
       return station.role === 'implement' ? withDiff(ctx, res) : res;
     }
     const res = await runCommands(ctx, env, specs, extraEnv);

@@ -13,7 +13,7 @@ describe('docker: finding the engine', () => {
       (e: unknown) => e,
     );
     assert.ok(err instanceof EngineUnavailableError);
-    assert.equal(err.retryReason, 'engine-unavailable');
+    assert.equal(err.reason, 'engine-unavailable');
     assert.deepEqual(err.attempts.map((a) => a.source), ['setting shopfloor.docker.host', 'DOCKER_HOST', 'default socket']);
     assert.match(err.message, /shopfloor-no-such-engine\.sock \(socket not found\)/);
     assert.match(err.message, /tcp:\/\/127\.0\.0\.1:1 \(connection refused\)/);

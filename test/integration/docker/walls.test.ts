@@ -43,12 +43,11 @@ describe('docker: exec and resource walls', () => {
   it('a timeout and a cancellation kill the process inside the container', async () => {
     const s = await station('exec-2');
     const t = await s.exec(['sh', '-c', 'sleep 300 & sleep 301; wait'], { timeoutMs: 500 });
-    assert.equal(t.timedOut, true);
-    assert.equal(t.reason, 'timeout');
+    assert.equal(t.endReason, 'timeout');
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 300);
     const c = await s.exec(['sleep', '302'], { signal: ac.signal });
-    assert.equal(c.cancelled, true);
+    assert.equal(c.endReason, 'cancelled');
     const ps = collect();
     await s.exec(['sh', '-c', 'for p in /proc/[0-9]*; do cat $p/cmdline 2>/dev/null | tr "\\0" " "; echo; done'], { onStdout: ps.sink });
     assert.doesNotMatch(ps.text(), /sleep 30[012]/, 'no process of the killed commands is left');
@@ -92,8 +91,8 @@ describe('docker: exec and resource walls', () => {
   it('a fork bomb ends the station with reason pids-limit', async () => {
     const s = await station('bomb', { pids: 64 });
     const r = await s.exec(['bash', '-c', 'f(){ f | f & }; f; wait'], { timeoutMs: 120_000 });
-    assert.equal(r.reason, 'pids-limit', JSON.stringify(r));
-    assert.match(r.detail ?? '', /process limit \(64 processes\)/);
+    assert.equal(r.endReason, 'pids-limit', JSON.stringify(r));
+    assert.match(r.endDetail ?? '', /process limit \(64 processes\)/);
     await assert.rejects(s.exec(['true']), /has ended: the station hit its process limit/);
     await s.remove();
     await hostStillWorks();
@@ -103,8 +102,8 @@ describe('docker: exec and resource walls', () => {
     const s = await station('hog', { memoryBytes: 128 * MiB });
     const r = await s.exec(['node', '-e', 'const a = []; for (;;) a.push(Buffer.alloc(8 << 20, 1));'], { timeoutMs: 120_000 });
     assert.equal(r.exitCode, 137);
-    assert.equal(r.reason, 'oom-killed', JSON.stringify(r));
-    assert.match(r.detail ?? '', /memory limit/);
+    assert.equal(r.endReason, 'oom-killed', JSON.stringify(r));
+    assert.match(r.endDetail ?? '', /memory limit/);
     await s.remove();
     await hostStillWorks();
   });
@@ -116,7 +115,7 @@ describe('docker: exec and resource walls', () => {
     assert.notEqual(t.exitCode, 0);
     assert.match(tmp.text(), /No space left on device/);
     const r = await s.exec(['sh', '-c', 'while :; do dd if=/dev/zero of=$HOME/fill.$(date +%s%N) bs=1M count=32 status=none; done'], { timeoutMs: 120_000 });
-    assert.equal(r.reason, 'disk-limit', JSON.stringify(r));
+    assert.equal(r.endReason, 'disk-limit', JSON.stringify(r));
     await s.remove();
     await hostStillWorks();
   });

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { OUTPUT_TAIL_CHARS } from '../../../src/contracts';
 import { LocalEnvironmentProvider } from '../../../src/adapters/local/local-environment';
 import { TerminalGatekeeper } from '../../../src/cli/terminal-prompt';
 import type { EnvironmentRequest, Gate } from '../../../src/core/run/ports';
@@ -36,14 +37,17 @@ describe('adapters/local: the no-isolation environment and the terminal prompt',
   it('kills the whole process group on timeout, and reports a missing program', async () => {
     const env = await new LocalEnvironmentProvider().prepare(request(dir));
     const t = await env.exec(['sh', '-c', 'sleep 30 & sleep 30'], { timeoutMs: 300 });
-    assert.deepEqual([t.exitCode, t.timedOut], [null, true]);
+    assert.deepEqual([t.exitCode, t.endReason], [null, 'timeout']);
     const m = await env.exec(['definitely-not-a-program-xyz']);
-    assert.equal(m.exitCode, null);
-    assert.match(m.reason!, /ENOENT/);
-    const out = await env.exec(['node', '-e', 'process.stdout.write("x".repeat(200000))']);
-    assert.equal(out.truncated, true);
-    assert.equal(out.output.length, 64 * 1024);
-    assert.equal((await env.exec(['true'], { cwd: '../..' })).exitCode, null, 'cwd may not leave the workspace');
+    assert.deepEqual([m.exitCode, m.endReason], [null, 'not-started']);
+    assert.match(m.endDetail!, /ENOENT/);
+    let streamed = 0;
+    const out = await env.exec(['node', '-e', 'process.stdout.write("x".repeat(200000))'], { onOutput: (c) => (streamed += c.length) });
+    assert.equal(streamed, 200000, 'every character reaches onOutput (the station writes it to its log)');
+    assert.equal(out.truncated, false);
+    assert.equal(out.output.length, OUTPUT_TAIL_CHARS);
+    const cwd = await env.exec(['true'], { cwd: '../..' });
+    assert.deepEqual([cwd.exitCode, cwd.endReason], [null, 'not-started'], 'cwd may not leave the workspace');
   });
 
   it('cleanup kills commands a killed run left running', async () => {

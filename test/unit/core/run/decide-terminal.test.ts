@@ -46,6 +46,38 @@ describe('core/run/decideTerminal: the decision table (docs/terminal-decision.md
       assert.equal(t(green({ retryable: { reason } })), `T2 RETRYABLE_FAILURE ${reason}`);
   });
 
+  describe('T2w: a command hit a station wall (memory, processes, disk)', () => {
+    const wall = (reason: 'memory-limit' | 'pids-limit' | 'disk-limit') => ({ reason, detail: `station validate: node alloc.js hit the station's wall (${reason})` });
+    it('→ ESCALATE naming the wall, with the station and command in the detail', () => {
+      for (const reason of ['memory-limit', 'pids-limit', 'disk-limit'] as const) {
+        const d = decideTerminal(green({ wall: wall(reason) }));
+        assert.equal(t(green({ wall: wall(reason) })), `T2w ESCALATE ${reason}`);
+        assert.ok(d.kind === 'terminal' && TerminalStateSchema.safeParse(d.terminal).success);
+        assert.match(d.kind === 'terminal' ? (d.terminal.detail ?? '') : '', /^station validate: node alloc\.js .*neither a failing test nor evidence of the problem/);
+      }
+    });
+    it('is never a revise or validation-failed, even with validation failed and revise rounds left', () => {
+      assert.equal(t(green({ validation: 'failed', revisionsLeft: 2, wall: wall('memory-limit') })), 'T2w ESCALATE memory-limit');
+      assert.equal(t(green({ validation: 'failed', revisionsLeft: 0, wall: wall('memory-limit') })), 'T2w ESCALATE memory-limit');
+      assert.equal(t(green({ reproductionAfter: 'failed', wall: wall('pids-limit') })), 'T2w ESCALATE pids-limit');
+    });
+    it('a reproduction that hit a wall is not evidence the problem exists: no implement, no NO_OP', () => {
+      const before = { reproductionBefore: 'failed' as const, implement: undefined, diff: undefined, reproductionAfter: undefined, validation: undefined, stationsPending: true };
+      assert.equal(t(green({ ...before, wall: wall('memory-limit') })), 'T2w ESCALATE memory-limit');
+    });
+    it('comes before set-up (T3): an install that ran out of disk names the disk wall', () => {
+      assert.equal(t(green({ setup: 'failed', wall: wall('disk-limit') })), 'T2w ESCALATE disk-limit');
+    });
+    it('comes after a rejection (T1) and an environment cause (T2)', () => {
+      assert.equal(t(green({ rejected: { state: 'ESCALATE', reason: 'rejected-at-gate' }, wall: wall('memory-limit') })), 'T1 ESCALATE rejected-at-gate');
+      assert.equal(t(green({ retryable: { reason: 'timeout' }, wall: wall('memory-limit') })), 'T2 RETRYABLE_FAILURE timeout');
+    });
+    it('a very long detail still fits the terminal state schema', () => {
+      const d = decideTerminal(green({ wall: { reason: 'memory-limit', detail: 'x'.repeat(10_000) } }));
+      assert.ok(d.kind === 'terminal' && TerminalStateSchema.safeParse(d.terminal).success);
+    });
+  });
+
   it('T3: set-up failed → ESCALATE missing-context', () => {
     assert.equal(t(green({ setup: 'failed' })), 'T3 ESCALATE missing-context');
   });

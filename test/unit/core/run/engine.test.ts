@@ -296,4 +296,79 @@ describe('core/run/engine: the line', () => {
       await assert.rejects(runLine(inputs({ packet: packet({ intent: 'Something else' }) }), second.ports), /another run, packet or blueprint/);
     });
   });
+
+  describe('station walls (issue 8): a command that hits memory, pids or disk limits', () => {
+    const oom = { exitCode: 137, endReason: 'oom-killed' as const, endDetail: 'the kernel killed the process: the station hit its memory limit' };
+
+    it('validation OOM-killed: ESCALATE memory-limit by T2w, no revise round, the wall named in the evidence', async () => {
+      const f = fakePorts();
+      f.environments.ends.test = oom;
+      const out = await runLine(inputs(), f.ports);
+      assert.deepEqual([out.terminal.state, out.terminal.reason, out.rule], ['ESCALATE', 'memory-limit', 'T2w']);
+      assert.match(out.terminal.detail ?? '', /^station validate: test hit the station's memory limit \(oom-killed: the kernel killed/);
+      assert.equal(f.agents.calls.filter((c) => c.role === 'implement').length, 1, 'never revised');
+      assert.equal(f.environments.execs.filter((e) => e === 'test').length, 1, 'a wall is not retried');
+      assert.ok(EvidenceBundleSchema.safeParse(out.evidence).success);
+      const v = out.evidence.validation[0]!;
+      assert.deepEqual([v.exitCode, v.endReason, v.endDetail], [137, 'oom-killed', oom.endDetail]);
+      assert.equal(f.artifacts.files.get(v.logArtifact!), 'test -> oom-killed\n', 'the log holds what the command wrote');
+      assert.match(f.artifacts.files.get('evidence.md')!, /\| `test` \| 137, oom-killed: memory-limit \|/);
+      assert.ok(!f.gatekeeper.asked.some((g) => g.stationId === 'validate'), 'no gate on a walled station');
+    });
+
+    it('a reproduction that hits a wall is not evidence of the problem: ESCALATE pids-limit, implement never starts', async () => {
+      const f = fakePorts();
+      f.environments.ends.repro = { exitCode: 137, endReason: 'pids-limit', endDetail: 'the station hit its process limit (64 processes)' };
+      const out = await runLine(inputs(), f.ports);
+      assert.deepEqual([out.terminal.state, out.terminal.reason, out.rule], ['ESCALATE', 'pids-limit', 'T2w']);
+      assert.equal(f.agents.calls.length, 0);
+      assert.equal(out.evidence.reproduction.before[0]!.endReason, 'pids-limit');
+    });
+
+    it('a set-up that fills the disk: ESCALATE disk-limit (not missing-context)', async () => {
+      const f = fakePorts();
+      f.environments.ends.install = { exitCode: 1, endReason: 'disk-limit', endDetail: 'the station wrote more than its disk limit' };
+      const out = await runLine(inputs(), f.ports);
+      assert.deepEqual([out.terminal.state, out.terminal.reason, out.rule], ['ESCALATE', 'disk-limit', 'T2w']);
+    });
+
+    it('an agent process that hits a wall names it too', async () => {
+      const f = fakePorts();
+      const run = f.agents.run.bind(f.agents);
+      f.agents.run = async (task) => (task.role === 'implement' ? { ...(await run(task)), outcome: 'error', exitCode: 137, endReason: 'oom-killed' } : run(task));
+      const out = await runLine(inputs(), f.ports);
+      assert.deepEqual([out.terminal.state, out.terminal.reason, out.rule], ['ESCALATE', 'memory-limit', 'T2w']);
+    });
+
+    it('a timeout keeps its retry semantics: retried, then RETRYABLE_FAILURE timeout', async () => {
+      const f = fakePorts();
+      f.environments.ends.test = { exitCode: null, endReason: 'timeout', endDetail: 'no exit within 5 ms' };
+      const out = await runLine(inputs(), f.ports);
+      assert.deepEqual([out.terminal.state, out.terminal.reason, out.rule], ['RETRYABLE_FAILURE', 'timeout', 'T2']);
+      assert.ok(f.environments.execs.filter((e) => e === 'test').length > 1, 'retried');
+      assert.equal(out.evidence.validation[0]!.timedOut, true);
+    });
+  });
+
+  it('a command log is in the run folder while the command still runs', async () => {
+    const f = fakePorts();
+    const prepare = f.environments.prepare.bind(f.environments);
+    let seenWhileRunning: string | undefined;
+    f.environments.prepare = async (req) => {
+      const env = await prepare(req);
+      if (req.stationId !== 'validate') return env;
+      return {
+        ...env,
+        exec: async (argv, o) => {
+          o?.onOutput?.('halfway there\n');
+          seenWhileRunning = f.artifacts.files.get('artifacts/logs/validate-1-1.log');
+          return env.exec(argv, o);
+        },
+      };
+    };
+    const out = await runLine(inputs(), f.ports);
+    assert.equal(out.terminal.state, 'PR_READY');
+    assert.equal(seenWhileRunning, 'halfway there\n');
+    assert.equal(f.artifacts.files.get('artifacts/logs/validate-1-1.log'), 'halfway there\ntest -> 0\n');
+  });
 });

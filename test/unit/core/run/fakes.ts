@@ -1,10 +1,11 @@
-import type { JournalRecord, RunEvent } from '../../../../src/contracts';
+import type { ExecEndReason, JournalRecord, RunEvent } from '../../../../src/contracts';
 import { buildRecord, recordTime } from '../../../../src/core/journal';
 import { parsePatch } from '../../../../src/core/run/diff-parse';
 import type {
   AgentResult,
   AgentRunner,
   AgentTask,
+  ArtifactLog,
   ArtifactStore,
   EnvironmentProvider,
   EnvironmentRequest,
@@ -72,6 +73,23 @@ export class MemoryArtifacts implements ArtifactStore {
   resolve(p: string) {
     return `/runs/x/${p}`;
   }
+  /** Appends straight into `files` (visible while the command runs); keeps at most `cap` characters and says so. */
+  openLog(p: string, cap: number): ArtifactLog {
+    this.files.set(p, '');
+    let bytes = 0;
+    let truncated = false;
+    return {
+      append: (text: string) => {
+        bytes += text.length;
+        const have = this.files.get(p)!;
+        if (truncated) return;
+        if (have.length + text.length <= cap) return void this.files.set(p, have + text);
+        truncated = true;
+        this.files.set(p, `${have}${text.slice(0, cap - have.length)}\n[log cut at ${cap}]\n`);
+      },
+      close: async () => ({ relPath: p, bytes, truncated }),
+    };
+  }
 }
 
 export const FIX_PATCH = 'diff --git a/index.js b/index.js\nindex 1..2 100644\n--- a/index.js\n+++ b/index.js\n@@ -1 +1 @@\n-broken\n+fixed\n';
@@ -115,6 +133,8 @@ export class FakeEnvironments implements EnvironmentProvider {
   failTests = 0;
   reproAlwaysPasses = false;
   cleanups = 0;
+  /** How a command ends, by its program name (argv[0]), when not by its exit code: e.g. `{ test: { exitCode: 137, endReason: 'oom-killed' } }`. */
+  ends: Record<string, { exitCode: number | null; endReason: ExecEndReason; endDetail?: string }> = {};
   constructor(private readonly ws: FakeWorkspace) {}
   async prepare(request: EnvironmentRequest): Promise<StationEnvironment> {
     this.requests.push(request);
@@ -124,8 +144,14 @@ export class FakeEnvironments implements EnvironmentProvider {
     }
     return {
       imageDigest: 'sha256:' + 'd'.repeat(64),
-      exec: async (argv: readonly string[], _o?: ExecOptions): Promise<ExecResult> => {
+      exec: async (argv: readonly string[], o?: ExecOptions): Promise<ExecResult> => {
         this.execs.push(argv.join(' '));
+        const end = this.ends[argv[0]!];
+        if (end) {
+          const output = `${argv.join(' ')} -> ${end.endReason}\n`;
+          o?.onOutput?.(output);
+          return { ...end, durationMs: 10, output, truncated: false };
+        }
         let exitCode = 0;
         if (argv[0] === 'repro') exitCode = this.reproAlwaysPasses || this.ws.patch.includes('+fixed') ? 0 : 1;
         if (argv[0] === 'test' && this.failTests > 0) {
@@ -133,7 +159,9 @@ export class FakeEnvironments implements EnvironmentProvider {
           exitCode = 1;
         }
         if (argv[0] === 'fail') exitCode = 1;
-        return { exitCode, timedOut: false, cancelled: false, durationMs: 10, output: `${argv.join(' ')} -> ${exitCode}\n`, truncated: false };
+        const output = `${argv.join(' ')} -> ${exitCode}\n`;
+        o?.onOutput?.(output);
+        return { exitCode, endReason: 'exited', durationMs: 10, output, truncated: false };
       },
       dispose: async () => {},
     };
