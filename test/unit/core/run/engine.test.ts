@@ -109,7 +109,7 @@ describe('core/run/engine: the line', () => {
     assert.equal(out.terminal.state, 'PR_READY');
     const impl = f.agents.calls.filter((c) => c.role === 'implement');
     assert.equal(impl.length, 2);
-    assert.match(impl[1]!.feedback!, /\$ test \(exit 1\)/);
+    assert.match(impl[1]!.feedback!, /\$ test \(exit 1, a regression: it passed on the base commit\)/);
   });
 
   it('validation failing every round: ESCALATE validation-failed after maxRevisions', async () => {

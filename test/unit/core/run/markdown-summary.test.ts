@@ -32,7 +32,7 @@ describe('core/run: evidence Markdown, journal summary, policy, run ids', () => 
     assert.equal(s.status, 'finished');
     assert.equal(s.terminal?.state, 'PR_READY');
     assert.equal(s.blueprint, 'bugfix@1.0.0');
-    assert.deepEqual(s.stations.map((x) => `${x.id}:${x.outcome}`), ['setup:passed', 'reproduce:failed', 'plan:passed', 'implement:passed', 'reproduce-after:passed', 'validate:passed']);
+    assert.deepEqual(s.stations.map((x) => `${x.id}:${x.outcome}`), ['setup:passed', 'reproduce:failed', 'plan:passed', 'validate@baseline:passed', 'implement:passed', 'reproduce-after:passed', 'validate:passed']);
     assert.ok(s.gates.every((g) => g.decision === 'approve' && g.by === 'human:alice'));
     assert.equal(s.output?.branch, 'shopfloor/r1');
     assert.equal(summarizeJournal([]).status, 'empty');
