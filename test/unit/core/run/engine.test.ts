@@ -3,6 +3,7 @@ import { EvidenceBundleSchema, type TaskPacket } from '../../../../src/contracts
 import { BUGFIX, INVESTIGATION } from '../../../../src/core/blueprints';
 import { runLine, type RunInputs } from '../../../../src/core/run/engine';
 import { PolicyGatekeeper } from '../../../../src/core/run/gate-policy';
+import type { BaselineRecord } from '../../../../src/core/run/ports';
 import { aPacket } from '../../../support/builders';
 import { fakePorts, MemoryJournal, ScriptedGatekeeper, FIX_PATCH } from './fakes';
 
@@ -254,6 +255,150 @@ describe('core/run/engine: the line', () => {
     assert.deepEqual([out.terminal.state, out.terminal.reason], ['ESCALATE', 'needs-product-decision']);
     assert.equal(f.artifacts.files.get('investigation-note.md'), 'Note: the parser is fine.');
     assert.equal(out.evidence.plan, 'Note: the parser is fine.');
+  });
+
+  describe('validation baseline (design.md "Validation baseline", rule T16)', () => {
+    // `broken` exits 1 whatever the workspace holds: a command already red on the base commit.
+    const redBefore = () => packet({ validation: [{ argv: ['test'] }, { argv: ['broken'] }] });
+    const validationStations = (j: MemoryJournal) => j.records.filter((r) => r.event.type === 'station/started').map((r) => (r.event as { stationId: string }).stationId);
+
+    it('runs the validation on the base workspace after set-up and before implement, journaled as a station', async () => {
+      const f = fakePorts();
+      const out = await runLine(inputs(), f.ports);
+      assert.equal(out.terminal.state, 'PR_READY');
+      assert.deepEqual(validationStations(f.ports.journal as MemoryJournal), ['setup', 'reproduce', 'plan', 'validate@baseline', 'implement', 'reproduce-after', 'validate']);
+      const base = f.environments.requests.find((r) => r.stationId === 'validate@baseline')!;
+      assert.deepEqual(base.network, { mode: 'none' });
+      assert.deepEqual(out.evidence.baseline!.stations.map((s) => [s.stationId, s.fromCache, s.commands.map((c) => c.exitCode)]), [['validate', false, [0]]]);
+      assert.deepEqual(out.evidence.baseline!.verdicts.map((v) => v.verdict), ['passed']);
+    });
+
+    it('interactive: a command red before and after is a pre-existing failure: no revise round, shown at the output gate, PR_READY once a human accepts', async () => {
+      const f = fakePorts();
+      const out = await runLine(inputs({ packet: redBefore() }), f.ports);
+      assert.deepEqual([out.terminal.state, out.terminal.reason, out.rule], ['PR_READY', 'accepted-with-preexisting-failures', 'T16']);
+      assert.equal(f.agents.calls.filter((c) => c.role === 'implement').length, 1, 'never a revise round');
+      const gate = f.gatekeeper.asked.find((g) => g.stationId === 'decide')!;
+      assert.deepEqual(gate.risk.preexistingFailures, ['broken (exit 1)']);
+      assert.match(gate.summary, /pre-existing, not blamed on it\): broken \(exit 1\)/);
+      assert.deepEqual((gate.content as { preexistingFailures: string[] }).preexistingFailures, ['broken (exit 1)']);
+      assert.ok(EvidenceBundleSchema.safeParse(out.evidence).success);
+      assert.deepEqual(out.evidence.baseline!.preexistingFailures, ['broken (exit 1)']);
+      assert.deepEqual(out.evidence.baseline!.verdicts.map((v) => `${v.argv[0]} ${v.before}→${v.after} ${v.verdict}`), ['test 0→0 passed', 'broken 1→1 pre-existing-failure']);
+      assert.equal(out.evidence.decision!.rule, 'T16');
+      assert.equal(out.evidence.decision!.facts.preexistingAccepted, true);
+      assert.ok(out.evidence.residualRisk.some((r) => r.includes('pre-existing') && r.includes('broken')));
+      const md = f.artifacts.files.get('evidence.md')!;
+      assert.match(md, /## Validation baseline/);
+      assert.match(md, /\*\*Pre-existing failures\*\*.*broken \(exit 1\)/);
+      assert.match(f.output.published[0]!.message, /Terminal state: PR_READY \(accepted-with-preexisting-failures\)/);
+    });
+
+    it('unattended: the policy never accepts pre-existing failures: ESCALATE pre-existing-failure, never agent-gave-up', async () => {
+      const f = fakePorts({ gatekeeper: new PolicyGatekeeper() });
+      const out = await runLine(inputs({ packet: redBefore(), blueprint: { ...BUGFIX, pattern: 'unattended' } }), f.ports);
+      assert.deepEqual([out.terminal.state, out.terminal.reason], ['ESCALATE', 'pre-existing-failure']);
+      assert.match(out.terminal.detail!, /broken \(exit 1\)/);
+      assert.equal(f.agents.calls.filter((c) => c.role === 'implement').length, 1);
+      assert.equal(out.evidence.gates.at(-1)!.stationId, 'decide');
+      assert.equal(out.evidence.decision!.rejectedAt, out.evidence.gates.at(-1)!.gateId);
+      assert.ok(out.evidence.noOpOrEscalation!.openQuestions.some((q) => q.includes('`broken` fails the same way on the base commit')));
+      assert.equal(f.output.published.length, 0);
+    });
+
+    it('an approval by anything but a human does not accept pre-existing failures (T16 after the gate)', async () => {
+      const gk = new ScriptedGatekeeper((g) => (g.stationId === 'decide' ? { decision: 'approve', by: { kind: 'policy', name: 'lenient-bot' } } : undefined));
+      const f = fakePorts({ gatekeeper: gk });
+      const out = await runLine(inputs({ packet: redBefore() }), f.ports);
+      assert.deepEqual([out.terminal.state, out.terminal.reason, out.rule], ['ESCALATE', 'pre-existing-failure', 'T16']);
+      assert.equal(out.evidence.decision!.facts.preexistingAccepted, false);
+      assert.equal(f.output.published.length, 0);
+    });
+
+    it('a command green before and red after is a regression: revised with that said, then ESCALATE validation-failed naming it', async () => {
+      const f = fakePorts();
+      f.environments.failTests = 99;
+      const out = await runLine(inputs({ packet: redBefore() }), f.ports);
+      assert.deepEqual([out.terminal.state, out.terminal.reason], ['ESCALATE', 'validation-failed']);
+      assert.match(out.terminal.detail!, /Regressions \(passed on the base commit\): test \(exit 1\)\. Failing on the base commit too, not counted: broken \(exit 1\)/);
+      const fb = f.agents.calls.filter((c) => c.role === 'implement')[1]!.feedback!;
+      assert.match(fb, /\$ test \(exit 1, a regression/);
+      assert.match(fb, /pre-existing, not caused by the change; do not try to fix them\):\n\$ broken \(exit 1\)/);
+      assert.deepEqual(out.evidence.baseline!.regressions, ['test (exit 1)']);
+    });
+
+    it('is cached per base commit: a second run reads the baseline from the cache and runs no baseline command', async () => {
+      const store = new Map<string, BaselineRecord>();
+      const baselineCache = { get: async (k: string) => store.get(k), put: async (k: string, r: BaselineRecord) => void store.set(k, r) };
+      const a = fakePorts({ baselineCache });
+      await runLine(inputs({ packet: redBefore() }), a.ports);
+      assert.equal(store.size, 1);
+      const b = fakePorts({ baselineCache });
+      const out = await runLine(inputs({ packet: redBefore() }), b.ports);
+      assert.ok(!b.environments.requests.some((r) => r.stationId === 'validate@baseline'), 'no environment for the baseline');
+      assert.equal(out.evidence.baseline!.stations[0]!.fromCache, true);
+      assert.deepEqual(out.evidence.baseline!.preexistingFailures, ['broken (exit 1)']);
+      assert.equal(out.terminal.reason, 'accepted-with-preexisting-failures');
+      assert.equal(b.artifacts.files.get('artifacts/logs/validate@baseline-1-2.log'), 'broken -> 1\n', 'the cached output tail is this run\'s log');
+    });
+
+    it('a run killed after the baseline resumes without running it again', async () => {
+      const killer = new ScriptedGatekeeper((g) => {
+        if (g.stationId === 'implement') throw new Error('KILLED');
+        return undefined;
+      });
+      const first = fakePorts({ gatekeeper: killer });
+      await assert.rejects(runLine(inputs({ packet: redBefore() }), first.ports), /KILLED/);
+      const second = fakePorts({ journal: new MemoryJournal((first.ports.journal as MemoryJournal).records), artifacts: first.artifacts });
+      second.ws.patch = first.ws.patch;
+      const out = await runLine(inputs({ packet: redBefore() }), second.ports);
+      assert.equal(out.terminal.reason, 'accepted-with-preexisting-failures');
+      assert.ok(!second.environments.requests.some((r) => r.stationId === 'validate@baseline'));
+      assert.deepEqual(out.evidence.baseline!.preexistingFailures, ['broken (exit 1)']);
+    });
+  });
+
+  describe('the evidence says what decided (decision section)', () => {
+    it('a flagged diff in a revise round: the evidence shows that diff with its flags, the round it came from and why', async () => {
+      const f = fakePorts({ gatekeeper: new PolicyGatekeeper() });
+      f.environments.failTests = 1;
+      f.agents.patches = [FIX_PATCH, FIX_PATCH.replace(/index\.js/g, 'other.js')];
+      const out = await runLine(inputs({ blueprint: { ...BUGFIX, pattern: 'unattended' } }), f.ports);
+      assert.deepEqual([out.terminal.state, out.terminal.reason, out.rule], ['ESCALATE', 'out-of-scope-change', 'T1']);
+      assert.deepEqual(out.evidence.diff!.flags, ['out-of-scope']);
+      assert.deepEqual(out.evidence.diff!.files, ['other.js']);
+      const d = out.evidence.decision!;
+      assert.deepEqual(d.flags, ['out-of-scope']);
+      assert.equal(d.rejectedAt, out.evidence.gates.at(-1)!.gateId);
+      assert.deepEqual(d.facts.diff, { files: 1, flags: ['out-of-scope'] });
+      assert.deepEqual(d.rounds.map((r) => [r.round, r.startedFrom.state, r.decision?.kind, r.decision?.rule]), [[0, 'base-commit', 'revise', 'T11'], [1, 'previous-attempt', 'terminal', 'T1']]);
+      assert.deepEqual(d.rounds[1]!.startedFrom.files, ['index.js']);
+      assert.deepEqual(d.rounds[1]!.because, ['validate: test exited 1 (regression)']);
+      assert.deepEqual(d.rounds[1]!.implement!.flags, ['out-of-scope']);
+      assert.match(f.artifacts.files.get('evidence.md')!, /### Round 1 \(revise\)\n\n- Started from the previous attempt's workspace \(index\.js/);
+    });
+
+    it('an implement station failing on its second attempt says why', async () => {
+      const f = fakePorts();
+      f.environments.failTests = 1;
+      f.agents.giveUpOnCall = 2;
+      const out = await runLine(inputs(), f.ports);
+      assert.deepEqual([out.terminal.state, out.terminal.reason, out.rule], ['ESCALATE', 'agent-gave-up', 'T8']);
+      const r = out.evidence.decision!.rounds[1]!;
+      assert.equal(r.implement!.outcome, 'failed');
+      assert.equal(r.implement!.agentOutcome, 'gave-up');
+      assert.match(r.implement!.why!, /agent fake-agent ended gave-up; output tail:\nattempt 2: cannot make the tests pass/);
+      assert.match(f.artifacts.files.get('escalation.md')!, /Why the implement station did not pass/);
+    });
+
+    it('a retryable end records the wall that decided', async () => {
+      const g = fakePorts();
+      g.environments.failPrepare = 3;
+      const out = await runLine(inputs(), g.ports);
+      assert.equal(out.evidence.decision!.rule, 'T2');
+      assert.deepEqual(out.evidence.decision!.walls.map((w) => [w.stationId, w.wall]), [['setup', 'engine-unavailable']]);
+      assert.deepEqual(out.evidence.decision!.facts.retryable, { reason: 'engine-unavailable', detail: 'docker: connection refused' });
+    });
   });
 
   describe('resume from the journal', () => {
