@@ -9,6 +9,7 @@ import { GitOutputPublisher } from '../adapters/git/output';
 import { GitWorkspaceProvider } from '../adapters/git/worktree';
 import { LocalEnvironmentProvider } from '../adapters/local/local-environment';
 import { DirectorySetupCache } from '../adapters/local/setup-cache';
+import { DirectoryBaselineCache, baselineCacheDir } from '../adapters/local/baseline-cache';
 import { FileArtifactStore } from '../adapters/store/artifact-store';
 import { FileJournal } from '../adapters/store/file-journal';
 import { runFolder, runsDir } from '../adapters/store/run-folder';
@@ -27,7 +28,7 @@ export interface ComposedRun {
  * The one composition of the run engine's ports, shared by the CLI and the extension
  * host: file journal and artifacts under `.shopfloor/runs/<id>`, a git clone as the run
  * workspace, Docker devcontainers (or the local no-isolation environment), command agent
- * stations, the output publisher, and the set-up cache. Gates, human stations and the
+ * stations, the output publisher, the set-up cache and the validation baseline cache. Gates, human stations and the
  * progress observer come from the caller (terminal or panel).
  */
 export async function composeRun(o: {
@@ -47,7 +48,8 @@ export async function composeRun(o: {
   ignoreRunFolders(o.repo);
   const workspaces = new GitWorkspaceProvider(o.repo);
   // Everything that can fail before the run is asked first, so a failure leaves no lock or runtime behind.
-  const setupCacheDir = join(await workspaces.stateDir(), 'setup-cache');
+  const stateDir = await workspaces.stateDir();
+  const setupCacheDir = join(stateDir, 'setup-cache');
   let environments: EnvironmentProvider;
   let release = async () => {};
   if (o.setup.environment === 'local') {
@@ -81,6 +83,7 @@ export async function composeRun(o: {
       humans: o.humans,
       output: new GitOutputPublisher(o.repo),
       setupCache: new DirectorySetupCache(setupCacheDir),
+      baselineCache: new DirectoryBaselineCache(baselineCacheDir(stateDir)),
       scenarios: scenariosResolver(o.repo, o.setup.holdout),
       clock: systemClock,
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
