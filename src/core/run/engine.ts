@@ -164,13 +164,15 @@ class LineRun {
       const preNote = pre.length ? ` Validation fails the same way on the base commit, before the change (pre-existing, not blamed on it): ${pre.join(', ')}; approving accepts them.` : '';
       const a = await this.gate('decide', 'after', content, `Ship ${d.diff?.files ?? 0} changed file(s) as branch shopfloor/${this.inputs.runId}?${preNote}`, ['approve', 'reject']);
       if (a.decision === 'reject') {
-        decision = { kind: 'terminal', rule: 'T1', terminal: a.terminal ?? { state: 'ESCALATE', reason: 'rejected-at-gate' } };
-        this.facts.rejected = decision.terminal;
+        // Asked again so the evidence's decision facts hold the rejection (T1).
+        this.facts.rejected = a.terminal ?? { state: 'ESCALATE', reason: 'rejected-at-gate' };
+        decision = this.decide(false);
       } else if (decision.rule === 'T16') {
         // T16 again, now knowing who passed the gate: only a human accepts pre-existing failures.
         decision = this.decide(false, { preexistingAccepted: a.by.kind === 'human' });
         if (decision.kind === 'terminal' && decision.terminal.state === 'PR_READY') approvedBy = a.by;
       } else approvedBy = a.by;
+      if (this.rounds[this.round]) this.rounds[this.round]!.decision = { kind: decision.kind, rule: decision.rule };
     }
     if (decision.kind !== 'terminal') decision = { kind: 'terminal', rule: 'T14', terminal: { state: 'ESCALATE', reason: 'missing-context', detail: 'The line ended without a decision.' } };
     return this.finish(decision.terminal, decision.rule, approvedBy);

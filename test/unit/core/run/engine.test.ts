@@ -302,6 +302,8 @@ describe('core/run/engine: the line', () => {
       assert.equal(f.agents.calls.filter((c) => c.role === 'implement').length, 1);
       assert.equal(out.evidence.gates.at(-1)!.stationId, 'decide');
       assert.equal(out.evidence.decision!.rejectedAt, out.evidence.gates.at(-1)!.gateId);
+      assert.equal(out.evidence.decision!.facts.rejected?.reason, 'pre-existing-failure');
+      assert.deepEqual(out.evidence.decision!.rounds.map((r) => r.decision?.rule), ['T1']);
       assert.ok(out.evidence.noOpOrEscalation!.openQuestions.some((q) => q.includes('`broken` fails the same way on the base commit')));
       assert.equal(f.output.published.length, 0);
     });
