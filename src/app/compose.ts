@@ -9,6 +9,7 @@ import { GitOutputPublisher } from '../adapters/git/output';
 import { GitWorkspaceProvider } from '../adapters/git/worktree';
 import { LocalEnvironmentProvider } from '../adapters/local/local-environment';
 import { DirectorySetupCache } from '../adapters/local/setup-cache';
+import { DirectoryBaselineCache, baselineCacheDir } from '../adapters/local/baseline-cache';
 import { FileArtifactStore } from '../adapters/store/artifact-store';
 import { FileJournal } from '../adapters/store/file-journal';
 import { runsDir, type RunFolder } from '../adapters/store/run-folder';
@@ -48,7 +49,8 @@ export type ComposeFn = (o: ComposeRequest) => Promise<ComposedRun>;
  * The one composition of the run engine's ports, called by the run session for both
  * entry points: file journal and artifacts in the run folder, a git clone as the run
  * workspace, Docker devcontainers (or the local no-isolation environment), command agent
- * stations, the output publisher, and the set-up cache. Gates, human stations and the
+ * stations, the output publisher, the set-up cache and the validation baseline cache. Gates,
+ * human stations and the
  * progress observer come from the caller (terminal or panel).
  *
  * I/O: writes `.shopfloor/runs/.gitignore`, creates the state folder beside the user's
@@ -64,7 +66,8 @@ export async function composeRun(o: ComposeRequest): Promise<ComposedRun> {
   ignoreRunFolders(repo);
   const workspaces = new GitWorkspaceProvider(repo);
   // Everything that can fail before the run is asked first, so a failure leaves no lock or runtime behind.
-  const setupCacheDir = join(await workspaces.stateDir(), 'setup-cache');
+  const stateDir = await workspaces.stateDir();
+  const setupCacheDir = join(stateDir, 'setup-cache');
   let environments: EnvironmentProvider;
   let release = async () => {};
   if (o.setup.environment === 'local') {
@@ -98,6 +101,7 @@ export async function composeRun(o: ComposeRequest): Promise<ComposedRun> {
       humans: o.humans,
       output: new GitOutputPublisher(repo),
       setupCache: new DirectorySetupCache(setupCacheDir),
+      baselineCache: new DirectoryBaselineCache(baselineCacheDir(stateDir)),
       scenarios: scenariosResolver(repo, o.setup.holdout),
       clock: systemClock,
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),

@@ -62,6 +62,8 @@ export class TerminalGatekeeper implements Gatekeeper {
     w(`\n── Gate ${gate.gateId} (${gate.position} ${gate.stationId}) ──\n${gate.summary}\ncontent sha256 ${gate.contentHash}\n`);
     if (gate.risk.diffFlags.length || gate.risk.touchedRiskPaths.length || gate.risk.packetRisk === 'hard-stop')
       w(`!! needs explicit approval: risk ${gate.risk.packetRisk}; flags ${gate.risk.diffFlags.join(', ') || 'none'}; risk paths ${gate.risk.touchedRiskPaths.join(', ') || 'none'}\n`);
+    if (gate.risk.preexistingFailures?.length)
+      w(`!! pre-existing failures (red on the base commit too, not caused by the change): ${gate.risk.preexistingFailures.join(', ')}; approving accepts them\n`);
     const p = preview(gate.content);
     if (p) w(`${p}\n`);
     const choices: GateAnswer['decision'][] = gate.allowed.filter((c) => c !== 'edit');

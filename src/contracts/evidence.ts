@@ -38,6 +38,92 @@ export const ToolCallAuditSchema = z.object({
   allowed: z.boolean(),
 });
 
+/** One validation command after the change, compared with the validation baseline (design.md "Validation baseline"). */
+export const BaselineVerdictSchema = z.object({
+  stationId: z.string(),
+  index: z.number().int().min(0).describe("Position of the command in its station's results."),
+  argv: z.array(z.string()),
+  cwd: z.string().optional(),
+  before: z.number().int().nullable().optional().describe('Exit code on the base commit (null: killed); absent when the baseline did not run the command.'),
+  after: z.number().int().nullable().describe('Exit code after the change (null: killed).'),
+  verdict: z
+    .enum(['passed', 'pre-existing-failure', 'regression', 'failed-differently', 'failed'])
+    .describe('pre-existing-failure: the same non-zero exit code before and after (not blamed on the change); regression: exit 0 before, non-zero after; failed-differently: another non-zero code or a timeout; failed: no baseline for it.'),
+});
+
+/** The validation baseline: the packet's validation run on the base commit after set-up, before implementing. */
+export const BaselineEvidenceSchema = z.object({
+  stations: z.array(
+    z.object({
+      stationId: z.string().describe('The validate station this is the baseline of.'),
+      fromCache: z.boolean().describe('Restored from the baseline cache of an earlier run on the same base commit, set-up, commands and image.'),
+      cacheKey: Sha256Schema,
+      commands: z.array(CommandResultSchema),
+      skipped: z.array(z.array(z.string())).default([]).describe('Validation commands not run here because they are reproduction commands (expected to fail before the change).'),
+    }),
+  ),
+  verdicts: z.array(BaselineVerdictSchema).describe("The last round's validation commands judged against the baseline."),
+  preexistingFailures: z.array(z.string()).default([]),
+  regressions: z.array(z.string()).default([]),
+});
+
+/** The facts the terminal decision read (TerminalFacts of src/core/run/decide-terminal.ts, without the packet's no-op rules). */
+export const DecisionFactsSchema = z
+  .object({
+    packetMissingContext: z.boolean(),
+    rejected: TerminalStateSchema,
+    retryable: z.object({ reason: z.string(), detail: z.string().optional() }),
+    setup: z.enum(['passed', 'failed', 'absent']),
+    implements: z.boolean(),
+    reproductionBefore: z.enum(['passed', 'failed', 'absent']),
+    implement: z.enum(['done', 'gave-up', 'failed', 'skipped']),
+    diff: z.object({ files: z.number().int().min(0), flags: z.array(z.string()) }),
+    flagsApproved: z.boolean(),
+    reproductionAfter: z.enum(['passed', 'failed', 'absent']),
+    validation: z.enum(['passed', 'failed', 'absent']),
+    preexistingFailures: z.array(z.string()),
+    regressions: z.array(z.string()),
+    preexistingAccepted: z.boolean(),
+    stationsPending: z.boolean(),
+    revisionsLeft: z.number().int(),
+  })
+  .partial();
+
+/** One implement round: the state it started from, why, and how its implement station ended. */
+export const RoundEvidenceSchema = z.object({
+  round: z.number().int().min(0).describe('0 = the first attempt; n = the nth revise round.'),
+  startedFrom: z.object({
+    state: z.enum(['base-commit', 'previous-attempt']).describe('base-commit: the clean base workspace (after set-up); previous-attempt: the workspace as the previous round left it.'),
+    patchSha256: Sha256Schema.describe('SHA-256 of the change the round started from (of the empty string for the base commit).'),
+    files: z.array(z.string()),
+  }),
+  because: z.array(z.string()).default([]).describe('Why the previous attempt failed (the failures this round was asked to fix); empty for round 0.'),
+  implement: z
+    .object({
+      attempt: z.number().int().min(1),
+      outcome: z.string().describe('The station outcome: passed, failed, error, timeout, cancelled, skipped.'),
+      agentOutcome: z.string().optional().describe("The agent's own outcome (done, gave-up, error, timeout)."),
+      why: z.string().optional().describe('Why it did not pass: the retryable cause, note, or the tail of its output.'),
+      files: z.array(z.string()),
+      flags: z.array(z.string()),
+    })
+    .optional(),
+  decision: z.object({ kind: z.enum(['terminal', 'continue', 'revise']), rule: z.string() }).optional().describe('The last decision taken in this round.'),
+});
+
+/** A wall a station hit: a limit or an environment cause (timeout, crash, engine down, output cap). */
+export const WallEvidenceSchema = z.object({ stationId: z.string(), attempt: z.number().int().min(1), wall: z.string(), detail: z.string().optional() });
+
+/** What decided the terminal state: the rule and every fact, flag and wall it rested on. */
+export const DecisionEvidenceSchema = z.object({
+  rule: z.string().describe('Rule of docs/terminal-decision.md that decided.'),
+  facts: DecisionFactsSchema,
+  flags: z.array(z.string()).describe('Diff flags of the change the decision was about.'),
+  walls: z.array(WallEvidenceSchema),
+  rejectedAt: z.string().optional().describe('The gate whose rejection decided (rule T1).'),
+  rounds: z.array(RoundEvidenceSchema),
+});
+
 /**
  * The evidence bundle a reviewer steps through (design.md "Evidence bundle"). Stored as
  * `evidence.json` in the run folder beside its artifacts; exported as Markdown; attached
@@ -55,6 +141,8 @@ export const EvidenceBundleSchema = z
     plan: z.string().optional(),
     diff: z.object({ patch: z.string(), files: z.array(z.string()), flags: z.array(z.string()).default([]) }).optional(),
     validation: z.array(CommandResultSchema),
+    baseline: BaselineEvidenceSchema.optional().describe('The validation baseline on the base commit; absent when none ran.'),
+    decision: DecisionEvidenceSchema.optional().describe('What decided; absent only in bundles written before it was recorded.'),
     noOpOrEscalation: z.object({ reason: z.string(), openQuestions: z.array(z.string()).default([]) }).optional(),
     residualRisk: z.array(z.string()),
     gates: z.array(GateDecisionSchema),

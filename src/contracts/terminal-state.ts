@@ -10,7 +10,7 @@ export type TerminalStateName = z.infer<typeof TerminalStateNameSchema>;
 
 /** Reason codes per terminal state. NO_OP's come from design.md; the others name the rule that fired. */
 export const TERMINAL_REASONS = {
-  PR_READY: ['validated-fix', 'approved-with-flags'],
+  PR_READY: ['validated-fix', 'approved-with-flags', 'accepted-with-preexisting-failures'],
   NO_OP: ['could-not-reproduce', 'already-fixed', 'contradicts-behaviour', 'missing-context', 'needs-product-decision'],
   ESCALATE: [
     'missing-context',
@@ -25,6 +25,7 @@ export const TERMINAL_REASONS = {
     'memory-limit',
     'pids-limit',
     'disk-limit',
+    'pre-existing-failure',
   ],
   RETRYABLE_FAILURE: ['engine-unavailable', 'image-build-failed', 'timeout', 'station-crashed', 'cancelled'],
 } as const satisfies Record<TerminalStateName, readonly string[]>;

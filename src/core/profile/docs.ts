@@ -101,3 +101,14 @@ export function detectTestDirs(ctx: DetectContext): string[] {
   return out.sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b)).slice(0, 50);
 }
 
+
+/**
+ * Base names of test files by convention: `test.js`, `tests.py`, `foo.test.ts`, `foo.spec.js`,
+ * `foo_test.go`, `test_foo.py`, `FooTest.java`, `foo_spec.rb`, `FooTests.cs`.
+ */
+const TEST_FILE = /^(tests?|spec)\.[a-z]+$|[._-](test|spec)s?\.[a-z]+$|^test_.+\.py$|(Test|Tests|Spec|IT)\.(java|kt|scala|cs|groovy)$/;
+
+/** Tracked files that look like tests by name (outside vendored folders), shallowest first, at most 50. */
+export function detectTestFiles(ctx: DetectContext): string[] {
+  return ctx.matching(TEST_FILE).filter((p) => !/node_modules\//.test(p)).slice(0, 50);
+}

@@ -1,7 +1,7 @@
 import type { RepositoryReader, TrackedFile } from './port';
 import { DetectContext, VENDORED, depth, fromRepo } from './context';
 import { detectCi, isCiFile } from './ci';
-import { AGENT_DOCS, CODEOWNERS_FILES, CONTRIBUTOR_DOCS, DEVCONTAINER_FILES, detectDevcontainer, detectDocCommands, detectTestDirs, parseCodeowners } from './docs';
+import { AGENT_DOCS, CODEOWNERS_FILES, CONTRIBUTOR_DOCS, DEVCONTAINER_FILES, detectDevcontainer, detectDocCommands, detectTestDirs, detectTestFiles, parseCodeowners } from './docs';
 import { FileIndex, indexFiles } from './file-index';
 import { assessReadiness } from './readiness';
 import { argvOf } from './text';
@@ -142,6 +142,7 @@ export function profileFromTexts(
     contributorDocs,
     ...(coFile ? { codeowners: parseCodeowners(coFile, texts.get(coFile)!) } : {}),
     testDirs: detectTestDirs(ctx),
+    testFiles: detectTestFiles(ctx),
     skipped: ctx.skipped,
   };
   return { ...base, readiness: assessReadiness(base) };

@@ -119,6 +119,8 @@ export interface RepoProfile {
   readonly contributorDocs: readonly string[];
   readonly codeowners?: Codeowners;
   readonly testDirs: readonly string[];
+  /** Tracked files named like tests (`*.test.js`, `test_*.py`, `*_test.go`...), shallowest first, at most 50. */
+  readonly testFiles: readonly string[];
   /** Files the profiler wanted but did not read (too large, symlink...), with why. */
   readonly skipped: readonly { readonly path: string; readonly reason: string }[];
   readonly readiness: Readiness;

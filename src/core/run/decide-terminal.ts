@@ -33,8 +33,24 @@ export interface TerminalFacts {
   flagsApproved?: boolean;
   /** Reproduction re-run after the change, in this round. */
   reproductionAfter?: CommandsOutcome;
-  /** Validation (validate, verify and check stations) in this round: failed if any failed. */
+  /**
+   * Validation (validate, verify and check stations) in this round: failed if any command
+   * failed that is not a pre-existing failure (see `preexistingFailures`).
+   */
   validation?: CommandsOutcome;
+  /**
+   * Validation commands of this round that failed the same way on the base commit (the
+   * validation baseline, src/core/run/baseline.ts), e.g. `npm test (exit 1)`. They do not
+   * make `validation` fail and are never revised (rules T11, T12, T16).
+   */
+  preexistingFailures?: readonly string[];
+  /** Validation commands of this round that passed on the base commit and fail after the change (part of a failed `validation`). */
+  regressions?: readonly string[];
+  /**
+   * Whether a human accepted the pre-existing failures at the output gate: undefined until
+   * that gate was decided, false when it was passed by anything but a human (rule T16).
+   */
+  preexistingAccepted?: boolean;
   /** Stations still to run on the line (in this revise round). */
   stationsPending: boolean;
   /** Revise rounds still allowed (blueprint maxRevisions minus rounds done). */
@@ -47,8 +63,8 @@ export type TerminalDecision =
   | { kind: 'continue'; rule: RuleId }
   | { kind: 'revise'; rule: RuleId };
 
-/** Rule ids, as numbered in docs/terminal-decision.md. */
-export type RuleId = 'T0' | 'T1' | 'T2' | 'T2w' | 'T3' | 'T4' | 'T5' | 'T6' | 'T7' | 'T8' | 'T9' | 'T10' | 'T11' | 'T12' | 'T13' | 'T14' | 'T15';
+/** Rule ids, as numbered in docs/terminal-decision.md (T2w after T2, T16 before T15: ids stay stable when rows are inserted). */
+export type RuleId = 'T0' | 'T1' | 'T2' | 'T2w' | 'T3' | 'T4' | 'T5' | 'T6' | 'T7' | 'T8' | 'T9' | 'T10' | 'T11' | 'T12' | 'T13' | 'T14' | 'T16' | 'T15';
 
 const terminal = (rule: RuleId, t: TerminalState): TerminalDecision => ({ kind: 'terminal', terminal: t, rule });
 
@@ -76,8 +92,9 @@ function whenMissingContext(rules: TaskPacket['noOpRules']): TerminalState {
 
 /**
  * The terminal decision table (docs/terminal-decision.md), as one pure function. Rules are
- * tried in order T0, T1, T2, T2w, T3..T15 and the first that applies decides. The engine asks after every
- * station; `continue` means no rule ends the run yet.
+ * tried in order T0, T1, T2, T2w, T3..T14, T16, T15 and the first that applies decides. The engine asks after
+ * every station, and once more after the output gate when T16 decided; `continue` means no
+ * rule ends the run yet.
  */
 export function decideTerminal(f: TerminalFacts): TerminalDecision {
   if (f.packetMissingContext && !f.rejected) return terminal('T0', whenMissingContext(f.noOpRules));
@@ -102,16 +119,27 @@ export function decideTerminal(f: TerminalFacts): TerminalDecision {
     return terminal('T10', { state: 'ESCALATE', reason: 'out-of-scope-change', detail: `The diff was flagged (${f.diff.flags.join(', ')}) and no human approved it.` });
   const failed = f.validation === 'failed' || f.reproductionAfter === 'failed';
   if (failed && f.revisionsLeft > 0) return { kind: 'revise', rule: 'T11' };
-  if (failed)
+  if (failed) {
+    const regressed = f.regressions?.length ? ` Regressions (passed on the base commit): ${f.regressions.join(', ')}.` : '';
+    const pre = f.preexistingFailures?.length ? ` Failing on the base commit too, not counted: ${f.preexistingFailures.join(', ')}.` : '';
     return terminal('T12', {
       state: 'ESCALATE',
       reason: 'validation-failed',
-      detail: f.reproductionAfter === 'failed' ? 'The reproduction still fails after the change and no revise round is left.' : 'Validation failed and no revise round is left.',
+      detail: (f.reproductionAfter === 'failed' ? 'The reproduction still fails after the change and no revise round is left.' : 'Validation failed and no revise round is left.') + regressed + pre,
     });
+  }
   if (f.stationsPending) return { kind: 'continue', rule: 'T13' };
   if (f.reproductionAfter !== 'passed')
     return terminal('T14', { state: 'ESCALATE', reason: 'missing-context', detail: 'The reproduction was not re-run after the change; PR_READY needs it failing before and passing after.' });
   if (f.validation !== 'passed')
     return terminal('T14', { state: 'ESCALATE', reason: 'missing-context', detail: 'No validation ran; PR_READY needs all validation green.' });
+  if (f.preexistingFailures?.length) {
+    const list = f.preexistingFailures.join(', ');
+    if (f.preexistingAccepted === false)
+      return terminal('T16', { state: 'ESCALATE', reason: 'pre-existing-failure', detail: `Validation fails the same way on the base commit (${list}) and no human accepted that.` });
+    // Before the output gate (undefined) this is what a human is asked to accept there; only a human's approval keeps it.
+    const flags = f.diff.flags.length > 0 ? ` Flags approved by a human: ${f.diff.flags.join(', ')}.` : '';
+    return terminal('T16', { state: 'PR_READY', reason: 'accepted-with-preexisting-failures', detail: `Failing the same way on the base commit, before the change: ${list}. The rest of validation is green.${flags}` });
+  }
   return terminal('T15', f.diff.flags.length > 0 ? { state: 'PR_READY', reason: 'approved-with-flags', detail: `Flags approved by a human: ${f.diff.flags.join(', ')}.` } : { state: 'PR_READY', reason: 'validated-fix' });
 }

@@ -1,6 +1,5 @@
 import {
   EvidenceBundleSchema,
-  INLINE_TAIL_CHARS,
   StationResultSchema,
   TaskPacketSchema,
   type Blueprint,
@@ -12,8 +11,11 @@ import {
 } from '../../contracts';
 import type { Clock, Logger } from '../ports';
 import { contentHash } from '../hash';
+import { baselineExecutor, planBaseline, reviseFeedback, reviseReasons, judgeStation, type BaselineRun, type CommandVerdict } from './baseline';
 import { decideTerminal, type TerminalDecision, type TerminalFacts } from './decide-terminal';
 import type { DiffCheck } from './diff-check';
+import { parsePatch } from './diff-parse';
+import { decisionEvidence, implementRecord, type RoundRecord } from './decision-evidence';
 import { ResumeMismatchError, RunInterruptedError } from './errors';
 import { DEFAULT_REJECTION, gateChoicesFor, normalizeAnswer } from './gates';
 import { RUN_LAYOUT } from './layout';
@@ -24,6 +26,7 @@ import { renderEvidenceMarkdown, renderReport } from './markdown';
 import type {
   AgentRunner,
   ArtifactStore,
+  BaselineCache,
   EnvironmentProvider,
   Gate,
   GateAnswer,
@@ -40,7 +43,7 @@ import type {
   WorkspaceProvider,
 } from './ports';
 import { Replay } from './replay';
-import { executeStation } from './station-exec';
+import { executeStation, type StationContext } from './station-exec';
 import type { StationResult } from './station-result';
 
 /** What a run is asked to do. On resume, the same packet and blueprint as the journal's run/started. */
@@ -66,6 +69,8 @@ export interface RunPorts {
   humans: HumanStation;
   output: OutputPublisher;
   setupCache?: SetupCache;
+  /** Validation baselines per base commit (src/core/run/baseline.ts); without one the baseline runs in every run. */
+  baselineCache?: BaselineCache;
   /** Resolves a verifier's scenarios reference to a host folder outside the repository. */
   scenarios?: (ref: string) => string | undefined;
   clock: Clock;
@@ -120,6 +125,10 @@ interface RoundFacts {
   flagsApproved?: boolean;
   reproductionAfter?: TerminalFacts['reproductionAfter'];
   validation?: TerminalFacts['validation'];
+  preexistingFailures?: string[];
+  regressions?: string[];
+  /** This round's validation commands judged against the baseline. */
+  verdicts?: CommandVerdict[];
 }
 
 /**
@@ -151,6 +160,15 @@ class LineRun {
   private readonly implementIndex: number;
   /** The last runStation executed the station (false: read back from the journal). */
   private ranLive = false;
+  /** Validation baselines by validate station id; set once, before the first implement. */
+  private readonly baselines = new Map<string, BaselineRun>();
+  private baselineDone = false;
+  /** One record per implement round, for the evidence's decision section. */
+  private readonly rounds: RoundRecord[] = [];
+  /** The facts and decision of the last decideTerminal call. */
+  private decided?: { facts: TerminalFacts; decision: TerminalDecision };
+  /** Why the round about to start was needed (the previous round's failures). */
+  private nextBecause?: string[];
 
   constructor(
     private readonly inputs: RunInputs,
@@ -169,9 +187,21 @@ class LineRun {
     let approvedBy: GateDecision['by'] | undefined;
     if (decision.kind === 'terminal' && decision.terminal.state === 'PR_READY') {
       const d = this.roundFacts;
-      const a = await this.gate('decide', 'after', { terminal: decision.terminal, patch: this.currentPatch }, `Ship ${d.diff?.files ?? 0} changed file(s) as branch shopfloor/${this.inputs.runId}?`, gateChoicesFor('output', 'after'));
-      if (a.decision === 'reject') decision = { kind: 'terminal', rule: 'T1', terminal: a.terminal ?? DEFAULT_REJECTION };
-      else approvedBy = a.by;
+      // Pre-existing failures are shown at the output gate (and only then part of its content, so other runs' gate hashes stay as they were).
+      const pre = d.preexistingFailures ?? [];
+      const content = pre.length ? { terminal: decision.terminal, patch: this.currentPatch, preexistingFailures: pre } : { terminal: decision.terminal, patch: this.currentPatch };
+      const preNote = pre.length ? ` Validation fails the same way on the base commit, before the change (pre-existing, not blamed on it): ${pre.join(', ')}; approving accepts them.` : '';
+      const a = await this.gate('decide', 'after', content, `Ship ${d.diff?.files ?? 0} changed file(s) as branch shopfloor/${this.inputs.runId}?${preNote}`, gateChoicesFor('output', 'after'));
+      if (a.decision === 'reject') {
+        // Asked again so the evidence's decision facts hold the rejection (T1).
+        this.facts.rejected = a.terminal ?? DEFAULT_REJECTION;
+        decision = this.decide(false);
+      } else if (decision.rule === 'T16') {
+        // T16 again, now knowing who passed the gate: only a human accepts pre-existing failures.
+        decision = this.decide(false, { preexistingAccepted: a.by.kind === 'human' });
+        if (decision.kind === 'terminal' && decision.terminal.state === 'PR_READY') approvedBy = a.by;
+      } else approvedBy = a.by;
+      if (this.rounds[this.round]) this.rounds[this.round]!.decision = { kind: decision.kind, rule: decision.rule };
     }
     if (decision.kind !== 'terminal') decision = { kind: 'terminal', rule: 'T14', terminal: { state: 'ESCALATE', reason: 'missing-context', detail: 'The line ended without a decision.' } };
     return this.finish(decision.terminal, decision.rule, approvedBy);
@@ -240,20 +270,28 @@ class LineRun {
     while (i < stations.length) {
       const st = stations[i]!;
       if (this.ports.signal?.aborted) throw new RunInterruptedError(`the run was interrupted before station ${st.id}`);
+      if (i === this.implementIndex) {
+        // The validation baseline: on the base workspace after set-up, once, before the first implement.
+        if (!this.baselineDone) {
+          await this.validationBaseline();
+          if (this.facts.retryable || this.facts.wall) return this.decide(true);
+        }
+        this.startRound();
+      }
       const r = await this.stationWithGates(st);
+      // A result rejected at its after gate still counts: the evidence shows what was rejected (its diff and flags).
+      if (r.result) this.absorb(st, i, r.result);
       if (r.rejected) this.facts.rejected = r.rejected;
-      else if (r.result) this.absorb(st, i, r.result);
-      last = decideTerminal({
-        ...this.facts,
-        ...this.roundFacts,
-        stationsPending: i < stations.length - 1,
-        revisionsLeft: this.bp.maxRevisions - this.round,
-      });
+      last = this.decide(i < stations.length - 1);
+      if (this.rounds[this.round]) this.rounds[this.round]!.decision = { kind: last.kind, rule: last.rule };
       if (last.kind === 'terminal') return last;
       if (last.kind === 'revise') {
+        const results = stations.slice(this.implementIndex + 1).map((s) => this.latest.get(s.id)).filter((x): x is StationResult => x !== undefined);
+        const because = reviseReasons(results, this.roundFacts.verdicts ?? []);
         this.round++;
-        this.feedback = this.failureFeedback();
+        this.feedback = reviseFeedback(results, this.roundFacts.verdicts ?? []);
         this.roundFacts = {};
+        this.nextBecause = because;
         await this.note(`revise round ${this.round} of ${this.bp.maxRevisions}: validation failed`);
         i = this.implementIndex;
         continue;
@@ -261,6 +299,49 @@ class LineRun {
       i++;
     }
     return last;
+  }
+
+  /** Asks decideTerminal with the run's facts so far (plus `extra`) and keeps them for the evidence. */
+  private decide(stationsPending: boolean, extra: Partial<TerminalFacts> = {}): TerminalDecision {
+    const facts: TerminalFacts = { ...this.facts, ...this.roundFacts, stationsPending, revisionsLeft: this.bp.maxRevisions - this.round, ...extra };
+    const decision = decideTerminal(facts);
+    this.decided = { facts, decision };
+    return decision;
+  }
+
+  /** Opens the evidence record of the implement round about to start: from the base commit, or from the previous attempt's workspace. */
+  private startRound(): void {
+    if (this.rounds[this.round]) return;
+    const files = parsePatch(this.currentPatch).map((f) => f.path);
+    this.rounds[this.round] = {
+      round: this.round,
+      startedFrom: { state: this.round === 0 || !this.currentPatch ? 'base-commit' : 'previous-attempt', patchSha256: contentHash(this.currentPatch), files },
+      because: this.round === 0 ? [] : (this.nextBecause ?? []),
+    };
+  }
+
+  /**
+   * Runs the baseline of each validate station (src/core/run/baseline.ts) as a journaled
+   * station `<id>@baseline`, so a resumed run reads it back; the cache answers for a base
+   * commit already seen. An environment failure after retries ends the run by T2.
+   */
+  private async validationBaseline(): Promise<void> {
+    for (const st of this.bp.stations) {
+      const plan = planBaseline(st, this.bp, this.packet, this.inputs.profile, this.baseCommit);
+      if (!plan) continue;
+      const result = await this.runStation(plan.station, baselineExecutor(this.ports.baselineCache, plan.key, this.baseCommit));
+      if (result.retryable) {
+        this.facts.retryable = result.retryable;
+        return;
+      }
+      // Validation that hits a station wall on the base commit cannot run here at all: the run ends naming the wall (T2w), before implementing.
+      if (result.wall) {
+        this.facts.wall = result.wall;
+        return;
+      }
+      this.baselines.set(st.id, { ...plan, result });
+    }
+    this.baselineDone = true;
   }
 
   /** Folds a station's result into the facts the terminal decision reads. */
@@ -294,6 +375,7 @@ class LineRun {
           this.roundFacts.diff = { files: res.diff.files.length, flags: res.diff.check.flags };
           this.roundFacts.check = res.diff.check;
         }
+        if (this.rounds[this.round]) this.rounds[this.round]!.implement = implementRecord(res);
         break;
       case 'investigate':
         if (res.outcome === 'passed') this.investigation = res.text ?? res.agent?.outputTail;
@@ -302,18 +384,18 @@ class LineRun {
         // validate, verify, check: failed if any failed; absent only if none had commands.
         if (skipped || outcome === undefined) break;
         const prev = this.roundFacts.validation;
-        const failed = res.outcome !== 'passed' || outcome === 'failed';
-        this.roundFacts.validation = failed || prev === 'failed' ? 'failed' : outcome === 'passed' || prev === 'passed' ? 'passed' : 'absent';
+        let failed = res.outcome !== 'passed' || outcome === 'failed';
+        if (st.role === 'validate' && st.kind === 'command' && this.facts.implements) {
+          // Judged against the baseline: a command failing the same way on the base commit is not the change's failure.
+          const j = judgeStation(res, this.baselines.get(st.id));
+          failed = j.outcome === 'failed';
+          this.roundFacts.verdicts = [...(this.roundFacts.verdicts ?? []).filter((v) => v.stationId !== st.id), ...j.verdicts];
+          this.roundFacts.preexistingFailures = [...new Set([...(this.roundFacts.preexistingFailures ?? []), ...j.preexisting])];
+          this.roundFacts.regressions = [...new Set([...(this.roundFacts.regressions ?? []), ...j.regressions])];
+        }
+        this.roundFacts.validation = failed || prev === 'failed' ? 'failed' : outcome === 'passed' || prev === 'passed' || outcome === 'failed' ? 'passed' : 'absent';
       }
     }
-  }
-
-  private failureFeedback(): string {
-    const lines: string[] = [];
-    for (const r of this.latest.values())
-      if (['validate', 'verify', 'check', 'reproduce'].includes(r.role))
-        for (const c of r.commands) if (c.exitCode !== 0) lines.push(`$ ${c.command.argv.join(' ')} (exit ${c.exitCode ?? 'none'})\n${c.outputTail.slice(-INLINE_TAIL_CHARS)}`);
-    return lines.join('\n\n') || 'validation failed';
   }
 
   // ---------- stations and gates ----------
@@ -328,6 +410,7 @@ class LineRun {
     for (;;) {
       const result = await this.runStation(st);
       // Only the implement station may change the workspace; a plan or investigation that did is reverted.
+      // (A replayed station's revert is in the journal and its note is passed over; onResume restores the workspace.)
       if (this.ranLive && (st.role === 'plan' || st.role === 'investigate') && (await this.workspace.diff()).patch !== this.currentPatch) {
         await this.workspace.restore(this.currentPatch);
         await this.note(`station ${st.id} changed files; reverted (only the implement station may change the workspace)`);
@@ -342,7 +425,7 @@ class LineRun {
       if (!(when === 'after' || when === 'both' || forced)) return { result };
       const editablePlan = st.role === 'plan' && result.outcome === 'passed' ? this.plan : undefined;
       const a = await this.gate(st.id, 'after', this.afterContent(result), this.afterSummary(st, result), gateChoicesFor(st, 'after'), check, editablePlan);
-      if (a.decision === 'reject') return { rejected: a.terminal ?? DEFAULT_REJECTION };
+      if (a.decision === 'reject') return { result, rejected: a.terminal ?? DEFAULT_REJECTION };
       if (a.decision === 'retry') {
         if (st.role === 'implement') {
           this.currentPatch = this.roundStartPatch();
@@ -391,14 +474,16 @@ class LineRun {
    * journal shows started but not finished (the process was killed) is run again as a new
    * attempt, after onResume restored the workspace, and does not use up a retry.
    */
-  private async runStation(st: Station): Promise<StationResult> {
+  private async runStation(st: Station, execute: (ctx: StationContext) => Promise<StationResult> = executeStation): Promise<StationResult> {
     const retries = st.retries ?? this.bp.defaults.retries;
     let failures = 0;
     for (;;) {
       let attempt = (this.attempts.get(st.id) ?? 0) + 1;
       let result: StationResult | undefined;
-      const started = this.replay.take('station/started', (e) => e.stationId === st.id);
-      if (started) {
+      // Recorded attempts: one that finished is read back; one that started and never finished
+      // was interrupted, and a later resume may have started (and lost) another after it.
+      let started = this.replay.take('station/started', (e) => e.stationId === st.id);
+      while (started) {
         attempt = started.event.attempt;
         this.attempts.set(st.id, attempt);
         const fin = this.replay.take('station/finished', (e) => e.stationId === st.id && e.attempt === attempt);
@@ -406,17 +491,18 @@ class LineRun {
           const text = fin.event.artifact ? await this.ports.artifacts.read(fin.event.artifact) : undefined;
           if (!text) throw new ResumeMismatchError(`station ${st.id} attempt ${attempt} is recorded as finished but its result ${fin.event.artifact ?? '(none)'} is missing`);
           result = parseRunFile(StationResultSchema, fin.event.artifact!, text);
-        } else {
-          await this.note(`station ${st.id} attempt ${attempt} was interrupted (process killed); running it again from the restored workspace`);
-          attempt++;
+          break;
         }
+        await this.note(`station ${st.id} attempt ${attempt} was interrupted (process killed); running it again from the restored workspace`);
+        attempt++;
+        started = this.replay.take('station/started', (e) => e.stationId === st.id && e.attempt === attempt);
       }
       this.ranLive = !result;
       if (!result) {
         if (failures > 0) await this.ports.sleep((this.ports.backoffMs ?? 2000) * 2 ** (failures - 1));
         this.attempts.set(st.id, attempt);
         await this.replay.append({ type: 'station/started', stationId: st.id, attempt });
-        result = await executeStation({
+        result = await execute({
           runId: this.inputs.runId,
           station: st,
           attempt,
@@ -477,7 +563,7 @@ class LineRun {
       content,
       allowed,
       plan,
-      risk: { packetRisk: this.packet.risk, touchedRiskPaths: roundCheck?.touchedRiskPaths ?? [], diffFlags: roundCheck?.flags ?? [] },
+      risk: { packetRisk: this.packet.risk, touchedRiskPaths: roundCheck?.touchedRiskPaths ?? [], diffFlags: roundCheck?.flags ?? [], preexistingFailures: this.roundFacts.preexistingFailures ?? [] },
     };
     const opened = this.replay.take('gate/opened', (e) => e.gateId === gateId);
     if (opened && opened.event.contentHash !== hash) throw new ResumeMismatchError(`gate ${gateId}: the content under review differs from the journal's`);
@@ -547,7 +633,7 @@ class LineRun {
 
   private async note(message: string): Promise<void> {
     this.ports.logger?.info(message);
-    await this.replay.step({ type: 'note', message }, (e) => e.message === message);
+    await this.replay.note(message);
   }
 
   // ---------- evidence, terminal, output ----------
@@ -620,6 +706,18 @@ class LineRun {
       endedAt,
       engineVersion: this.inputs.engineVersion,
       riskPaths: this.bp.riskPaths,
+      ...decisionEvidence({
+        rule,
+        decided: this.decided?.facts,
+        baselines: [...this.baselines.values()],
+        verdicts: this.roundFacts.verdicts ?? [],
+        preexistingFailures: this.roundFacts.preexistingFailures ?? [],
+        regressions: this.roundFacts.regressions ?? [],
+        flags: this.roundFacts.diff?.flags ?? [],
+        results: [...this.latest.values(), ...[...this.baselines.values()].map((b) => b.result)],
+        gates: this.gates,
+        rounds: this.rounds,
+      }),
     });
   }
 

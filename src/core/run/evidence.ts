@@ -24,6 +24,10 @@ export interface EvidenceInput {
   endedAt: string;
   engineVersion?: string;
   riskPaths: readonly string[];
+  /** The validation baseline and the last round's verdicts (src/core/run/baseline.ts); undefined when none ran. */
+  baseline?: EvidenceBundle['baseline'];
+  /** What decided: rule, facts, flags, walls, rounds. */
+  decision?: EvidenceBundle['decision'];
 }
 
 /** Open questions an ESCALATE hands to a human, derived from what failed. */
@@ -31,7 +35,15 @@ export function openQuestions(input: EvidenceInput): string[] {
   const q: string[] = [];
   if (input.terminal.state !== 'ESCALATE') return q;
   if (input.terminal.detail) q.push(input.terminal.detail);
-  for (const r of input.validation) for (const c of r.commands) if (c.exitCode !== 0) q.push(`Why does \`${c.command.argv.join(' ')}\` still fail (exit ${c.exitCode ?? 'none'})?`);
+  const verdicts = new Map((input.baseline?.verdicts ?? []).map((v) => [`${v.stationId}#${v.index}`, v]));
+  for (const r of input.validation)
+    for (const [i, c] of r.commands.entries()) {
+      if (c.exitCode === 0) continue;
+      const v = verdicts.get(`${r.stationId}#${i}`);
+      if (v?.verdict === 'pre-existing-failure') q.push(`\`${c.command.argv.join(' ')}\` fails the same way on the base commit, before any change (exit ${c.exitCode ?? 'none'}): is that known (missing test files, a flaky test, lint debt), and may the change ship with it?`);
+      else if (v?.verdict === 'regression') q.push(`\`${c.command.argv.join(' ')}\` passed on the base commit and fails after the change (exit ${c.exitCode ?? 'none'}): what in the change broke it?`);
+      else q.push(`Why does \`${c.command.argv.join(' ')}\` still fail (exit ${c.exitCode ?? 'none'})?`);
+    }
   const check = input.implement?.diff?.check;
   if (check?.outOfScope.length) q.push(`Are changes outside the scope acceptable: ${check.outOfScope.join(', ')}?`);
   if (check?.deletedTests.length || check?.skippedTests.length) q.push(`Tests were deleted or skipped (${[...check.deletedTests, ...check.skippedTests].join(', ')}): is that intended?`);
@@ -47,6 +59,7 @@ function residualRisk(input: EvidenceInput): string[] {
     for (const f of check.flags) out.push(`Diff flag: ${f}`);
     if (check.touchedRiskPaths.length) out.push(`Touches risk paths: ${check.touchedRiskPaths.join(', ')}`);
   }
+  if (input.baseline?.preexistingFailures.length) out.push(`Validation failing on the base commit too (pre-existing, not caused by the change): ${input.baseline.preexistingFailures.join(', ')}`);
   if (input.packet.risk !== 'auto-ship') out.push(`Packet risk class: ${input.packet.risk}${input.packet.riskReasons.length ? ` (${input.packet.riskReasons.join('; ')})` : ''}`);
   if (!input.results.some((r) => r.role === 'verify')) out.push('No holdout verifier ran: validation used only the repository\'s own tests.');
   if (input.results.some((r) => r.kind !== 'builtin' && r.imageDigest === undefined && r.commands.length > 0)) out.push('Some commands ran without a container image digest (no isolation, or digest unknown).');
@@ -77,6 +90,8 @@ export function assembleEvidence(input: EvidenceInput): EvidenceBundle {
     plan: input.plan ?? input.note,
     diff: diff ? { patch: diff.patch, files: diff.files.map((f) => f.path), flags: [...diff.check.flags] } : undefined,
     validation: input.validation.flatMap((r) => r.commands),
+    ...(input.baseline ? { baseline: input.baseline } : {}),
+    ...(input.decision ? { decision: input.decision } : {}),
     noOpOrEscalation: noOp ? { reason: `${input.terminal.reason}${input.terminal.detail ? `: ${input.terminal.detail}` : ''}`, openQuestions: openQuestions(input) } : undefined,
     residualRisk: residualRisk(input),
     gates: input.gates,

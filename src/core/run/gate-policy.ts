@@ -15,15 +15,24 @@ export function needsHuman(gate: Gate): { why: string; terminal: TerminalState }
       why: `the diff is flagged (${diffFlags.join(', ')})`,
       terminal: { state: 'ESCALATE', reason: 'out-of-scope-change', detail: `The diff is flagged (${diffFlags.join(', ')}) and needs a human's explicit approval.` },
     };
+  if (gate.risk.preexistingFailures?.length) {
+    const list = gate.risk.preexistingFailures.join(', ');
+    return {
+      why: `validation fails on the base commit too (${list})`,
+      terminal: { state: 'ESCALATE', reason: 'pre-existing-failure', detail: `Validation fails the same way on the base commit, before any change (${list}); only a human can accept a change resting on pre-existing failures.` },
+    };
+  }
   return undefined;
 }
 
 /**
  * The unattended policy (design.md "The same runtime, two patterns"): approves every gate
- * by rule, except that hard-stop risk, a change touching the blueprint's riskPaths, or a
- * flagged diff always stops for a human. With a `human` gatekeeper (a terminal prompt)
- * those gates go to the human; without one (headless, no TTY) the policy rejects them and
- * the run ends ESCALATE (`hard-stop-risk`, or `out-of-scope-change` for flags only).
+ * by rule, except that hard-stop risk, a change touching the blueprint's riskPaths, a
+ * flagged diff, or validation failures that were already there on the base commit
+ * (docs/terminal-decision.md T16) always stop for a human. With a `human` gatekeeper (a
+ * terminal prompt) those gates go to the human; without one (headless, no TTY) the policy
+ * rejects them and the run ends ESCALATE (`hard-stop-risk`, `out-of-scope-change` for flags
+ * only, `pre-existing-failure` for pre-existing failures only).
  */
 export class PolicyGatekeeper implements Gatekeeper {
   constructor(
@@ -33,7 +42,7 @@ export class PolicyGatekeeper implements Gatekeeper {
 
   async decide(gate: Gate): Promise<GateAnswer> {
     const stop = needsHuman(gate);
-    if (!stop) return { decision: 'approve', by: { kind: 'policy', name: this.name }, reason: 'no hard-stop risk, risk path or diff flag' };
+    if (!stop) return { decision: 'approve', by: { kind: 'policy', name: this.name }, reason: 'no hard-stop risk, risk path, diff flag or pre-existing failure' };
     if (this.human) return this.human.decide(gate);
     return { decision: 'reject', by: { kind: 'policy', name: this.name }, reason: `needs a human: ${stop.why}; none is available`, terminal: stop.terminal };
   }

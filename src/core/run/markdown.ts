@@ -43,6 +43,36 @@ export function renderEvidenceMarkdown(e: EvidenceBundle): string {
     out.push(fence(e.diff.patch.slice(0, 60_000), 'diff'), '');
   }
   out.push('## Validation', '', commands('Validation', e.validation));
+  if (e.baseline) {
+    out.push('## Validation baseline (base commit, before any change)', '');
+    for (const b of e.baseline.stations) {
+      out.push(commands(`Baseline of ${inline(b.stationId)}${b.fromCache ? ' (from the baseline cache)' : ''}`, b.commands));
+      if (b.skipped.length) out.push(`Not run on the base commit (reproduction commands, expected to fail there): ${b.skipped.map((a) => `\`${inline(a.join(' '))}\``).join(', ')}`, '');
+    }
+    if (e.baseline.verdicts.length) {
+      out.push('| Command | Base commit | After the change | Verdict |', '|---|---|---|---|');
+      for (const v of e.baseline.verdicts) out.push(`| \`${inline(v.argv.join(' '))}\` | ${v.before === undefined ? 'not run' : (v.before ?? 'killed')} | ${v.after ?? 'killed'} | ${v.verdict} |`);
+      out.push('');
+    }
+    if (e.baseline.preexistingFailures.length) out.push(`**Pre-existing failures** (the same failure before the change; not blamed on it): ${e.baseline.preexistingFailures.map(inline).join(', ')}`, '');
+    if (e.baseline.regressions.length) out.push(`**Regressions** (passed before the change): ${e.baseline.regressions.map(inline).join(', ')}`, '');
+  }
+  if (e.decision) {
+    const d = e.decision;
+    out.push('## Decision', '', `- Rule: ${d.rule} (docs/terminal-decision.md)${d.rejectedAt ? `, by the rejection at gate ${inline(d.rejectedAt)}` : ''}`, `- Diff flags: ${d.flags.join(', ') || 'none'}`);
+    out.push(`- Walls: ${d.walls.map((w) => `${inline(w.stationId)} attempt ${w.attempt}: ${w.wall}${w.detail ? ` (${inline(w.detail)})` : ''}`).join('; ') || 'none'}`);
+    const facts = Object.entries(d.facts).map(([k, v]) => `${k}=${inline(typeof v === 'object' ? JSON.stringify(v) : String(v))}`);
+    out.push(`- Facts: ${facts.join(', ') || 'none'}`, '');
+    for (const r of d.rounds) {
+      const from = r.startedFrom.state === 'base-commit' ? 'the base commit' : `the previous attempt's workspace (${r.startedFrom.files.map(inline).join(', ') || 'no files'}, sha256 ${r.startedFrom.patchSha256.slice(0, 12)})`;
+      out.push(`### Round ${r.round}${r.round ? ' (revise)' : ''}`, '', `- Started from ${from}`);
+      if (r.because.length) out.push(`- Because: ${r.because.map(inline).join('; ')}`);
+      if (r.implement) out.push(`- Implement attempt ${r.implement.attempt}: ${r.implement.outcome}${r.implement.agentOutcome ? ` (agent: ${r.implement.agentOutcome})` : ''}; files ${r.implement.files.map(inline).join(', ') || 'none'}${r.implement.flags.length ? `; flags ${r.implement.flags.join(', ')}` : ''}`);
+      if (r.decision) out.push(`- Decision: ${r.decision.kind} by ${r.decision.rule}`);
+      out.push('');
+      if (r.implement?.why) out.push('Why the implement station did not pass:', '', fence(r.implement.why), '');
+    }
+  }
   if (e.noOpOrEscalation) {
     out.push(`## ${e.terminal.state === 'NO_OP' ? 'No-op' : e.terminal.state === 'ESCALATE' ? 'Escalation' : 'Failure'} reason`, '', inline(e.noOpOrEscalation.reason), '');
     if (e.noOpOrEscalation.openQuestions.length) out.push('Open questions:', '', ...e.noOpOrEscalation.openQuestions.map((q) => `- ${inline(q)}`), '');

@@ -4,7 +4,7 @@
  * (src/app/compose.ts, called by the run session). Fakes in test/unit/core/run implement
  * the same interfaces.
  */
-import type { CommandSpec, ExecEndReason, GateChoice, GatePosition, JournalRecord, RunEvent, Station, TaskPacket, TerminalState } from '../../contracts';
+import type { CommandResult, CommandSpec, ExecEndReason, GateChoice, GatePosition, JournalRecord, RunEvent, Station, TaskPacket, TerminalState } from '../../contracts';
 
 // ---------- journal and artifacts ----------
 
@@ -221,6 +221,12 @@ export interface GateRisk {
   touchedRiskPaths: string[];
   /** Diff flags (out-of-scope, deleted/skipped tests, loosened assertions). */
   diffFlags: string[];
+  /**
+   * Validation commands of this round that fail the same way on the base commit (validation
+   * baseline), e.g. `npm test (exit 1)`: a PR_READY resting on them needs a human to accept
+   * them. Absent or empty when there are none.
+   */
+  preexistingFailures?: string[];
 }
 
 /** A gate's answer. `terminal` with reject; `editedPacket`/`editedPlan` with edit. */
@@ -302,6 +308,29 @@ export interface SetupCache {
   /** Restores a cached set-up into the workspace; false when there is none for `key`. */
   restore(key: string, workspace: RunWorkspace): Promise<boolean>;
   save(key: string, workspace: RunWorkspace): Promise<void>;
+}
+
+/**
+ * A validation baseline as cached: the commands' results on the base commit (exit codes,
+ * output tails), keyed by baselineCacheKey (base commit + set-up + commands + image + env).
+ */
+export interface BaselineRecord {
+  key: string;
+  baseCommit: string;
+  /** The blueprint's validate station it is the baseline of. */
+  stationId: string;
+  /** The run that recorded it. */
+  runId: string;
+  commands: CommandResult[];
+  imageDigest?: string;
+}
+
+/** Records validation baselines per key so later runs on the same base commit do not run them again (like SetupCache). */
+export interface BaselineCache {
+  /** The record for `key`, or undefined when there is none. */
+  get(key: string): Promise<BaselineRecord | undefined>;
+  /** Stores (replacing) the record for `key`. */
+  put(key: string, record: BaselineRecord): Promise<void>;
 }
 
 /** Waits, for retry backoff; tests pass one that returns at once. */

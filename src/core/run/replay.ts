@@ -34,8 +34,14 @@ export class Replay {
     return this.prior.length > 0;
   }
 
-  /** Consumes the next recorded event when it has `type` and satisfies `match`. */
+  /**
+   * Consumes the next recorded event when it has `type` and satisfies `match`. Notes carry
+   * no state, so recorded notes in the way are passed over (a note the run asks for is
+   * matched among them): a run resumed twice has notes the code does not emit again in the
+   * same places (e.g. "resumed after record N"), and a step it replays must still line up.
+   */
   take<T extends RunEvent['type']>(type: T, match: (e: EventOf<T>) => boolean = () => true): { record: JournalRecord; event: EventOf<T> } | undefined {
+    while (this.prior[this.i]?.event.type === 'note' && !(type === 'note' && match(this.prior[this.i]!.event as EventOf<T>))) this.i++;
     const r = this.prior[this.i];
     if (!r || r.event.type !== type || !match(r.event as EventOf<T>)) return undefined;
     this.i++;
@@ -61,10 +67,14 @@ export class Replay {
     return rec;
   }
 
-  /** Consumes a recorded `event` of the same type matching `match`, or appends it live. */
-  async step<T extends RunEvent['type']>(event: EventOf<T>, match: (e: EventOf<T>) => boolean = () => true): Promise<{ record: JournalRecord; event: EventOf<T>; replayed: boolean }> {
-    const got = this.take(event.type as T, match);
-    if (got) return { ...got, replayed: true };
-    return { record: await this.append(event), event, replayed: false };
+  /**
+   * A note: consumed when recorded, appended when the run is live, and dropped while
+   * recorded steps remain (the earlier process did not write it there; a note is
+   * information, never a step the journal must agree on).
+   */
+  async note(message: string): Promise<void> {
+    if (this.take('note', (e) => e.message === message)) return;
+    if (this.replaying) return;
+    await this.append({ type: 'note', message });
   }
 }

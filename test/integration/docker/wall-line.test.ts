@@ -81,7 +81,8 @@ describe('docker: station walls and live logs through the whole line', function 
 
   it('a validation that allocates beyond the memory limit ends ESCALATE memory-limit, the wall named in the evidence', async () => {
     const runId = `20261202-100000-${Math.random().toString(16).slice(2, 8)}`;
-    const out = await run(runId, packet([node('const a = []; for (;;) a.push(Buffer.alloc(8 << 20, 1));')]));
+    // Green on the base commit (the validation baseline passes); allocates without end once the fix is in.
+    const out = await run(runId, packet([node("if (require('./index.js') === 'fixed') { const a = []; for (;;) a.push(Buffer.alloc(8 << 20, 1)); }")]));
     const v = out.evidence.validation[0]!;
     console.log(`      OOM run: ${out.terminal.state} ${out.terminal.reason} by ${out.rule}: ${out.terminal.detail}`);
     console.log(`      evidence validation[0]: exit ${v.exitCode}, endReason ${v.endReason}, endDetail ${v.endDetail}`);

@@ -6,6 +6,7 @@ import { PassThrough } from 'node:stream';
 import { OUTPUT_TAIL_CHARS } from '../../../src/contracts';
 import { LocalEnvironmentProvider } from '../../../src/adapters/local/local-environment';
 import { TerminalGatekeeper } from '../../../src/cli/terminal-prompt';
+import { TERMINAL_REASONS } from '../../../src/contracts';
 import type { EnvironmentRequest, Gate } from '../../../src/core/run/ports';
 
 const request = (dir: string, over: Partial<EnvironmentRequest> = {}): EnvironmentRequest => ({
@@ -89,9 +90,14 @@ describe('adapters/local: the no-isolation environment and the terminal prompt',
     const a = await ask(['x', 'a']);
     assert.deepEqual([a.answer.decision, a.answer.by], ['approve', { kind: 'human', name: 'alice' }]);
     assert.match(a.shown, /diff --git a\/x b\/x/);
-    const r = await ask(['r', '13', 'product must decide']);
+    // The menu lists ESCALATE reasons, then NO_OP's: the number follows the contract's lists.
+    const choice = TERMINAL_REASONS.ESCALATE.length + TERMINAL_REASONS.NO_OP.indexOf('needs-product-decision') + 1;
+    const r = await ask(['r', String(choice), 'product must decide']);
     assert.equal(r.answer.decision, 'reject');
     assert.deepEqual([r.answer.terminal?.state, r.answer.terminal?.reason], ['NO_OP', 'needs-product-decision']);
     assert.equal(r.answer.reason, 'product must decide');
+    gate.risk.preexistingFailures = ['npm test (exit 1)'];
+    const pre = await ask(['a']);
+    assert.match(pre.shown, /!! pre-existing failures \(red on the base commit too, not caused by the change\): npm test \(exit 1\); approving accepts them/);
   });
 });

@@ -5,6 +5,7 @@ import type { DetectedCommand, RepoProfile } from '../../../../src/core/profile/
 import { shellWords, stripJsonc, globToRegExp } from '../../../../src/core/profile/text';
 import { classifyCommand } from '../../../../src/core/profile/ci';
 import { codeownersRegExp } from '../../../../src/core/profile/docs';
+import { withBaseline } from '../../../../src/core/profile/readiness';
 import { FakeRepoReader, FIXTURES } from './fake-reader';
 
 const profileOf = (name: string) => profileRepository(FakeRepoReader.fromDir(join(FIXTURES, name)));
@@ -180,6 +181,40 @@ describe('core/profile: one fixture repository per ecosystem', () => {
     assert.ok(tests.ok);
     assert.match(tests.detail, /CI runs/);
     assert.equal(p.readiness.pattern, 'interactive');
+  });
+});
+
+describe('core/profile: readiness of runnable tests', () => {
+  const published = { 'package.json': JSON.stringify({ name: 'deep-extend', version: '0.5.0', main: 'index.js', files: ['index.js', 'lib/'], scripts: { test: './node_modules/.bin/mocha' } }), 'index.js': "module.exports = require('./lib/deep-extend');\n", 'lib/deep-extend.js': 'module.exports = function () {};\n' };
+  const check = (p: RepoProfile) => p.readiness.checks.find((c) => c.id === 'runnable-tests')!;
+
+  it('a test script with no test folder and no test file does not tick runnable-tests (a package published without its tests)', async () => {
+    const p = await profileRepository(new FakeRepoReader(published));
+    assert.deepEqual([p.testDirs, p.testFiles], [[], []]);
+    assert.equal(check(p).ok, false);
+    assert.match(check(p).detail, /test command from package\.json: npm test, but the repository has no test folder and no file named like a test/);
+    assert.equal(p.readiness.pattern, 'interactive');
+  });
+
+  it('a file named like a test is enough (test.js, *.test.ts, *_test.go, test_*.py)', async () => {
+    for (const f of ['test.js', 'lib/deep-extend.test.js', 'pkg/x_test.go', 'test_parser.py', 'src/FooTest.java']) {
+      const p = await profileRepository(new FakeRepoReader({ ...published, [f]: 'x\n' }));
+      assert.deepEqual(p.testFiles, [f], f);
+      assert.equal(check(p).ok, true, f);
+    }
+  });
+
+  it('once a validation baseline ran the test command on this commit, its exit code decides', async () => {
+    const p = await profileRepository(new FakeRepoReader(published));
+    const red = withBaseline(p, { runId: '20261202-100000-abcdef', commands: [{ argv: ['npm', 'test'], exitCode: 1 }] });
+    assert.equal(check(red).ok, false);
+    assert.equal(check(red).detail, 'npm test failed on the base commit (exit 1) in the validation baseline of run 20261202-100000-abcdef');
+    const green = withBaseline(p, { runId: 'r2', commands: [{ argv: ['npm', 'test'], exitCode: 0 }] });
+    assert.equal(check(green).ok, true, 'the run is the better witness than folder names');
+    assert.ok(green.readiness.score > red.readiness.score);
+    const other = withBaseline(p, { runId: 'r3', commands: [{ argv: ['npm', 'run', 'lint'], exitCode: 0 }] });
+    assert.equal(check(other).ok, false, 'a baseline that did not run a test command changes nothing');
+    assert.equal(withBaseline(p, undefined), p);
   });
 });
 

@@ -138,6 +138,30 @@ describe('core/run/decideTerminal: the decision table (docs/terminal-decision.md
     assert.equal(t(green({ reproductionAfter: 'failed', revisionsLeft: 0 })), 'T12 ESCALATE validation-failed');
   });
 
+  it('T11/T12: failures that were red on the base commit too are not revised (validation stays green); regressions are named', () => {
+    // The engine counts only failures blamed on the change in `validation`: pre-existing ones alone leave it passed.
+    assert.equal(t(green({ validation: 'passed', preexistingFailures: ['npm test (exit 1)'] })), 'T16 PR_READY accepted-with-preexisting-failures');
+    const d = decideTerminal(green({ validation: 'failed', regressions: ['npm run lint (exit 1)'], preexistingFailures: ['npm test (exit 1)'], revisionsLeft: 0 }));
+    assert.equal(d.kind === 'terminal' && d.rule, 'T12');
+    assert.match(d.kind === 'terminal' ? (d.terminal.detail ?? '') : '', /Regressions \(passed on the base commit\): npm run lint \(exit 1\).*not counted: npm test \(exit 1\)/);
+  });
+
+  it('T16: the only red validation was red before: PR_READY accepted-with-preexisting-failures once a human accepts, else ESCALATE pre-existing-failure', () => {
+    const pre = { preexistingFailures: ['npm test (exit 1)'] };
+    // Before the output gate: what a human is asked to accept there.
+    assert.equal(t(green(pre)), 'T16 PR_READY accepted-with-preexisting-failures');
+    assert.equal(t(green({ ...pre, preexistingAccepted: true })), 'T16 PR_READY accepted-with-preexisting-failures');
+    assert.equal(t(green({ ...pre, preexistingAccepted: false })), 'T16 ESCALATE pre-existing-failure');
+    const d = decideTerminal(green({ ...pre, preexistingAccepted: false }));
+    assert.match(d.kind === 'terminal' ? (d.terminal.detail ?? '') : '', /npm test \(exit 1\)/);
+    // Rules before it still win: a flagged diff nobody approved, a failing reproduction.
+    assert.equal(t(green({ ...pre, diff: { files: 1, flags: ['out-of-scope'] } })), 'T10 ESCALATE out-of-scope-change');
+    assert.equal(t(green({ ...pre, reproductionAfter: 'failed' })), 'T11 revise');
+    assert.equal(t(green({ ...pre, stationsPending: true, validation: undefined })), 'T13 continue');
+    // Without pre-existing failures T15 decides as before.
+    assert.equal(t(green({ preexistingFailures: [] })), 'T15 PR_READY validated-fix');
+  });
+
   it('T13: continues while validation stations remain', () => {
     assert.equal(t(green({ validation: undefined, reproductionAfter: undefined, stationsPending: true })), 'T13 continue');
   });
@@ -150,7 +174,16 @@ describe('core/run/decideTerminal: the decision table (docs/terminal-decision.md
   });
 
   it('every terminal it returns is a valid terminal state for the contract', () => {
-    const cases: Partial<TerminalFacts>[] = [{}, { setup: 'failed' }, { reproductionBefore: 'passed' }, { implement: 'gave-up' }, { diff: { files: 0, flags: [] } }, { validation: 'failed', revisionsLeft: 0 }];
+    const cases: Partial<TerminalFacts>[] = [
+      {},
+      { setup: 'failed' },
+      { reproductionBefore: 'passed' },
+      { implement: 'gave-up' },
+      { diff: { files: 0, flags: [] } },
+      { validation: 'failed', revisionsLeft: 0 },
+      { preexistingFailures: ['x (exit 1)'] },
+      { preexistingFailures: ['x (exit 1)'], preexistingAccepted: false },
+    ];
     for (const c of cases) {
       const d = decideTerminal(green(c));
       assert.equal(d.kind, 'terminal');

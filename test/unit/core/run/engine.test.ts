@@ -3,6 +3,7 @@ import { EvidenceBundleSchema } from '../../../../src/contracts';
 import { BUGFIX, INVESTIGATION } from '../../../../src/core/blueprints';
 import { runLine } from '../../../../src/core/run/engine';
 import { PolicyGatekeeper } from '../../../../src/core/run/gate-policy';
+import type { BaselineRecord, Gate } from '../../../../src/core/run/ports';
 import { fakePorts, MemoryJournal, ScriptedGatekeeper, FIX_PATCH } from './fakes';
 import { inputs, packet } from './inputs';
 
@@ -97,7 +98,7 @@ describe('core/run/engine: the line', () => {
     assert.equal(out.terminal.state, 'PR_READY');
     const impl = f.agents.calls.filter((c) => c.role === 'implement');
     assert.equal(impl.length, 2);
-    assert.match(impl[1]!.feedback!, /\$ test \(exit 1\)/);
+    assert.match(impl[1]!.feedback!, /\$ test \(exit 1, a regression: it passed on the base commit\)/);
   });
 
   it('validation failing every round: ESCALATE validation-failed after maxRevisions', async () => {
@@ -244,6 +245,152 @@ describe('core/run/engine: the line', () => {
     assert.equal(out.evidence.plan, 'Note: the parser is fine.');
   });
 
+  describe('validation baseline (design.md "Validation baseline", rule T16)', () => {
+    // `broken` exits 1 whatever the workspace holds: a command already red on the base commit.
+    const redBefore = () => packet({ validation: [{ argv: ['test'] }, { argv: ['broken'] }] });
+    const validationStations = (j: MemoryJournal) => j.records.filter((r) => r.event.type === 'station/started').map((r) => (r.event as { stationId: string }).stationId);
+
+    it('runs the validation on the base workspace after set-up and before implement, journaled as a station', async () => {
+      const f = fakePorts();
+      const out = await runLine(inputs(), f.ports);
+      assert.equal(out.terminal.state, 'PR_READY');
+      assert.deepEqual(validationStations(f.ports.journal as MemoryJournal), ['setup', 'reproduce', 'plan', 'validate@baseline', 'implement', 'reproduce-after', 'validate']);
+      const base = f.environments.requests.find((r) => r.stationId === 'validate@baseline')!;
+      assert.deepEqual(base.network, { mode: 'none' });
+      assert.deepEqual(out.evidence.baseline!.stations.map((s) => [s.stationId, s.fromCache, s.commands.map((c) => c.exitCode)]), [['validate', false, [0]]]);
+      assert.deepEqual(out.evidence.baseline!.verdicts.map((v) => v.verdict), ['passed']);
+    });
+
+    it('interactive: a command red before and after is a pre-existing failure: no revise round, shown at the output gate, PR_READY once a human accepts', async () => {
+      const f = fakePorts();
+      const out = await runLine(inputs({ packet: redBefore() }), f.ports);
+      assert.deepEqual([out.terminal.state, out.terminal.reason, out.rule], ['PR_READY', 'accepted-with-preexisting-failures', 'T16']);
+      assert.equal(f.agents.calls.filter((c) => c.role === 'implement').length, 1, 'never a revise round');
+      const gate = f.gatekeeper.asked.find((g) => g.stationId === 'decide')!;
+      assert.deepEqual(gate.risk.preexistingFailures, ['broken (exit 1)']);
+      assert.match(gate.summary, /pre-existing, not blamed on it\): broken \(exit 1\)/);
+      assert.deepEqual((gate.content as { preexistingFailures: string[] }).preexistingFailures, ['broken (exit 1)']);
+      assert.ok(EvidenceBundleSchema.safeParse(out.evidence).success);
+      assert.deepEqual(out.evidence.baseline!.preexistingFailures, ['broken (exit 1)']);
+      assert.deepEqual(out.evidence.baseline!.verdicts.map((v) => `${v.argv[0]} ${v.before}→${v.after} ${v.verdict}`), ['test 0→0 passed', 'broken 1→1 pre-existing-failure']);
+      assert.equal(out.evidence.decision!.rule, 'T16');
+      assert.equal(out.evidence.decision!.facts.preexistingAccepted, true);
+      assert.ok(out.evidence.residualRisk.some((r) => r.includes('pre-existing') && r.includes('broken')));
+      const md = f.artifacts.files.get('evidence.md')!;
+      assert.match(md, /## Validation baseline/);
+      assert.match(md, /\*\*Pre-existing failures\*\*.*broken \(exit 1\)/);
+      assert.match(f.output.published[0]!.message, /Terminal state: PR_READY \(accepted-with-preexisting-failures\)/);
+    });
+
+    it('unattended: the policy never accepts pre-existing failures: ESCALATE pre-existing-failure, never agent-gave-up', async () => {
+      const f = fakePorts({ gatekeeper: new PolicyGatekeeper() });
+      const out = await runLine(inputs({ packet: redBefore(), blueprint: { ...BUGFIX, pattern: 'unattended' } }), f.ports);
+      assert.deepEqual([out.terminal.state, out.terminal.reason], ['ESCALATE', 'pre-existing-failure']);
+      assert.match(out.terminal.detail!, /broken \(exit 1\)/);
+      assert.equal(f.agents.calls.filter((c) => c.role === 'implement').length, 1);
+      assert.equal(out.evidence.gates.at(-1)!.stationId, 'decide');
+      assert.equal(out.evidence.decision!.rejectedAt, out.evidence.gates.at(-1)!.gateId);
+      assert.equal(out.evidence.decision!.facts.rejected?.reason, 'pre-existing-failure');
+      assert.deepEqual(out.evidence.decision!.rounds.map((r) => r.decision?.rule), ['T1']);
+      assert.ok(out.evidence.noOpOrEscalation!.openQuestions.some((q) => q.includes('`broken` fails the same way on the base commit')));
+      assert.equal(f.output.published.length, 0);
+    });
+
+    it('an approval by anything but a human does not accept pre-existing failures (T16 after the gate)', async () => {
+      const gk = new ScriptedGatekeeper((g) => (g.stationId === 'decide' ? { decision: 'approve', by: { kind: 'policy', name: 'lenient-bot' } } : undefined));
+      const f = fakePorts({ gatekeeper: gk });
+      const out = await runLine(inputs({ packet: redBefore() }), f.ports);
+      assert.deepEqual([out.terminal.state, out.terminal.reason, out.rule], ['ESCALATE', 'pre-existing-failure', 'T16']);
+      assert.equal(out.evidence.decision!.facts.preexistingAccepted, false);
+      assert.equal(f.output.published.length, 0);
+    });
+
+    it('a command green before and red after is a regression: revised with that said, then ESCALATE validation-failed naming it', async () => {
+      const f = fakePorts();
+      f.environments.failTests = 99;
+      const out = await runLine(inputs({ packet: redBefore() }), f.ports);
+      assert.deepEqual([out.terminal.state, out.terminal.reason], ['ESCALATE', 'validation-failed']);
+      assert.match(out.terminal.detail!, /Regressions \(passed on the base commit\): test \(exit 1\)\. Failing on the base commit too, not counted: broken \(exit 1\)/);
+      const fb = f.agents.calls.filter((c) => c.role === 'implement')[1]!.feedback!;
+      assert.match(fb, /\$ test \(exit 1, a regression/);
+      assert.match(fb, /pre-existing, not caused by the change; do not try to fix them\):\n\$ broken \(exit 1\)/);
+      assert.deepEqual(out.evidence.baseline!.regressions, ['test (exit 1)']);
+    });
+
+    it('is cached per base commit: a second run reads the baseline from the cache and runs no baseline command', async () => {
+      const store = new Map<string, BaselineRecord>();
+      const baselineCache = { get: async (k: string) => store.get(k), put: async (k: string, r: BaselineRecord) => void store.set(k, r) };
+      const a = fakePorts({ baselineCache });
+      await runLine(inputs({ packet: redBefore() }), a.ports);
+      assert.equal(store.size, 1);
+      const b = fakePorts({ baselineCache });
+      const out = await runLine(inputs({ packet: redBefore() }), b.ports);
+      assert.ok(!b.environments.requests.some((r) => r.stationId === 'validate@baseline'), 'no environment for the baseline');
+      assert.equal(out.evidence.baseline!.stations[0]!.fromCache, true);
+      assert.deepEqual(out.evidence.baseline!.preexistingFailures, ['broken (exit 1)']);
+      assert.equal(out.terminal.reason, 'accepted-with-preexisting-failures');
+      assert.equal(b.artifacts.files.get('artifacts/logs/validate@baseline-1-2.log'), 'broken -> 1\n', 'the cached output tail is this run\'s log');
+    });
+
+    it('a run killed after the baseline resumes without running it again', async () => {
+      const killer = new ScriptedGatekeeper((g) => {
+        if (g.stationId === 'implement') throw new Error('KILLED');
+        return undefined;
+      });
+      const first = fakePorts({ gatekeeper: killer });
+      await assert.rejects(runLine(inputs({ packet: redBefore() }), first.ports), /KILLED/);
+      const second = fakePorts({ journal: new MemoryJournal((first.ports.journal as MemoryJournal).records), artifacts: first.artifacts });
+      second.ws.patch = first.ws.patch;
+      const out = await runLine(inputs({ packet: redBefore() }), second.ports);
+      assert.equal(out.terminal.reason, 'accepted-with-preexisting-failures');
+      assert.ok(!second.environments.requests.some((r) => r.stationId === 'validate@baseline'));
+      assert.deepEqual(out.evidence.baseline!.preexistingFailures, ['broken (exit 1)']);
+    });
+  });
+
+  describe('the evidence says what decided (decision section)', () => {
+    it('a flagged diff in a revise round: the evidence shows that diff with its flags, the round it came from and why', async () => {
+      const f = fakePorts({ gatekeeper: new PolicyGatekeeper() });
+      f.environments.failTests = 1;
+      f.agents.patches = [FIX_PATCH, FIX_PATCH.replace(/index\.js/g, 'other.js')];
+      const out = await runLine(inputs({ blueprint: { ...BUGFIX, pattern: 'unattended' } }), f.ports);
+      assert.deepEqual([out.terminal.state, out.terminal.reason, out.rule], ['ESCALATE', 'out-of-scope-change', 'T1']);
+      assert.deepEqual(out.evidence.diff!.flags, ['out-of-scope']);
+      assert.deepEqual(out.evidence.diff!.files, ['other.js']);
+      const d = out.evidence.decision!;
+      assert.deepEqual(d.flags, ['out-of-scope']);
+      assert.equal(d.rejectedAt, out.evidence.gates.at(-1)!.gateId);
+      assert.deepEqual(d.facts.diff, { files: 1, flags: ['out-of-scope'] });
+      assert.deepEqual(d.rounds.map((r) => [r.round, r.startedFrom.state, r.decision?.kind, r.decision?.rule]), [[0, 'base-commit', 'revise', 'T11'], [1, 'previous-attempt', 'terminal', 'T1']]);
+      assert.deepEqual(d.rounds[1]!.startedFrom.files, ['index.js']);
+      assert.deepEqual(d.rounds[1]!.because, ['validate: test exited 1 (regression)']);
+      assert.deepEqual(d.rounds[1]!.implement!.flags, ['out-of-scope']);
+      assert.match(f.artifacts.files.get('evidence.md')!, /### Round 1 \(revise\)\n\n- Started from the previous attempt's workspace \(index\.js/);
+    });
+
+    it('an implement station failing on its second attempt says why', async () => {
+      const f = fakePorts();
+      f.environments.failTests = 1;
+      f.agents.giveUpOnCall = 2;
+      const out = await runLine(inputs(), f.ports);
+      assert.deepEqual([out.terminal.state, out.terminal.reason, out.rule], ['ESCALATE', 'agent-gave-up', 'T8']);
+      const r = out.evidence.decision!.rounds[1]!;
+      assert.equal(r.implement!.outcome, 'failed');
+      assert.equal(r.implement!.agentOutcome, 'gave-up');
+      assert.match(r.implement!.why!, /agent fake-agent ended gave-up; output tail:\nattempt 2: cannot make the tests pass/);
+      assert.match(f.artifacts.files.get('escalation.md')!, /Why the implement station did not pass/);
+    });
+
+    it('a retryable end records the wall that decided', async () => {
+      const g = fakePorts();
+      g.environments.failPrepare = 3;
+      const out = await runLine(inputs(), g.ports);
+      assert.equal(out.evidence.decision!.rule, 'T2');
+      assert.deepEqual(out.evidence.decision!.walls.map((w) => [w.stationId, w.wall]), [['setup', 'engine-unavailable']]);
+      assert.deepEqual(out.evidence.decision!.facts.retryable, { reason: 'engine-unavailable', detail: 'docker: connection refused' });
+    });
+  });
+
   describe('resume from the journal', () => {
     it('a run killed at a gate resumes there: earlier gates are not asked again, stations not re-run', async () => {
       const killer = new ScriptedGatekeeper((g) => {
@@ -278,6 +425,39 @@ describe('core/run/engine: the line', () => {
       assert.deepEqual(started.map((r) => (r.event as { attempt: number }).attempt), [1, 2]);
     });
 
+    it('killed, resumed, killed again in the same station, resumed again: the same terminal state (attempts 1, 2, 3)', async () => {
+      const first = fakePorts();
+      first.agents.crashOnImplement = 1;
+      await assert.rejects(runLine(inputs(), first.ports), /KILLED/);
+      const second = fakePorts({ journal: new MemoryJournal((first.ports.journal as MemoryJournal).records), artifacts: first.artifacts });
+      second.agents.crashOnImplement = 1;
+      await assert.rejects(runLine(inputs(), second.ports), /KILLED/);
+      const third = fakePorts({ journal: new MemoryJournal((second.ports.journal as MemoryJournal).records), artifacts: first.artifacts });
+      const out = await runLine(inputs(), third.ports);
+      assert.equal(out.terminal.state, 'PR_READY');
+      const records = (third.ports.journal as MemoryJournal).records;
+      assert.deepEqual(records.flatMap((r) => (r.event.type === 'station/started' && r.event.stationId === 'implement' ? [r.event.attempt] : [])), [1, 2, 3]);
+      const decided = records.flatMap((r) => (r.event.type === 'gate/decided' ? [r.event.decision.gateId] : []));
+      assert.equal(new Set(decided).size, decided.length, `no gate decided twice: ${decided}`);
+    });
+
+    it('a plan station that changed files (reverted, noted) resumes past its note', async () => {
+      const first = fakePorts();
+      const run = first.agents.run.bind(first.agents);
+      first.agents.run = async (task) => {
+        if (task.role === 'plan') first.ws.patch = 'diff --git a/stray b/stray\n';
+        return run(task);
+      };
+      first.gatekeeper.asked.length = 0;
+      const stopAtImplement = { ...first.ports, gatekeeper: { decide: async (g: Gate) => (g.stationId === 'implement' ? Promise.reject(new Error('KILLED')) : first.gatekeeper.decide(g)) } };
+      await assert.rejects(runLine(inputs(), stopAtImplement), /KILLED/);
+      assert.ok((first.ports.journal as MemoryJournal).records.some((r) => r.event.type === 'note' && r.event.message.includes('station plan changed files; reverted')));
+      const second = fakePorts({ journal: new MemoryJournal((first.ports.journal as MemoryJournal).records), artifacts: first.artifacts });
+      second.ws.patch = first.ws.patch;
+      const out = await runLine(inputs(), second.ports);
+      assert.equal(out.terminal.state, 'PR_READY');
+    });
+
     it('resuming a finished run changes nothing and returns the same outcome', async () => {
       const first = fakePorts();
       const a = await runLine(inputs(), first.ports);
@@ -300,20 +480,22 @@ describe('core/run/engine: the line', () => {
   describe('station walls (issue 8): a command that hits memory, pids or disk limits', () => {
     const oom = { exitCode: 137, endReason: 'oom-killed' as const, endDetail: 'the kernel killed the process: the station hit its memory limit' };
 
-    it('validation OOM-killed: ESCALATE memory-limit by T2w, no revise round, the wall named in the evidence', async () => {
+    it('validation OOM-killed after the change: ESCALATE memory-limit by T2w, no revise round, the wall named in the evidence', async () => {
       const f = fakePorts();
       f.environments.ends.test = oom;
+      f.environments.endsAfterChangeOnly = true;
       const out = await runLine(inputs(), f.ports);
       assert.deepEqual([out.terminal.state, out.terminal.reason, out.rule], ['ESCALATE', 'memory-limit', 'T2w']);
       assert.match(out.terminal.detail ?? '', /^station validate: test hit the station's memory limit \(oom-killed: the kernel killed/);
       assert.equal(f.agents.calls.filter((c) => c.role === 'implement').length, 1, 'never revised');
-      assert.equal(f.environments.execs.filter((e) => e === 'test').length, 1, 'a wall is not retried');
+      assert.equal(f.environments.execs.filter((e) => e === 'test').length, 2, 'once on the base commit (the baseline, green), once after the change: a wall is not retried');
       assert.ok(EvidenceBundleSchema.safeParse(out.evidence).success);
       const v = out.evidence.validation[0]!;
       assert.deepEqual([v.exitCode, v.endReason, v.endDetail], [137, 'oom-killed', oom.endDetail]);
       assert.equal(f.artifacts.files.get(v.logArtifact!), 'test -> oom-killed\n', 'the log holds what the command wrote');
       assert.match(f.artifacts.files.get('evidence.md')!, /\| `test` \| 137, oom-killed: memory-limit \|/);
       assert.ok(!f.gatekeeper.asked.some((g) => g.stationId === 'validate'), 'no gate on a walled station');
+      assert.deepEqual(out.evidence.decision?.walls.map((w) => [w.stationId, w.wall]), [['validate', 'memory-limit']], 'the decision section names the wall');
     });
 
     it('a reproduction that hits a wall is not evidence of the problem: ESCALATE pids-limit, implement never starts', async () => {
@@ -340,9 +522,20 @@ describe('core/run/engine: the line', () => {
       assert.deepEqual([out.terminal.state, out.terminal.reason, out.rule], ['ESCALATE', 'memory-limit', 'T2w']);
     });
 
+    it('validation that hits the wall on the base commit too ends at the baseline: implement never starts', async () => {
+      const f = fakePorts();
+      f.environments.ends.test = oom;
+      const out = await runLine(inputs(), f.ports);
+      assert.deepEqual([out.terminal.state, out.terminal.reason, out.rule], ['ESCALATE', 'memory-limit', 'T2w']);
+      assert.match(out.terminal.detail ?? '', /^station validate@baseline: test hit the station's memory limit/);
+      assert.equal(f.agents.calls.filter((c) => c.role === 'implement').length, 0, 'nothing was implemented');
+      assert.equal(f.environments.execs.filter((e) => e === 'test').length, 1);
+    });
+
     it('a timeout keeps its retry semantics: retried, then RETRYABLE_FAILURE timeout', async () => {
       const f = fakePorts();
       f.environments.ends.test = { exitCode: null, endReason: 'timeout', endDetail: 'no exit within 5 ms' };
+      f.environments.endsAfterChangeOnly = true;
       const out = await runLine(inputs(), f.ports);
       assert.deepEqual([out.terminal.state, out.terminal.reason, out.rule], ['RETRYABLE_FAILURE', 'timeout', 'T2']);
       assert.ok(f.environments.execs.filter((e) => e === 'test').length > 1, 'retried');

@@ -125,16 +125,26 @@ export class FakeWorkspaces implements WorkspaceProvider {
   }
 }
 
-/** Commands: `repro` fails until the workspace holds the fix; `test` passes unless `failTests` > 0 (counts down). */
+/**
+ * Commands: `repro` fails until the workspace holds the fix; `test` passes unless, with a
+ * change in the workspace, `failTests` > 0 (counts down), or, on the clean base workspace
+ * (the validation baseline), `failTestsOnBase` > 0 (counts down); `broken` always exits 1
+ * (a command already red on the base commit); `fail` always exits 1; `lint` exits
+ * `lintExit` (default 0).
+ */
 export class FakeEnvironments implements EnvironmentProvider {
   requests: EnvironmentRequest[] = [];
   execs: string[] = [];
   failPrepare = 0;
   failTests = 0;
+  failTestsOnBase = 0;
+  lintExit = 0;
   reproAlwaysPasses = false;
   cleanups = 0;
   /** How a command ends, by its program name (argv[0]), when not by its exit code: e.g. `{ test: { exitCode: 137, endReason: 'oom-killed' } }`. */
   ends: Record<string, { exitCode: number | null; endReason: ExecEndReason; endDetail?: string }> = {};
+  /** Apply `ends` only once the workspace holds a change (the validation baseline on the base commit runs normally). */
+  endsAfterChangeOnly = false;
   constructor(private readonly ws: FakeWorkspace) {}
   async prepare(request: EnvironmentRequest): Promise<StationEnvironment> {
     this.requests.push(request);
@@ -147,18 +157,23 @@ export class FakeEnvironments implements EnvironmentProvider {
       exec: async (argv: readonly string[], o?: ExecOptions): Promise<ExecResult> => {
         this.execs.push(argv.join(' '));
         const end = this.ends[argv[0]!];
-        if (end) {
+        if (end && (!this.endsAfterChangeOnly || this.ws.patch)) {
           const output = `${argv.join(' ')} -> ${end.endReason}\n`;
           o?.onOutput?.(output);
           return { ...end, durationMs: 10, output, truncated: false };
         }
         let exitCode = 0;
         if (argv[0] === 'repro') exitCode = this.reproAlwaysPasses || this.ws.patch.includes('+fixed') ? 0 : 1;
-        if (argv[0] === 'test' && this.failTests > 0) {
+        if (argv[0] === 'test' && this.ws.patch && this.failTests > 0) {
           this.failTests--;
           exitCode = 1;
         }
-        if (argv[0] === 'fail') exitCode = 1;
+        if (argv[0] === 'test' && !this.ws.patch && this.failTestsOnBase > 0) {
+          this.failTestsOnBase--;
+          exitCode = 1;
+        }
+        if (argv[0] === 'fail' || argv[0] === 'broken') exitCode = 1;
+        if (argv[0] === 'lint') exitCode = this.lintExit;
         const output = `${argv.join(' ')} -> ${exitCode}\n`;
         o?.onOutput?.(output);
         return { exitCode, endReason: 'exited', durationMs: 10, output, truncated: false };
@@ -175,7 +190,11 @@ export class FakeEnvironments implements EnvironmentProvider {
 export class FakeAgents implements AgentRunner {
   calls: AgentTask[] = [];
   patch = FIX_PATCH;
+  /** Patch per implement call (1-based: [0] for the first); falls back to `patch`. */
+  patches: (string | undefined)[] = [];
   giveUp = false;
+  /** Gives up on this implement call number only (0: never). */
+  giveUpOnCall = 0;
   /** Throws on this implement call number (simulates a kill mid-station). */
   crashOnImplement = 0;
   constructor(private readonly ws: FakeWorkspace) {}
@@ -185,8 +204,9 @@ export class FakeAgents implements AgentRunner {
     if (task.role === 'plan') return { ...base, outcome: 'done', text: 'Plan: change index.js' };
     if (task.role === 'investigate') return { ...base, outcome: 'done', text: 'Note: the parser is fine.' };
     if (this.crashOnImplement && this.calls.filter((c) => c.role === 'implement').length === this.crashOnImplement) throw new Error('KILLED');
-    if (this.giveUp) return { ...base, outcome: 'gave-up' };
-    this.ws.patch = this.patch;
+    const n = this.calls.filter((c) => c.role === 'implement').length;
+    if (this.giveUp || this.giveUpOnCall === n) return { ...base, output: `attempt ${n}: cannot make the tests pass without touching the parser`, outcome: 'gave-up' };
+    this.ws.patch = this.patches[n - 1] ?? this.patch;
     return { ...base, outcome: 'done' };
   }
 }

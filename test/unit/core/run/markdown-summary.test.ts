@@ -32,7 +32,7 @@ describe('core/run: evidence Markdown, journal summary, policy, run ids', () => 
     assert.equal(s.status, 'finished');
     assert.equal(s.terminal?.state, 'PR_READY');
     assert.equal(s.blueprint, 'bugfix@1.0.0');
-    assert.deepEqual(s.stations.map((x) => `${x.id}:${x.outcome}`), ['setup:passed', 'reproduce:failed', 'plan:passed', 'implement:passed', 'reproduce-after:passed', 'validate:passed']);
+    assert.deepEqual(s.stations.map((x) => `${x.id}:${x.outcome}`), ['setup:passed', 'reproduce:failed', 'plan:passed', 'validate@baseline:passed', 'implement:passed', 'reproduce-after:passed', 'validate:passed']);
     assert.ok(s.gates.every((g) => g.decision === 'approve' && g.by === 'human:alice'));
     assert.equal(s.output?.branch, 'shopfloor/r1');
     assert.equal(summarizeJournal([]).status, 'empty');
@@ -60,6 +60,10 @@ describe('core/run: evidence Markdown, journal summary, policy, run ids', () => 
     const r = await new PolicyGatekeeper().decide(gate({ packetRisk: 'hard-stop' }));
     assert.deepEqual([r.decision, r.by.kind, r.terminal?.reason], ['reject', 'policy', 'hard-stop-risk']);
     assert.equal((await new PolicyGatekeeper().decide(gate({ diffFlags: ['deleted-tests'] }))).terminal?.reason, 'out-of-scope-change');
+    const pre = await new PolicyGatekeeper().decide(gate({ preexistingFailures: ['npm test (exit 1)'] }));
+    assert.deepEqual([pre.decision, pre.terminal?.state, pre.terminal?.reason], ['reject', 'ESCALATE', 'pre-existing-failure']);
+    assert.match(pre.reason!, /validation fails on the base commit too \(npm test \(exit 1\)\)/);
+    assert.equal((await new PolicyGatekeeper().decide(gate({ preexistingFailures: [] }))).decision, 'approve');
     const human = { decide: async () => ({ decision: 'approve' as const, by: { kind: 'human' as const, name: 'h' } }) };
     assert.equal((await new PolicyGatekeeper(human).decide(gate({ touchedRiskPaths: ['a'] }))).by.name, 'h');
   });
