@@ -1,5 +1,6 @@
 import { INLINE_TAIL_CHARS, type Blueprint, type CommandResult, type CommandSpec, type Station, type TaskPacket } from '../../contracts';
 import { contentHash } from '../hash';
+import { RUN_LAYOUT } from './layout';
 import type { CommandsOutcome } from './decide-terminal';
 import type { BaselineCache, ProfileFacts } from './ports';
 import { commandsOf, executeStation, type StationContext } from './station-exec';
@@ -87,7 +88,7 @@ export function baselineExecutor(cache: BaselineCache | undefined, key: string, 
     if (hit) {
       const commands: CommandResult[] = [];
       for (const [i, c] of hit.commands.entries()) {
-        const logArtifact = await ctx.artifacts.write(`artifacts/logs/${ctx.station.id}-${ctx.attempt}-${i + 1}.log`, c.outputTail);
+        const logArtifact = await ctx.artifacts.write(RUN_LAYOUT.commandLog(ctx.station.id, ctx.attempt, i + 1), c.outputTail);
         commands.push({ ...c, logArtifact });
       }
       const outcome: StationResult['outcome'] = commands.some((c) => c.exitCode !== 0) ? 'failed' : 'passed';

@@ -1,5 +1,6 @@
 import { LOG_FILE_CAP_BYTES, OUTPUT_TAIL_CHARS, type CommandResult, type CommandSpec, type Station, type TaskPacket } from '../../contracts';
 import { contentHash } from '../hash';
+import { RUN_LAYOUT } from './layout';
 import { commandEnd } from './command-end';
 import { checkDiff } from './diff-check';
 import { isRetryableCause } from './errors';
@@ -31,8 +32,6 @@ export interface StationContext {
   riskPaths: readonly string[];
 }
 
-/** Path of a command's (or the agent's) log in the run folder: `artifacts/logs/<station>-<attempt>-<n>.log`. */
-export const logArtifactPath = (stationId: string, attempt: number, n: number | 'agent') => `artifacts/logs/${stationId}-${attempt}-${n}.log`;
 
 /**
  * Runs `run` with an output callback that writes each chunk to a log opened at `relPath`
@@ -115,7 +114,7 @@ async function runCommands(ctx: StationContext, env: StationEnvironment, specs: 
     const limit = timeoutMs(ctx, spec);
     const { result: r, log } = await withLog<ExecResult>(
       ctx,
-      logArtifactPath(ctx.station.id, ctx.attempt, i + 1),
+      RUN_LAYOUT.commandLog(ctx.station.id, ctx.attempt, i + 1),
       (onOutput) => env.exec(spec.argv, { env: { ...extraEnv, ...(spec.env ?? {}) }, cwd: spec.cwd, timeoutMs: limit, signal: ctx.signal, onOutput }),
       (res) => res.output,
     );
@@ -197,7 +196,7 @@ export async function executeStation(ctx: StationContext): Promise<StationResult
     if (station.kind === 'agent') {
       const { result: r } = await withLog(
         ctx,
-        logArtifactPath(station.id, ctx.attempt, 'agent'),
+        RUN_LAYOUT.commandLog(station.id, ctx.attempt, 'agent'),
         (onOutput) =>
           ctx.agents.run({ station, role: station.role, packet: ctx.packet, plan: ctx.plan, feedback: ctx.feedback, environment: env, timeoutMs: timeoutMs(ctx), signal: ctx.signal, onOutput }),
         (res) => res.output,
