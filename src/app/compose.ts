@@ -90,7 +90,7 @@ export async function composeRun(o: ComposeRequest): Promise<ComposedRun> {
   }
   let closed = false;
   return {
-    inputs: { runId: folder.runId, repo, packet: o.setup.packet, blueprint: o.setup.blueprint, profile: o.setup.profile, engineVersion: o.engineVersion },
+    inputs: { runId: folder.runId, repo, packet: o.setup.packet, blueprint: o.setup.blueprint, profile: o.setup.profile, engineVersion: o.engineVersion, blueprintSource: o.setup.blueprintSource },
     ports: {
       journal,
       artifacts: new FileArtifactStore(folder.dir),

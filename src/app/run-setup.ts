@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { RunSetupSchema, type Blueprint, type RunSetup, type TaskPacket } from '../contracts';
-import { lookupIn, profileFacts, resolveBlueprint } from '../core/blueprints';
+import { RunSetupSchema, type Blueprint, type BlueprintSource, type RunSetup, type TaskPacket } from '../contracts';
+import { BUILTIN_BLUEPRINTS, defaultBlueprint, lookupIn, profileFacts, resolveBlueprint, sortRepositoryBlueprints, type RepositoryBlueprintFile } from '../core/blueprints';
 import { parseDocument } from '../core/documents/load';
 import { profileRepository } from '../core/profile/profile';
 import { RUN_LAYOUT } from '../core/run/layout';
@@ -30,31 +30,56 @@ export interface RunOptions {
   profile: boolean;
 }
 
-/** Picks the built-in blueprint for a packet when none is named. */
-export function defaultBlueprint(packet: TaskPacket): string {
-  if (packet.outputFormat === 'investigation-note') return 'investigation';
-  if (packet.source.kind === 'advisory') return 'cve-remediation';
-  return 'bugfix';
-}
-
 /**
- * Loads and resolves a blueprint: a file path, or a name among the built-ins and the
- * repository's `.shopfloor/blueprints/*` (forks merged over their parent).
- * Throws ValidationError (with field paths) for a malformed file, Error for an unknown name.
+ * Loads and resolves the run's blueprint: a file path, or a name among the built-ins and
+ * the repository's usable `.shopfloor/blueprints/*` (sortRepositoryBlueprints: a repository
+ * blueprint never replaces a built-in, and a malformed one is skipped and reported, not
+ * fatal). With no name, the built-in the packet calls for (defaultBlueprint); a repository
+ * blueprint runs only when chosen by name. Forks are merged over their parent.
+ * I/O: reads the blueprint folder and the named file. Throws ValidationError (with field
+ * paths) for a malformed chosen file, Error for an unknown or refused name.
  */
-export function loadBlueprint(ref: string, packet: TaskPacket, repo: string): Blueprint {
-  const local: Blueprint[] = [];
+export function loadBlueprint(ref: string, packet: TaskPacket, repo: string): LoadedBlueprint {
   const dir = join(repo, '.shopfloor', 'blueprints');
+  const files: RepositoryBlueprintFile[] = [];
   if (fs.existsSync(dir))
-    for (const f of fs.readdirSync(dir).filter((n) => /\.(json|ya?ml)$/.test(n))) local.push(parseDocument('blueprint', join(dir, f), fs.readFileSync(join(dir, f), 'utf8')));
-  const lookup = lookupIn(local);
+    for (const f of fs.readdirSync(dir).filter((n) => /\.(json|ya?ml)$/.test(n)).sort()) {
+      const rel = `.shopfloor/blueprints/${f}`;
+      try {
+        files.push({ file: rel, blueprint: parseDocument('blueprint', rel, fs.readFileSync(join(dir, f), 'utf8')) });
+      } catch (e) {
+        files.push({ file: rel, error: (e as Error).message });
+      }
+    }
+  const sorted = sortRepositoryBlueprints(files);
+  const lookup = lookupIn(sorted.usable.map((u) => u.blueprint));
   const looksLikePath = isAbsolute(ref) || ref.includes('/') || /\.(json|ya?ml)$/.test(ref);
   // A relative path is taken from the working directory (the CLI) or else from the repository
   // (the editor, whose working directory is not the repository).
   const asFile = looksLikePath ? ([resolve(ref), resolve(repo, ref)].find((p) => existsSync(p)) ?? resolve(repo, ref)) : undefined;
-  const bp = asFile ? parseDocument('blueprint', asFile, fs.readFileSync(asFile, 'utf8')) : lookup(ref || defaultBlueprint(packet));
-  if (!bp) throw new Error(`no blueprint named ${ref}; built-ins: bugfix, cve-remediation, investigation`);
-  return resolveBlueprint(bp, lookup);
+  if (asFile) {
+    const bp = parseDocument('blueprint', asFile, fs.readFileSync(asFile, 'utf8'));
+    const inRepo = relative(repo, asFile);
+    const fromRepo = !inRepo.startsWith('..') && !isAbsolute(inRepo);
+    if (fromRepo) {
+      const [refused] = sortRepositoryBlueprints([{ file: inRepo, blueprint: bp }]).refused;
+      if (refused) throw new Error(`blueprint ${inRepo} is refused: ${refused.reason}`);
+    }
+    return { blueprint: resolveBlueprint(bp, lookup), source: { kind: fromRepo ? 'repository' : 'file', file: fromRepo ? inRepo : asFile, tier: bp.tier }, refused: sorted.refused };
+  }
+  const name = ref || defaultBlueprint(packet);
+  const refusedByName = sorted.refused.find((r) => files.some((f) => f.file === r.file && 'blueprint' in f && (f.blueprint.name === name.split('@')[0] || `${f.blueprint.name}@${f.blueprint.version}` === name)));
+  const bp = lookup(name);
+  if (!bp) throw new Error(`no blueprint named ${name}; built-ins: ${BUILTIN_BLUEPRINTS.map((b) => b.name).join(', ')}${refusedByName ? ` (${refusedByName.file} was refused: ${refusedByName.reason})` : ''}`);
+  const own = sorted.usable.find((u) => u.blueprint === bp);
+  return { blueprint: resolveBlueprint(bp, lookup), source: own ? { kind: 'repository', file: own.file, tier: bp.tier } : { kind: 'builtin', tier: bp.tier }, refused: sorted.refused };
+}
+
+/** A resolved blueprint, where it came from, and the repository blueprints that were refused (shown to the user). */
+export interface LoadedBlueprint {
+  blueprint: Blueprint;
+  source: BlueprintSource;
+  refused: Array<{ file: string; reason: string }>;
 }
 
 /**
@@ -83,10 +108,20 @@ export function defaultHoldoutRoot(): string {
  * paths) for a malformed blueprint, Error for an unknown blueprint name.
  */
 export async function freshRunSetup(o: { repo: string; packet: TaskPacket } & RunOptions): Promise<RunSetup> {
-  const blueprint = loadBlueprint(o.blueprint ?? '', o.packet, o.repo);
+  const loaded = loadBlueprint(o.blueprint ?? '', o.packet, o.repo);
   const profile: ProfileFacts = o.profile ? profileFacts(await profileRepository(new GitRepoReader(o.repo))) : { setup: [], dependencyCheck: [], registryHosts: [] };
   const holdout = resolve(o.holdout ?? defaultHoldoutRoot());
-  return { packet: o.packet, blueprint, profile, unattended: o.unattended, environment: o.environment, agentCommand: o.agentCommand, holdout };
+  return {
+    packet: o.packet,
+    blueprint: loaded.blueprint,
+    blueprintSource: loaded.source,
+    refusedBlueprints: loaded.refused,
+    profile,
+    unattended: o.unattended,
+    environment: o.environment,
+    agentCommand: o.agentCommand,
+    holdout,
+  };
 }
 
 /** Stores the set-up in the run folder (RUN_LAYOUT.runSetup) so a resume runs the same packet and blueprint the same way. */

@@ -122,3 +122,12 @@ export const BlueprintSchema = z
   })
   .describe('A Shopfloor blueprint: an ordered, versioned pipeline of stations with gate policies.');
 export type Blueprint = z.infer<typeof BlueprintSchema>;
+
+/** Where a run's blueprint came from: a platform built-in, the repository's `.shopfloor/blueprints/`, or a file named on the command line. */
+export const BlueprintSourceSchema = z.object({
+  kind: z.enum(['builtin', 'repository', 'file']),
+  file: z.string().optional().describe('Repository-relative (repository) or absolute (file) path.'),
+  tier: z.enum(['platform', 'domain', 'team']),
+});
+export type BlueprintSource = z.infer<typeof BlueprintSourceSchema>;
+

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BlueprintRefSchema, CommandSpecSchema, Sha256Schema, TimestampSchema } from './common';
+import { BlueprintSourceSchema } from './blueprint';
 import { SeedSchema, TaskPacketSchema } from './packet';
 import { TerminalStateSchema } from './terminal-state';
 import { GateDecisionSchema } from './run-event';
@@ -153,6 +154,7 @@ export const EvidenceBundleSchema = z
       baseCommit: z.string().optional(),
       blueprint: BlueprintRefSchema,
       blueprintHash: Sha256Schema,
+      blueprintSource: BlueprintSourceSchema.optional().describe('Where the blueprint came from: a platform built-in, the repository, or a file.'),
       engineVersion: z.string().optional(),
     }),
     startedAt: TimestampSchema,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BlueprintSchema, STATION_ROLES, STATION_KINDS } from './blueprint';
+import { BlueprintSchema, BlueprintSourceSchema, STATION_ROLES, STATION_KINDS } from './blueprint';
 import { CommandSpecSchema } from './common';
 import { CommandResultSchema } from './evidence';
 import { TaskPacketSchema } from './packet';
@@ -81,6 +81,8 @@ export const RunSetupSchema = z
   .object({
     packet: TaskPacketSchema,
     blueprint: BlueprintSchema,
+    blueprintSource: BlueprintSourceSchema.optional().describe('Where the blueprint came from, shown before the run starts and kept in the evidence.'),
+    refusedBlueprints: z.array(z.object({ file: z.string(), reason: z.string() })).optional().describe('Repository blueprints that were refused (named like a built-in, claiming the platform tier, or malformed).'),
     profile: ProfileFactsSchema,
     unattended: z.boolean(),
     environment: z.enum(['docker', 'local']).default('docker').describe('docker: isolated devcontainers; local: this machine, no isolation (tests only).'),

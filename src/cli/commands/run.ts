@@ -5,6 +5,7 @@ import type { EnvironmentKind } from '../../app/run-setup';
 import type { RunOutcome } from '../../core/run/engine';
 import { RunInterruptedError } from '../../core/run/errors';
 import { PolicyGatekeeper } from '../../core/run/gate-policy';
+import { describeBlueprintSource } from '../../core/run/markdown';
 import type { Gatekeeper, RunObserver } from '../../core/run/ports';
 import { openTerminal, TerminalGatekeeper, TerminalHumanStation, type Terminal } from '../terminal-prompt';
 
@@ -96,6 +97,8 @@ export async function runCommand(opts: RunOptions, deps: RunCommandDeps = {}): P
   }
   const { setup } = session;
   if (setup.environment === 'local' && !opts.json) process.stderr.write('shopfloor: stations run on this machine WITHOUT isolation (--environment local)\n');
+  if (!opts.json) process.stderr.write(`shopfloor: run ${session.runId}: blueprint ${setup.blueprint.name}@${setup.blueprint.version}${setup.blueprintSource ? ` (${describeBlueprintSource(setup.blueprintSource)})` : ''}\n`);
+  for (const r of setup.refusedBlueprints ?? []) process.stderr.write(`shopfloor: warning: ${r.file} was not loaded: ${r.reason}\n`);
 
   const name = await session.identity();
   const term = deps.terminal === undefined ? openTerminal() : (deps.terminal ?? undefined);

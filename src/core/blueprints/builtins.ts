@@ -1,4 +1,4 @@
-import { BlueprintSchema, type Blueprint } from '../../contracts';
+import { BlueprintSchema, type Blueprint, type TaskPacket } from '../../contracts';
 import { parseOrThrow } from '../validate';
 
 /**
@@ -119,3 +119,10 @@ export const INVESTIGATION = parseOrThrow(
 
 /** The built-in blueprints by name. */
 export const BUILTIN_BLUEPRINTS: readonly Blueprint[] = [BUGFIX, CVE_REMEDIATION, INVESTIGATION];
+
+/** Picks the built-in blueprint for a packet when none is named: investigation for an investigation note, cve-remediation for an advisory, else bugfix. Pure. */
+export function defaultBlueprint(packet: Pick<TaskPacket, 'outputFormat' | 'source'>): string {
+  if (packet.outputFormat === 'investigation-note') return 'investigation';
+  if (packet.source.kind === 'advisory') return 'cve-remediation';
+  return 'bugfix';
+}

@@ -2,3 +2,4 @@
 export * from './builtins';
 export * from './resolve';
 export * from './profile-facts';
+export * from './repository';

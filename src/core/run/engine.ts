@@ -3,6 +3,7 @@ import {
   StationResultSchema,
   TaskPacketSchema,
   type Blueprint,
+  type BlueprintSource,
   type EvidenceBundle,
   type GateDecision,
   type Station,
@@ -56,6 +57,8 @@ export interface RunInputs {
   blueprint: Blueprint;
   profile: ProfileFacts;
   engineVersion?: string;
+  /** Where the blueprint came from (recorded in the evidence). */
+  blueprintSource?: BlueprintSource;
 }
 
 /** The ports a run talks to the world through (see ports.ts). */
@@ -705,6 +708,7 @@ class LineRun {
       startedAt: this.startedAt,
       endedAt,
       engineVersion: this.inputs.engineVersion,
+      blueprintSource: this.inputs.blueprintSource,
       riskPaths: this.bp.riskPaths,
       ...decisionEvidence({
         rule,

@@ -1,4 +1,4 @@
-import type { EvidenceBundle, GateDecision, TaskPacket, TerminalState } from '../../contracts';
+import type { BlueprintSource, EvidenceBundle, GateDecision, TaskPacket, TerminalState } from '../../contracts';
 import type { StationResult } from './station-result';
 
 /** What the engine hands over to assemble the evidence bundle. */
@@ -23,6 +23,7 @@ export interface EvidenceInput {
   startedAt: string;
   endedAt: string;
   engineVersion?: string;
+  blueprintSource?: BlueprintSource;
   riskPaths: readonly string[];
   /** The validation baseline and the last round's verdicts (src/core/run/baseline.ts); undefined when none ran. */
   baseline?: EvidenceBundle['baseline'];
@@ -104,7 +105,7 @@ export function assembleEvidence(input: EvidenceInput): EvidenceBundle {
       humanMs: input.gates.filter((g) => g.by.kind === 'human').reduce((a, g) => a + g.humanMs, 0),
     },
     toolCalls: [],
-    environment: { imageDigest, baseCommit: input.baseCommit, blueprint: input.blueprint, blueprintHash: input.blueprintHash, engineVersion: input.engineVersion },
+    environment: { imageDigest, baseCommit: input.baseCommit, blueprint: input.blueprint, blueprintHash: input.blueprintHash, blueprintSource: input.blueprintSource, engineVersion: input.engineVersion },
     startedAt: input.startedAt,
     endedAt: input.endedAt,
   };

@@ -89,6 +89,7 @@ export function renderEvidenceMarkdown(e: EvidenceBundle): string {
   if (c.usd !== undefined) out.push(`- Model cost: $${c.usd.toFixed(4)}`);
   const env = e.environment;
   out.push('', '## Environment', '', `- Base commit: ${env.baseCommit ?? 'unknown'}`, `- Blueprint: ${env.blueprint} (sha256 ${env.blueprintHash.slice(0, 12)})`, `- Image digest: ${env.imageDigest ?? 'none (no container)'}`);
+  if (env.blueprintSource) out.push(`- Blueprint source: ${describeBlueprintSource(env.blueprintSource)}`);
   if (env.engineVersion) out.push(`- Shopfloor: ${env.engineVersion}`);
   out.push(`- Started ${e.startedAt}, ended ${e.endedAt}`, '');
   return out.join('\n');
@@ -99,4 +100,10 @@ export function renderReport(e: EvidenceBundle): string {
   const title = e.terminal.state === 'NO_OP' ? 'No-op report' : 'Escalation: open questions for a human';
   const qs = e.noOpOrEscalation?.openQuestions ?? [];
   return [`# ${title} (run ${e.runId})`, '', `**${e.terminal.state}** \`${e.terminal.reason}\`: ${inline(e.terminal.detail ?? '')}`, '', ...(qs.length ? ['## Open questions', '', ...qs.map((q) => `- ${inline(q)}`), ''] : []), '---', '', renderEvidenceMarkdown(e)].join('\n');
+}
+
+/** "platform built-in", "team blueprint from the repository (.shopfloor/blueprints/x.json)", "team blueprint from file /p": for the evidence, the CLI and the panel. */
+export function describeBlueprintSource(s: NonNullable<EvidenceBundle['environment']['blueprintSource']>): string {
+  if (s.kind === 'builtin') return `${s.tier} built-in`;
+  return `${s.tier} blueprint from ${s.kind === 'repository' ? 'the repository' : 'a file'}${s.file ? ` (${s.file})` : ''}`;
 }

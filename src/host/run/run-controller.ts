@@ -6,6 +6,7 @@ import { resumeRun, RunRefusedError, startRun, type EngineSettings, type RunSess
 import type { RunOutcome } from '../../core/run/engine';
 import { RunInterruptedError } from '../../core/run/errors';
 import { RUN_LAYOUT } from '../../core/run/layout';
+import { describeBlueprintSource } from '../../core/run/markdown';
 import type { HostContext } from '../context';
 import { asLogger } from '../log';
 import type { PanelState } from '../panel/panel-state';
@@ -155,7 +156,7 @@ export class RunController implements vscode.Disposable {
   private launch(session: RunSession): void {
     const { runId, setup } = session;
     const cts = new vscode.CancellationTokenSource();
-    const model = new RunViewModel(runId, setup.blueprint);
+    const model = new RunViewModel(runId, setup.blueprint, setup.blueprintSource ? describeBlueprintSource(setup.blueprintSource) : undefined);
     const push = () => this.state.setRun(model.view());
     const gatekeeper = new PanelGatekeeper(
       () => session.identity(),
@@ -172,7 +173,11 @@ export class RunController implements vscode.Disposable {
     push();
     void vscode.commands.executeCommand('shopfloor.openPanel');
     const log = this.ctx.log;
-    log.info(`run ${runId}${session.resumed ? ' (resumed)' : ''}: ${setup.blueprint.name}@${setup.blueprint.version} on ${session.folder.repo}`);
+    log.info(`run ${runId}${session.resumed ? ' (resumed)' : ''}: ${setup.blueprint.name}@${setup.blueprint.version}${setup.blueprintSource ? ` (${describeBlueprintSource(setup.blueprintSource)})` : ''} on ${session.folder.repo}`);
+    for (const r of setup.refusedBlueprints ?? []) {
+      log.warn(`${r.file} was not loaded: ${r.reason}`);
+      void vscode.window.showWarningMessage(`Shopfloor: ${r.file} was not loaded: ${r.reason}`);
+    }
 
     this.running = Promise.resolve(
       vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Shopfloor run ${runId}`, cancellable: true }, async (progress, token) => {

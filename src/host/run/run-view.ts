@@ -19,6 +19,8 @@ export class RunViewModel {
   constructor(
     private readonly runId: string,
     private readonly blueprint: Blueprint,
+    /** Where the blueprint came from (platform built-in, the repository, a file), shown beside its name. */
+    private readonly source?: string,
   ) {
     for (const s of blueprint.stations) this.status.set(s.id, 'pending');
   }
@@ -63,7 +65,7 @@ export class RunViewModel {
   view(): RunView {
     return {
       runId: this.runId,
-      blueprint: `${this.blueprint.name}@${this.blueprint.version}`,
+      blueprint: `${this.blueprint.name}@${this.blueprint.version}${this.source ? ` · ${this.source}` : ''}`,
       stations: this.blueprint.stations.map((s) => ({ id: s.id, title: s.title ?? s.id, kind: s.kind, status: this.status.get(s.id) ?? 'pending' })),
       openGate: this.gate,
       terminal: this.terminal,
