@@ -1,9 +1,12 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { version } from '../../package.json';
 import type { RunEvent, TaskPacket } from '../contracts';
 import { humanIdentity } from '../adapters/git/identity';
 import { FileArtifactStore } from '../adapters/store/artifact-store';
+import { readJournal } from '../adapters/store/file-journal';
+import { ledgerRefusal, readLedgerEntry, recordJournalHead, recordRunStart } from '../adapters/store/run-ledger';
+import { GitWorkspaceProvider } from '../adapters/git/worktree';
 import { runFolder, type RunFolder } from '../adapters/store/run-folder';
 import { parseDocument } from '../core/documents/load';
 import { approvalRefusal } from '../core/packet/approval';
@@ -65,7 +68,7 @@ export interface RunSession {
   /**
    * Composes the ports, replays a resumed run's journal to the observer, and runs the
    * line to its terminal state; the journal is closed and the run's containers removed
-   * whatever happens. Rejects as runLine does (RunInterruptedError leaves the run
+   * whatever happens, and this machine's ledger records how far the journal got. Rejects as runLine does (RunInterruptedError leaves the run
    * resumable), plus composeRun's LockHeldError and JournalCorruptError.
    */
   execute(ui: RunUi, settings?: EngineSettings): Promise<RunOutcome>;
@@ -94,7 +97,8 @@ export async function startRun(o: {
   const setup = await freshRunSetup({ repo, packet, ...o.options });
   const folder = runFolder(repo, newRunId(o.now ?? Date.now()));
   mkdirSync(folder.dir, { recursive: true });
-  await saveRunSetup(new FileArtifactStore(folder.dir), setup);
+  const text = await saveRunSetup(new FileArtifactStore(folder.dir), setup);
+  recordRunStart(await stateDirOf(repo), folder.runId, text);
   return session(folder, setup, false);
 }
 
@@ -106,11 +110,17 @@ export async function startRun(o: {
  */
 export async function resumeRun(o: { repo: string; runId: string }): Promise<RunSession> {
   const folder = runFolder(resolve(o.repo), o.runId);
+  const stateDir = await stateDirOf(folder.repo);
+  const journal = existsSync(folder.journal) ? readJournal(folder.journal).records : [];
   let setup: RunSetup;
   try {
-    setup = await loadRunSetup(new FileArtifactStore(folder.dir), o.runId);
+    setup = await loadRunSetup(new FileArtifactStore(folder.dir), o.runId, (text) => {
+      // Before anything of the folder is used: a run folder that came with the repository never runs here.
+      const why = ledgerRefusal(readLedgerEntry(stateDir, o.runId), text, journal, o.runId);
+      if (why) throw new RunRefusedError(why);
+    });
   } catch (e) {
-    if ((e as Error).name === 'ValidationError') throw e;
+    if ((e as Error).name === 'ValidationError' || e instanceof RunRefusedError) throw e;
     throw new RunRefusedError(`no run ${o.runId} to resume in ${folder.repo}`);
   }
   refuseUnapproved(setup.packet);
@@ -152,9 +162,24 @@ function session(folder: RunFolder, setup: RunSetup, resumed: boolean): RunSessi
         return await runLine(composed.inputs, composed.ports);
       } finally {
         await composed.close();
+        await recordHead(folder);
       }
     },
   };
+}
+
+/** The git state folder of `repo` (inside its `.git`), where this machine's ledger lives. */
+function stateDirOf(repo: string): Promise<string> {
+  return new GitWorkspaceProvider(repo).stateDir();
+}
+
+/** Records in this machine's ledger how far the journal was written, so a cut or rewritten journal is refused on resume. */
+async function recordHead(folder: RunFolder): Promise<void> {
+  if (!existsSync(folder.journal)) return;
+  const records = readJournal(folder.journal).records;
+  const last = records.at(-1);
+  // A ledger that cannot be written costs only this check on the next resume; it never fails the run.
+  if (last) await stateDirOf(folder.repo).then((dir) => recordJournalHead(dir, folder.runId, records.length, last.hash)).catch(() => undefined);
 }
 
 /** A resumed run's recorded events reach the observer before the live ones, so a display shows what already happened. */

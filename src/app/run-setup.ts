@@ -124,19 +124,23 @@ export async function freshRunSetup(o: { repo: string; packet: TaskPacket } & Ru
   };
 }
 
-/** Stores the set-up in the run folder (RUN_LAYOUT.runSetup) so a resume runs the same packet and blueprint the same way. */
-export async function saveRunSetup(artifacts: ArtifactStore, setup: RunSetup): Promise<void> {
-  await artifacts.write(RUN_LAYOUT.runSetup, JSON.stringify(setup, null, 2));
+/** Stores the set-up in the run folder (RUN_LAYOUT.runSetup) so a resume runs the same packet and blueprint the same way; returns the text written. */
+export async function saveRunSetup(artifacts: ArtifactStore, setup: RunSetup): Promise<string> {
+  const text = JSON.stringify(setup, null, 2);
+  await artifacts.write(RUN_LAYOUT.runSetup, text);
+  return text;
 }
 
 /**
- * Reads a stored set-up and parses it (RunSetupSchema). Throws Error when the run has
- * none (never started here), ValidationError naming the file and the bad field when it
- * was edited into something that does not parse.
+ * Reads a stored set-up and parses it (RunSetupSchema); `check` sees the text first and
+ * may throw (the run session checks it against this machine's ledger). Throws Error when
+ * the run has none, ValidationError naming the file and the bad field when it was edited
+ * into something that does not parse.
  */
-export async function loadRunSetup(artifacts: ArtifactStore, runId: string): Promise<RunSetup> {
+export async function loadRunSetup(artifacts: ArtifactStore, runId: string, check?: (text: string) => void): Promise<RunSetup> {
   const saved = await artifacts.read(RUN_LAYOUT.runSetup);
   if (!saved) throw new Error(`no run ${runId} to resume here`);
+  check?.(saved);
   return parseRunFile(RunSetupSchema, RUN_LAYOUT.runSetup, saved);
 }
 

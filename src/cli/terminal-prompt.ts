@@ -2,7 +2,9 @@ import * as fs from 'node:fs';
 import * as tty from 'node:tty';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { TERMINAL_REASONS, isStationWall, type TaskPacket, type TerminalState } from '../contracts';
+import type { TaskPacket, TerminalState } from '../contracts';
+import { reviewerRejections } from '../core/run/gates';
+import { escapeControl } from '../core/terminal-text';
 import type { Gate, GateAnswer, Gatekeeper, HumanStation } from '../core/run/ports';
 
 /** A terminal to ask a human on: /dev/tty when it can be opened, else stdin/stderr when stdin is a TTY. */
@@ -38,11 +40,24 @@ async function ask(term: Terminal, question: string): Promise<string> {
   }
 }
 
-function preview(content: unknown): string {
+/** Lines of a patch the terminal gate shows; a longer one says how much was left out. */
+const PATCH_LINES = 80;
+
+/**
+ * What the terminal gate shows of a gate's content: the patch (its first PATCH_LINES
+ * lines, saying when that is only part of it), the plan text, or each command with its exit
+ * code and output tail. Every piece is escaped (escapeControl): it is repository text.
+ */
+export function preview(content: unknown): string {
   const c = content as { patch?: string; text?: string; commands?: { argv: string[]; exitCode: number | null; outputTail: string }[] };
-  if (typeof c?.patch === 'string') return c.patch.split('\n').slice(0, 80).join('\n');
-  if (typeof c?.text === 'string') return c.text.split('\n').slice(0, 40).join('\n');
-  if (Array.isArray(c?.commands)) return c.commands.map((x) => `$ ${x.argv.join(' ')}  → exit ${x.exitCode ?? 'none'}\n${x.outputTail.split('\n').slice(-10).join('\n')}`).join('\n');
+  if (typeof c?.patch === 'string') {
+    const lines = c.patch.split('\n');
+    const shown = lines.slice(0, PATCH_LINES).join('\n');
+    const more = lines.length > PATCH_LINES ? `\n… only the first ${PATCH_LINES} of ${lines.length} lines of the patch are shown; the whole patch is what you approve: read it with \`git diff\` in the run workspace or in the run folder's station result` : '';
+    return escapeControl(shown) + more;
+  }
+  if (typeof c?.text === 'string') return escapeControl(c.text.split('\n').slice(0, 40).join('\n'));
+  if (Array.isArray(c?.commands)) return escapeControl(c.commands.map((x) => `$ ${x.argv.join(' ')}  → exit ${x.exitCode ?? 'none'}\n${x.outputTail.split('\n').slice(-10).join('\n')}`).join('\n'));
   return '';
 }
 
@@ -59,7 +74,7 @@ export class TerminalGatekeeper implements Gatekeeper {
 
   async decide(gate: Gate): Promise<GateAnswer> {
     const w = (s: string) => this.term.output.write(s);
-    w(`\n── Gate ${gate.gateId} (${gate.position} ${gate.stationId}) ──\n${gate.summary}\ncontent sha256 ${gate.contentHash}\n`);
+    w(`\n── Gate ${gate.gateId} (${gate.position} ${gate.stationId}) ──\n${escapeControl(gate.summary)}\ncontent sha256 ${gate.contentHash}\n`);
     if (gate.risk.diffFlags.length || gate.risk.touchedRiskPaths.length || gate.risk.packetRisk === 'hard-stop')
       w(`!! needs explicit approval: risk ${gate.risk.packetRisk}; flags ${gate.risk.diffFlags.join(', ') || 'none'}; risk paths ${gate.risk.touchedRiskPaths.join(', ') || 'none'}\n`);
     if (gate.risk.preexistingFailures?.length)
@@ -79,11 +94,7 @@ export class TerminalGatekeeper implements Gatekeeper {
   }
 
   private async rejection(): Promise<{ terminal: TerminalState; reason: string }> {
-    const options: TerminalState[] = [
-      // Station walls are the line's finding (rule T2w), not a reviewer's choice.
-      ...TERMINAL_REASONS.ESCALATE.filter((reason) => !isStationWall(reason)).map((reason) => ({ state: 'ESCALATE', reason }) as TerminalState),
-      ...TERMINAL_REASONS.NO_OP.map((reason) => ({ state: 'NO_OP', reason }) as TerminalState),
-    ];
+    const options = reviewerRejections();
     this.term.output.write(options.map((o, i) => `  ${i + 1}. ${o.state} ${o.reason}`).join('\n') + '\n');
     for (;;) {
       const n = Number(await ask(this.term, 'End the run as (number, default 1): ')) || 1;

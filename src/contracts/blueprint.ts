@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BlueprintRefSchema, CommandSpecSchema, SemverSchema, SlugSchema } from './common';
+import { BlueprintRefSchema, CommandSpecSchema, LIMITS, SemverSchema, SlugSchema, boundedList } from './common';
 
 /** When a station stops for a human (or an unattended policy): before it runs, after, both, or never. */
 export const GatePolicySchema = z
@@ -16,7 +16,7 @@ export const StationEnvironmentSchema = z
     image: z.string().optional().describe('Image to use instead of the repository devcontainer.'),
     useDevcontainer: z.boolean().default(true).describe('Use the repository devcontainer.json when it has one.'),
     network: z.enum(['none', 'egress']).default('none').describe('`egress` goes through the host allowlisting proxy.'),
-    egressAllow: z.array(z.string()).default([]).describe('Host names the proxy lets through, e.g. registry.npmjs.org.'),
+    egressAllow: boundedList(z.string()).default([]).describe('Host names the proxy lets through, e.g. registry.npmjs.org.'),
     env: z.record(z.string(), z.string()).default({}).describe('Extra environment for the station (never credentials).'),
   })
   .describe('Station environment.');
@@ -32,8 +32,8 @@ const stationBase = {
   role: z.enum(STATION_ROLES).describe('What the station is for on the line.'),
   title: z.string().optional(),
   gate: GatePolicySchema.default({ when: 'none', allowSkip: false }),
-  timeoutSec: z.number().positive().max(86_400).optional().describe('Wall-clock limit in seconds.'),
-  retries: z.number().int().min(0).max(10).default(0).describe('Retries on RETRYABLE_FAILURE causes.'),
+  timeoutSec: z.number().positive().max(LIMITS.timeoutSec).optional().describe('Wall-clock limit in seconds.'),
+  retries: z.number().int().min(0).max(LIMITS.retries).default(0).describe('Retries on RETRYABLE_FAILURE causes.'),
   environment: StationEnvironmentSchema.optional(),
 };
 
@@ -44,7 +44,7 @@ export const CommandStationSchema = z
   .object({
     ...stationBase,
     kind: z.literal('command'),
-    commands: z.array(CommandSpecSchema).optional().describe('Commands to run, in order.'),
+    commands: boundedList(CommandSpecSchema).optional().describe('Commands to run, in order.'),
     from: CommandSourceSchema.optional().describe('Take the commands from the packet or the repository profile.'),
   })
   .refine((s) => (s.commands?.length ?? 0) > 0 || s.from !== undefined, {
@@ -72,7 +72,7 @@ export const VerifierStationSchema = z.object({
   ...stationBase,
   kind: z.literal('verifier'),
   scenarios: z.string().min(1).describe('Folder or registry path of holdout scenarios, kept outside the repository.'),
-  commands: z.array(CommandSpecSchema).min(1).describe('Commands that run the scenarios; they see them under /scenarios.'),
+  commands: boundedList(CommandSpecSchema).min(1).describe('Commands that run the scenarios; they see them under /scenarios.'),
 });
 
 export const BUILTIN_STATIONS = ['ingest', 'classify', 'collect-evidence', 'decide', 'dependency-check'] as const;
@@ -102,16 +102,16 @@ export const BlueprintSchema = z
     tier: z.enum(['platform', 'domain', 'team']).describe('Scope tier of the blueprint.'),
     forkOf: BlueprintRefSchema.optional().describe('Lineage: the name@version this blueprint was forked from.'),
     pattern: z.enum(['interactive', 'unattended']).describe('Human-in-the-loop, or gates decided by policy.'),
-    maxRevisions: z.number().int().min(0).max(10).default(2).describe('Revise rounds after failed validation before ESCALATE.'),
-    riskPaths: z.array(z.string()).default([]).describe('Glob patterns; a change touching one always stops for a human.'),
+    maxRevisions: z.number().int().min(0).max(LIMITS.retries).default(2).describe('Revise rounds after failed validation before ESCALATE.'),
+    riskPaths: boundedList(z.string()).default([]).describe('Glob patterns; a change touching one always stops for a human.'),
     defaults: z
       .object({
-        timeoutSec: z.number().positive().default(1800),
-        retries: z.number().int().min(0).default(0),
+        timeoutSec: z.number().positive().max(LIMITS.timeoutSec).default(1800),
+        retries: z.number().int().min(0).max(LIMITS.retries).default(0),
         environment: StationEnvironmentSchema.optional(),
       })
       .default({ timeoutSec: 1800, retries: 0 }),
-    stations: z.array(StationSchema).min(1, 'a blueprint needs at least one station'),
+    stations: boundedList(StationSchema).min(1, 'a blueprint needs at least one station'),
   })
   .superRefine((b, ctx) => {
     const seen = new Set<string>();

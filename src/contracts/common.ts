@@ -1,5 +1,17 @@
 import { z } from 'zod';
 
+/**
+ * Bounds on numbers and sizes in packets and blueprints (files anyone may have written):
+ * a value past them is refused with the path of the field, never clamped. Timeouts stay
+ * far below the platform's timer limit (2^31-1 ms, about 24.8 days, after which Node's
+ * setTimeout fires at once); retries and revise rounds are small; a list holds at most
+ * `listItems` entries, so a packet of a million commands is refused before anything runs.
+ */
+export const LIMITS = { timeoutSec: 86_400, retries: 10, listItems: 1000, textChars: 100_000 } as const;
+
+/** An array of at most LIMITS.listItems entries. */
+export const boundedList = <T extends z.ZodType>(item: T) => z.array(item).max(LIMITS.listItems, `at most ${LIMITS.listItems} entries`);
+
 /** Lowercase hex SHA-256 digest (64 characters), as produced by `sha256Hex` in src/core/hash.ts. */
 export const Sha256Schema = z
   .string()
@@ -53,10 +65,10 @@ export type Provenance = z.infer<typeof ProvenanceSchema>;
  */
 export const CommandSpecSchema = z
   .object({
-    argv: z.array(z.string()).min(1, 'argv needs at least the program name').describe('Program and arguments; no shell.'),
+    argv: boundedList(z.string()).min(1, 'argv needs at least the program name').describe('Program and arguments; no shell.'),
     cwd: z.string().optional().describe('Working directory relative to the workspace folder.'),
     env: z.record(z.string(), z.string()).optional().describe('Extra environment variables.'),
-    timeoutSec: z.number().positive().optional().describe('Per-command timeout in seconds.'),
+    timeoutSec: z.number().positive().max(LIMITS.timeoutSec).optional().describe('Per-command timeout in seconds (at most one day).'),
     description: z.string().optional(),
     origin: ProvenanceSchema.optional(),
   })

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CommandSpecSchema, ProvenanceSchema, Sha256Schema, TimestampSchema } from './common';
+import { CommandSpecSchema, ProvenanceSchema, Sha256Schema, TimestampSchema, boundedList } from './common';
 
 /** Kinds of seed that enter the factory (design.md "Seed"). */
 export const SEED_KINDS = ['issue', 'failing-test', 'advisory', 'ci-log', 'selection', 'todo'] as const;
@@ -64,20 +64,20 @@ export const TaskPacketSchema = z
     baseCommit: z.string().regex(/^[0-9a-f]{7,64}$/).optional().describe('Commit the run starts from.'),
     scope: z
       .object({
-        paths: z.array(ScopePathSchema).describe('Candidate files/folders, best first.'),
-        services: z.array(z.string()).default([]).describe('Services or packages in scope.'),
+        paths: boundedList(ScopePathSchema).describe('Candidate files/folders, best first.'),
+        services: boundedList(z.string()).default([]).describe('Services or packages in scope.'),
       })
       .describe('Where the change is expected.'),
-    nonGoals: z.array(z.string()).describe('What the job must not do.'),
-    reproduction: z.array(CommandSpecSchema).describe('Commands that FAIL while the problem exists.'),
-    allowedTools: z.array(z.string()).describe('Tool names the implementing agent may use (MCP gateway allowlist).'),
-    validation: z.array(CommandSpecSchema).describe('Commands that must pass after the change.'),
-    noOpRules: z.array(NoOpRuleSchema).describe('When to stop without a change.'),
-    evidenceRequired: z.array(z.string()).describe('Evidence the bundle must hold, e.g. reproduction-before-after, diff, validation.'),
+    nonGoals: boundedList(z.string()).describe('What the job must not do.'),
+    reproduction: boundedList(CommandSpecSchema).describe('Commands that FAIL while the problem exists.'),
+    allowedTools: boundedList(z.string()).describe('Tool names the implementing agent may use (MCP gateway allowlist).'),
+    validation: boundedList(CommandSpecSchema).describe('Commands that must pass after the change.'),
+    noOpRules: boundedList(NoOpRuleSchema).describe('When to stop without a change.'),
+    evidenceRequired: boundedList(z.string()).describe('Evidence the bundle must hold, e.g. reproduction-before-after, diff, validation.'),
     outputFormat: z.enum(OUTPUT_FORMATS).describe('What the run hands back.'),
     risk: z.enum(RISK_CLASSES).describe('auto-ship, one-reviewer or hard-stop.'),
-    riskReasons: z.array(z.string()).default([]).describe('Why the risk class was chosen.'),
-    flags: z.array(z.enum(PACKET_FLAGS)).default([]).describe('What could not be found; never filled by invention.'),
+    riskReasons: boundedList(z.string()).default([]).describe('Why the risk class was chosen.'),
+    flags: boundedList(z.enum(PACKET_FLAGS)).default([]).describe('What could not be found; never filled by invention.'),
     provenance: z
       .record(z.string(), ProvenanceSchema)
       .optional()

@@ -58,12 +58,22 @@ export const RunEventSchema = z
       exitCode: z.number().int().nullable().optional(),
       durationMs: z.number().min(0),
       artifact: z.string().optional().describe('Result file, relative to the run folder.'),
+      artifactSha256: Sha256Schema.optional().describe('SHA-256 of the result file as written: a resume, `show` and `verify` refuse a file that no longer matches.'),
     }),
     z.object({ type: z.literal('gate/opened'), ...GateRefSchema.shape, contentHash: Sha256Schema }),
     z.object({ type: z.literal('gate/decided'), decision: GateDecisionSchema }),
-    z.object({ type: z.literal('run/terminal'), terminal: TerminalStateSchema, evidence: z.string().describe('Evidence file, relative to the run folder.') }),
+    z.object({
+      type: z.literal('run/terminal'),
+      terminal: TerminalStateSchema,
+      evidence: z.string().describe('Evidence file, relative to the run folder.'),
+      evidenceSha256: Sha256Schema.optional().describe('SHA-256 of the evidence file as written.'),
+    }),
     z.object({ type: z.literal('output/created'), branch: z.string().optional(), commit: z.string().optional(), report: z.string().optional() }),
     z.object({ type: z.literal('note'), message: z.string() }),
+    z.object({
+      type: z.literal('journal/sealed'),
+      records: z.number().int().min(1).describe('How many records come before this one: a finished run whose journal lost its tail is detected.'),
+    }),
   ])
   .describe('One event of a run.');
 export type RunEvent = z.infer<typeof RunEventSchema>;

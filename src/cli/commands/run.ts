@@ -6,6 +6,7 @@ import type { RunOutcome } from '../../core/run/engine';
 import { RunInterruptedError } from '../../core/run/errors';
 import { PolicyGatekeeper } from '../../core/run/gate-policy';
 import { describeBlueprintSource } from '../../core/run/markdown';
+import { escapeControl } from '../../core/terminal-text';
 import type { Gatekeeper, RunObserver } from '../../core/run/ports';
 import { openTerminal, TerminalGatekeeper, TerminalHumanStation, type Terminal } from '../terminal-prompt';
 
@@ -49,7 +50,7 @@ function progress(json: boolean): RunObserver {
         case 'gate/decided':
           return w(`  ◆ gate ${e.decision.gateId}: ${e.decision.decision} by ${e.decision.by.kind} ${e.decision.by.name}\n`);
         case 'note':
-          return w(`  · ${e.message}\n`);
+          return w(`  · ${escapeControl(e.message)}\n`);
         case 'run/terminal':
           return w(`■ ${e.terminal.state} (${e.terminal.reason})\n`);
         default:
@@ -184,7 +185,7 @@ export function registerRun(program: Command): void {
       };
       if (opts.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
       else {
-        process.stdout.write(`${summary.terminalState} (${summary.reason}) run ${summary.runId}\n${outcome.evidence.summary}\nevidence: ${summary.evidenceMarkdown}\n`);
+        process.stdout.write(`${summary.terminalState} (${summary.reason}) run ${summary.runId}\n${escapeControl(outcome.evidence.summary)}\nevidence: ${summary.evidenceMarkdown}\n`);
         if (outcome.output?.branch) process.stdout.write(`branch:   ${outcome.output.branch} (${outcome.output.commit?.slice(0, 12)}); push it with: git push <remote> ${outcome.output.branch}\n`);
         if (outcome.output?.report) process.stdout.write(`report:   ${join(folder, outcome.output.report)}\n`);
       }

@@ -2,7 +2,7 @@ import { JournalRecordSchema, type JournalRecord } from '../../contracts';
 import { GENESIS_HASH, recordHash } from './chain';
 
 /** Why a journal line failed verification. */
-export type JournalFault = 'unparsable' | 'invalid-record' | 'out-of-sequence' | 'broken-link' | 'hash-mismatch' | 'truncated';
+export type JournalFault = 'unparsable' | 'invalid-record' | 'out-of-sequence' | 'broken-link' | 'hash-mismatch' | 'truncated' | 'unsealed' | 'bad-seal';
 
 /** The first bad record: its 1-based line, the `seq` it should have had, and why. */
 export interface JournalProblem {
@@ -65,4 +65,25 @@ export function verifyJournalText(text: string): JournalVerification {
     prevHash = r.hash;
   }
   return { ok: true, records };
+}
+
+/**
+ * Checks a verified journal's seal (the `journal/sealed` record a finished run ends with):
+ * a seal must be the last record and count the records before it; a run that has its
+ * output (`output/created`) must be sealed. So a journal that lost its tail after the run
+ * ended is told from an open run. A run stopped between its output and its seal (a kill in
+ * that instant) also reads as unsealed: resuming it writes the seal. Pure; returns the
+ * problem or undefined.
+ */
+export function checkSeal(records: readonly JournalRecord[]): JournalProblem | undefined {
+  const at = records.findIndex((r) => r.event.type === 'journal/sealed');
+  if (at >= 0) {
+    const seal = records[at]!.event as Extract<JournalRecord['event'], { type: 'journal/sealed' }>;
+    if (at !== records.length - 1) return { line: at + 2, expectedSeq: at + 1, fault: 'bad-seal', message: `record ${at + 1}: records follow the seal at record ${at}` };
+    if (seal.records !== at) return { line: at + 1, expectedSeq: at, fault: 'bad-seal', message: `record ${at}: the seal counts ${seal.records} records before it, the journal has ${at}` };
+    return undefined;
+  }
+  const out = records.findIndex((r) => r.event.type === 'output/created');
+  if (out >= 0) return { line: records.length + 1, expectedSeq: records.length, fault: 'unsealed', message: `the run ended (output at record ${out}) but the journal has no seal after record ${records.length - 1}: its tail was cut, or the run stopped before sealing (resume it to seal)` };
+  return undefined;
 }

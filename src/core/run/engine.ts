@@ -11,7 +11,7 @@ import {
   type TerminalState,
 } from '../../contracts';
 import type { Clock, Logger } from '../ports';
-import { contentHash } from '../hash';
+import { contentHash, sha256Hex } from '../hash';
 import { baselineExecutor, planBaseline, reviseFeedback, reviseReasons, judgeStation, type BaselineRun, type CommandVerdict } from './baseline';
 import { decideTerminal, type TerminalDecision, type TerminalFacts } from './decide-terminal';
 import type { DiffCheck } from './diff-check';
@@ -493,6 +493,7 @@ class LineRun {
         if (fin) {
           const text = fin.event.artifact ? await this.ports.artifacts.read(fin.event.artifact) : undefined;
           if (!text) throw new ResumeMismatchError(`station ${st.id} attempt ${attempt} is recorded as finished but its result ${fin.event.artifact ?? '(none)'} is missing`);
+          checkBound(fin.event.artifact!, text, fin.event.artifactSha256);
           result = parseRunFile(StationResultSchema, fin.event.artifact!, text);
           break;
         }
@@ -527,9 +528,10 @@ class LineRun {
         });
         // An interrupted attempt is not a result: no station/finished, so a resume runs it again.
         if (this.ports.signal?.aborted) throw new RunInterruptedError(`the run was interrupted during station ${st.id} (attempt ${attempt})`);
-        const artifact = await this.ports.artifacts.write(RUN_LAYOUT.stationResult(st.id, attempt), JSON.stringify(result, null, 2));
+        const resultText = JSON.stringify(result, null, 2);
+        const artifact = await this.ports.artifacts.write(RUN_LAYOUT.stationResult(st.id, attempt), resultText);
         const lastExit = result.commands.length ? result.commands[result.commands.length - 1]!.exitCode : undefined;
-        await this.replay.append({ type: 'station/finished', stationId: st.id, attempt, outcome: result.outcome, exitCode: lastExit, durationMs: result.machineMs, artifact });
+        await this.replay.append({ type: 'station/finished', stationId: st.id, attempt, outcome: result.outcome, exitCode: lastExit, durationMs: result.machineMs, artifact, artifactSha256: sha256Hex(resultText) });
       }
       if (result.retryable && result.retryable.reason !== 'cancelled' && failures < retries) {
         failures++;
@@ -580,6 +582,9 @@ class LineRun {
         const plan = await this.ports.artifacts.read(RUN_LAYOUT.gateEditedPlan(gateId));
         if (p) answer.editedPacket = parseRunFile(TaskPacketSchema, RUN_LAYOUT.gateEditedPacket(gateId), p);
         if (plan !== undefined) answer.editedPlan = plan;
+        // What the decision approved is bound by its hash: an edit file changed afterwards is refused.
+        if (contentHash({ packet: answer.editedPacket ?? null, plan: answer.editedPlan ?? null }) !== d.contentHash)
+          throw new ResumeMismatchError(`gate ${gateId}: the edit stored beside the decision (${RUN_LAYOUT.gateEditedPlan(gateId)} or ${RUN_LAYOUT.gateEditedPacket(gateId)}) does not match what was approved (changed after the decision)`);
       }
       this.applyEdits(answer);
       this.gates.push(d);
@@ -651,18 +656,29 @@ class LineRun {
       if (contentHash(recorded.event.terminal) !== contentHash(terminal)) throw new ResumeMismatchError(`the journal ended ${recorded.event.terminal.state}, the replayed run decides ${terminal.state}`);
       terminalAt = recorded.record.at;
       const text = await artifacts.read(RUN_LAYOUT.evidenceJson);
+      if (text !== undefined) checkBound(RUN_LAYOUT.evidenceJson, text, recorded.event.evidenceSha256);
       evidence = text ? parseRunFile(EvidenceBundleSchema, RUN_LAYOUT.evidenceJson, text) : this.evidence(terminal, rule, terminalAt);
     } else {
       const endedAt = new Date(this.ports.clock.now()).toISOString();
       evidence = this.evidence(terminal, rule, endedAt);
       markdown = renderEvidenceMarkdown(evidence);
-      await artifacts.write(RUN_LAYOUT.evidenceJson, `${JSON.stringify(evidence, null, 2)}\n`);
+      const text = `${JSON.stringify(evidence, null, 2)}\n`;
+      await artifacts.write(RUN_LAYOUT.evidenceJson, text);
       await artifacts.write(RUN_LAYOUT.evidenceMd, markdown);
-      terminalAt = (await this.replay.append({ type: 'run/terminal', terminal, evidence: RUN_LAYOUT.evidenceJson })).at;
+      terminalAt = (await this.replay.append({ type: 'run/terminal', terminal, evidence: RUN_LAYOUT.evidenceJson, evidenceSha256: sha256Hex(text) })).at;
     }
     const base = { runId: this.inputs.runId, terminal, rule, evidence, evidencePath: RUN_LAYOUT.evidenceJson, evidenceMarkdownPath: RUN_LAYOUT.evidenceMd, resumed: this.replay.resumed };
+    const output = await this.output(terminal, evidence, markdown, approvedBy, terminalAt);
+    // The last record: how many come before it, so a journal cut after the end is detected.
+    await this.replay.seal();
+    return output ? { ...base, output } : base;
+  }
+
+  /** Creates the run's output (branch, or report) once, from the journal when it was already created. */
+  private async output(terminal: TerminalState, evidence: EvidenceBundle, markdown: string | undefined, approvedBy: GateDecision['by'] | undefined, terminalAt: string): Promise<RunOutcome['output']> {
+    const { artifacts } = this.ports;
     const made = this.replay.take('output/created');
-    if (made) return { ...base, output: { branch: made.event.branch, commit: made.event.commit, report: made.event.report } };
+    if (made) return { branch: made.event.branch, commit: made.event.commit, report: made.event.report };
     if (terminal.state === 'PR_READY') {
       const out = await this.ports.output.publish({
         runId: this.inputs.runId,
@@ -672,15 +688,15 @@ class LineRun {
         date: terminalAt,
       });
       await this.replay.append({ type: 'output/created', branch: out.branch, commit: out.commit });
-      return { ...base, output: out };
+      return out;
     }
     if (terminal.state === 'NO_OP' || terminal.state === 'ESCALATE') {
       const report = await artifacts.write(terminal.state === 'NO_OP' ? RUN_LAYOUT.noOpReport : RUN_LAYOUT.escalation, renderReport(evidence));
       if (this.investigation !== undefined) await artifacts.write(RUN_LAYOUT.investigationNote, this.investigation);
       await this.replay.append({ type: 'output/created', report });
-      return { ...base, output: { report } };
+      return { report };
     }
-    return base;
+    return undefined;
   }
 
   private evidence(terminal: TerminalState, rule: string, endedAt: string): EvidenceBundle {
@@ -737,4 +753,12 @@ class LineRun {
     const by = approvedBy ? (approvedBy.kind === 'human' ? approvedBy.name : `${approvedBy.name} (unattended policy)`) : 'unknown';
     return `${subject}\n\n${body}Task packet: ${this.packet.id}\nTerminal state: ${terminal.state} (${terminal.reason})\n\nShopfloor-Run: ${this.inputs.runId}\nApproved-by: ${by}\nAgent: ${agent}\n`;
   }
+}
+
+/**
+ * Refuses a run file whose SHA-256 is not the one its journal record holds (a file edited
+ * after it was recorded). Records written before files were bound carry no hash and pass.
+ */
+function checkBound(relPath: string, text: string, sha256: string | undefined): void {
+  if (sha256 !== undefined && sha256Hex(text) !== sha256) throw new ResumeMismatchError(`run file ${relPath} was changed after the journal recorded it (SHA-256 differs): the run is not resumed from it`);
 }

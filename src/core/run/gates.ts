@@ -1,4 +1,4 @@
-import { TaskPacketSchema, type GateChoice, type Station, type TerminalState } from '../../contracts';
+import { TERMINAL_REASONS, TaskPacketSchema, isStationWall, type GateChoice, type Station, type TerminalState } from '../../contracts';
 import type { Gate, GateAnswer } from './ports';
 
 /**
@@ -62,4 +62,17 @@ export function normalizeAnswer(gate: Pick<Gate, 'allowed' | 'plan'>, a: GateAns
     default:
       return { answer: base };
   }
+}
+
+/**
+ * The terminal states a reviewer may choose when rejecting at a gate, in menu order:
+ * ESCALATE's reasons, then NO_OP's. Station walls are not among them (they are the line's
+ * finding, rule T2w), nor is PR_READY (a rejection never ships) or RETRYABLE_FAILURE (the
+ * environment's). Pure.
+ */
+export function reviewerRejections(): TerminalState[] {
+  return [
+    ...TERMINAL_REASONS.ESCALATE.filter((reason) => !isStationWall(reason)).map((reason) => ({ state: 'ESCALATE', reason }) as TerminalState),
+    ...TERMINAL_REASONS.NO_OP.map((reason) => ({ state: 'NO_OP', reason }) as TerminalState),
+  ];
 }

@@ -15,6 +15,8 @@ type EventOf<T extends RunEvent['type']> = Extract<RunEvent, { type: T }>;
 export class Replay {
   private i = 0;
   private wentLive = false;
+  /** seq + 1 of the last record appended live (0: none yet). */
+  private appended = 0;
 
   constructor(
     private readonly prior: readonly JournalRecord[],
@@ -63,8 +65,24 @@ export class Replay {
       if (this.prior.length && this.onResume) await this.onResume(this.prior[this.prior.length - 1]!.seq);
     }
     const rec = await this.journal.append(event);
+    this.appended = rec.seq + 1;
     this.observer?.onEvent?.(rec.event);
     return rec;
+  }
+
+  /** How many records the journal holds up to the step the run is at (recorded ones consumed, live ones appended). */
+  get records(): number {
+    return Math.max(this.i === 0 ? 0 : this.prior[this.i - 1]!.seq + 1, this.appended);
+  }
+
+  /**
+   * The journal's last record once the run has its terminal state and output: how many
+   * records come before it, so a journal that lost its tail is told from one whose run is
+   * still open. Consumed when recorded.
+   */
+  async seal(): Promise<void> {
+    if (this.take('journal/sealed')) return;
+    await this.append({ type: 'journal/sealed', records: this.records });
   }
 
   /**

@@ -104,10 +104,11 @@ describe('docker: station walls and live logs through the whole line', function 
     const ac = new AbortController();
     const logPath = join(runFolder(repo, runId).dir, 'artifacts', 'logs', 'validate-1-1.log');
     let whileRunning: string | undefined;
-    const interrupted = await run(runId, packet([{ argv: ['sh', '-c', 'echo started; sleep 120; echo never'] }]), {
+    const interrupted = await run(runId, packet([{ argv: ['sh', '-c', "echo started; if grep -q fixed index.js; then sleep 120; fi; echo done"] }]), {
       signal: ac.signal,
       onOutput: (station, chunk) => {
         if (station !== 'validate' || !chunk.includes('started') || whileRunning !== undefined) return;
+        // (The validation baseline runs it on the base commit first as station validate@baseline: it does not sleep there.)
         // Read from disk by another reader while the command sleeps, then cancel the run.
         setTimeout(() => {
           whileRunning = readFileSync(logPath, 'utf8');

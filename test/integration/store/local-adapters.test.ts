@@ -6,7 +6,7 @@ import { PassThrough } from 'node:stream';
 import { OUTPUT_TAIL_CHARS } from '../../../src/contracts';
 import { LocalEnvironmentProvider } from '../../../src/adapters/local/local-environment';
 import { TerminalGatekeeper } from '../../../src/cli/terminal-prompt';
-import { TERMINAL_REASONS } from '../../../src/contracts';
+import { reviewerRejections } from '../../../src/core/run/gates';
 import type { EnvironmentRequest, Gate } from '../../../src/core/run/ports';
 
 const request = (dir: string, over: Partial<EnvironmentRequest> = {}): EnvironmentRequest => ({
@@ -90,8 +90,8 @@ describe('adapters/local: the no-isolation environment and the terminal prompt',
     const a = await ask(['x', 'a']);
     assert.deepEqual([a.answer.decision, a.answer.by], ['approve', { kind: 'human', name: 'alice' }]);
     assert.match(a.shown, /diff --git a\/x b\/x/);
-    // The menu lists ESCALATE reasons, then NO_OP's: the number follows the contract's lists.
-    const choice = TERMINAL_REASONS.ESCALATE.length + TERMINAL_REASONS.NO_OP.indexOf('needs-product-decision') + 1;
+    // The menu is the gate rules' list of reviewer rejections: the number follows it.
+    const choice = reviewerRejections().findIndex((t) => t.state === 'NO_OP' && t.reason === 'needs-product-decision') + 1;
     const r = await ask(['r', String(choice), 'product must decide']);
     assert.equal(r.answer.decision, 'reject');
     assert.deepEqual([r.answer.terminal?.state, r.answer.terminal?.reason], ['NO_OP', 'needs-product-decision']);

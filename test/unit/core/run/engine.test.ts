@@ -28,7 +28,9 @@ describe('core/run/engine: the line', () => {
     assert.ok(f.artifacts.files.get('evidence.md')!.includes('# Shopfloor run 20261121-200000-abcdef: PR_READY'));
     const types = (f.ports.journal as MemoryJournal).types();
     assert.equal(types[0], 'run/started');
-    assert.deepEqual(types.slice(-2), ['run/terminal', 'output/created']);
+    assert.deepEqual(types.slice(-3), ['run/terminal', 'output/created', 'journal/sealed']);
+    const records = (f.ports.journal as MemoryJournal).records;
+    assert.deepEqual(records.at(-1)!.event, { type: 'journal/sealed', records: records.length - 1 }, 'the seal counts the records before it');
   });
 
   it('the set-up station gets egress only to the registry; other stations get no network', async () => {

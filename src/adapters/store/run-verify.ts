@@ -1,0 +1,47 @@
+import * as fs from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { JournalRecord } from '../../contracts';
+import { sha256Hex } from '../../core/hash';
+import { checkSeal, type JournalProblem } from '../../core/journal';
+import { readJournal } from './file-journal';
+import type { RunLedgerEntry } from './run-ledger';
+
+/** What `verifyRunFolder` found: the records that verified, and every problem (empty when the run folder is intact). */
+export interface RunFolderVerification {
+  ok: boolean;
+  records: JournalRecord[];
+  /** The first journal problem (hash chain, seal), when there is one. */
+  journal?: JournalProblem;
+  /** Run files whose SHA-256 no longer matches the journal record that names them, and ledger mismatches. */
+  problems: string[];
+}
+
+/**
+ * Verifies a run folder as `shopfloor verify` and `show` report it: the journal's hash
+ * chain and seal (core/journal), every file a record binds by SHA-256 (station results,
+ * the evidence bundle), and, with this machine's ledger entry, that the journal is as long
+ * as this machine wrote it and still ends the same way. I/O: reads the journal and the
+ * bound files. Never throws for a bad folder (a missing journal file throws ENOENT).
+ */
+export function verifyRunFolder(journalPath: string, ledger?: RunLedgerEntry): RunFolderVerification {
+  const dir = dirname(journalPath);
+  const v = readJournal(journalPath);
+  const problems: string[] = [];
+  const bound = (rel: string | undefined, sha: string | undefined, seq: number) => {
+    if (!rel || !sha) return;
+    const p = join(dir, ...rel.split('/'));
+    if (!fs.existsSync(p)) problems.push(`record ${seq}: ${rel} is missing`);
+    else if (sha256Hex(fs.readFileSync(p)) !== sha) problems.push(`record ${seq}: ${rel} was changed after the journal recorded it (SHA-256 differs)`);
+  };
+  for (const r of v.records) {
+    if (r.event.type === 'station/finished') bound(r.event.artifact, r.event.artifactSha256, r.seq);
+    if (r.event.type === 'run/terminal') bound(r.event.evidence, r.event.evidenceSha256, r.seq);
+  }
+  const j = ledger?.journal;
+  if (j && j.records > 0) {
+    if (v.records.length < j.records) problems.push(`the journal has ${v.records.length} records; this machine wrote ${j.records}: its tail was cut`);
+    else if (v.records[j.records - 1]!.hash !== j.lastHash) problems.push(`record ${j.records - 1} differs from what this machine wrote`);
+  }
+  const journal = v.problem ?? checkSeal(v.records);
+  return { ok: !journal && problems.length === 0, records: v.records, journal, problems };
+}
