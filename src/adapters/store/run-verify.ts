@@ -14,6 +14,8 @@ export interface RunFolderVerification {
   journal?: JournalProblem;
   /** Run files whose SHA-256 no longer matches the journal record that names them, and ledger mismatches. */
   problems: string[];
+  /** False for a journal checked on its own, outside its run folder (no `artifacts/` beside it): its files were not checked. */
+  filesChecked: boolean;
 }
 
 /**
@@ -27,8 +29,9 @@ export function verifyRunFolder(journalPath: string, ledger?: RunLedgerEntry): R
   const dir = dirname(journalPath);
   const v = readJournal(journalPath);
   const problems: string[] = [];
+  const filesChecked = fs.existsSync(join(dir, 'artifacts'));
   const bound = (rel: string | undefined, sha: string | undefined, seq: number) => {
-    if (!rel || !sha) return;
+    if (!rel || !sha || !filesChecked) return;
     const p = join(dir, ...rel.split('/'));
     if (!fs.existsSync(p)) problems.push(`record ${seq}: ${rel} is missing`);
     else if (sha256Hex(fs.readFileSync(p)) !== sha) problems.push(`record ${seq}: ${rel} was changed after the journal recorded it (SHA-256 differs)`);
@@ -43,5 +46,5 @@ export function verifyRunFolder(journalPath: string, ledger?: RunLedgerEntry): R
     else if (v.records[j.records - 1]!.hash !== j.lastHash) problems.push(`record ${j.records - 1} differs from what this machine wrote`);
   }
   const journal = v.problem ?? checkSeal(v.records);
-  return { ok: !journal && problems.length === 0, records: v.records, journal, problems };
+  return { ok: !journal && problems.length === 0, records: v.records, journal, problems, filesChecked };
 }

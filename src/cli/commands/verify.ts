@@ -31,8 +31,8 @@ export function registerVerify(program: Command): void {
       const path = journalPathOf(run, opts.repo);
       if (!fs.existsSync(path)) throw new Error(`no journal at ${path}`);
       const v = verifyRunFolder(path, await ledgerEntryFor(opts.repo, path));
-      if (opts.json) process.stdout.write(`${JSON.stringify({ journal: path, ok: v.ok, records: v.records.length, problem: v.journal ?? null, files: v.problems }, null, 2)}\n`);
-      else if (v.ok) process.stdout.write(`ok      ${path}: ${v.records.length} records, hash chain intact, run files match\n`);
+      if (opts.json) process.stdout.write(`${JSON.stringify({ journal: path, ok: v.ok, records: v.records.length, problem: v.journal ?? null, files: v.problems, filesChecked: v.filesChecked }, null, 2)}\n`);
+      else if (v.ok) process.stdout.write(`ok      ${path}: ${v.records.length} records, hash chain intact${v.filesChecked ? ', run files match' : ' (run files not checked: the journal is not in its run folder)'}\n`);
       else {
         if (v.journal) process.stdout.write(`BROKEN  ${path}: ${v.journal.message} [${v.journal.fault}]; ${v.records.length} records before it verify\n`);
         for (const p of v.problems) process.stdout.write(`BROKEN  ${path}: ${p}\n`);
