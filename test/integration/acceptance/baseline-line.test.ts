@@ -7,6 +7,7 @@ import type { Gate, GateAnswer, Gatekeeper } from '../../../src/core/run/ports';
 import { startRun } from '../../../src/app/run-session';
 import { requireDocker } from '../support/docker';
 import { applyPatchCommand, cli, draftAndApprove, journalEvents, materialize, ROOT, timings, upstreamPatch } from './line-support';
+import type { BrownfieldCase } from './line-support';
 
 /**
  * Acceptance of the validation baseline (issue 8, item 5) on a real npm package whose
@@ -16,15 +17,9 @@ import { applyPatchCommand, cli, draftAndApprove, journalEvents, materialize, RO
  * standing in for an agent) is not blamed for it, and the run ends at a human gate
  * (interactive) or ESCALATE pre-existing-failure (unattended), never agent-gave-up.
  */
-interface BaselineCase {
-  id: string;
-  package: string;
-  vulnerable: string;
-  fixed: string;
-  seed: string;
-  poc: string[];
+/** A brownfield case whose published package fails its validation before any change: `red_before` names the failing commands. */
+interface BaselineCase extends BrownfieldCase {
   red_before: string[];
-  touches: string[];
 }
 const { cases } = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'baseline', 'cases.json'), 'utf8')) as { cases: BaselineCase[] };
 const report = join(ROOT, 'test-results', 'baseline-acceptance.md');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { readJournal } from '../../../src/adapters/store/file-journal';
 import { git, tempRepo } from '../git/temp-repo';
 import { approved } from '../support/approved';
-import { runCli, startCli } from './cli';
+import { runCli, signalWhen } from './cli';
 
 /**
  * Fault test (issue 5, "Done when"): the CLI killed with SIGKILL during each station
@@ -52,25 +52,9 @@ function fixture() {
   return { ...t, args };
 }
 
-// Run folders only: .shopfloor/runs also holds the .gitignore that keeps runs out of git status.
-const runsOf = (repo: string) => fs.readdirSync(join(repo, '.shopfloor', 'runs')).filter((n) => !n.startsWith('.'));
-
+/** SIGKILL well inside station `stationId` (250 ms after it started): a real crash. */
 async function killDuring(repo: string, args: string[], stationId: string): Promise<string> {
-  const child = startCli(args);
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    assert.ok(Date.now() < deadline, `station ${stationId} never started`);
-    const runs = fs.existsSync(join(repo, '.shopfloor', 'runs')) ? runsOf(repo) : [];
-    const journal = runs[0] ? join(repo, '.shopfloor', 'runs', runs[0], 'journal.jsonl') : undefined;
-    if (journal && fs.existsSync(journal) && fs.readFileSync(journal, 'utf8').includes(`"type":"station/started","stationId":"${stationId}"`)) break;
-    assert.equal(child.exitCode, null, `the run ended before station ${stationId} started`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  await new Promise((r) => setTimeout(r, 250)); // well inside the station's commands
-  child.kill('SIGKILL');
-  await exited;
-  return runsOf(repo)[0]!;
+  return (await signalWhen(repo, args, `"type":"station/started","stationId":"${stationId}"`, 'SIGKILL', 250)).runId;
 }
 
 function checkJournal(repo: string, runId: string) {

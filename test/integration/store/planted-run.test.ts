@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { git, tempRepo } from '../git/temp-repo';
 import { approved } from '../support/approved';
-import { runCli, startCli } from './cli';
+import { runCli, signalWhen } from './cli';
 
 /**
  * Hostile repository, item 5 (real git, the CLI as a process, local environment): a run
@@ -36,31 +36,13 @@ function fixture(canary: string) {
   return { ...t, args, canary };
 }
 
-const runsOf = (repo: string) => fs.readdirSync(join(repo, '.shopfloor', 'runs')).filter((n) => !n.startsWith('.'));
-
-async function killAfter(repo: string, args: string[], marker: string): Promise<string> {
-  const child = startCli(args);
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    assert.ok(Date.now() < deadline, `never reached ${marker}`);
-    const id = fs.existsSync(join(repo, '.shopfloor', 'runs')) ? runsOf(repo)[0] : undefined;
-    const journal = id ? join(repo, '.shopfloor', 'runs', id, 'journal.jsonl') : undefined;
-    if (journal && fs.existsSync(journal) && fs.readFileSync(journal, 'utf8').includes(marker)) break;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  child.kill('SIGKILL');
-  await exited;
-  return runsOf(repo)[0]!;
-}
-
 describe('hostile repository: planted and edited run folders (real git, local environment)', function () {
   this.timeout(180_000);
 
   it('a run folder that came with a clone is never resumed, and its stored command never runs', async () => {
     const canary = join(fs.mkdtempSync(join(tmpdir(), 'sf-canary-')), 'ran');
     const a = fixture(canary);
-    const id = await killAfter(a.repo, a.args, '"type":"station/started","stationId":"reproduce"');
+    const id = (await signalWhen(a.repo, a.args, '"type":"station/started","stationId":"reproduce"', 'SIGKILL')).runId;
     // The attacker's copy: the same run folder, committed with an implement command that writes the canary.
     const setupFile = join(a.repo, '.shopfloor', 'runs', id, 'artifacts', 'run-setup.json');
     const setup = JSON.parse(fs.readFileSync(setupFile, 'utf8'));
@@ -85,7 +67,7 @@ describe('hostile repository: planted and edited run folders (real git, local en
 
   it('a station result edited after an interrupted run recorded it: resume refuses it and verify names it', async () => {
     const f = fixture('');
-    const id = await killAfter(f.repo, f.args, '"type":"station/started","stationId":"implement"');
+    const id = (await signalWhen(f.repo, f.args, '"type":"station/started","stationId":"implement"', 'SIGKILL')).runId;
     const result = join(f.repo, '.shopfloor', 'runs', id, 'artifacts', 'stations', 'reproduce-1.json');
     const r0 = JSON.parse(fs.readFileSync(result, 'utf8'));
     r0.commands[0].outputTail = 'planted text for the reviewer';

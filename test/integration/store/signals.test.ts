@@ -6,7 +6,7 @@ import { LABEL_RUN } from '../../../src/adapters/docker/labels';
 import { git, tempRepo } from '../git/temp-repo';
 import { approved } from '../support/approved';
 import { requireDocker } from '../support/docker';
-import { runCli, startCli } from './cli';
+import { runCli, signalWhen } from './cli';
 
 /**
  * Signals (issue 8, "Done when"): `kill -TERM` (and SIGHUP) of `shopfloor run` during a
@@ -43,28 +43,6 @@ function dockerFixture() {
   return { ...t, head, args };
 }
 
-const runsOf = (repo: string) => fs.readdirSync(join(repo, '.shopfloor', 'runs')).filter((n) => !n.startsWith('.'));
-
-async function signalDuring(repo: string, args: string[], stationId: string, signal: NodeJS.Signals): Promise<{ runId: string; code: number | null; stderr: string }> {
-  const child = startCli(args);
-  let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += d));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    assert.ok(Date.now() < deadline, `station ${stationId} never started: ${stderr}`);
-    const runs = fs.existsSync(join(repo, '.shopfloor', 'runs')) ? runsOf(repo) : [];
-    const journal = runs[0] ? join(repo, '.shopfloor', 'runs', runs[0], 'journal.jsonl') : undefined;
-    if (journal && fs.existsSync(journal) && fs.readFileSync(journal, 'utf8').includes(`"type":"station/started","stationId":"${stationId}"`)) break;
-    assert.equal(child.exitCode, null, `the run ended before station ${stationId} started: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  await new Promise((r) => setTimeout(r, 2500)); // the container is up and the 4 s reproduction is running
-  child.kill(signal);
-  const code = await exited;
-  return { runId: runsOf(repo)[0]!, code, stderr };
-}
-
 describe('signals: SIGTERM and SIGHUP stop `shopfloor run` cleanly (real Docker, real git)', function () {
   this.timeout(300_000);
 
@@ -72,7 +50,7 @@ describe('signals: SIGTERM and SIGHUP stop `shopfloor run` cleanly (real Docker,
     it(`${signal} during a station: exit ${exit}, no container left, the journal closed without a terminal state, and --resume reaches PR_READY`, async () => {
       const docker = await requireDocker();
       const f = dockerFixture();
-      const { runId, code, stderr } = await signalDuring(f.repo, f.args, 'reproduce', signal);
+      const { runId, code, stderr } = await signalWhen(f.repo, f.args, '"type":"station/started","stationId":"reproduce"', signal, 2500); // the container is up and the 4 s reproduction is running
       assert.equal(code, exit, stderr);
       assert.match(stderr, new RegExp(`${signal}: stopping run ${runId}`));
       const left = await docker.listContainers({ all: true, filters: { label: [`${LABEL_RUN}=${runId}`] } });
