@@ -114,7 +114,18 @@ export async function rankScope(
     .map((f) => ({ name: (f.fn ?? '').split(/[.#:]/).pop()!.replace(/[^\w$]/g, ''), seedLine: f.seedLine, strength: 'code' as const }))
     .filter((i) => i.name.length >= 3 && !/^(anonymous|Object|Module|Promise|new|async)$/.test(i.name));
   const terms = searchTerms([...facts.identifiers, ...frameIds.filter((f) => !facts.identifiers.some((i) => i.name === f.name))], 16);
-  const grepOf = (paths?: string[]) => reader.grep({ patterns: terms.map((t) => t.name), maxPerFile: 20, ...(paths ? { paths } : {}) });
+  let sizeNoted = false;
+  const grepOf = async (paths?: string[]) => {
+    const hits = await reader.grep({ patterns: terms.map((t) => t.name), maxPerFile: 20, ...(paths ? { paths } : {}) });
+    // The reader has already found these for the search itself: saying so costs nothing.
+    const skipped = (await reader.searchSkipped?.()) ?? [];
+    if (skipped.length && !sizeNoted) {
+      sizeNoted = true;
+      const top = skipped.slice(0, 3).map((f) => `${f.path} (${Math.round(f.bytes / 1024)} KiB)`);
+      notes.push(`content search left out ${skipped.length} tracked file(s) over the size limit: ${top.join(', ')}${skipped.length > 3 ? ', …' : ''}`);
+    }
+    return hits;
+  };
   // A seed that locates nothing (no path, frame, test file or ref) is searched everywhere in
   // any repository, so that search starts before the file list is even read.
   const locates = !!opts.ref || facts.paths.length > 0 || facts.frames.length > 0 || facts.tests.some((t) => t.file);

@@ -56,8 +56,10 @@ export interface RepositoryReader {
    * or untracked paths come back as `skipped` with the reason, never as content.
    */
   readFiles(paths: readonly string[], opts: { readonly maxBytes: number }): Promise<Map<string, ReadResult>>;
-  /** Fixed-string search over tracked regular files. */
+  /** Fixed-string search over tracked regular files (those listed by `searchSkipped` are left out). */
   grep(query: GrepQuery): Promise<GrepHit[]>;
+  /** Tracked files content search leaves out for their size, largest first (bytes of the blob); absent: none are. */
+  searchSkipped?(): Promise<ReadonlyArray<{ readonly path: string; readonly bytes: number }>>;
   /**
    * The newest `maxCommits` commits reachable from HEAD with the paths each touched; with
    * `paths`, only commits touching those paths (and only those paths are listed).

@@ -101,12 +101,18 @@ export function registerDraftPacket(ctx: HostContext): vscode.Disposable {
 
     const trusted = vscode.workspace.isTrusted;
     if (!trusted) ctx.log.info('untrusted workspace: drafting reads the repository through git only; workspace settings were not read and nothing was run');
+    // Drafting reads only through git, but a large repository can take a while: the
+    // notification's Cancel stops every git child (the reader's signal).
+    const abort = new AbortController();
     try {
-      const reader = new GitRepoReader(folder.uri.fsPath);
+      const reader = new GitRepoReader(folder.uri.fsPath, { signal: abort.signal });
       const tools = allowedTools(trusted);
       const { packet, notes } = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Window, title: 'Shopfloor: drafting task packet' },
-        () => draftPacket({ seed: seed!, reader, ...(tools ? { options: { allowedTools: tools } } : {}) }),
+        { location: vscode.ProgressLocation.Notification, title: 'Shopfloor: drafting task packet', cancellable: true },
+        (_progress, token) => {
+          token.onCancellationRequested(() => abort.abort());
+          return draftPacket({ seed: seed!, reader, ...(tools ? { options: { allowedTools: tools } } : {}) });
+        },
       );
       const schema = vscode.Uri.joinPath(ctx.extension.extensionUri, 'schemas', 'task-packet.schema.json').toString();
       const uri = vscode.Uri.joinPath(folder.uri, '.shopfloor', 'packets', `${packet.id}.json`);
@@ -119,6 +125,10 @@ export function registerDraftPacket(ctx: HostContext): vscode.Disposable {
         void vscode.window.showWarningMessage(`Shopfloor: the seed is too vague to act on; the packet is flagged missing-context. ${packet.intent}`);
       await offerRefinement(ctx, packet, reader, doc.document.uri);
     } catch (e) {
+      if (abort.signal.aborted) {
+        ctx.log.info('drafting cancelled: no packet was written');
+        return;
+      }
       ctx.log.error(e instanceof Error ? e : String(e));
       void vscode.window.showErrorMessage(`Shopfloor: drafting failed: ${(e as Error).message}`, 'Show Log').then((a) => a && ctx.log.show());
     }
