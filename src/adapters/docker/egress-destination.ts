@@ -78,24 +78,40 @@ export function nameMatches(host: string, pattern: string): boolean {
 }
 
 /**
- * Why `address` may not be reached without an opt-in, or undefined when it may: anything
- * ipaddr.js does not call public unicast (loopback, link-local incl. 169.254.169.254 cloud
- * metadata, RFC 1918 private, CGNAT 100.64/10, unique-local fc00::/7, unspecified,
- * multicast, broadcast, reserved, 6to4, Teredo, ...), IPv4-mapped IPv6 judged as its IPv4
- * address, NAT64 (64:ff9b::/96) judged by the IPv4 address it embeds, and any address of
- * this machine's own interfaces. `own` holds normalized addresses ({@link normalizeAddress}).
+ * The ipaddr.js ranges refused without an opt-in: what reaches this machine, its networks
+ * and its cloud's metadata service (loopback, link-local incl. 169.254.169.254, RFC 1918
+ * private, CGNAT 100.64/10, unique-local fc00::/7 and the old site-local fec0::/10,
+ * unspecified, multicast, broadcast), and the IPv6 tunnelling prefixes whose far end
+ * cannot be told from the address (Teredo, 6to4, local-use NAT64 64:ff9b:1::/48).
+ * Reserved, documentation and benchmarking ranges are not on it: they are not routed to
+ * the host's networks, and intercepting proxies and sandboxes answer public names with them.
+ */
+const BLOCKED_RANGES: ReadonlySet<string> = new Set([
+  'unspecified', 'broadcast', 'multicast', 'linkLocal', 'loopback', 'carrierGradeNat', 'private',
+  'uniqueLocal', 'deprecatedSiteLocal', 'teredo', '6to4', 'rfc6052',
+]);
+
+/**
+ * Why `address` may not be reached without an opt-in, or undefined when it may: it is in
+ * one of {@link BLOCKED_RANGES}, or it is one of this machine's own interface addresses
+ * (`own`, normalized with {@link normalizeAddress}). IPv6 forms that carry an IPv4 address
+ * (IPv4-mapped ::ffff:0:0/96, IPv4-translated ::ffff:0:0:0/96, NAT64 64:ff9b::/96) are
+ * judged by that IPv4 address.
  */
 export function blockedReason(address: string, own: ReadonlySet<string>): string | undefined {
   const a = normalize(ipaddr.parse(address));
+  if (a.kind() === 'ipv6' && EMBEDS_IPV4.some((r) => inRange(a.toString(), r))) {
+    const inner = blockedReason(new ipaddr.IPv4(a.toByteArray().slice(12)).toString(), own);
+    return inner ? `${inner} (inside ${a.toString()})` : undefined;
+  }
   const range = a.range();
-  if (range === 'rfc6052' && inRange(a.toString(), NAT64_WELL_KNOWN)) {
-    const b = a.toByteArray();
-    const inner = blockedReason(new ipaddr.IPv4(b.slice(12)).toString(), own);
-    if (inner) return `${inner} (through NAT64)`;
-  } else if (range !== 'unicast') return `${a.toString()} is ${article(range)} ${range} address`;
+  if (BLOCKED_RANGES.has(range)) return `${a.toString()} is ${/^[aeiou]/i.test(range) ? 'an' : 'a'} ${range} address`;
   if (own.has(a.toString())) return `${a.toString()} is an address of this machine`;
   return undefined;
 }
+
+/** IPv6 prefixes whose last 32 bits are an IPv4 address: IPv4-translated (RFC 6145) and well-known NAT64 (RFC 6052). */
+const EMBEDS_IPV4 = [ipaddr.parseCIDR('::ffff:0:0:0/96'), ipaddr.parseCIDR('64:ff9b::/96')];
 
 /** The canonical text of an address: IPv4-mapped IPv6 as IPv4, IPv6 compact, zone dropped. @throws when `address` is not an IP address. */
 export function normalizeAddress(address: string): string {
@@ -139,9 +155,6 @@ export async function checkDestination(host: string, port: number, allow: readon
   return { allowed: true, addresses };
 }
 
-/** The well-known NAT64 prefix, whose addresses carry an IPv4 address in their last 32 bits (RFC 6052). */
-const NAT64_WELL_KNOWN = ipaddr.parseCIDR('64:ff9b::/96');
-
 function inRange(address: string, range: [ipaddr.IPv4 | ipaddr.IPv6, number]): boolean {
   const a = ipaddr.parse(address);
   return a.kind() === range[0].kind() && a.match(range);
@@ -149,8 +162,4 @@ function inRange(address: string, range: [ipaddr.IPv4 | ipaddr.IPv6, number]): b
 
 function normalize(a: ipaddr.IPv4 | ipaddr.IPv6): ipaddr.IPv4 | ipaddr.IPv6 {
   return a.kind() === 'ipv6' && (a as ipaddr.IPv6).isIPv4MappedAddress() ? (a as ipaddr.IPv6).toIPv4Address() : a;
-}
-
-function article(word: string): string {
-  return /^[aeiou]/i.test(word) ? 'an' : 'a';
 }

@@ -116,12 +116,18 @@ describe('adapters/docker egress proxy', () => {
       ['::ffff:127.0.0.1', /127\.0\.0\.1 is a loopback/],
       ['::ffff:169.254.169.254', /linkLocal/],
       ['::ffff:a9fe:a9fe', /linkLocal/],
-      ['64:ff9b::7f00:1', /loopback address \(through NAT64\)/],
+      ['64:ff9b::7f00:1', /^127\.0\.0\.1 is a loopback address \(inside 64:ff9b::7f00:1\)$/],
+      ['::ffff:0:a00:1', /10\.0\.0\.1 is a private address/],
+      ['64:ff9b:1::1', /rfc6052/],
       ['2002:7f00:1::', /6to4/],
+      ['2001::1', /teredo/],
+      ['fec0::1', /deprecatedSiteLocal/],
       ['8.8.4.4', /an address of this machine/],
     ];
     for (const [a, why] of cases) assert.match(blockedReason(a, own) ?? 'allowed', why, a);
     for (const a of [PUBLIC, '172.32.0.1', '100.128.0.1', '2606:4700::1', '64:ff9b::5db8:d822']) assert.equal(blockedReason(a, own), undefined, a);
+    // Not routed to the host's networks, and what intercepting proxies answer public names with.
+    for (const a of ['203.0.113.80', '198.18.0.1', '2001:db8::1']) assert.equal(blockedReason(a, own), undefined, a);
   });
 
   const io = (answers: Record<string, string[]>, own: string[] = []): DestinationIo => ({
