@@ -90,6 +90,12 @@ export class EgressProxy {
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
   }
 
+  /** Logs a request refused before its destination could be checked. */
+  private refuse(client: string, host: string, port: number, method: string, reason: string): void {
+    const runId = this.clients.get(client.replace(/^::ffff:/, ''))?.runId;
+    this.log({ at: new Date().toISOString(), client, runId, host, port, method, allowed: false, reason });
+  }
+
   /** Checks and logs one request; resolves with the addresses to connect to, or undefined when refused. */
   private async decide(client: string, host: string, port: number, method: string): Promise<string[] | undefined> {
     const c = this.clients.get(client.replace(/^::ffff:/, ''));
@@ -131,7 +137,10 @@ export class EgressProxy {
   private onConnect(req: IncomingMessage, socket: Socket, head: Buffer): void {
     const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(req.url ?? '');
     socket.on('error', () => socket.destroy());
-    if (!m) return void socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+    if (!m) {
+      this.refuse(socket.remoteAddress ?? '', req.url ?? '', 0, 'CONNECT', 'not a host:port target');
+      return void socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+    }
     const [host, port] = [m[1]!, Number(m[2])];
     void (async () => {
       const addresses = await this.decide(socket.remoteAddress ?? '', host, port, 'CONNECT');
@@ -149,7 +158,7 @@ export class EgressProxy {
       if (head.length) upstream.write(head);
       upstream.pipe(socket);
       socket.pipe(upstream);
-    })();
+    })().catch(() => socket.destroy());
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
@@ -157,12 +166,18 @@ export class EgressProxy {
     try {
       url = new URL(req.url ?? '');
     } catch {
+      this.refuse(req.socket.remoteAddress ?? '', req.url ?? '', 0, req.method ?? 'GET', 'not an absolute URL');
       res.writeHead(400).end('shopfloor egress: absolute URL expected\n');
       return;
     }
     const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+    const client = req.socket.remoteAddress ?? '';
+    if (url.protocol !== 'http:') {
+      this.refuse(client, url.hostname, port, req.method ?? 'GET', `${url.protocol} is not forwarded (plain http:// only; TLS goes through CONNECT)`);
+      return void res.writeHead(403, { 'content-type': 'text/plain' }).end(REFUSED);
+    }
     void (async () => {
-      const addresses = url.protocol === 'http:' ? await this.decide(req.socket.remoteAddress ?? '', url.hostname, port, req.method ?? 'GET') : undefined;
+      const addresses = await this.decide(client, url.hostname, port, req.method ?? 'GET');
       if (!addresses) return void res.writeHead(403, { 'content-type': 'text/plain' }).end(REFUSED);
       let socket: Socket;
       try {
@@ -170,6 +185,7 @@ export class EgressProxy {
       } catch {
         return void res.writeHead(502).end();
       }
+      if (res.destroyed) return void socket.destroy();
       const headers = { ...req.headers };
       delete headers['proxy-connection'];
       delete headers['proxy-authorization'];
@@ -183,7 +199,7 @@ export class EgressProxy {
       up.on('error', () => (res.headersSent ? res.destroy() : res.writeHead(502).end()));
       res.on('close', () => socket.destroy());
       req.pipe(up);
-    })();
+    })().catch(() => res.destroy());
   }
 }
 

@@ -229,6 +229,27 @@ describe('adapters/docker egress proxy', () => {
     assert.deepEqual(dialed, [`${PUBLIC}:443`]);
   });
 
+  it('logs the requests it refuses before any destination check: https:// in absolute form, a relative URL', async () => {
+    dns.set('svc.test', [PUBLIC]);
+    proxy.register('127.0.0.1', 'run-1', ['svc.test']);
+    const status = (path: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port: proxyPort, path }, (res) => (res.resume(), resolve(res.statusCode ?? 0)));
+        req.on('error', reject);
+        req.end();
+      });
+    assert.equal(await status('https://svc.test/x'), 403);
+    assert.equal(await status('/x'), 400);
+    assert.deepEqual(dialed, []);
+    assert.deepEqual(
+      log.map((e) => [e.host, e.allowed, e.runId, e.reason]),
+      [
+        ['svc.test', false, 'run-1', 'https: is not forwarded (plain http:// only; TLS goes through CONNECT)'],
+        ['/x', false, 'run-1', 'not an absolute URL'],
+      ],
+    );
+  });
+
   it('refuses to register an allowlist entry that does not parse', () => {
     assert.throws(() => proxy.register('10.9.9.9', 'run-2', ['ok.org', 'bad entry']), /egress allowlist entry "bad entry"/);
   });
