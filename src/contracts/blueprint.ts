@@ -16,7 +16,11 @@ export const StationEnvironmentSchema = z
     image: z.string().optional().describe('Image to use instead of the repository devcontainer.'),
     useDevcontainer: z.boolean().default(true).describe('Use the repository devcontainer.json when it has one.'),
     network: z.enum(['none', 'egress']).default('none').describe('`egress` goes through the host allowlisting proxy.'),
-    egressAllow: boundedList(z.string()).default([]).describe('Host names the proxy lets through, e.g. registry.npmjs.org.'),
+    egressAllow: boundedList(z.string())
+      .default([])
+      .describe(
+        'Destinations the proxy lets through on ports 80 and 443: host names (registry.npmjs.org, *.example.org) or addresses; `:port` allows that port instead (host:8443). Names resolving to loopback, link-local, private or this machine\'s addresses are refused unless a range entry opts them in (10.1.0.0/16, 127.0.0.1/32).',
+      ),
     env: z.record(z.string(), z.string()).default({}).describe('Extra environment for the station (never credentials).'),
   })
   .describe('Station environment.');
