@@ -78,7 +78,7 @@ export const DecisionFactsSchema = z
     implements: z.boolean(),
     reproductionBefore: z.enum(['passed', 'failed', 'absent']),
     implement: z.enum(['done', 'gave-up', 'failed', 'skipped']),
-    diff: z.object({ files: z.number().int().min(0), flags: z.array(z.string()) }),
+    diff: z.object({ files: z.number().int().min(0), flags: z.array(z.string()), riskPaths: z.array(z.string()).optional().describe('Changed risk paths (blueprint riskPaths and trust hand-off paths).') }),
     flagsApproved: z.boolean(),
     reproductionAfter: z.enum(['passed', 'failed', 'absent']),
     validation: z.enum(['passed', 'failed', 'absent']),

@@ -20,7 +20,8 @@ export const DiffCheckSchema = z.object({
   deletedTests: z.array(z.string()),
   skippedTests: z.array(z.string()),
   loosenedAssertions: z.array(z.string()),
-  touchedRiskPaths: z.array(z.string()).describe("Changed paths matching the blueprint's riskPaths."),
+  touchedRiskPaths: z.array(z.string()).describe("Changed paths matching the blueprint's riskPaths or a trust hand-off path."),
+  trustHandoff: z.array(z.string()).default([]).describe('Trust hand-offs among them (editor, devcontainer, CI, package-manager or hook settings; package.json scripts), each with what changed.'),
 });
 
 export const DiffFileSchema = z.object({

@@ -4,6 +4,7 @@ import { isAbsolute, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { simpleGit, type SimpleGit, type SimpleGitOptions } from 'simple-git';
 import { parsePatch } from '../../core/run/diff-parse';
+import { changedScripts, isPackageManifest, type ScriptChange } from '../../core/run/trust-paths';
 import type { RunWorkspace, WorkspaceDiff, WorkspaceProvider } from '../../core/run/ports';
 
 /**
@@ -58,7 +59,26 @@ export class GitRunWorkspace implements RunWorkspace {
   async diff(): Promise<WorkspaceDiff> {
     await this.git.raw(['add', '-A']);
     const patch = await this.git.raw(['diff', '--cached', '--binary', '--no-color', '--no-ext-diff', this.baseCommit]);
-    return { patch, files: parsePatch(patch).map(({ path, status, oldPath }) => (oldPath ? { path, status, oldPath } : { path, status })) };
+    const files = parsePatch(patch).map(({ path, status, oldPath }) => (oldPath ? { path, status, oldPath } : { path, status }));
+    return { patch, files, scriptChanges: await this.scriptChanges(files) };
+  }
+
+  /**
+   * Scripts changed in each changed package.json (core/run/trust-paths.ts): the base
+   * commit's blob against the index's (what the diff holds), read as blobs so no filter or
+   * textconv of the repository runs.
+   */
+  private async scriptChanges(files: WorkspaceDiff['files']): Promise<ScriptChange[]> {
+    const out: ScriptChange[] = [];
+    const blob = (spec: string) => this.git.raw(['cat-file', 'blob', spec]).then((t) => t, () => undefined);
+    for (const f of files) {
+      if (!isPackageManifest(f.path) && !(f.oldPath && isPackageManifest(f.oldPath))) continue;
+      const before = f.status === 'added' ? undefined : await blob(`${this.baseCommit}:${f.oldPath ?? f.path}`);
+      const after = f.status === 'deleted' ? undefined : await blob(`:0:${f.path}`);
+      const scripts = changedScripts(before, after);
+      if (scripts.length) out.push({ path: f.path, scripts });
+    }
+    return out;
   }
 
   async markSetupOutputs(): Promise<string[]> {

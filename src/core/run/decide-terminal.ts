@@ -28,7 +28,7 @@ export interface TerminalFacts {
   /** The implement station's outcome in this round; undefined until it ran. */
   implement?: 'done' | 'gave-up' | 'failed' | 'skipped';
   /** The diff after implementing: file count and flags (out-of-scope, deleted/skipped tests, loosened assertions). */
-  diff?: { files: number; flags: readonly string[] };
+  diff?: { files: number; flags: readonly string[]; riskPaths?: readonly string[] };
   /** A human approved the diff with its flags at a gate. */
   flagsApproved?: boolean;
   /** Reproduction re-run after the change, in this round. */
@@ -115,6 +115,9 @@ export function decideTerminal(f: TerminalFacts): TerminalDecision {
     return terminal('T8', { state: 'ESCALATE', reason: 'agent-gave-up', detail: `The implement station ${f.implement === 'gave-up' ? 'gave up' : 'failed'}.` });
   if (!f.diff) return { kind: 'continue', rule: 'T9' };
   if (f.diff.files === 0) return terminal('T9', { state: 'ESCALATE', reason: 'empty-diff', detail: 'The change is empty; an empty diff is never PR_READY.' });
+  // Risk paths (the blueprint's and the trust hand-off paths every blueprint has) ship only on a human's word.
+  if (f.diff.riskPaths?.length && !f.flagsApproved)
+    return terminal('T10', { state: 'ESCALATE', reason: 'hard-stop-risk', detail: `The change touches risk paths (${f.diff.riskPaths.join(', ')}) and no human approved it.` });
   if (f.diff.flags.length > 0 && !f.flagsApproved)
     return terminal('T10', { state: 'ESCALATE', reason: 'out-of-scope-change', detail: `The diff was flagged (${f.diff.flags.join(', ')}) and no human approved it.` });
   const failed = f.validation === 'failed' || f.reproductionAfter === 'failed';

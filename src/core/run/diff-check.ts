@@ -1,6 +1,7 @@
 import type { TaskPacket } from '../../contracts';
 import { matchesAny } from './glob';
 import { parsePatch, type PatchFile } from './diff-parse';
+import { TRUST_HANDOFF_PATHS, type ScriptChange } from './trust-paths';
 
 /** Flags a diff can raise; each needs an explicit human approval (issue 5, rule 3). */
 export type DiffFlag = 'out-of-scope' | 'deleted-tests' | 'skipped-tests' | 'loosened-assertions';
@@ -12,8 +13,10 @@ export interface DiffCheck {
   deletedTests: string[];
   skippedTests: string[];
   loosenedAssertions: string[];
-  /** Changed paths matching the blueprint's riskPaths. */
+  /** Changed paths matching the blueprint's riskPaths or a trust hand-off path (trust-paths.ts). */
   touchedRiskPaths: string[];
+  /** Why each trust hand-off in touchedRiskPaths is one: the path, or `package.json scripts: test, postinstall`. */
+  trustHandoff: string[];
 }
 
 const TEST_FILE = /(^|\/)(tests?|__tests__|spec|specs)\/|[._-](test|spec)\.[^/]+$|(^|\/)test_[^/]+\.py$|_test\.(go|py|rb|exs?)$|Tests?\.(java|kt|cs)$/;
@@ -45,15 +48,18 @@ function loosened(f: PatchFile): boolean {
 }
 
 /**
- * Checks a unified patch against the packet's scope and the blueprint's riskPaths. Flags:
+ * Checks a unified patch against the packet's scope, the blueprint's riskPaths and the
+ * trust hand-off paths every blueprint has (trust-paths.ts; `scriptChanges` from the
+ * workspace, since the patch alone does not show which JSON object a line is in). Flags:
  * `out-of-scope` for a changed file outside every scope path (a newly added test file is
  * in scope: a regression test is expected of a fix); `deleted-tests` for a deleted test
  * file; `skipped-tests` for an added skip/only/todo marker; `loosened-assertions` for a
  * test file losing assertions or trading a strict matcher for a loose one. Heuristic and
  * deliberately eager: a flag asks a human to look, it does not end the run. Pure.
  */
-export function checkDiff(patch: string, scope: TaskPacket['scope'], riskPaths: readonly string[]): DiffCheck {
+export function checkDiff(patch: string, scope: TaskPacket['scope'], riskPaths: readonly string[], scriptChanges: readonly ScriptChange[] = []): DiffCheck {
   const files = parsePatch(patch);
+  const trustHandoff: string[] = [];
   const outOfScope: string[] = [];
   const deletedTests: string[] = [];
   const skippedTests: string[] = [];
@@ -66,12 +72,20 @@ export function checkDiff(patch: string, scope: TaskPacket['scope'], riskPaths: 
     if (f.status === 'deleted' && test) deletedTests.push(f.path);
     if (f.added.some((l) => SKIP.test(l))) skippedTests.push(f.path);
     if (test && f.status !== 'deleted' && loosened(f)) loosenedAssertions.push(f.path);
-    if (paths.some((p) => matchesAny(p, riskPaths))) touchedRiskPaths.push(f.path);
+    const trust = paths.some((p) => matchesAny(p, TRUST_HANDOFF_PATHS));
+    if (trust) trustHandoff.push(f.path);
+    if (trust || paths.some((p) => matchesAny(p, riskPaths))) touchedRiskPaths.push(f.path);
+  }
+  // Manifests whose scripts changed: a change npm (or validation itself) would run.
+  for (const c of scriptChanges) {
+    if (!c.scripts.length) continue;
+    trustHandoff.push(`${c.path} scripts: ${c.scripts.join(', ')}`);
+    if (!touchedRiskPaths.includes(c.path)) touchedRiskPaths.push(c.path);
   }
   const flags: DiffFlag[] = [];
   if (outOfScope.length) flags.push('out-of-scope');
   if (deletedTests.length) flags.push('deleted-tests');
   if (skippedTests.length) flags.push('skipped-tests');
   if (loosenedAssertions.length) flags.push('loosened-assertions');
-  return { flags, outOfScope, deletedTests, skippedTests, loosenedAssertions, touchedRiskPaths };
+  return { flags, outOfScope, deletedTests, skippedTests, loosenedAssertions, touchedRiskPaths, trustHandoff };
 }

@@ -375,7 +375,7 @@ class LineRun {
       case 'implement':
         this.roundFacts.implement = skipped ? 'skipped' : res.outcome === 'passed' ? 'done' : res.agent?.outcome === 'gave-up' ? 'gave-up' : 'failed';
         if (res.diff) {
-          this.roundFacts.diff = { files: res.diff.files.length, flags: res.diff.check.flags };
+          this.roundFacts.diff = { files: res.diff.files.length, flags: res.diff.check.flags, riskPaths: res.diff.check.touchedRiskPaths };
           this.roundFacts.check = res.diff.check;
         }
         if (this.rounds[this.round]) this.rounds[this.round]!.implement = implementRecord(res);

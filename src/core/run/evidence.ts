@@ -59,6 +59,8 @@ function residualRisk(input: EvidenceInput): string[] {
   if (check) {
     for (const f of check.flags) out.push(`Diff flag: ${f}`);
     if (check.touchedRiskPaths.length) out.push(`Touches risk paths: ${check.touchedRiskPaths.join(', ')}`);
+    // Older station results have no trustHandoff (the schema defaults it); written ones always do.
+    if (check.trustHandoff?.length) out.push(`Trust hand-off (runs or configures something on the next machine that opens it): ${check.trustHandoff.join('; ')}`);
   }
   if (input.baseline?.preexistingFailures.length) out.push(`Validation failing on the base commit too (pre-existing, not caused by the change): ${input.baseline.preexistingFailures.join(', ')}`);
   if (input.packet.risk !== 'auto-ship') out.push(`Packet risk class: ${input.packet.risk}${input.packet.riskReasons.length ? ` (${input.packet.riskReasons.join('; ')})` : ''}`);

@@ -4,6 +4,7 @@
  * (src/app/compose.ts, called by the run session). Fakes in test/unit/core/run implement
  * the same interfaces.
  */
+import type { ScriptChange } from './trust-paths';
 import type { CommandResult, CommandSpec, ExecEndReason, GateChoice, GatePosition, JournalRecord, RunEvent, Station, TaskPacket, TerminalState } from '../../contracts';
 
 // ---------- journal and artifacts ----------
@@ -141,6 +142,8 @@ export interface DiffFile {
 export interface WorkspaceDiff {
   patch: string;
   files: DiffFile[];
+  /** Changed package.json files whose `scripts` differ from the base commit (trust-paths.ts changedScripts). */
+  scriptChanges?: ScriptChange[];
 }
 
 /** The run's own checkout at the packet's base commit; never the user's checkout. */

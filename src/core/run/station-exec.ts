@@ -233,5 +233,5 @@ export async function executeStation(ctx: StationContext): Promise<StationResult
 async function withDiff(ctx: StationContext, res: StationResult): Promise<StationResult> {
   if (ctx.station.role !== 'implement') return res;
   const d = await ctx.workspace.diff();
-  return { ...res, diff: { ...d, check: checkDiff(d.patch, ctx.packet.scope, ctx.riskPaths) } };
+  return { ...res, diff: { ...d, check: checkDiff(d.patch, ctx.packet.scope, ctx.riskPaths, d.scriptChanges) } };
 }
