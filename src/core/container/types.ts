@@ -96,7 +96,7 @@ export interface EnvironmentSpec {
   network: NetworkPolicy;
   /** Run an init process (tini) as PID 1 so zombies are reaped. */
   init: boolean;
-  /** /dev/shm size in bytes, when the configuration asks for one. */
+  /** /dev/shm size in bytes, when the configuration asks for one; at most MAX_SHM_BYTES and the memory wall (applyRunArgs clamps it). */
   shmSizeBytes?: number;
   /** Messages for the run log: what was ignored, refused-but-harmless, or never run. */
   notes: string[];
