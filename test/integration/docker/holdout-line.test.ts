@@ -123,5 +123,6 @@ describe('docker: verifier scenarios only from under the holdout root', function
     const folder = runFolder(repo, r.runId).dir;
     assert.ok(filesContaining(join(folder, 'artifacts', 'logs'), allowed).length > 0, 'the search finds a token that was let in');
     assert.deepEqual(filesContaining(folder, canary), []);
+    assert.equal(existsSync(join(folder, RUN_LAYOUT.scratch)), false, "the verifier's copy of the scenarios does not outlive the run");
   });
 });
