@@ -80,9 +80,13 @@ export interface EnvironmentSpec {
   containerEnv: Record<string, string>;
   /** Applied to every exec; `${containerEnv:X}` references are resolved at exec time. */
   remoteEnv: Record<string, string>;
-  /** User the container's main process runs as; undefined: the image's non-root user if it has one. */
+  /**
+   * User the container's main process runs as; undefined: the image's non-root user. Never
+   * root: the Docker runtime maps root to the image's non-root user, or refuses an image
+   * that has none (resolveStationUsers in src/adapters/docker/users.ts).
+   */
   containerUser?: string;
-  /** User commands run as; defaults to `containerUser`. */
+  /** User commands run as; defaults to `containerUser`; never root, as `containerUser`. */
   remoteUser?: string;
   /** Absolute POSIX path in the container where commands start (the spec's `workspaceFolder`). */
   workspaceFolder: string;
