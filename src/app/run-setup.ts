@@ -1,13 +1,14 @@
 import * as fs from 'node:fs';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve, win32 } from 'node:path';
 import { RunSetupSchema, type Blueprint, type BlueprintSource, type RunSetup, type TaskPacket } from '../contracts';
 import { BUILTIN_BLUEPRINTS, defaultBlueprint, lookupIn, profileFacts, resolveBlueprint, sortRepositoryBlueprints, type RepositoryBlueprintFile } from '../core/blueprints';
 import { parseDocument } from '../core/documents/load';
 import { profileRepository } from '../core/profile/profile';
 import { RUN_LAYOUT } from '../core/run/layout';
-import type { ArtifactStore, ProfileFacts } from '../core/run/ports';
+import type { ArtifactStore, ProfileFacts, ScenariosResolver } from '../core/run/ports';
+import { isInsideRoot } from '../core/container';
 import { parseRunFile } from '../core/run/run-file';
 import { GitRepoReader } from '../adapters/git/repo-reader';
 
@@ -83,16 +84,42 @@ export interface LoadedBlueprint {
 }
 
 /**
- * Finds a verifier's holdout scenarios: an absolute path, or a path under the holdout
- * folder. Scenarios inside the repository are refused: the implementing station could see them.
+ * Finds a verifier's holdout scenarios (design.md "Isolation and security defaults":
+ * holdout scenarios come only from the user's holdout root or the registry). `holdout` is
+ * the user's own root (CLI `--holdout`, else defaultHoldoutRoot; never a repository or
+ * blueprint setting); the blueprint's `scenarios` only names a folder or file inside it by
+ * a relative path. Refused, with the reason: an absolute path or `..` (a blueprint could
+ * otherwise name `~/.ssh`, which would be copied into the verifier and, with egress, sent
+ * out); a `registry:` reference (there is no scenario registry yet); a holdout root inside
+ * the repository, or scenarios inside it (the implementing station could read them); a
+ * path whose real path (symlinks followed) leaves the real holdout root; a path that does
+ * not exist. I/O: realpath of the root, the repository and the candidate, at each call, so
+ * a resumed run is checked again against what is on disk now. Returns the real path.
  */
-export function scenariosResolver(repo: string, holdout: string | undefined): (ref: string) => string | undefined {
+export function scenariosResolver(repo: string, holdout: string | undefined): ScenariosResolver {
   return (ref) => {
-    const p = isAbsolute(ref) ? ref : resolve(holdout ?? defaultHoldoutRoot(), ref);
-    const rel = relative(repo, p);
-    if (!rel.startsWith('..') && !isAbsolute(rel)) return undefined;
-    return fs.existsSync(p) ? p : undefined;
+    const root = resolve(holdout ?? defaultHoldoutRoot());
+    if (ref.startsWith('registry:')) return { refused: `registry scenarios are not available yet (there is no scenario registry); put them under the holdout root ${root} and name them by a relative path` };
+    if (isAbsolute(ref) || win32.isAbsolute(ref)) return { refused: `an absolute path is not allowed; name a folder under the holdout root ${root} by a relative path` };
+    if (ref.split(/[\\/]/).includes('..')) return { refused: `".." is not allowed: scenarios must stay under the holdout root ${root}` };
+    const realRoot = realpathOrUndefined(root);
+    if (!realRoot) return { refused: `the holdout root ${root} does not exist` };
+    const realRepo = realpathOrUndefined(repo) ?? resolve(repo);
+    if (isInsideRoot(realRepo, realRoot)) return { refused: `the holdout root ${root} is inside the repository, where the implementing station could read it` };
+    const real = realpathOrUndefined(join(realRoot, ref));
+    if (!real) return { refused: `not found under the holdout root ${root}` };
+    if (!isInsideRoot(realRoot, real)) return { refused: `resolves outside the holdout root ${root} (through a symlink)` };
+    if (isInsideRoot(realRepo, real)) return { refused: 'resolves inside the repository, where the implementing station could read it' };
+    return { hostPath: real };
   };
+}
+
+function realpathOrUndefined(p: string): string | undefined {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The holdout root when none is configured: `~/.shopfloor/holdout`. */

@@ -75,7 +75,7 @@ export const HumanStationSchema = z.object({
 export const VerifierStationSchema = z.object({
   ...stationBase,
   kind: z.literal('verifier'),
-  scenarios: z.string().min(1).describe('Folder or registry path of holdout scenarios, kept outside the repository.'),
+  scenarios: z.string().min(1).describe('Holdout scenarios: a folder or file under the user\'s holdout root, by a relative path (no absolute path, no `..`); `registry:<name>` is reserved for the scenario registry (not available yet).'),
   commands: boundedList(CommandSpecSchema).min(1).describe('Commands that run the scenarios; they see them under /scenarios.'),
 });
 

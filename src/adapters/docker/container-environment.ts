@@ -40,10 +40,16 @@ export interface ContainerEnvironmentOptions {
 export class ContainerEnvironmentProvider implements EnvironmentProvider {
   constructor(private readonly o: ContainerEnvironmentOptions) {}
 
-  /** Removes every container of the run: called when a killed run resumes, and by the composition root when a run ends. */
+  /**
+   * Removes every container of the run and the run's scratch folder (the verifiers' private
+   * workspace copies, with their copies of the holdout scenarios, which must not outlive the
+   * run on the host): called when a killed run resumes, and by the composition root when a
+   * run ends. I/O: the engine, and deletes `scratchDir(runId)`.
+   */
   async cleanup(runId: string): Promise<void> {
     const removed = await this.o.runtime.removeRun(runId);
     if (removed.length) this.o.logger?.info(`removed ${removed.length} container(s) of run ${runId}`);
+    await rm(this.o.scratchDir(runId), { recursive: true, force: true });
   }
 
   async prepare(req: EnvironmentRequest): Promise<StationEnvironment> {

@@ -16,8 +16,10 @@ export interface CreateInputs {
   runId: string;
   sessionId: string;
   owner: string;
-  /** User for the main process ('' = image default, used only when the image has no non-root user). */
+  /** User for the main process: never root (resolveStationUsers). */
   user: string;
+  /** Home folders of the station's users, each given a size-capped tmpfs owned by its user (the root filesystem is read-only). */
+  homes: Array<{ path: string; uid: number; gid: number }>;
   /** Real host path of the workspace, already checked; undefined when the workspace is copied in (remote engine). */
   workspaceSource?: string;
   /** Real host paths of extra binds, already checked to be inside the workspace. */
@@ -36,12 +38,22 @@ export interface CreateInputs {
  * memory (no extra swap), CPU and pids limits, a size-capped /tmp tmpfs, no core dumps,
  * no Docker socket and no host path but the run's workspace, network none unless
  * egress goes through the proxy network, and the run/session/owner labels.
+ *
+ * The root filesystem is read-only, so a station cannot replace the image's programs
+ * (`/usr/local/bin`) or settings for the commands that follow it. Writable are only the
+ * workspace, /tmp, the configuration's own tmpfs mounts and each user's HOME: a tmpfs of
+ * `limits.tmpBytes` owned by that user (mode 0700), where npm, git and pip keep caches and
+ * settings; like /tmp it counts against the memory wall and is gone with the container.
+ * Exception: when the workspace is copied in (a remote engine, no `workspaceSource`) the
+ * root stays writable, because Docker refuses the archive API on a read-only root and the
+ * copy lives in the container's own layer (the disk wall still measures it).
  */
 export function hardenedCreateOptions(i: CreateInputs): Docker.ContainerCreateOptions {
   const { spec } = i;
   const mounts: Docker.MountSettings[] = [];
   if (i.workspaceSource) mounts.push({ Type: 'bind', Source: i.workspaceSource, Target: spec.workspaceMountTarget, ReadOnly: false });
   const tmpfs: Record<string, string> = { '/tmp': `rw,nosuid,nodev,size=${spec.limits.tmpBytes}` };
+  for (const h of i.homes) tmpfs[h.path] = `rw,nosuid,nodev,size=${spec.limits.tmpBytes},uid=${h.uid},gid=${h.gid},mode=0700`;
   for (const m of spec.mounts) {
     if (m.type === 'bind') mounts.push({ Type: 'bind', Source: i.bindSources.get(m.workspacePath)!, Target: m.target, ReadOnly: m.readOnly });
     else tmpfs[m.target] = `rw,nosuid,nodev${m.sizeBytes ? `,size=${m.sizeBytes}` : ''}`;
@@ -72,7 +84,7 @@ export function hardenedCreateOptions(i: CreateInputs): Docker.ContainerCreateOp
       Tmpfs: tmpfs,
       ShmSize: spec.shmSizeBytes,
       NetworkMode: i.networkMode,
-      ReadonlyRootfs: false,
+      ReadonlyRootfs: i.workspaceSource !== undefined,
       AutoRemove: false,
       LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '1' } },
       ...(i.storageQuota ? { StorageOpt: { size: String(spec.limits.diskBytes) } } : {}),

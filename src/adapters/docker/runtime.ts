@@ -26,7 +26,7 @@ import { ensureImage, type ResolvedImage } from './images';
 import { LABEL_CONFIG, LABEL_RUN } from './labels';
 import { removeOrphans, removeRunContainers } from './orphans';
 import { DockerStation } from './station';
-import { pickStationUser, readPasswd, type ImageUser } from './users';
+import { readPasswd, resolveStationUsers, stationHome, type ImageUser } from './users';
 import { Watchdog } from './watchdog';
 import { copyWorkspaceIn } from './workspace-copy';
 
@@ -64,7 +64,7 @@ export class DockerContainerRuntime implements ContainerRuntime {
   private events?: EngineEvents;
   private egress?: Promise<Egress>;
   private readonly images = new Map<string, Promise<ResolvedImage>>();
-  private readonly users = new Map<string, Promise<{ name?: string; all: ImageUser[] }>>();
+  private readonly users = new Map<string, Promise<ImageUser[]>>();
   private readonly live = new Map<string, DockerStation>();
 
   constructor(private readonly opts: DockerRuntimeOptions) {}
@@ -83,9 +83,22 @@ export class DockerContainerRuntime implements ContainerRuntime {
     const workspace = await realpath(o.workspaceDir);
     const bindSources = await this.checkBinds(spec, workspace);
     const image = await this.image(docker, spec, workspace, o);
-    const who = await this.stationUser(docker, image, spec);
+    const all = await this.imageUsers(docker, image);
+    const users = resolveStationUsers({ user: image.user, name: spec.image ?? 'the built image' }, all, spec);
+    if ('refused' in users) throw new ConfigRefusedError(spec.origin.kind === 'devcontainer' ? spec.origin.configPath : 'station image', [users.refused]);
+    for (const n of users.notes) log(`[devcontainer] ${n}`);
+    // The workspace belongs to the user commands run as (remoteUser); each user gets a writable HOME.
+    const who = { name: users.remoteUser, all };
+    const homes = [...new Set([users.containerUser, users.remoteUser])].map((u) => stationHome(u, all));
+    const remoteHome = stationHome(users.remoteUser, all);
+    spec = {
+      ...spec,
+      containerUser: users.containerUser,
+      remoteUser: users.remoteUser,
+      containerEnv: { ...spec.containerEnv, ...(remoteHome.fromPasswd ? {} : { HOME: remoteHome.path }) },
+    };
     const copy = this.opts.workspaceTransfer === 'copy' || (this.opts.workspaceTransfer !== 'bind' && info.remote);
-    const configHash = environmentHash(spec, `${image.id}|${who.name ?? ''}|${copy ? 'copy' : workspace}`);
+    const configHash = environmentHash(spec, `${image.id}|${users.containerUser}|${copy ? 'copy' : workspace}`);
     const containerEnv = { ...envRecord(image.env), ...spec.containerEnv };
     // Every prepare, not only on create: the host side (restore, set-up cache) may have written files since.
     if (!copy) await alignWorkspaceOwner(workspace, who, this.opts.logger);
@@ -106,7 +119,7 @@ export class DockerContainerRuntime implements ContainerRuntime {
         imageDigest: image.id,
         configHash,
         spec,
-        user: who.name ?? '',
+        user: users.containerUser,
         containerEnv,
         watchdog: new Watchdog(docker, id, spec.limits, events, copy ? undefined : workspace),
         reused,
@@ -136,7 +149,8 @@ export class DockerContainerRuntime implements ContainerRuntime {
       runId: o.runId,
       sessionId: o.sessionId,
       owner: this.opts.owner,
-      user: who.name ?? '',
+      user: users.containerUser,
+      homes,
       workspaceSource: copy ? undefined : workspace,
       bindSources,
       networkMode,
@@ -147,8 +161,7 @@ export class DockerContainerRuntime implements ContainerRuntime {
     const station = make(created.id, false);
     try {
       if (copy) {
-        const u = who.all.find((x) => x.name === who.name) ?? { uid: 0, gid: 0 };
-        await copyWorkspaceIn(docker, created.id, workspace, spec.workspaceMountTarget, { uid: u.uid, gid: u.gid });
+        await copyWorkspaceIn(docker, created.id, workspace, spec.workspaceMountTarget, { uid: remoteHome.uid, gid: remoteHome.gid });
       }
       await eventsReady;
       await created.start();
@@ -217,15 +230,14 @@ export class DockerContainerRuntime implements ContainerRuntime {
     return p;
   }
 
-  /** The user the station runs as: the configuration's, else the image's non-root user (read once per image). */
-  private async stationUser(docker: Docker, image: ResolvedImage, spec: EnvironmentSpec): Promise<{ name?: string; all: ImageUser[] }> {
+  /** The image's /etc/passwd users, read once per image from a created, never started, probe container. */
+  private imageUsers(docker: Docker, image: ResolvedImage): Promise<ImageUser[]> {
     let p = this.users.get(image.id);
     if (!p) {
       p = (async () => {
         const probe = await docker.createContainer({ Image: image.id, Entrypoint: ['/bin/true'], Cmd: [], NetworkDisabled: true, HostConfig: { NetworkMode: 'none' } });
         try {
-          const all = await readPasswd(docker, probe.id);
-          return { name: pickStationUser(image.user, all), all };
+          return await readPasswd(docker, probe.id);
         } finally {
           await probe.remove({ force: true }).catch(() => undefined);
         }
@@ -233,8 +245,7 @@ export class DockerContainerRuntime implements ContainerRuntime {
       this.users.set(image.id, p);
       p.catch(() => this.users.delete(image.id));
     }
-    const found = await p;
-    return spec.containerUser ? { name: spec.containerUser, all: found.all } : found;
+    return p;
   }
 
   private async restart(docker: Docker, station: DockerStation, spec: EnvironmentSpec, log: (l: string) => void): Promise<StationContainer> {

@@ -159,7 +159,7 @@ export function registerRun(program: Command): void {
     .option('--agent-command <argv>', 'command run for agent stations that name none (whitespace-separated or a JSON array; no shell)')
     .option('--no-setup', 'do not profile the repository for set-up commands')
     .option('--resume <run>', 'resume a run that was interrupted, from its journal')
-    .option('--holdout <dir>', 'folder of holdout scenarios for verifier stations (default ~/.shopfloor/holdout; never inside the repository)')
+    .option('--holdout <dir>', 'folder of holdout scenarios for verifier stations (default ~/.shopfloor/holdout; never inside the repository); a blueprint names its scenarios by a path relative to it')
     .action(async (opts: RunOptions) => {
       let result;
       try {

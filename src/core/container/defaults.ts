@@ -31,6 +31,31 @@ export const SAFE_CAPABILITIES = [
   'SYS_PTRACE',
 ] as const;
 
+/**
+ * Largest /dev/shm a station gets, in bytes. /dev/shm is a tmpfs charged to the station's
+ * memory, so a configuration's `runArgs --shm-size` is clamped to this (and to the memory
+ * wall); 1 GiB is enough for headless browsers, the usual reason to raise it.
+ */
+export const MAX_SHM_BYTES = 1 * GiB;
+
+/**
+ * Container folders a workspace may be mounted under and commands may start in: the Dev
+ * Containers default `/workspaces/<name>` and the common `/workspace`. A workspace over
+ * `/`, `/etc`, `/usr` or a home folder would replace the image's own files with the
+ * repository's, and make a read-only system folder writable.
+ */
+export const WORKSPACE_ROOTS = ['/workspaces', '/workspace'] as const;
+
+/**
+ * Why a container path cannot hold the workspace (`/workspaces/<name>` or below, or
+ * `/workspace` or below; see WORKSPACE_ROOTS), or undefined when it can. `path` is
+ * absolute and normalized.
+ */
+export function workspacePathProblem(path: string): string | undefined {
+  if (path.startsWith('/workspaces/') || path === '/workspace' || path.startsWith('/workspace/')) return undefined;
+  return `${path} is outside ${WORKSPACE_ROOTS.map((r) => `${r}/`).join(' and ')}: the workspace may not cover the image's own folders`;
+}
+
 /** Default workspace folder in the container, as the Dev Containers CLI picks it. */
 export function defaultWorkspaceFolder(basename: string): string {
   return `/workspaces/${basename}`;

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { SAFE_CAPABILITIES, defaultWorkspaceFolder } from './defaults';
+import { SAFE_CAPABILITIES, defaultWorkspaceFolder, workspacePathProblem } from './defaults';
 import { ConfigRefusedError } from './errors';
 import { LIFECYCLE_PROPERTIES, parseLifecycleCommand } from './lifecycle';
 import { parseMount, validateMount, workspaceRelativeSource } from './mounts';
@@ -28,12 +28,16 @@ const IGNORED = ['forwardPorts', 'appPort', 'portsAttributes', 'otherPortsAttrib
 /**
  * Resolves a devcontainer.json (containers.dev JSON reference) into an EnvironmentSpec.
  * Supports image; build.dockerfile/context/args/target (and legacy top-level
- * dockerFile/context); containerEnv, remoteEnv; containerUser, remoteUser;
- * workspaceFolder, workspaceMount; mounts; runArgs (reviewed subset); capAdd, init,
+ * dockerFile/context); containerEnv, remoteEnv; containerUser, remoteUser (root is never
+ * honoured: the Docker runtime maps it to the image's non-root user or refuses, see
+ * resolveStationUsers in src/adapters/docker/users.ts);
+ * workspaceFolder and the workspaceMount target (only under WORKSPACE_ROOTS); mounts;
+ * runArgs (reviewed subset; `--shm-size` clamped to MAX_SHM_BYTES); capAdd, init,
  * securityOpt (no-new-privileges only); the four lifecycle commands.
  * `initializeCommand` is never run (it would run on the host): a note says so.
  * Throws ConfigRefusedError listing every refused property at once: features,
- * dockerComposeFile, privileged, escaping mounts, unsafe runArgs.
+ * dockerComposeFile, privileged, escaping mounts, unsafe runArgs, a workspaceFolder or
+ * workspaceMount target outside WORKSPACE_ROOTS.
  */
 export function resolveDevcontainer(input: ResolveDevcontainerInput): EnvironmentSpec {
   const { config: c, configPath, workspaceDir } = input;
@@ -49,6 +53,10 @@ export function resolveDevcontainer(input: ResolveDevcontainerInput): Environmen
   const sub = (v: string, where: string) => substitute(v, ctx, notes, where);
   const workspaceFolder = posix.normalize(sub(workspaceFolderRaw, 'workspaceFolder'));
   if (!workspaceFolder.startsWith('/')) refuse('workspaceFolder', 'must be an absolute container path');
+  else {
+    const problem = workspacePathProblem(workspaceFolder);
+    if (problem) refuse('workspaceFolder', problem);
+  }
 
   // Things stations never do, or Shopfloor does not do yet: refused by name.
   if (c.features && typeof c.features === 'object' && Object.keys(c.features).length > 0) {
@@ -95,7 +103,11 @@ export function resolveDevcontainer(input: ResolveDevcontainerInput): Environmen
       const rel = workspaceRelativeSource(raw.source, workspaceDir);
       if ('refused' in rel) refuse('workspaceMount', `${raw.source}: ${rel.refused}`);
       else if (rel.path !== '') refuse('workspaceMount', 'must mount the workspace root (${localWorkspaceFolder})');
-      else workspaceMountTarget = posix.normalize(raw.target);
+      else {
+        workspaceMountTarget = posix.normalize(raw.target);
+        const problem = workspacePathProblem(workspaceMountTarget);
+        if (problem) refuse('workspaceMount', `target ${problem}`);
+      }
     }
   }
 

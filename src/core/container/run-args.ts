@@ -1,4 +1,4 @@
-import { parseSize, SAFE_CAPABILITIES } from './defaults';
+import { MAX_SHM_BYTES, parseSize, SAFE_CAPABILITIES } from './defaults';
 import { checkTarget } from './mounts';
 import type { MountSpec, ResourceLimits } from './types';
 
@@ -41,7 +41,8 @@ const REFUSAL_WHY: Record<string, string> = {
 /**
  * Applies a devcontainer.json `runArgs` list against the reviewed safe subset
  * (`ALLOWED_RUN_ARGS`); everything else lands in `refused` with the reason, and the
- * caller refuses the whole configuration.
+ * caller refuses the whole configuration. Limits above the blueprint's and a
+ * `--shm-size` above MAX_SHM_BYTES (or the memory wall) are kept at the wall, with a note.
  */
 export function applyRunArgs(args: string[], base: ResourceLimits): RunArgsEffect {
   const out: RunArgsEffect = { capAdd: [], env: {}, tmpfs: [], limits: {}, notes: [], refused: [] };
@@ -73,8 +74,12 @@ export function applyRunArgs(args: string[], base: ResourceLimits): RunArgsEffec
         break;
       case '--shm-size': {
         const n = parseSize(v);
+        const max = Math.min(MAX_SHM_BYTES, base.memoryBytes);
         if (n === undefined) out.refused.push(`--shm-size ${v}: not a size`);
-        else out.shmSizeBytes = n;
+        else if (n > max) {
+          out.notes.push(`runArgs --shm-size ${v} is above the station maximum; keeping ${max} bytes`);
+          out.shmSizeBytes = max;
+        } else out.shmSizeBytes = n;
         break;
       }
       case '-e':

@@ -80,9 +80,13 @@ export interface EnvironmentSpec {
   containerEnv: Record<string, string>;
   /** Applied to every exec; `${containerEnv:X}` references are resolved at exec time. */
   remoteEnv: Record<string, string>;
-  /** User the container's main process runs as; undefined: the image's non-root user if it has one. */
+  /**
+   * User the container's main process runs as; undefined: the image's non-root user. Never
+   * root: the Docker runtime maps root to the image's non-root user, or refuses an image
+   * that has none (resolveStationUsers in src/adapters/docker/users.ts).
+   */
   containerUser?: string;
-  /** User commands run as; defaults to `containerUser`. */
+  /** User commands run as; defaults to `containerUser`; never root, as `containerUser`. */
   remoteUser?: string;
   /** Absolute POSIX path in the container where commands start (the spec's `workspaceFolder`). */
   workspaceFolder: string;
@@ -96,7 +100,7 @@ export interface EnvironmentSpec {
   network: NetworkPolicy;
   /** Run an init process (tini) as PID 1 so zombies are reaped. */
   init: boolean;
-  /** /dev/shm size in bytes, when the configuration asks for one. */
+  /** /dev/shm size in bytes, when the configuration asks for one; at most MAX_SHM_BYTES and the memory wall (applyRunArgs clamps it). */
   shmSizeBytes?: number;
   /** Messages for the run log: what was ignored, refused-but-harmless, or never run. */
   notes: string[];

@@ -39,6 +39,7 @@ import type {
   RunJournal,
   RunObserver,
   RunWorkspace,
+  ScenariosResolver,
   SetupCache,
   Sleep,
   WorkspaceProvider,
@@ -74,8 +75,8 @@ export interface RunPorts {
   setupCache?: SetupCache;
   /** Validation baselines per base commit (src/core/run/baseline.ts); without one the baseline runs in every run. */
   baselineCache?: BaselineCache;
-  /** Resolves a verifier's scenarios reference to a host folder outside the repository. */
-  scenarios?: (ref: string) => string | undefined;
+  /** Resolves a verifier's scenarios reference to a host folder under the user's holdout root, or says why not. */
+  scenarios?: ScenariosResolver;
   clock: Clock;
   sleep: Sleep;
   logger?: Logger;

@@ -109,6 +109,12 @@ export interface Mount {
   readOnly: boolean;
 }
 
+/**
+ * Finds a verifier's holdout scenarios from the blueprint's `scenarios` reference: the
+ * host folder to copy in, or why it may not be used (the reason becomes the station's note).
+ */
+export type ScenariosResolver = (ref: string) => { hostPath: string } | { refused: string };
+
 /** What one station asks of its environment. */
 export interface EnvironmentRequest {
   runId: string;

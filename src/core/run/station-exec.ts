@@ -5,7 +5,7 @@ import { commandEnd } from './command-end';
 import { checkDiff } from './diff-check';
 import { isRetryableCause } from './errors';
 import type { CommandsOutcome } from './decide-terminal';
-import type { AgentRunner, ArtifactLog, ArtifactStore, EnvironmentProvider, EnvironmentRequest, ExecResult, HumanStation, Mount, ProfileFacts, RunWorkspace, SetupCache, StationEnvironment } from './ports';
+import type { AgentRunner, ArtifactLog, ArtifactStore, EnvironmentProvider, EnvironmentRequest, ExecResult, HumanStation, Mount, ProfileFacts, RunWorkspace, ScenariosResolver, SetupCache, StationEnvironment } from './ports';
 import type { StationResult } from './station-result';
 import type { Blueprint } from '../../contracts';
 
@@ -25,8 +25,8 @@ export interface StationContext {
   humans: HumanStation;
   artifacts: ArtifactStore;
   setupCache?: SetupCache;
-  /** Host folder of a verifier's holdout scenarios, or undefined when it cannot be found. */
-  scenarios?: (ref: string) => string | undefined;
+  /** Host folder of a verifier's holdout scenarios, or why it cannot be used. */
+  scenarios?: ScenariosResolver;
   signal?: AbortSignal;
   onOutput?: (chunk: string) => void;
   riskPaths: readonly string[];
@@ -173,9 +173,9 @@ export async function executeStation(ctx: StationContext): Promise<StationResult
   const mounts: Mount[] = [];
   const extraEnv: Record<string, string> = {};
   if (station.kind === 'verifier') {
-    const host = ctx.scenarios?.(station.scenarios);
-    if (!host) return blank(ctx, 'failed', { commandsOutcome: 'failed', note: `holdout scenarios ${station.scenarios} not found` });
-    mounts.push({ hostPath: host, containerPath: '/scenarios', readOnly: true });
+    const found = ctx.scenarios?.(station.scenarios) ?? { refused: 'no holdout root is configured' };
+    if ('refused' in found) return blank(ctx, 'failed', { commandsOutcome: 'failed', note: `holdout scenarios ${JSON.stringify(station.scenarios)} refused: ${found.refused}` });
+    mounts.push({ hostPath: found.hostPath, containerPath: '/scenarios', readOnly: true });
     extraEnv.SHOPFLOOR_SCENARIOS = '/scenarios';
   }
   const request = environmentRequest(ctx, mounts);

@@ -114,7 +114,11 @@ describe('docker: exec and resource walls', () => {
     const t = await s.exec(['sh', '-c', 'dd if=/dev/zero of=/tmp/fill bs=1M count=64'], { onStderr: tmp.sink });
     assert.notEqual(t.exitCode, 0);
     assert.match(tmp.text(), /No space left on device/);
-    const r = await s.exec(['sh', '-c', 'while :; do dd if=/dev/zero of=$HOME/fill.$(date +%s%N) bs=1M count=32 status=none; done'], { timeoutMs: 120_000 });
+    // The root filesystem is read-only and HOME is a tmpfs like /tmp: the workspace is where a station fills the disk.
+    const home = collect();
+    await s.exec(['sh', '-c', 'dd if=/dev/zero of=$HOME/fill bs=1M count=64'], { onStderr: home.sink });
+    assert.match(home.text(), /No space left on device/, 'HOME is size-capped too');
+    const r = await s.exec(['sh', '-c', 'while :; do dd if=/dev/zero of=fill.$(date +%s%N) bs=1M count=32 status=none; done'], { timeoutMs: 120_000 });
     assert.equal(r.endReason, 'disk-limit', JSON.stringify(r));
     await s.remove();
     await hostStillWorks();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { contextDigest, listContext } from '../../../../src/adapters/docker/build-context';
 import { hardenedCreateOptions } from '../../../../src/adapters/docker/create-options';
-import { parsePasswd, pickStationUser } from '../../../../src/adapters/docker/users';
+import { parsePasswd, pickStationUser, resolveStationUsers, stationHome } from '../../../../src/adapters/docker/users';
 import { defaultEnvironment } from '../../../../src/core/container';
 
 describe('adapters/docker hardening profile and helpers', () => {
@@ -18,6 +18,7 @@ describe('adapters/docker hardening profile and helpers', () => {
       sessionId: 's',
       owner: 'me@host',
       user: 'node',
+      homes: [{ path: '/home/node', uid: 1000, gid: 1000 }],
       workspaceSource: '/real/ws',
       bindSources: new Map(),
       networkMode: 'none',
@@ -37,18 +38,59 @@ describe('adapters/docker hardening profile and helpers', () => {
     assert.deepEqual(h.Mounts, [{ Type: 'bind', Source: '/real/ws', Target: '/workspaces/repo', ReadOnly: false }]);
     assert.equal(h.Binds, undefined);
     assert.match(h.Tmpfs!['/tmp']!, /size=\d+/);
+    assert.equal(h.ReadonlyRootfs, true, 'the root filesystem is read-only');
+    assert.equal(h.Tmpfs!['/home/node'], `rw,nosuid,nodev,size=${spec.limits.tmpBytes},uid=1000,gid=1000,mode=0700`, 'HOME is a size-capped tmpfs owned by its user');
     assert.equal(o.User, 'node');
     assert.deepEqual(o.Labels, { 'shopfloor.run': 'Run 1', 'shopfloor.session': 's', 'shopfloor.owner': 'me@host', 'shopfloor.config': 'f'.repeat(64) });
     assert.equal(o.name, `shopfloor-run-1-ffffffff`);
     assert.ok(!JSON.stringify(o).includes('docker.sock'));
   });
 
-  it('picks the image USER, else the first regular account, else root', () => {
-    const users = parsePasswd('root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534::/nonexistent:/usr/sbin/nologin\nnode:x:1000:1000::/home/node:/bin/bash\n');
+  it('keeps a writable root only when the workspace is copied in (the archive API needs it)', () => {
+    const spec = defaultEnvironment({ image: 'img', workspaceBasename: 'repo' });
+    const o = hardenedCreateOptions({ spec, imageId: 'i', configHash: 'f'.repeat(64), runId: 'r', sessionId: 's', owner: 'o', user: 'node', homes: [], bindSources: new Map(), networkMode: 'none', proxyEnv: {}, storageQuota: false });
+    assert.equal(o.HostConfig!.ReadonlyRootfs, false);
+  });
+
+  it('picks the image USER, else the first regular account, else none', () => {
+    const users = parsePasswd('root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534::/nonexistent:/usr/sbin/nologin\nnode:x:1000:1000::/home/node:/bin/bash\ntoor:x:0:0::/root:/bin/sh\n');
     assert.equal(pickStationUser('', users), 'node');
     assert.equal(pickStationUser('vscode', users), 'vscode');
     assert.equal(pickStationUser('root', users), 'node');
+    assert.equal(pickStationUser('0:0', users), 'node');
+    assert.equal(pickStationUser('toor', users), 'node', 'a uid-0 alias is root');
     assert.equal(pickStationUser('', users.slice(0, 2)), undefined);
+  });
+
+  it('never runs a station as root: root in the configuration is mapped to the image user, or refused with the reason', () => {
+    const users = parsePasswd('root:x:0:0:root:/root:/bin/bash\nnode:x:1000:1000::/home/node:/bin/bash\ntoor:x:0:0::/root:/bin/sh\n');
+    const img = { user: '', name: 'img' };
+    assert.deepEqual(resolveStationUsers(img, users, {}), { containerUser: 'node', remoteUser: 'node', notes: [] });
+    assert.deepEqual(resolveStationUsers(img, users, { containerUser: 'node', remoteUser: '1000' }), { containerUser: 'node', remoteUser: '1000', notes: [] });
+    const mapped = resolveStationUsers(img, users, { containerUser: 'root', remoteUser: 'toor' });
+    assert.ok('containerUser' in mapped);
+    assert.deepEqual([mapped.containerUser, mapped.remoteUser], ['node', 'node']);
+    assert.deepEqual(mapped.notes, [
+      'containerUser "root" is not honoured: stations never run as root; running as node',
+      'remoteUser "toor" is not honoured: stations never run as root; running as node',
+    ]);
+    assert.deepEqual(resolveStationUsers(img, users, { remoteUser: '0:0' }), { containerUser: 'node', remoteUser: 'node', notes: ['remoteUser "0:0" is not honoured: stations never run as root; running as node'] });
+    const rootOnly = users.slice(0, 1);
+    const r = resolveStationUsers(img, rootOnly, { remoteUser: 'root' });
+    assert.ok('refused' in r);
+    assert.equal(r.refused.property, 'remoteUser');
+    assert.match(r.refused.message, /stations never run as root, and img has no non-root user to run as instead of "root"; add one in the Dockerfile/);
+    const none = resolveStationUsers(img, rootOnly, {});
+    assert.ok('refused' in none && none.refused.property === 'image');
+    assert.ok('refused' in resolveStationUsers({ user: 'root', name: 'img' }, rootOnly, {}), 'an image USER root is not taken');
+  });
+
+  it('gives each station user a HOME: its passwd home, else /home/<name>', () => {
+    const users = parsePasswd('node:x:1000:1000::/home/node:/bin/bash\nsvc:x:1001:1001::/nonexistent:/bin/sh\n');
+    assert.deepEqual(stationHome('node', users), { path: '/home/node', uid: 1000, gid: 1000, fromPasswd: true });
+    assert.deepEqual(stationHome('1000', users), { path: '/home/node', uid: 1000, gid: 1000, fromPasswd: true });
+    assert.deepEqual(stationHome('svc', users), { path: '/home/svc', uid: 1001, gid: 1001, fromPasswd: false });
+    assert.deepEqual(stationHome('1234:50', users), { path: '/home/1234', uid: 1234, gid: 50, fromPasswd: false });
   });
 
   it('lists a build context with .dockerignore, keeps symlinks as links, digests content', async () => {

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import {
   ConfigRefusedError,
   DEFAULT_LIMITS,
+  MAX_SHM_BYTES,
   defaultEnvironment,
   environmentHash,
   imageHash,
@@ -111,11 +112,31 @@ describe('core/container resolveDevcontainer', () => {
   });
 
   it('takes workspaceMount only for the workspace root', () => {
-    const s = resolve({ image: 'x', workspaceMount: 'source=${localWorkspaceFolder},target=/src,type=bind', workspaceFolder: '/src/pkg' });
-    assert.equal(s.workspaceMountTarget, '/src');
-    assert.equal(s.workspaceFolder, '/src/pkg');
-    const p = refusal({ image: 'x', workspaceMount: 'source=${localWorkspaceFolder}/..,target=/src,type=bind', workspaceFolder: '/src' });
+    const s = resolve({ image: 'x', workspaceMount: 'source=${localWorkspaceFolder},target=/workspace,type=bind', workspaceFolder: '/workspace/pkg' });
+    assert.equal(s.workspaceMountTarget, '/workspace');
+    assert.equal(s.workspaceFolder, '/workspace/pkg');
+    const p = refusal({ image: 'x', workspaceMount: 'source=${localWorkspaceFolder}/..,target=/workspace,type=bind', workspaceFolder: '/workspace' });
     assert.match(p[0]!, /^workspaceMount: .*outside/);
+  });
+
+  it('refuses a workspaceFolder or workspaceMount target over the image folders, naming the field', () => {
+    for (const folder of ['/', '/etc', '/usr/local/bin', '/root', '/home/node', '/workspaces', '/workspaces/../etc', '/workspacesX/a']) {
+      const p = refusal({ image: 'x', workspaceFolder: folder });
+      assert.equal(p.length, 1, `${folder}: ${p.join('\n')}`);
+      assert.match(p[0]!, /^workspaceFolder: \/\S* is outside \/workspaces\/ and \/workspace\//, folder);
+    }
+    const p = refusal({ image: 'x', workspaceMount: 'source=${localWorkspaceFolder},target=/usr,type=bind', workspaceFolder: '/workspaces/repo' });
+    assert.deepEqual(p, ['workspaceMount: target /usr is outside /workspaces/ and /workspace/: the workspace may not cover the image\'s own folders']);
+    for (const ok of ['/workspaces/repo', '/workspaces/repo/pkg', '/workspace', '/workspace/x']) assert.equal(resolve({ image: 'x', workspaceFolder: ok }).workspaceFolder, ok);
+  });
+
+  it('clamps runArgs --shm-size to the station maximum and the memory wall, with a note', () => {
+    const s = resolve({ image: 'x', runArgs: ['--shm-size=64g'] });
+    assert.equal(s.shmSizeBytes, MAX_SHM_BYTES);
+    assert.ok(s.notes.some((n) => /runArgs --shm-size 64g is above the station maximum; keeping 1073741824 bytes/.test(n)), s.notes.join('\n'));
+    const low = resolveDevcontainer({ config: { image: 'x', runArgs: ['--shm-size', '900m'] }, configPath: 'd.json', workspaceDir: ws, limits: { ...DEFAULT_LIMITS, memoryBytes: 256 * 1024 ** 2 }, network: 'none' });
+    assert.equal(low.shmSizeBytes, 256 * 1024 ** 2, 'never above the memory wall');
+    assert.equal(resolve({ image: 'x', runArgs: ['--shm-size', '256m'] }).shmSizeBytes, 256 * 1024 ** 2);
   });
 
   it('applies the reviewed runArgs subset and refuses the rest with a reason', () => {

@@ -61,7 +61,7 @@ describe('core/run/engine: the line', () => {
         { id: 'holdout', role: 'verify' as const, kind: 'verifier' as const, scenarios: 'parser', commands: [{ argv: ['test', '/scenarios'] }], gate: { when: 'none' as const, allowSkip: false }, retries: 0 },
       ],
     };
-    const f = fakePorts({ scenarios: (ref) => `/holdout/${ref}` });
+    const f = fakePorts({ scenarios: (ref) => ({ hostPath: `/holdout/${ref}` }) });
     const out = await runLine(inputs({ blueprint: bp }), f.ports);
     assert.equal(out.terminal.state, 'PR_READY');
     const withMounts = f.environments.requests.filter((r) => r.mounts.length);
