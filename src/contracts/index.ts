@@ -10,3 +10,4 @@ export * from './evidence';
 export * from './registry';
 export * from './protocol';
 export * from './run-files';
+export * from './agent';

@@ -7,6 +7,7 @@ import { JournalRecordSchema } from './run-event';
 import { TerminalStateSchema } from './terminal-state';
 import { EnvelopeSchema } from './protocol';
 import { RunSetupSchema, StationResultSchema } from './run-files';
+import { AgentEventSchema } from './agent';
 
 /** The contracts published as JSON Schema files under schemas/, by file stem. */
 export const PUBLISHED_SCHEMAS: Record<string, z.ZodType> = {
@@ -19,4 +20,5 @@ export const PUBLISHED_SCHEMAS: Record<string, z.ZodType> = {
   'webview-envelope': EnvelopeSchema,
   'station-result': StationResultSchema,
   'run-setup': RunSetupSchema,
+  'agent-event': AgentEventSchema,
 };

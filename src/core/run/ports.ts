@@ -5,7 +5,7 @@
  * the same interfaces.
  */
 import type { ScriptChange } from './trust-paths';
-import type { CommandResult, CommandSpec, ExecEndReason, GateChoice, GatePosition, JournalRecord, RunEvent, Station, TaskPacket, TerminalState } from '../../contracts';
+import type { AgentClaim, AgentToolCall, AgentUsage, Budget, CommandResult, CommandSpec, ExecEndReason, GateChoice, GatePosition, JournalRecord, RunEvent, Station, TaskPacket, TerminalState } from '../../contracts';
 
 // ---------- journal and artifacts ----------
 
@@ -262,6 +262,30 @@ export interface AgentCost {
   usd?: number;
 }
 
+/**
+ * How an agent in a station reaches its model: environment variables for the CLI (base
+ * URLs of the run's model proxy, placeholder keys; never a real credential), from the
+ * model-access port. Absent: the station has no model access (a command agent).
+ */
+export interface ModelAccess {
+  env: Record<string, string>;
+  /** Aborted when the station's or the run's budget is reached: the adapter stops the CLI and ends `budget-exceeded`. */
+  budgetSignal?: AbortSignal;
+  /** Why the budget signal fired, with the figures (e.g. `station tokens 10234 of 10000`); undefined before. */
+  budgetExceeded?(): string | undefined;
+  /** Tokens and money the proxy metered for this station so far, by model. */
+  usage?(): AgentUsage[];
+}
+
+/**
+ * Gives agent stations model access through the run's model proxy (host side; the real
+ * credential never enters the container). One per run; `forStation` opens access for one
+ * station attempt under its budget and `release` ends it (later calls with its token are refused).
+ */
+export interface ModelAccessProvider {
+  forStation(stationId: string, attempt: number, budget: Budget | undefined): Promise<ModelAccess & { release(): Promise<void> }>;
+}
+
 /** What an agent station is asked to do. */
 export interface AgentTask {
   station: Station;
@@ -270,15 +294,26 @@ export interface AgentTask {
   plan?: string;
   /** Why the previous round failed (revise loop). */
   feedback?: string;
+  /** The station prompt built from the packet and the line's rules (core/agent/prompt.ts), with its SHA-256. */
+  prompt?: StationPrompt;
+  /** A session of this station's agent from an earlier round, to continue where the CLI supports it. */
+  session?: string;
+  /** True for plan and investigate: the workspace is mounted read-only and a write fails the station. */
+  readOnly?: boolean;
+  modelAccess?: ModelAccess;
   environment: StationEnvironment;
   timeoutMs: number;
   signal?: AbortSignal;
   onOutput?: (chunk: string) => void;
 }
 
-/** What an agent station produced. `text` is the plan or investigation note for those roles. */
+/**
+ * What an agent station produced. `text` is the plan or investigation note for those roles.
+ * `budget-exceeded`: the model proxy refused further calls (a station or run budget) and
+ * the agent was stopped.
+ */
 export interface AgentResult {
-  outcome: 'done' | 'gave-up' | 'error' | 'timeout';
+  outcome: 'done' | 'gave-up' | 'error' | 'timeout' | 'budget-exceeded';
   exitCode: number | null;
   durationMs: number;
   output: string;
@@ -290,6 +325,23 @@ export interface AgentResult {
   cost?: AgentCost;
   /** The agent's name for the commit trailer, e.g. `claude` or `command:node fix.js`. */
   agent: string;
+  /** The CLI's version, e.g. `@anthropic-ai/claude-code@2.1.3`. */
+  version?: string;
+  /** The claim the agent ended with (core/agent/claim.ts), or why none could be read. */
+  claim?: AgentClaim;
+  claimProblem?: string;
+  /** Tokens and money by model, from the CLI's events or the model proxy. */
+  usage?: AgentUsage[];
+  toolCalls?: AgentToolCall[];
+  /** The CLI's session id, for a revise round to continue. */
+  sessionId?: string;
+}
+
+/** A station prompt: its text, the template version it came from, and the SHA-256 of the text (recorded in the evidence). */
+export interface StationPrompt {
+  text: string;
+  template: string;
+  sha256: string;
 }
 
 /** Runs agent stations (src/adapters/agents/). */
