@@ -35,6 +35,21 @@ describe('app/run-setup: repository blueprints never replace the platform bluepr
     assert.throws(() => loadBlueprint('ours', issue, repo), /no blueprint named ours/);
   });
 
+  it('a repository blueprint whose egressAllow names an address or range is refused; names (and name:port) are fine; the same file outside the repository may', () => {
+    const withAllow = (name: string, allow: string[]) => ({ ...BUGFIX, name, tier: 'team', forkOf: undefined, stations: [{ ...BUGFIX.stations[0]!, environment: { network: 'egress', egressAllow: allow } }] });
+    const repo = repoWithBlueprints({ 'loop.json': withAllow('loop', ['registry.npmjs.org', '127.0.0.1/32']), 'meta.json': withAllow('meta', ['169.254.169.254']), 'v6.json': withAllow('v6', ['[::1]:8080']), 'names.json': withAllow('names', ['registry.npmjs.org', '*.example.org', 'git.example.org:8443']) });
+    const loaded = loadBlueprint('', issue, repo);
+    const reasons = Object.fromEntries(loaded.refused.map((r) => [r.file, r.reason]));
+    assert.match(reasons['.shopfloor/blueprints/loop.json']!, /egressAllow names addresses or ranges \(127\.0\.0\.1\/32\)/);
+    assert.match(reasons['.shopfloor/blueprints/meta.json']!, /169\.254\.169\.254/);
+    assert.match(reasons['.shopfloor/blueprints/v6.json']!, /\[::1\]:8080/);
+    assert.equal(reasons['.shopfloor/blueprints/names.json'], undefined);
+    assert.equal(loadBlueprint('names', issue, repo).source.kind, 'repository');
+    const outside = mkdtempSync(join(tmpdir(), 'shopfloor-bp-own-'));
+    writeFileSync(join(outside, 'loop.json'), JSON.stringify(withAllow('loop', ['127.0.0.1/32'])));
+    assert.equal(loadBlueprint(join(outside, 'loop.json'), issue, repo).source.kind, 'file');
+  });
+
   it('one malformed blueprint file is reported and skipped; the run still gets its blueprint', () => {
     const repo = repoWithBlueprints({ 'broken.json': '{ "name": ', 'bad-field.json': { ...shadow, name: 'x', stations: 'nope' }, 'team-fix.json': { ...BUGFIX, name: 'team-fix', tier: 'team', forkOf: `bugfix@${BUGFIX.version}`, stations: [{ ...BUGFIX.stations.at(-1)!, retries: 2 }] } });
     const loaded = loadBlueprint('', issue, repo);
