@@ -213,7 +213,7 @@ export async function executeStation(ctx: StationContext): Promise<StationResult
         retryable: r.outcome === 'timeout' && !wall ? { reason: 'timeout', detail: `agent timed out after ${timeoutMs(ctx)} ms` } : undefined,
         wall,
       });
-      return station.role === 'implement' ? withDiff(ctx, res) : res;
+      return station.role === 'implement' ? await withDiffAfterStop(ctx, env, res) : res;
     }
     const res = await runCommands(ctx, env, specs, extraEnv);
     if (station.role === 'setup' && res.outcome === 'passed') {
@@ -221,13 +221,25 @@ export async function executeStation(ctx: StationContext): Promise<StationResult
       await ctx.workspace.markSetupOutputs?.();
       if (cacheKey && ctx.setupCache) await ctx.setupCache.save(cacheKey, ctx.workspace);
     }
-    return station.role === 'implement' ? withDiff(ctx, res) : res;
+    return station.role === 'implement' ? await withDiffAfterStop(ctx, env, res) : res;
   } catch (e) {
     if (isRetryableCause(e)) return blank(ctx, 'error', { retryable: { reason: e.reason, detail: e.message } });
     throw e;
   } finally {
     await env.dispose();
   }
+}
+
+/**
+ * The implement station's diff, taken only once every environment of the run is gone
+ * (EnvironmentProvider.cleanup): a process the station left running in the background
+ * (`nohup`, `setsid`, `&`) could otherwise change the workspace after the diff the gate
+ * reviews. The next station gets a fresh environment.
+ */
+async function withDiffAfterStop(ctx: StationContext, env: StationEnvironment, res: StationResult): Promise<StationResult> {
+  await env.dispose();
+  await ctx.environments.cleanup?.(ctx.runId);
+  return withDiff(ctx, res);
 }
 
 async function withDiff(ctx: StationContext, res: StationResult): Promise<StationResult> {
