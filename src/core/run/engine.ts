@@ -114,6 +114,9 @@ export interface RunOutcome {
  *   records disagree with what the run does (a tampered or foreign journal);
  * - a run-file problem (Error naming the file and the bad field) when a stored station
  *   result or the stored evidence does not parse;
+ * - OutputRefusedError when a PR_READY run's approved patch (RUN_LAYOUT.approvedPatch) is
+ *   missing or not the one its output gate approved, or does not apply: the terminal state
+ *   and evidence stay recorded, a note says why, and nothing ships;
  * - whatever a port throws that is not a RetryableCause (e.g. ConfigRefusedError for a
  *   devcontainer.json Shopfloor refuses, a journal write failing with ENOSPC).
  */
