@@ -158,7 +158,8 @@ export function setupCacheKey(baseCommit: string, specs: CommandSpec[], image: s
  * Runs one attempt of a station in a fresh environment and returns its result; never
  * throws for a station failure. Environment failures tagged RetryableCause become a
  * retryable result. The environment is disposed whatever happens. The implement station's
- * result carries the workspace diff and its checks.
+ * result carries the workspace diff and its checks, taken once every environment of the run
+ * is removed (withDiffAfterStop).
  */
 export async function executeStation(ctx: StationContext): Promise<StationResult> {
   const { station } = ctx;
