@@ -159,7 +159,7 @@ export function setupCacheKey(baseCommit: string, specs: CommandSpec[], image: s
  * throws for a station failure. Environment failures tagged RetryableCause become a
  * retryable result. The environment is disposed whatever happens. The implement station's
  * result carries the workspace diff and its checks, taken once every environment of the run
- * is removed (withDiffAfterStop).
+ * is removed (withDiff).
  */
 export async function executeStation(ctx: StationContext): Promise<StationResult> {
   const { station } = ctx;
@@ -231,20 +231,21 @@ export async function executeStation(ctx: StationContext): Promise<StationResult
   }
 }
 
-/**
- * The implement station's diff, taken only once every environment of the run is gone
- * (EnvironmentProvider.cleanup): a process the station left running in the background
- * (`nohup`, `setsid`, `&`) could otherwise change the workspace after the diff the gate
- * reviews. The next station gets a fresh environment.
- */
+/** The implement station's diff once its own environment is released (see withDiff). */
 async function withDiffAfterStop(ctx: StationContext, env: StationEnvironment, res: StationResult): Promise<StationResult> {
   await env.dispose();
-  await ctx.environments.cleanup?.(ctx.runId);
   return withDiff(ctx, res);
 }
 
+/**
+ * The implement station's diff, taken only once every environment of the run is gone
+ * (EnvironmentProvider.cleanup), its own and any an earlier station left: a process left
+ * running in the background (`nohup`, `setsid`, `&`) could otherwise change the workspace
+ * after the diff the gate reviews. The next station gets a fresh environment.
+ */
 async function withDiff(ctx: StationContext, res: StationResult): Promise<StationResult> {
   if (ctx.station.role !== 'implement') return res;
+  await ctx.environments.cleanup?.(ctx.runId);
   const d = await ctx.workspace.diff();
   return { ...res, diff: { ...d, check: checkDiff(d.patch, ctx.packet.scope, ctx.riskPaths) } };
 }
