@@ -691,7 +691,7 @@ class LineRun {
     if (terminal.state === 'PR_READY') {
       // What ships is the approved patch from the run folder, applied to the base commit: never the live workspace.
       const patch = await artifacts.read(RUN_LAYOUT.approvedPatch);
-      const approved = this.approvedPatchSha256 ?? evidence.diff?.patchSha256;
+      const approved = this.approvedPatchSha256;
       try {
         if (patch === undefined) throw new OutputRefusedError(`the approved patch ${RUN_LAYOUT.approvedPatch} is missing from the run folder: nothing was published`);
         if (approved === undefined) throw new OutputRefusedError('no output gate approved a patch in this run: nothing was published');
