@@ -140,7 +140,14 @@ export const EvidenceBundleSchema = z
     seed: SeedSchema,
     reproduction: z.object({ before: z.array(CommandResultSchema), after: z.array(CommandResultSchema) }),
     plan: z.string().optional(),
-    diff: z.object({ patch: z.string(), files: z.array(z.string()), flags: z.array(z.string()).default([]) }).optional(),
+    diff: z
+      .object({
+        patch: z.string(),
+        patchSha256: Sha256Schema.optional().describe('SHA-256 of `patch` (UTF-8): for a PR_READY run, the approved patch its output commit was built from (absent in bundles written before it was recorded).'),
+        files: z.array(z.string()),
+        flags: z.array(z.string()).default([]),
+      })
+      .optional(),
     validation: z.array(CommandResultSchema),
     baseline: BaselineEvidenceSchema.optional().describe('The validation baseline on the base commit; absent when none ran.'),
     decision: DecisionEvidenceSchema.optional().describe('What decided; absent only in bundles written before it was recorded.'),

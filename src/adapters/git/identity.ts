@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { userInfo } from 'node:os';
+import { userRepoGitConfigArgs } from './user-repo';
 
 /**
  * Who a human decision is recorded as: `Name <email>` from git's `user.name` and
@@ -9,7 +10,7 @@ import { userInfo } from 'node:os';
 export async function humanIdentity(cwd: string): Promise<string> {
   const get = (key: string) =>
     new Promise<string>((resolve) =>
-      execFile('git', ['config', '--get', key], { cwd, timeout: 5000 }, (err, stdout) => resolve(err ? '' : stdout.trim())),
+      execFile('git', [...userRepoGitConfigArgs(), 'config', '--get', key], { cwd, timeout: 5000 }, (err, stdout) => resolve(err ? '' : stdout.trim())),
     );
   const [name, email] = await Promise.all([get('user.name'), get('user.email')]);
   if (name && email) return `${name} <${email}>`;

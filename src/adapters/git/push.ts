@@ -1,4 +1,5 @@
 import { simpleGit } from 'simple-git';
+import { userRepoGit } from './user-repo';
 
 /** A remote of the user's repository. */
 export interface Remote {
@@ -8,7 +9,7 @@ export interface Remote {
 
 /** The user's remotes (push URLs), in `git remote` order. */
 export async function listRemotes(repo: string): Promise<Remote[]> {
-  const remotes = await simpleGit(repo).getRemotes(true);
+  const remotes = await userRepoGit(repo).getRemotes(true);
   return remotes.map((r) => ({ name: r.name, url: r.refs.push || r.refs.fetch }));
 }
 

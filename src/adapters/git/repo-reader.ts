@@ -1,19 +1,18 @@
 import { spawn } from 'node:child_process';
+import { userRepoGitConfigArgs } from './user-repo';
 import type { CommitTouch, GrepHit, GrepQuery, ReadResult, RepositoryReader, TrackedFile, TrackedMode } from '../../core/profile/port';
 
 /**
  * Settings that keep git from running anything the repository (or a copied-in .git/config)
- * names: no fsmonitor hook, no textconv or external diff, no signature verification (which
- * runs gpg.program), no optional index lock.
+ * names: the user-repository settings of user-repo.ts (no hooks, fsmonitor, external diff,
+ * signature verification, maintenance), plus no optional index lock and no fallback to
+ * searching outside the index.
  */
 const SAFE = [
   '--no-optional-locks',
-  '-c', 'core.fsmonitor=false',
+  ...userRepoGitConfigArgs(),
   '-c', 'core.quotePath=false',
-  '-c', 'diff.external=',
   '-c', 'grep.fallbackToNoIndex=false',
-  // Signature checks run gpg.program / gpg.ssh.program, which a repository's .git/config may name.
-  '-c', 'log.showSignature=false',
 ];
 
 /** Why an aborted call rejects: the signal's own reason, else a plain AbortError. */

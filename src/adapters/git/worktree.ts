@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { simpleGit, type SimpleGit, type SimpleGitOptions } from 'simple-git';
 import { parsePatch } from '../../core/run/diff-parse';
 import { changedScripts, isPackageManifest, type ScriptChange } from '../../core/run/trust-paths';
+import { userRepoGit } from './user-repo';
 import type { RunWorkspace, WorkspaceDiff, WorkspaceProvider } from '../../core/run/ports';
 
 /**
@@ -110,7 +111,7 @@ export class GitRunWorkspace implements RunWorkspace {
 }
 
 /**
- * Creates run workspaces as local clones under `root` (default:
+ * Creates run workspaces as local clones (objects copied, never hard-linked to the user's) under `root` (default:
  * `<repo's git common dir>/shopfloor/workspaces/<runId>`, inside .git so the user's
  * `git status` never shows it and it survives a reboot, unlike /tmp).
  */
@@ -121,7 +122,7 @@ export class GitWorkspaceProvider implements WorkspaceProvider {
   ) {}
 
   async resolveBase(ref: string | undefined): Promise<string> {
-    const out = await simpleGit(this.repo).raw(['rev-parse', '--verify', '--quiet', `${ref ?? 'HEAD'}^{commit}`]).catch(() => '');
+    const out = await userRepoGit(this.repo).raw(['rev-parse', '--verify', '--quiet', `${ref ?? 'HEAD'}^{commit}`]).catch(() => '');
     const sha = out.trim();
     if (!/^[0-9a-f]{40,64}$/.test(sha)) throw new Error(`base commit ${ref ?? 'HEAD'} does not exist in ${this.repo}`);
     return sha;
@@ -129,7 +130,7 @@ export class GitWorkspaceProvider implements WorkspaceProvider {
 
   /** Shopfloor's host-side state for this repository: `<git common dir>/shopfloor`. */
   async stateDir(): Promise<string> {
-    const common = (await simpleGit(this.repo).raw(['rev-parse', '--git-common-dir'])).trim();
+    const common = (await userRepoGit(this.repo).raw(['rev-parse', '--git-common-dir'])).trim();
     return join(isAbsolute(common) ? common : join(this.repo, common), 'shopfloor');
   }
 
@@ -142,7 +143,10 @@ export class GitWorkspaceProvider implements WorkspaceProvider {
     const dir = await this.workspaceDir(runId);
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(join(dir, '..'), { recursive: true });
-    await simpleGit().raw(['clone', '--quiet', '--no-checkout', this.repo, dir]);
+    // --no-hardlinks: the clone's objects are its own copies. A local clone otherwise hard-links
+    // the user's .git/objects files, and handing the workspace to the station user (chown -R
+    // in the Docker runtime) would then change the owner of the user's own objects.
+    await userRepoGit(undefined).raw(['clone', '--quiet', '--no-checkout', '--no-hardlinks', this.repo, dir]);
     const git = workspaceGit(dir);
     await git.raw(['checkout', '--quiet', '--detach', baseCommit]);
     for (const [k, v] of WORKSPACE_CONFIG) await git.raw(['config', k, v]);

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import type { JournalRecord } from '../../contracts';
 import { sha256Hex } from '../../core/hash';
 import { checkSeal, type JournalProblem } from '../../core/journal';
+import { RUN_LAYOUT } from '../../core/run/layout';
 import { readJournal } from './file-journal';
 import type { RunLedgerEntry } from './run-ledger';
 
@@ -21,7 +22,7 @@ export interface RunFolderVerification {
 /**
  * Verifies a run folder as `shopfloor verify` and `show` report it: the journal's hash
  * chain and seal (core/journal), every file a record binds by SHA-256 (station results,
- * the evidence bundle), and, with this machine's ledger entry, that the journal is as long
+ * the evidence bundle, a PR_READY run's approved patch), and, with this machine's ledger entry, that the journal is as long
  * as this machine wrote it and still ends the same way. I/O: reads the journal and the
  * bound files. Never throws for a bad folder (a missing journal file throws ENOENT).
  */
@@ -38,7 +39,11 @@ export function verifyRunFolder(journalPath: string, ledger?: RunLedgerEntry): R
   };
   for (const r of v.records) {
     if (r.event.type === 'station/finished') bound(r.event.artifact, r.event.artifactSha256, r.seq);
-    if (r.event.type === 'run/terminal') bound(r.event.evidence, r.event.evidenceSha256, r.seq);
+    if (r.event.type === 'run/terminal') {
+      bound(r.event.evidence, r.event.evidenceSha256, r.seq);
+      // A PR_READY run's approved patch (what its output commit is built from) is bound by the evidence's diff.patchSha256.
+      if (r.event.terminal.state === 'PR_READY') bound(RUN_LAYOUT.approvedPatch, approvedPatchSha256(join(dir, ...r.event.evidence.split('/'))), r.seq);
+    }
   }
   const j = ledger?.journal;
   if (j && j.records > 0) {
@@ -47,4 +52,14 @@ export function verifyRunFolder(journalPath: string, ledger?: RunLedgerEntry): R
   }
   const journal = v.problem ?? checkSeal(v.records);
   return { ok: !journal && problems.length === 0, records: v.records, journal, problems, filesChecked };
+}
+
+/** `diff.patchSha256` of the evidence bundle at `path`, or undefined (no file, not JSON, a bundle written before it was recorded). */
+function approvedPatchSha256(path: string): string | undefined {
+  try {
+    const sha = (JSON.parse(fs.readFileSync(path, 'utf8')) as { diff?: { patchSha256?: unknown } }).diff?.patchSha256;
+    return typeof sha === 'string' ? sha : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -17,7 +17,7 @@ import { decideTerminal, type TerminalDecision, type TerminalFacts } from './dec
 import type { DiffCheck } from './diff-check';
 import { parsePatch } from './diff-parse';
 import { decisionEvidence, implementRecord, type RoundRecord } from './decision-evidence';
-import { ResumeMismatchError, RunInterruptedError } from './errors';
+import { OutputRefusedError, ResumeMismatchError, RunInterruptedError } from './errors';
 import { DEFAULT_REJECTION, gateChoicesFor, normalizeAnswer } from './gates';
 import { RUN_LAYOUT } from './layout';
 import { preflightFacts } from './preflight';
@@ -115,6 +115,9 @@ export interface RunOutcome {
  *   records disagree with what the run does (a tampered or foreign journal);
  * - a run-file problem (Error naming the file and the bad field) when a stored station
  *   result or the stored evidence does not parse;
+ * - OutputRefusedError when a PR_READY run's approved patch (RUN_LAYOUT.approvedPatch) is
+ *   missing or not the one its output gate approved, or does not apply: the terminal state
+ *   and evidence stay recorded, a note says why, and nothing ships;
  * - whatever a port throws that is not a RetryableCause (e.g. ConfigRefusedError for a
  *   devcontainer.json Shopfloor refuses, a journal write failing with ENOSPC).
  */
@@ -173,6 +176,8 @@ class LineRun {
   private decided?: { facts: TerminalFacts; decision: TerminalDecision };
   /** Why the round about to start was needed (the previous round's failures). */
   private nextBecause?: string[];
+  /** SHA-256 of the patch the output gate approved (set once it approved a PR_READY). */
+  private approvedPatchSha256?: string;
 
   constructor(
     private readonly inputs: RunInputs,
@@ -195,6 +200,8 @@ class LineRun {
       const pre = d.preexistingFailures ?? [];
       const content = pre.length ? { terminal: decision.terminal, patch: this.currentPatch, preexistingFailures: pre } : { terminal: decision.terminal, patch: this.currentPatch };
       const preNote = pre.length ? ` Validation fails the same way on the base commit, before the change (pre-existing, not blamed on it): ${pre.join(', ')}; approving accepts them.` : '';
+      // The file the output commit is built from: written once, never rewritten, so a change to it after approval is refused at publish.
+      if ((await this.ports.artifacts.read(RUN_LAYOUT.approvedPatch)) === undefined) await this.ports.artifacts.write(RUN_LAYOUT.approvedPatch, this.currentPatch);
       const a = await this.gate('decide', 'after', content, `Ship ${d.diff?.files ?? 0} changed file(s) as branch shopfloor/${this.inputs.runId}?${preNote}`, gateChoicesFor('output', 'after'));
       if (a.decision === 'reject') {
         // Asked again so the evidence's decision facts hold the rejection (T1).
@@ -206,6 +213,8 @@ class LineRun {
         if (decision.kind === 'terminal' && decision.terminal.state === 'PR_READY') approvedBy = a.by;
       } else approvedBy = a.by;
       if (this.rounds[this.round]) this.rounds[this.round]!.decision = { kind: decision.kind, rule: decision.rule };
+      // The gate's content hash binds this patch (it is part of the content); a resume checks the gate's hash against the journal's.
+      if (approvedBy) this.approvedPatchSha256 = sha256Hex(this.currentPatch);
     }
     if (decision.kind !== 'terminal') decision = { kind: 'terminal', rule: 'T14', terminal: { state: 'ESCALATE', reason: 'missing-context', detail: 'The line ended without a decision.' } };
     return this.finish(decision.terminal, decision.rule, approvedBy);
@@ -681,15 +690,28 @@ class LineRun {
     const made = this.replay.take('output/created');
     if (made) return { branch: made.event.branch, commit: made.event.commit, report: made.event.report };
     if (terminal.state === 'PR_READY') {
-      const out = await this.ports.output.publish({
-        runId: this.inputs.runId,
-        workspace: this.workspace,
-        message: this.commitMessage(terminal, approvedBy),
-        note: markdown ?? renderEvidenceMarkdown(evidence),
-        date: terminalAt,
-      });
-      await this.replay.append({ type: 'output/created', branch: out.branch, commit: out.commit });
-      return out;
+      // What ships is the approved patch from the run folder, applied to the base commit: never the live workspace.
+      const patch = await artifacts.read(RUN_LAYOUT.approvedPatch);
+      const approved = this.approvedPatchSha256;
+      try {
+        if (patch === undefined) throw new OutputRefusedError(`the approved patch ${RUN_LAYOUT.approvedPatch} is missing from the run folder: nothing was published`);
+        if (approved === undefined) throw new OutputRefusedError('no output gate approved a patch in this run: nothing was published');
+        const out = await this.ports.output.publish({
+          runId: this.inputs.runId,
+          baseCommit: this.baseCommit,
+          patch,
+          approvedPatchSha256: approved,
+          message: this.commitMessage(terminal, approvedBy),
+          note: markdown ?? renderEvidenceMarkdown(evidence),
+          date: terminalAt,
+        });
+        await this.replay.append({ type: 'output/created', branch: out.branch, commit: out.commit });
+        return out;
+      } catch (e) {
+        // The journal and evidence stay as recorded (PR_READY, approved); only a note says why nothing shipped.
+        if (e instanceof OutputRefusedError) await this.note(`output refused: ${e.message}`);
+        throw e;
+      }
     }
     if (terminal.state === 'NO_OP' || terminal.state === 'ESCALATE') {
       const report = await artifacts.write(terminal.state === 'NO_OP' ? RUN_LAYOUT.noOpReport : RUN_LAYOUT.escalation, renderReport(evidence));

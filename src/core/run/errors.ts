@@ -43,3 +43,17 @@ export class RunInterruptedError extends Error {
     this.name = 'RunInterruptedError';
   }
 }
+
+/**
+ * The output publisher refused to ship: the patch it was given is not the one the output
+ * gate approved (its SHA-256 differs: the run folder's approved patch was changed after
+ * approval), or it does not apply to the base commit. Not retryable: the run's journal and
+ * evidence stay as they are (PR_READY, approved), no branch is created, and resuming refuses
+ * again until the approved patch is back; `shopfloor verify` names the changed file.
+ */
+export class OutputRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OutputRefusedError';
+  }
+}

@@ -1,4 +1,5 @@
 import type { BlueprintSource, EvidenceBundle, GateDecision, TaskPacket, TerminalState } from '../../contracts';
+import { sha256Hex } from '../hash';
 import type { StationResult } from './station-result';
 
 /** What the engine hands over to assemble the evidence bundle. */
@@ -91,7 +92,7 @@ export function assembleEvidence(input: EvidenceInput): EvidenceBundle {
     seed: input.packet.source,
     reproduction: { before: input.reproductionBefore.flatMap((r) => r.commands), after: input.reproductionAfter.flatMap((r) => r.commands) },
     plan: input.plan ?? input.note,
-    diff: diff ? { patch: diff.patch, files: diff.files.map((f) => f.path), flags: [...diff.check.flags] } : undefined,
+    diff: diff ? { patch: diff.patch, patchSha256: sha256Hex(diff.patch), files: diff.files.map((f) => f.path), flags: [...diff.check.flags] } : undefined,
     validation: input.validation.flatMap((r) => r.commands),
     ...(input.baseline ? { baseline: input.baseline } : {}),
     ...(input.decision ? { decision: input.decision } : {}),

@@ -18,6 +18,12 @@ export const RUN_LAYOUT = {
   /** What a reviewer edited at a gate, stored beside its decision. */
   gateEditedPacket: (gateId: string) => `artifacts/gates/${gateId}.packet.json`,
   gateEditedPlan: (gateId: string) => `artifacts/gates/${gateId}.plan.md`,
+  /**
+   * The patch the output gate shows and approves, written once before that gate opens and
+   * never rewritten: the output commit is built from this file, refused when its SHA-256 is
+   * not the approved one (evidence `diff.patchSha256`).
+   */
+  approvedPatch: 'artifacts/approved.patch',
   /** Reports of runs that ship nothing. */
   noOpReport: 'no-op-report.md',
   escalation: 'escalation.md',

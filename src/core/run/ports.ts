@@ -131,7 +131,12 @@ export interface EnvironmentRequest {
 /** Prepares station environments. May throw RetryableCause (engine down, image build failed). */
 export interface EnvironmentProvider {
   prepare(request: EnvironmentRequest): Promise<StationEnvironment>;
-  /** Removes environments a killed run left behind (called when a run resumes). */
+  /**
+   * Removes every environment of the run, and with them every process a station started
+   * (a detached background process included): called when a killed run resumes, and after
+   * the implement station, before its diff is taken, so nothing it left running can change
+   * the workspace after the diff the gate reviews.
+   */
   cleanup?(runId: string): Promise<void>;
 }
 
@@ -178,10 +183,18 @@ export interface WorkspaceProvider {
   attach(runId: string, dir: string, baseCommit: string): Promise<RunWorkspace | undefined>;
 }
 
-/** What a PR_READY run hands the user's repository. */
+/**
+ * What a PR_READY run hands the user's repository: the approved patch and the base commit,
+ * never the live run workspace (design.md "What ships is the approved patch").
+ */
 export interface OutputRequest {
   runId: string;
-  workspace: RunWorkspace;
+  /** Full id of the base commit the patch applies to. */
+  baseCommit: string;
+  /** The approved patch as read from the run folder (RUN_LAYOUT.approvedPatch): `git diff --binary` against the base commit. */
+  patch: string;
+  /** SHA-256 (hex) of the patch the output gate approved; a `patch` with another hash is refused (OutputRefusedError). */
+  approvedPatchSha256: string;
   /** Full commit message, trailers included. */
   message: string;
   /** Evidence Markdown, attached as a git note under refs/notes/shopfloor. */
@@ -190,7 +203,11 @@ export interface OutputRequest {
   date: string;
 }
 
-/** Creates the output branch `shopfloor/<run-id>` in the user's repository without touching its working tree. */
+/**
+ * Creates the output branch `shopfloor/<run-id>` in the user's repository without touching
+ * its working tree: one commit of the approved patch on the base commit. Throws
+ * OutputRefusedError when the patch's SHA-256 is not `approvedPatchSha256` or it does not apply.
+ */
 export interface OutputPublisher {
   publish(request: OutputRequest): Promise<{ branch: string; commit: string }>;
 }

@@ -158,7 +158,8 @@ export function setupCacheKey(baseCommit: string, specs: CommandSpec[], image: s
  * Runs one attempt of a station in a fresh environment and returns its result; never
  * throws for a station failure. Environment failures tagged RetryableCause become a
  * retryable result. The environment is disposed whatever happens. The implement station's
- * result carries the workspace diff and its checks.
+ * result carries the workspace diff and its checks, taken once every environment of the run
+ * is removed (withDiff).
  */
 export async function executeStation(ctx: StationContext): Promise<StationResult> {
   const { station } = ctx;
@@ -213,7 +214,7 @@ export async function executeStation(ctx: StationContext): Promise<StationResult
         retryable: r.outcome === 'timeout' && !wall ? { reason: 'timeout', detail: `agent timed out after ${timeoutMs(ctx)} ms` } : undefined,
         wall,
       });
-      return station.role === 'implement' ? withDiff(ctx, res) : res;
+      return station.role === 'implement' ? await withDiffAfterStop(ctx, env, res) : res;
     }
     const res = await runCommands(ctx, env, specs, extraEnv);
     if (station.role === 'setup' && res.outcome === 'passed') {
@@ -221,7 +222,7 @@ export async function executeStation(ctx: StationContext): Promise<StationResult
       await ctx.workspace.markSetupOutputs?.();
       if (cacheKey && ctx.setupCache) await ctx.setupCache.save(cacheKey, ctx.workspace);
     }
-    return station.role === 'implement' ? withDiff(ctx, res) : res;
+    return station.role === 'implement' ? await withDiffAfterStop(ctx, env, res) : res;
   } catch (e) {
     if (isRetryableCause(e)) return blank(ctx, 'error', { retryable: { reason: e.reason, detail: e.message } });
     throw e;
@@ -230,8 +231,21 @@ export async function executeStation(ctx: StationContext): Promise<StationResult
   }
 }
 
+/** The implement station's diff once its own environment is released (see withDiff). */
+async function withDiffAfterStop(ctx: StationContext, env: StationEnvironment, res: StationResult): Promise<StationResult> {
+  await env.dispose();
+  return withDiff(ctx, res);
+}
+
+/**
+ * The implement station's diff, taken only once every environment of the run is gone
+ * (EnvironmentProvider.cleanup), its own and any an earlier station left: a process left
+ * running in the background (`nohup`, `setsid`, `&`) could otherwise change the workspace
+ * after the diff the gate reviews. The next station gets a fresh environment.
+ */
 async function withDiff(ctx: StationContext, res: StationResult): Promise<StationResult> {
   if (ctx.station.role !== 'implement') return res;
+  await ctx.environments.cleanup?.(ctx.runId);
   const d = await ctx.workspace.diff();
   return { ...res, diff: { ...d, check: checkDiff(d.patch, ctx.packet.scope, ctx.riskPaths, d.scriptChanges) } };
 }

