@@ -18,6 +18,8 @@ export const RUN_LAYOUT = {
   /** What a reviewer edited at a gate, stored beside its decision. */
   gateEditedPacket: (gateId: string) => `artifacts/gates/${gateId}.packet.json`,
   gateEditedPlan: (gateId: string) => `artifacts/gates/${gateId}.plan.md`,
+  /** One JSON line per model call through the run's model proxy (ModelCallRecordSchema): usage and price, never a key. */
+  modelUsage: 'artifacts/model-usage.jsonl',
   /** Reports of runs that ship nothing. */
   noOpReport: 'no-op-report.md',
   escalation: 'escalation.md',
