@@ -5,7 +5,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { dirname } from 'node:path';
 import type { AgentUsage, Budget, ModelCallRecord, PriceTable } from '../../contracts';
-import { budgetReached, spentOf, sumByModel } from '../../core/agent/budget';
+import { UsageTally, budgetReached } from '../../core/agent/budget';
 import { DEFAULT_PRICES, priced } from '../../core/agent/pricing';
 import type { ModelAccess, ModelAccessProvider } from '../../core/run/ports';
 import type { ModelKeys, ModelUpstreams } from './keys';
@@ -39,7 +39,7 @@ interface StationAccess {
   attempt: number;
   budget?: Budget;
   started: number;
-  usage: AgentUsage[];
+  usage: UsageTally;
   controller: AbortController;
   reason?: string;
   released: boolean;
@@ -59,7 +59,7 @@ export class ModelProxy implements ModelAccessProvider {
   private server?: Server;
   private readonly stations = new Map<string, StationAccess>();
   private readonly sockets = new Set<Socket>();
-  private readonly runUsage: AgentUsage[] = [];
+  private readonly runUsage = new UsageTally();
   private readonly started = Date.now();
   private runReason?: string;
   private runTimer?: NodeJS.Timeout;
@@ -106,7 +106,7 @@ export class ModelProxy implements ModelAccessProvider {
    */
   async forStation(stationId: string, attempt: number, budget: Budget | undefined): Promise<ModelAccess & { release(): Promise<void> }> {
     const token = `sf-proxy-${randomBytes(24).toString('base64url')}`;
-    const s: StationAccess = { stationId, attempt, budget, started: Date.now(), usage: [], controller: new AbortController(), released: false };
+    const s: StationAccess = { stationId, attempt, budget, started: Date.now(), usage: new UsageTally(), controller: new AbortController(), released: false };
     this.stations.set(token, s);
     if (this.runReason) this.exceed(s, this.runReason);
     if (budget?.wallMs) {
@@ -131,7 +131,7 @@ export class ModelProxy implements ModelAccessProvider {
       },
       budgetSignal: s.controller.signal,
       budgetExceeded: () => s.reason,
-      usage: () => sumByModel(s.usage),
+      usage: () => s.usage.models(),
       release: async () => {
         s.released = true;
         clearTimeout(s.timer);
@@ -141,7 +141,7 @@ export class ModelProxy implements ModelAccessProvider {
 
   /** Usage of the whole run so far, by model. */
   runUsageByModel(): AgentUsage[] {
-    return sumByModel(this.runUsage);
+    return this.runUsage.models();
   }
 
   /** Stops listening, ends open connections and waits for usage records to be written. */
@@ -156,11 +156,11 @@ export class ModelProxy implements ModelAccessProvider {
   }
 
   private stationSpent(s: StationAccess) {
-    return spentOf(s.usage, Date.now() - s.started);
+    return s.usage.spent(Date.now() - s.started);
   }
 
   private runSpent() {
-    return spentOf(this.runUsage, Date.now() - this.started);
+    return this.runUsage.spent(Date.now() - this.started);
   }
 
   /** The reason a call from `s` must be refused now (its budget or the run's), marking and aborting as needed. */
@@ -264,7 +264,7 @@ export class ModelProxy implements ModelAccessProvider {
       delete headers['keep-alive'];
       delete headers['transfer-encoding'];
       res.writeHead(r.statusCode ?? 502, headers);
-      res.flushHeaders();
+      if (/^text\/event-stream/i.test(r.headers['content-type'] ?? '')) res.flushHeaders();
       const meter = new UsageMeter(provider, r.headers['content-type'], requestModel(provider, path, body));
       r.on('data', (c: Buffer) => {
         meter.feed(c);
@@ -287,8 +287,8 @@ export class ModelProxy implements ModelAccessProvider {
   private done(s: StationAccess, base: Omit<ModelCallRecord, 'at' | 'status' | 'durationMs'>, status: number, t0: number, raw: AgentUsage | undefined): void {
     const usage = raw && priced(raw, this.opts.prices ?? DEFAULT_PRICES);
     if (usage) {
-      s.usage.push(usage);
-      this.runUsage.push(usage);
+      s.usage.add(usage);
+      this.runUsage.add(usage);
     }
     this.record({ ...base, at: new Date().toISOString(), status, durationMs: performance.now() - t0, usage });
     if (usage && !s.released) this.check(s);

@@ -33,15 +33,31 @@ export function sumByModel(records: readonly AgentUsage[]): AgentUsage[] {
   return [...out.values()];
 }
 
-/** Tokens and USD of usage records (wall time is the caller's). */
-export function spentOf(records: readonly AgentUsage[], wallMs: number): Spent {
-  let tokens = 0;
-  let usd = 0;
-  for (const r of records) {
-    tokens += budgetTokens(r);
-    usd += r.usd ?? 0;
+/**
+ * Running totals of usage, by model and overall, so a budget check costs the same on the
+ * ten-thousandth call as on the first (summing every record on every call does not).
+ */
+export class UsageTally {
+  private readonly byModel = new Map<string, AgentUsage>();
+  private tokens = 0;
+  private usd = 0;
+
+  add(u: AgentUsage): void {
+    this.tokens += budgetTokens(u);
+    this.usd += u.usd ?? 0;
+    const [merged] = sumByModel([...(this.byModel.has(u.model) ? [this.byModel.get(u.model)!] : []), u]);
+    this.byModel.set(u.model, merged!);
   }
-  return { tokens, usd, wallMs };
+
+  /** Usage by model, in first-seen order (copies). */
+  models(): AgentUsage[] {
+    return [...this.byModel.values()].map((u) => ({ ...u }));
+  }
+
+  /** What was spent, with the caller's wall time. */
+  spent(wallMs: number): Spent {
+    return { tokens: this.tokens, usd: this.usd, wallMs };
+  }
 }
 
 /**

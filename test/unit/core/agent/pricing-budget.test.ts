@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { PriceTableSchema } from '../../../../src/contracts';
-import { budgetReached, budgetTokens, spentOf, sumByModel } from '../../../../src/core/agent/budget';
+import { UsageTally, budgetReached, budgetTokens, sumByModel } from '../../../../src/core/agent/budget';
 import { DEFAULT_PRICES, priceOf, priced } from '../../../../src/core/agent/pricing';
 
 describe('core/agent: pricing and budget arithmetic', () => {
@@ -40,7 +40,10 @@ describe('core/agent: pricing and budget arithmetic', () => {
     ]);
     assert.equal(rs[0]!.inputTokens, 10, 'inputs are not mutated');
     assert.equal(budgetTokens(rs[0]!), 115);
-    assert.deepEqual(spentOf(rs, 42), { tokens: 149, usd: 0.75, wallMs: 42 });
+    const tally = new UsageTally();
+    for (const r of rs) tally.add(r);
+    assert.deepEqual(tally.spent(42), { tokens: 149, usd: 0.75, wallMs: 42 });
+    assert.deepEqual(tally.models(), sumByModel(rs));
   });
 
   it('a limit is reached at equality, with the figures named; tokens, then money, then wall time', () => {
