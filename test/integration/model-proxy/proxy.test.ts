@@ -77,8 +77,8 @@ describe('model proxy over real HTTP: credentials, streaming, usage, budgets', (
     assert.ok(token.startsWith('sf-proxy-'));
     for (const k of ['OPENAI_API_KEY', 'GEMINI_API_KEY', 'SHOPFLOOR_MODEL_KEY']) assert.equal(env[k], token);
     assert.ok(!JSON.stringify(env).includes('REAL'), 'no real key in the station env');
-    const a = await post(`${env.ANTHROPIC_BASE_URL}/v1/messages?beta=true`, { 'x-api-key': token, 'anthropic-version': '2023-06-01' }, { model: 'claude-sonnet-4-5', stream: true });
-    const o = await post(`${env.OPENAI_BASE_URL}/responses`, { authorization: `Bearer ${token}` }, { model: 'gpt-5', stream: true });
+    const a = await post(`${env.ANTHROPIC_BASE_URL}/v1/messages?beta=true`, { 'x-api-key': token, authorization: `Bearer ${token}`, 'anthropic-version': '2023-06-01' }, { model: 'claude-sonnet-4-5', stream: true });
+    const o = await post(`${env.OPENAI_BASE_URL}/responses`, { authorization: `Bearer ${token}`, 'x-api-key': token, 'api-key': token }, { model: 'gpt-5', stream: true });
     const c = await post(`${env.OPENAI_BASE_URL}/chat/completions`, { authorization: `Bearer ${token}` }, { model: 'gpt-4o' });
     const g = await post(`${env.GOOGLE_GEMINI_BASE_URL}/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse&key=${token}`, { 'x-goog-api-key': token }, { contents: [] });
     for (const r of [a, o, c, g]) assert.equal(r.status, 200, r.body);
