@@ -4,3 +4,4 @@ export { DEFAULT_UPSTREAMS, KEY_ENV, keysFromEnv, loadPriceTable, upstreamsFrom,
 export { routeOf, errorResponse } from './providers';
 export { UsageMeter } from './usage';
 export { SseReader } from './sse';
+export { modelProxyConfigFromEnv, type ModelProxyConfig } from './config';

@@ -1,4 +1,9 @@
 import { strict as assert } from 'node:assert';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { modelProxyConfigFromEnv } from '../../../../src/adapters/model-proxy/config';
+import { DEFAULT_PRICES } from '../../../../src/core/agent/pricing';
 import { clientToken, errorResponse, routeOf, upstreamHeaders, withoutKeyParam } from '../../../../src/adapters/model-proxy/providers';
 import { keysFromEnv, upstreamsFrom, DEFAULT_UPSTREAMS } from '../../../../src/adapters/model-proxy/keys';
 
@@ -52,5 +57,18 @@ describe('adapters/model-proxy: routes, credentials and error bodies', () => {
     const u = upstreamsFrom({ SHOPFLOOR_OPENAI_BASE_URL: 'http://gw.local:8080/openai' }, { anthropic: 'https://gw.example/anthropic' });
     assert.deepEqual(u, { anthropic: 'https://gw.example/anthropic', openai: 'http://gw.local:8080/openai', gemini: DEFAULT_UPSTREAMS.gemini });
     assert.throws(() => upstreamsFrom({ SHOPFLOOR_GEMINI_BASE_URL: 'file:///etc/passwd' }), /must be http or https/);
+  });
+});
+
+describe('adapters/model-proxy: the CLI configuration from the environment', () => {
+  it('reads a price table file when one is named, the default otherwise, and names a bad file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sf-prices-'));
+    const good = join(dir, 'prices.json');
+    writeFileSync(good, JSON.stringify({ source: 'our gateway contract', asOf: '2026-12-01', models: { 'team-model': { inputPerMTok: 1, outputPerMTok: 2 } } }));
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ source: 'x', asOf: 'yesterday', models: {} }));
+    assert.equal(modelProxyConfigFromEnv({ SHOPFLOOR_MODEL_PRICES: good, ANTHROPIC_API_KEY: 'k' }).prices.source, 'our gateway contract');
+    assert.equal(modelProxyConfigFromEnv({}).prices, DEFAULT_PRICES);
+    assert.throws(() => modelProxyConfigFromEnv({}, { pricesFile: bad }), /bad\.json: asOf/);
   });
 });
