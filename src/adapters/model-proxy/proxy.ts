@@ -257,8 +257,14 @@ export class ModelProxy implements ModelAccessProvider {
     res.on('close', () => {
       if (!res.writableFinished) up.destroy();
     });
-    up.on('error', (e) => fail('upstream', `upstream ${upstream.host} unreachable: ${(e as NodeJS.ErrnoException).code ?? e.message}`));
+    let answered = false;
+    up.on('error', (e) => {
+      if (answered) return;
+      fail('upstream', `upstream ${upstream.host} unreachable: ${(e as NodeJS.ErrnoException).code ?? e.message}`);
+      this.record({ ...base, at: new Date().toISOString(), status: 502, durationMs: performance.now() - t0 });
+    });
     up.on('response', (r) => {
+      answered = true;
       const headers = { ...r.headers };
       delete headers.connection;
       delete headers['keep-alive'];
@@ -274,10 +280,18 @@ export class ModelProxy implements ModelAccessProvider {
           res.once('drain', () => r.resume());
         }
       });
+      // Once per call, also when the client went away mid-stream: the tokens read so far were spent.
+      let finished = false;
+      const finish = (): void => {
+        if (finished) return;
+        finished = true;
+        this.done(s, base, r.statusCode ?? 502, t0, meter.end());
+      };
       r.on('end', () => {
         res.end();
-        this.done(s, base, r.statusCode ?? 502, t0, meter.end());
+        finish();
       });
+      r.on('close', finish);
       r.on('error', () => res.destroy());
     });
     up.end(body);

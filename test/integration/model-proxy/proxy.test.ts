@@ -128,6 +128,21 @@ describe('model proxy over real HTTP: credentials, streaming, usage, budgets', (
     assert.equal(r.body, anthropicStream('claude-sonnet-4-5', 1000, 200).map(sseEvent).join(''), 'the stream arrives byte for byte');
   });
 
+  it('meters a stream the client abandoned half-way: the input tokens were spent', async () => {
+    const access = await proxy.forStation('implement', 1, undefined);
+    up.hold = true;
+    await new Promise<void>((resolve, reject) => {
+      const req = request(`${access.env.ANTHROPIC_BASE_URL}/v1/messages`, { method: 'POST', headers: { 'x-api-key': access.env.ANTHROPIC_API_KEY! } }, (res) => {
+        res.on('data', (c: Buffer) => c.toString().includes('message_start') && (req.destroy(), resolve()));
+      });
+      req.on('error', () => undefined);
+      setTimeout(() => reject(new Error('no first event')), 3000);
+      req.end('{"model":"claude-sonnet-4-5","stream":true}');
+    });
+    for (let i = 0; i < 50 && !access.usage!().length; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(access.usage!().map((u) => [u.model, u.inputTokens, u.outputTokens]), [['claude-sonnet-4-5', 1000, 1]]);
+  });
+
   it('refuses a call over the station budget with 429 in the provider format, and aborts the budget signal with the figures', async () => {
     const access = await proxy.forStation('implement', 2, { tokens: 1500 });
     const key = { 'x-api-key': access.env.ANTHROPIC_API_KEY! };
