@@ -7,11 +7,16 @@ import type { AgentUsage, ModelPrice, PriceTable } from '../../contracts';
  * https://ai.google.dev/gemini-api/docs/pricing) as last read on `asOf`. Prices change
  * and a team's gateway may bill differently: override with a file (PriceTableSchema,
  * schemas/price-table.schema.json). Anthropic cache writes are the 5-minute rate.
+ * `claude-opus-5-5*` is not from the pricing page: it is the rate Claude Code 2.1.332 (whose
+ * default model it is) charged in its own `costUSD` for a call through the proxy on
+ * 2026-12-02 ($4 in, $20 out per million tokens), with cache rates at Anthropic's usual
+ * 0.1× (read) and 1.25× (write) of input.
  */
 export const DEFAULT_PRICES: PriceTable = {
-  source: 'Providers\' public list prices: anthropic.com/pricing, openai.com/api/pricing, ai.google.dev/gemini-api/docs/pricing (standard tier, prompts up to 200k tokens)',
+  source: "Providers' public list prices: anthropic.com/pricing, openai.com/api/pricing, ai.google.dev/gemini-api/docs/pricing (standard tier, prompts up to 200k tokens); claude-opus-5-5 from Claude Code 2.1.332's own cost figure",
   asOf: '2025-11-01',
   models: {
+    'claude-opus-5-5*': { inputPerMTok: 4, outputPerMTok: 20, cacheReadPerMTok: 0.4, cacheWritePerMTok: 5 },
     'claude-opus-4-5*': { inputPerMTok: 5, outputPerMTok: 25, cacheReadPerMTok: 0.5, cacheWritePerMTok: 6.25 },
     'claude-opus-4*': { inputPerMTok: 15, outputPerMTok: 75, cacheReadPerMTok: 1.5, cacheWritePerMTok: 18.75 },
     'claude-sonnet-4*': { inputPerMTok: 3, outputPerMTok: 15, cacheReadPerMTok: 0.3, cacheWritePerMTok: 3.75 },

@@ -18,6 +18,7 @@ describe('core/agent: pricing and budget arithmetic', () => {
     assert.equal(priceOf(table, 'gpt-4o'), undefined);
     assert.equal(priceOf(DEFAULT_PRICES, 'claude-opus-4-5-20251101')?.inputPerMTok, 5, 'opus 4.5 is not priced as opus 4');
     assert.equal(priceOf(DEFAULT_PRICES, 'claude-opus-4-1-20250805')?.inputPerMTok, 15);
+    assert.equal(priceOf(DEFAULT_PRICES, 'claude-opus-5-5')?.inputPerMTok, 4, "Claude Code's default model is priced");
   });
 
   it('prices input, output and cache reads and writes at their own rates, cache defaulting to the input rate', () => {
