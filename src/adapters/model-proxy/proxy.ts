@@ -199,6 +199,7 @@ export class ModelProxy implements ModelAccessProvider {
     this.logChain = this.logChain.then(async () => {
       await mkdir(dirname(file), { recursive: true });
       await appendFile(file, line);
+      // A full disk must not fail the agent's call; the budgets still hold (they count in memory).
     }).catch(() => undefined);
   }
 
