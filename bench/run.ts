@@ -5,13 +5,14 @@ import { join } from 'node:path';
 
 const quick = process.argv.includes('--quick');
 const benches = [
-  ['draft', []],
-  ['devcontainer', quick ? ['--quick'] : []],
+  ['draft', 'run.ts', []],
+  ['devcontainer', 'run.ts', quick ? ['--quick'] : []],
+  ['agent', 'proxy.ts', quick ? ['--calls', '300'] : []],
 ] as const;
 let failed = 0;
-for (const [name, args] of benches) {
+for (const [name, file, args] of benches) {
   process.stdout.write(`\n## bench/${name}\n\n`);
-  const r = spawnSync(process.execPath, ['-r', 'tsx/cjs', join(__dirname, name, 'run.ts'), ...args], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['-r', 'tsx/cjs', join(__dirname, name, file), ...args], { stdio: 'inherit' });
   if (r.status !== 0) failed++;
 }
 process.exitCode = failed ? 1 : 0;

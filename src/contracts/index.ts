@@ -11,3 +11,4 @@ export * from './registry';
 export * from './protocol';
 export * from './run-files';
 export * from './agent';
+export * from './pricing';

@@ -8,6 +8,7 @@ import { TerminalStateSchema } from './terminal-state';
 import { EnvelopeSchema } from './protocol';
 import { RunSetupSchema, StationResultSchema } from './run-files';
 import { AgentEventSchema } from './agent';
+import { PriceTableSchema } from './pricing';
 
 /** The contracts published as JSON Schema files under schemas/, by file stem. */
 export const PUBLISHED_SCHEMAS: Record<string, z.ZodType> = {
@@ -21,4 +22,5 @@ export const PUBLISHED_SCHEMAS: Record<string, z.ZodType> = {
   'station-result': StationResultSchema,
   'run-setup': RunSetupSchema,
   'agent-event': AgentEventSchema,
+  'price-table': PriceTableSchema,
 };

@@ -26,6 +26,8 @@ export const TERMINAL_REASONS = {
     'pids-limit',
     'disk-limit',
     'pre-existing-failure',
+    // The model proxy refused further model calls: a station or run budget (tokens, money, wall time) was reached.
+    'budget-exceeded',
   ],
   RETRYABLE_FAILURE: ['engine-unavailable', 'image-build-failed', 'timeout', 'station-crashed', 'cancelled'],
 } as const satisfies Record<TerminalStateName, readonly string[]>;

@@ -18,6 +18,12 @@ export interface TerminalFacts {
   retryable?: { reason: RetryableReason; detail?: string };
   /** A command ran into a station wall (memory, processes, disk); `detail` names the station and command (rule T2w). */
   wall?: { reason: StationWall; detail: string };
+  /**
+   * An agent station was stopped at a budget: the model proxy refused further model calls
+   * (station or run limit on tokens, money or wall time). `detail` names the station and
+   * the figures, e.g. `station implement: station tokens 10234 of 10000` (rule T2b).
+   */
+  budget?: { detail: string };
   /** The set-up station's result; undefined when there is none. */
   setup?: CommandsOutcome;
   noOpRules: TaskPacket['noOpRules'];
@@ -64,7 +70,7 @@ export type TerminalDecision =
   | { kind: 'revise'; rule: RuleId };
 
 /** Rule ids, as numbered in docs/terminal-decision.md (T2w after T2, T16 before T15: ids stay stable when rows are inserted). */
-export type RuleId = 'T0' | 'T1' | 'T2' | 'T2w' | 'T3' | 'T4' | 'T5' | 'T6' | 'T7' | 'T8' | 'T9' | 'T10' | 'T11' | 'T12' | 'T13' | 'T14' | 'T16' | 'T15';
+export type RuleId = 'T0' | 'T1' | 'T2' | 'T2w' | 'T2b' | 'T3' | 'T4' | 'T5' | 'T6' | 'T7' | 'T8' | 'T9' | 'T10' | 'T11' | 'T12' | 'T13' | 'T14' | 'T16' | 'T15';
 
 const terminal = (rule: RuleId, t: TerminalState): TerminalDecision => ({ kind: 'terminal', terminal: t, rule });
 
@@ -92,7 +98,7 @@ function whenMissingContext(rules: TaskPacket['noOpRules']): TerminalState {
 
 /**
  * The terminal decision table (docs/terminal-decision.md), as one pure function. Rules are
- * tried in order T0, T1, T2, T2w, T3..T14, T16, T15 and the first that applies decides. The engine asks after
+ * tried in order T0, T1, T2, T2w, T2b, T3..T14, T16, T15 and the first that applies decides. The engine asks after
  * every station, and once more after the output gate when T16 decided; `continue` means no
  * rule ends the run yet.
  */
@@ -102,6 +108,8 @@ export function decideTerminal(f: TerminalFacts): TerminalDecision {
   if (f.retryable) return terminal('T2', { state: 'RETRYABLE_FAILURE', reason: f.retryable.reason, detail: f.retryable.detail });
   // Before set-up, reproduction and validation: a walled command says nothing about the code's behaviour.
   if (f.wall) return terminal('T2w', { state: 'ESCALATE', reason: f.wall.reason, detail: wallDetail(f.wall.detail) });
+  // A budget stop says nothing about the code either, and another round would only spend more.
+  if (f.budget) return terminal('T2b', { state: 'ESCALATE', reason: 'budget-exceeded', detail: `${f.budget.detail}. The model proxy refused further model calls and the agent was stopped; raise the station or run budget (packet or blueprint) to go on.` });
   if (f.setup === 'failed') return terminal('T3', { state: 'ESCALATE', reason: 'missing-context', detail: 'Set-up (dependency install) failed; nothing can be reproduced.' });
   if (f.reproductionBefore === 'passed') return terminal('T4', whenNotReproduced(f.noOpRules));
   if (f.implements && f.reproductionBefore === 'absent')

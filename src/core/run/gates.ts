@@ -66,13 +66,13 @@ export function normalizeAnswer(gate: Pick<Gate, 'allowed' | 'plan'>, a: GateAns
 
 /**
  * The terminal states a reviewer may choose when rejecting at a gate, in menu order:
- * ESCALATE's reasons, then NO_OP's. Station walls are not among them (they are the line's
- * finding, rule T2w), nor is PR_READY (a rejection never ships) or RETRYABLE_FAILURE (the
+ * ESCALATE's reasons, then NO_OP's. Station walls and budget stops are not among them (they
+ * are the line's finding, rules T2w and T2b), nor is PR_READY (a rejection never ships) or RETRYABLE_FAILURE (the
  * environment's). Pure.
  */
 export function reviewerRejections(): TerminalState[] {
   return [
-    ...TERMINAL_REASONS.ESCALATE.filter((reason) => !isStationWall(reason)).map((reason) => ({ state: 'ESCALATE', reason }) as TerminalState),
+    ...TERMINAL_REASONS.ESCALATE.filter((reason) => !isStationWall(reason) && reason !== 'budget-exceeded').map((reason) => ({ state: 'ESCALATE', reason }) as TerminalState),
     ...TERMINAL_REASONS.NO_OP.map((reason) => ({ state: 'NO_OP', reason }) as TerminalState),
   ];
 }

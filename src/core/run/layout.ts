@@ -24,6 +24,8 @@ export const RUN_LAYOUT = {
    * not the approved one (evidence `diff.patchSha256`).
    */
   approvedPatch: 'artifacts/approved.patch',
+  /** One JSON line per model call through the run's model proxy (ModelCallRecordSchema): usage and price, never a key. */
+  modelUsage: 'artifacts/model-usage.jsonl',
   /** Reports of runs that ship nothing. */
   noOpReport: 'no-op-report.md',
   escalation: 'escalation.md',

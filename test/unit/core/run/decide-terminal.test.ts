@@ -46,6 +46,17 @@ describe('core/run/decideTerminal: the decision table (docs/terminal-decision.md
       assert.equal(t(green({ retryable: { reason } })), `T2 RETRYABLE_FAILURE ${reason}`);
   });
 
+  it('T2b: an agent station stopped at a budget → ESCALATE budget-exceeded with the figures, before set-up, never a revise', () => {
+    const budget = { detail: 'station implement: station tokens 10234 of 10000' };
+    assert.equal(t(green({ budget })), 'T2b ESCALATE budget-exceeded');
+    assert.equal(t(green({ budget, validation: 'failed', revisionsLeft: 2 })), 'T2b ESCALATE budget-exceeded');
+    assert.equal(t(green({ budget, setup: 'failed' })), 'T2b ESCALATE budget-exceeded');
+    assert.equal(t(green({ budget, wall: { reason: 'memory-limit', detail: 'x' } })), 'T2w ESCALATE memory-limit');
+    const d = decideTerminal(green({ budget }));
+    assert.ok(d.kind === 'terminal' && TerminalStateSchema.safeParse(d.terminal).success);
+    assert.match(d.kind === 'terminal' ? (d.terminal.detail ?? '') : '', /^station implement: station tokens 10234 of 10000\. .*raise the station or run budget/);
+  });
+
   describe('T2w: a command hit a station wall (memory, processes, disk)', () => {
     const wall = (reason: 'memory-limit' | 'pids-limit' | 'disk-limit') => ({ reason, detail: `station validate: node alloc.js hit the station's wall (${reason})` });
     it('→ ESCALATE naming the wall, with the station and command in the detail', () => {

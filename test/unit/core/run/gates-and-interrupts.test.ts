@@ -3,7 +3,7 @@ import type { TaskPacket } from '../../../../src/contracts';
 import { BUGFIX, CVE_REMEDIATION } from '../../../../src/core/blueprints';
 import { runLine } from '../../../../src/core/run/engine';
 import { RunInterruptedError } from '../../../../src/core/run/errors';
-import { DEFAULT_REJECTION, gateChoicesFor, normalizeAnswer, rejectionTerminal } from '../../../../src/core/run/gates';
+import { DEFAULT_REJECTION, gateChoicesFor, normalizeAnswer, rejectionTerminal, reviewerRejections } from '../../../../src/core/run/gates';
 import { preflightFacts } from '../../../../src/core/run/preflight';
 import { fakePorts, MemoryJournal } from './fakes';
 import { inputs, packet } from './inputs';
@@ -11,6 +11,12 @@ import { inputs, packet } from './inputs';
 const human = { kind: 'human' as const, name: 'Ana <ana@example.com>' };
 
 describe('core/run/gates: the gate rules in one place', () => {
+  it("a reviewer rejecting never picks the line's own findings: station walls and budget stops", () => {
+    const reasons = reviewerRejections().map((t) => t.reason);
+    for (const r of ['memory-limit', 'pids-limit', 'disk-limit', 'budget-exceeded']) assert.ok(!reasons.includes(r as never), r);
+    assert.ok(reasons.includes('rejected-at-gate'));
+  });
+
   it('choices: before a station approve/reject/edit (+skip where allowed), after it approve/reject/edit/retry, the output gate approve/reject', () => {
     assert.deepEqual(gateChoicesFor({ gate: { when: 'before', allowSkip: false } }, 'before'), ['approve', 'reject', 'edit']);
     assert.deepEqual(gateChoicesFor({ gate: { when: 'before', allowSkip: true } }, 'before'), ['approve', 'reject', 'edit', 'skip']);
