@@ -26,6 +26,7 @@ export const TERMINAL_REASONS = {
     'pids-limit',
     'disk-limit',
     'pre-existing-failure',
+    'budget-exceeded',
   ],
   RETRYABLE_FAILURE: ['engine-unavailable', 'image-build-failed', 'timeout', 'station-crashed', 'cancelled'],
 } as const satisfies Record<TerminalStateName, readonly string[]>;
