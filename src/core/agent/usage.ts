@@ -1,4 +1,5 @@
 import type { AgentToolCall, AgentUsage, Budget } from '../../contracts';
+import type { Blueprint, TaskPacket } from '../../contracts';
 import type { AgentCost } from '../run/ports';
 
 /** One tool's calls in a station, summed (src/contracts/run-files.ts ToolCallSummarySchema). */
@@ -42,4 +43,13 @@ export function costOfUsage(usage: readonly AgentUsage[] | undefined): AgentCost
 export function describeBudget(b: Budget | undefined): string {
   const parts = [b?.tokens !== undefined ? `tokens ${b.tokens}` : '', b?.usd !== undefined ? `$${b.usd}` : '', b?.wallMs !== undefined ? `wall ${b.wallMs} ms` : ''].filter(Boolean);
   return parts.length ? parts.join(', ') : 'no limit';
+}
+
+/**
+ * The budget of a whole run (what all its agents may spend together): the packet's own
+ * (drafted with DEFAULT_RUN_BUDGET of core/packet/defaults.ts, edited by a human), else the
+ * blueprint's, else none. The run's model proxy enforces it. Pure.
+ */
+export function runBudget(packet: Pick<TaskPacket, 'budget'>, blueprint: Pick<Blueprint, 'budget'>): Budget | undefined {
+  return packet.budget ?? blueprint.budget;
 }
