@@ -55,6 +55,7 @@ export const AgentEvidenceSchema = z.object({
   sessionId: z.string().optional(),
   budget: BudgetSchema.optional(),
   budgetExceeded: z.string().optional(),
+  interrupted: z.boolean().optional().describe('The run was interrupted during this attempt (re-run on resume); what it spent still counts.'),
 });
 export type AgentEvidence = z.infer<typeof AgentEvidenceSchema>;
 
@@ -177,11 +178,11 @@ export const EvidenceBundleSchema = z
     gates: z.array(GateDecisionSchema),
     cost: CostSchema,
     toolCalls: z.array(ToolCallAuditSchema).default([]),
-    agents: z.array(AgentEvidenceSchema).default([]).describe('The agent stations of the run, the last attempt of each (issue 10).'),
+    agents: z.array(AgentEvidenceSchema).default([]).describe('Every agent station attempt of the run (retries, revise rounds and interrupted attempts included: each was paid for), in order (issue 10).'),
     agentTotals: z
       .object({ stations: z.number().int().min(0), inputTokens: z.number().int().min(0), outputTokens: z.number().int().min(0), usd: z.number().min(0).optional(), wallMs: z.number().min(0) })
       .optional()
-      .describe("The run's agents summed: tokens, US dollars (when priced) and agent wall time; absent when no agent station ran."),
+      .describe("The run's agent attempts summed: tokens, US dollars (when priced) and agent wall time; absent when no agent station ran."),
     environment: z.object({
       imageDigest: z.string().optional(),
       baseCommit: z.string().optional(),

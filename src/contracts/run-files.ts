@@ -86,6 +86,7 @@ export const StationResultSchema = z
       .describe('Set when a command (or the agent) ran into a station wall: memory, processes or disk. Not retried; the run ends naming the wall (rule T2w).'),
     text: z.string().optional().describe('Plan or investigation note (agent stations with role plan or investigate).'),
     agent: AgentRecordSchema.optional(),
+    interrupted: z.boolean().optional().describe('The run was interrupted during this attempt: it is not a result, only a record of what its agent spent.'),
     claimEnded: z.enum(['NO_OP', 'ESCALATE']).optional().describe("The implement station ended on the agent's NO_OP or ESCALATE claim: the workspace was put back to the round's start (no diff)."),
     diff: z.object({ patch: z.string(), files: z.array(DiffFileSchema), check: DiffCheckSchema }).optional().describe('The change after an implement station.'),
     fromCache: z.boolean().optional().describe('Set-up restored from the cache for this base commit instead of running.'),

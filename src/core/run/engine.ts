@@ -186,6 +186,8 @@ class LineRun {
   private nextBecause?: string[];
   /** Budgets a human raised at a station's budget gate, by station id (recorded in the gate decision). */
   private readonly raisedBudgets = new Map<string, Budget>();
+  /** Every agent station attempt of the run, in order, interrupted ones included: the evidence's agents and totals (each attempt was paid for). */
+  private readonly agentRuns: StationResult[] = [];
   /** The human who accepted the implement agent's claim at its after gate, for absorb (rule T8c). */
   private claimAcceptedBy?: string;
 
@@ -556,6 +558,9 @@ class LineRun {
           break;
         }
         await this.note(`station ${st.id} attempt ${attempt} was interrupted (process killed); running it again from the restored workspace`);
+        // What the interrupted agent spent, when its process lived to record it (a cancel, not a kill -9).
+        const spent = await this.ports.artifacts.read(RUN_LAYOUT.interruptedResult(st.id, attempt));
+        if (spent) this.agentRuns.push({ ...parseRunFile(StationResultSchema, RUN_LAYOUT.interruptedResult(st.id, attempt), spent), interrupted: true });
         attempt++;
         started = this.replay.take('station/started', (e) => e.stationId === st.id && e.attempt === attempt);
       }
@@ -593,7 +598,7 @@ class LineRun {
         if (this.ports.signal?.aborted) {
           // What an interrupted agent already spent is kept (the resumed attempt starts over and spends again).
           if (result.agent) {
-            const spent = await this.ports.artifacts.write(RUN_LAYOUT.stationResult(st.id, attempt).replace(/\.json$/, '.interrupted.json'), JSON.stringify(result, null, 2));
+            const spent = await this.ports.artifacts.write(RUN_LAYOUT.interruptedResult(st.id, attempt), JSON.stringify(result, null, 2));
             await this.note(`station ${st.id} attempt ${attempt} was interrupted; its agent had spent ${result.agent.cost?.inputTokens ?? '?'} tokens in, ${result.agent.cost?.outputTokens ?? '?'} out${result.agent.cost?.usd !== undefined ? `, $${result.agent.cost.usd}` : ''} (${spent})`);
           }
           throw new RunInterruptedError(`the run was interrupted during station ${st.id} (attempt ${attempt})`);
@@ -603,6 +608,7 @@ class LineRun {
         const lastExit = result.commands.length ? result.commands[result.commands.length - 1]!.exitCode : undefined;
         await this.replay.append({ type: 'station/finished', stationId: st.id, attempt, outcome: result.outcome, exitCode: lastExit, durationMs: result.machineMs, artifact, artifactSha256: sha256Hex(resultText) });
       }
+      if (result.agent) this.agentRuns.push(result);
       if (result.retryable && result.retryable.reason !== 'cancelled' && failures < retries) {
         failures++;
         continue;
@@ -783,6 +789,7 @@ class LineRun {
       terminal,
       rule,
       results: all,
+      agentRuns: this.agentRuns,
       reproductionBefore: defined(before),
       reproductionAfter: defined(after),
       validation: all.filter((r) => r.role === 'validate' || r.role === 'verify' || r.role === 'check'),

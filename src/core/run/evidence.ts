@@ -10,6 +10,8 @@ export interface EvidenceInput {
   rule: string;
   /** Every station attempt that counts, in line order (the last attempt of each). */
   results: StationResult[];
+  /** Every agent station attempt, in order (interrupted ones included); default: the agent stations among `results`. */
+  agentRuns?: readonly StationResult[];
   reproductionBefore: StationResult[];
   reproductionAfter: StationResult[];
   validation: StationResult[];
@@ -75,7 +77,7 @@ function summaryOf(input: EvidenceInput): string {
   return `${t.state} (${t.reason}) by rule ${input.rule}: ${input.packet.intent}${files ? ` (${files} file${files === 1 ? '' : 's'} changed)` : ''}${t.detail ? ` ${t.detail}` : ''}`;
 }
 
-/** The agent stations of the run as the evidence shows them, in line order. Pure. */
+/** Agent station attempts as the evidence shows them, in order. Pure. */
 export function agentEvidence(results: readonly StationResult[]): EvidenceBundle['agents'] {
   return results
     .filter((r) => r.kind === 'agent' && r.agent)
@@ -99,6 +101,7 @@ export function agentEvidence(results: readonly StationResult[]): EvidenceBundle
         ...(a.sessionId ? { sessionId: a.sessionId } : {}),
         ...(a.budget ? { budget: a.budget } : {}),
         ...(a.budgetExceeded ? { budgetExceeded: a.budgetExceeded } : {}),
+        ...(r.interrupted ? { interrupted: true } : {}),
       };
     });
 }
@@ -118,11 +121,12 @@ export function agentTotals(agents: EvidenceBundle['agents']): EvidenceBundle['a
 
 /** Assembles the evidence bundle (src/contracts/evidence.ts) from the run's results. Pure. */
 export function assembleEvidence(input: EvidenceInput): EvidenceBundle {
-  const agentCosts = input.results.map((r) => r.agent?.cost).filter((c) => c !== undefined);
+  // Every attempt an agent made was paid for, so the money and tokens count them all (not only the last attempt of each station).
+  const agentCosts = (input.agentRuns ?? input.results).map((r) => r.agent?.cost).filter((c) => c !== undefined);
   const sum = (k: 'inputTokens' | 'outputTokens' | 'usd') => (agentCosts.some((c) => c[k] !== undefined) ? agentCosts.reduce((a, c) => a + (c[k] ?? 0), 0) : undefined);
   const imageDigest = input.results.map((r) => r.imageDigest).find((d) => d !== undefined);
   const diff = input.implement?.diff;
-  const agents = agentEvidence(input.results);
+  const agents = agentEvidence(input.agentRuns ?? input.results);
   const totals = agentTotals(agents);
   const noOp = input.terminal.state === 'NO_OP' || input.terminal.state === 'ESCALATE' || input.terminal.state === 'RETRYABLE_FAILURE';
   return {

@@ -123,6 +123,10 @@ describe('core/run: agent stations (issue 10)', () => {
     const decided = (f.ports.journal as MemoryJournal).records.flatMap((r) => (r.event.type === 'gate/decided' && r.event.decision.gateId === gate.gateId ? [r.event.decision] : []));
     assert.deepEqual(decided[0]!.budget, { tokens: 5000 });
     assert.deepEqual(access.opened.filter((o) => o.stationId === 'implement').map((o) => o.budget?.tokens), [1000, 5000]);
+    const implAttempts = out.evidence.agents.filter((a) => a.stationId === 'implement');
+    assert.deepEqual(implAttempts.map((a) => [a.attempt, a.outcome, a.budget?.tokens]), [[1, 'budget-exceeded', 1000], [2, 'done', 5000]], 'both attempts are in the evidence: each was paid for');
+    assert.equal(out.evidence.agentTotals!.inputTokens, 300, 'plan + two implement attempts');
+    assert.equal(out.evidence.cost.inputTokens, 300);
   });
 
   it('budget-exceeded rejected, or with no human (unattended): ESCALATE budget-exceeded with the figures', async () => {
@@ -207,5 +211,7 @@ describe('core/run: agent stations (issue 10)', () => {
     const attempts = (again.ports.journal as MemoryJournal).records.flatMap((r) => (r.event.type === 'station/started' && r.event.stationId === 'implement' ? [r.event.attempt] : []));
     assert.deepEqual(attempts, [1, 2]);
     assert.deepEqual(again.ws.restores[0], '', 'the workspace is put back to the round start before the re-run');
+    assert.deepEqual(out.evidence.agents.map((a) => [a.stationId, a.attempt, a.interrupted ?? false]), [['plan', 1, false], ['implement', 1, true], ['implement', 2, false]]);
+    assert.equal(out.evidence.agentTotals!.inputTokens, 100 + 42 + 100, "the interrupted attempt's spend counts");
   });
 });
