@@ -13,7 +13,10 @@ import { AGENT_REGISTRY, AgentUnavailableError, RoutedAgentRunner, agentNameFor,
 import { CommandAgentRunner } from '../../../src/adapters/agents/command-agent';
 import { RunRefusedError } from '../../../src/app/run-session';
 import { runCommand } from '../../../src/cli/commands/run';
-import type { AgentResult, AgentRunner, AgentTask } from '../../../src/core/run/ports';
+import type { AgentResult, AgentRunner, AgentTask, ModelAccessProvider } from '../../../src/core/run/ports';
+import { composeRun } from '../../../src/app/compose';
+import { runFolder } from '../../../src/adapters/store/run-folder';
+import { newRunId } from '../../../src/core/run/run-id';
 
 const vscode = installVscodeStub();
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -112,5 +115,31 @@ describe('app/agent-routing: refused before the run starts (CLI --agent, editor 
       vscode.workspace.getConfiguration = original;
     }
     assert.deepEqual(runsOf(dir), []);
+  });
+});
+
+describe('app/compose: model access is an optional injection under the run budget', () => {
+  it('given a factory, the ports carry its provider, made for this run under the packet budget; agents are routed; without one there is none', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shopfloor-compose-'));
+    for (const args of [['init', '-q'], ['commit', '-q', '--allow-empty', '-m', 'init']]) execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@e' } });
+    const provider: ModelAccessProvider = { forStation: async () => ({ env: {}, release: async () => undefined }) };
+    const asked: unknown[] = [];
+    const setup = { packet: { ...issue(), budget: { tokens: 1234 } }, blueprint: { ...BUGFIX, budget: { usd: 9 } }, profile: { setup: [], dependencyCheck: [], registryHosts: [] }, unattended: false, environment: 'local' as const };
+    const ui = { gatekeeper: { decide: async () => ({ decision: 'approve' as const, by: { kind: 'human' as const, name: 'a' } }) }, humans: { perform: async () => ({ done: true, by: 'a' }) }, engineVersion: 'test' };
+    const folder = runFolder(dir, newRunId(Date.now()));
+    const a = await composeRun({ folder, setup, ...ui, modelAccess: (run) => (asked.push(run), provider) });
+    try {
+      assert.equal(a.ports.modelAccess, provider);
+      assert.deepEqual(asked, [{ runId: folder.runId, budget: { tokens: 1234 } }]);
+      assert.ok(a.ports.agents instanceof RoutedAgentRunner);
+    } finally {
+      await a.close();
+    }
+    const b = await composeRun({ folder: runFolder(dir, newRunId(Date.now() + 1000)), setup, ...ui });
+    try {
+      assert.equal(b.ports.modelAccess, undefined);
+    } finally {
+      await b.close();
+    }
   });
 });
