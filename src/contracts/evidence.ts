@@ -116,6 +116,8 @@ export const DecisionFactsSchema = z
     preexistingAccepted: z.boolean(),
     stationsPending: z.boolean(),
     revisionsLeft: z.number().int(),
+    budgetExceeded: z.string().describe('An agent station reached its budget and no human raised it: the station and the figures (rule T2b).'),
+    claim: z.object({ terminal: z.enum(['NO_OP', 'ESCALATE']), reasoning: z.string(), acceptedBy: z.string().optional() }).describe("The implement agent's NO_OP or ESCALATE claim, and the human who accepted it (rule T8c)."),
   })
   .partial();
 

@@ -479,7 +479,8 @@ class LineRun {
       const editablePlan = st.role === 'plan' && result.outcome === 'passed' ? this.plan : undefined;
       const a = await this.gate(st.id, 'after', this.afterContent(result), this.afterSummary(st, result), gateChoicesFor(st, 'after'), check, editablePlan, result.claimEnded ? { claim: result.claimEnded } : undefined);
       if (a.decision === 'reject') return { result, rejected: a.terminal ?? DEFAULT_REJECTION };
-      if (result.claimEnded && a.decision !== 'retry' && a.by.kind === 'human') this.claimAcceptedBy = a.by.name;
+      // Only a human's approval accepts a claim (an edit changes the packet or plan; it does not say the claim is right).
+      if (result.claimEnded && a.decision === 'approve' && a.by.kind === 'human') this.claimAcceptedBy = a.by.name;
       if (a.decision === 'retry') {
         if (st.role === 'implement') {
           this.currentPatch = this.roundStartPatch();

@@ -83,6 +83,7 @@ describe('core/run: agent stations (issue 10)', () => {
     assert.equal(out.evidence.diff, undefined);
     assert.equal(out.evidence.agents.find((a) => a.stationId === 'implement')!.claim!.terminal, 'NO_OP');
     assert.ok(!f.environments.requests.some((r) => r.stationId === 'reproduce-after'), 'nothing is validated after a claim that changed nothing');
+    assert.deepEqual(out.evidence.decision!.facts.claim, { terminal: 'NO_OP', reasoning: 'The parser already rejects that input: documented in README.', acceptedBy: 'alice' });
   });
 
   it('a NO_OP claim with no human to accept it ends ESCALATE with the reasoning; an ESCALATE claim ends ESCALATE even when a human approves', async () => {
@@ -137,6 +138,8 @@ describe('core/run: agent stations (issue 10)', () => {
       assert.deepEqual([out.terminal.state, out.terminal.reason], ['ESCALATE', 'budget-exceeded']);
       assert.match(out.terminal.detail!, /station tokens 1001 of 1000/);
       assert.equal(out.evidence.agents.find((a) => a.stationId === 'implement')!.budgetExceeded, 'station tokens 1001 of 1000');
+      if (!(gatekeeper instanceof PolicyGatekeeper)) assert.equal(out.rule, 'T2b');
+      else assert.equal(out.rule, 'T1', 'the policy hands the gate to a human; with none it rejects with ESCALATE budget-exceeded');
     }
   });
 
