@@ -1,5 +1,5 @@
 import type { AgentToolCall, AgentUsage, Budget } from '../../contracts';
-import type { Blueprint, TaskPacket } from '../../contracts';
+import { BudgetSchema, type Blueprint, type TaskPacket } from '../../contracts';
 import type { AgentCost } from '../run/ports';
 
 /** One tool's calls in a station, summed (src/contracts/run-files.ts ToolCallSummarySchema). */
@@ -52,4 +52,22 @@ export function describeBudget(b: Budget | undefined): string {
  */
 export function runBudget(packet: Pick<TaskPacket, 'budget'>, blueprint: Pick<Blueprint, 'budget'>): Budget | undefined {
   return packet.budget ?? blueprint.budget;
+}
+
+/**
+ * Reads a budget typed by a person, e.g. `tokens=200000 usd=5 wallMs=600000` (any of the
+ * three, separated by spaces or commas): the budget, `undefined` for empty text, or the
+ * problem in words (an unknown key, a value out of BudgetSchema's bounds). Pure.
+ */
+export function parseBudget(text: string): { budget: Budget | undefined } | { problem: string } {
+  const parts = text.split(/[\s,]+/).filter(Boolean);
+  if (!parts.length) return { budget: undefined };
+  const raw: Record<string, number> = {};
+  for (const p of parts) {
+    const m = /^(tokens|usd|wallMs)=([0-9.]+)$/.exec(p);
+    if (!m) return { problem: `"${p}" is not tokens=N, usd=N or wallMs=N` };
+    raw[m[1]!] = Number(m[2]);
+  }
+  const r = BudgetSchema.safeParse(raw);
+  return r.success ? { budget: r.data } : { problem: `${r.error.issues[0]?.path.join('.')}: ${r.error.issues[0]?.message}` };
 }

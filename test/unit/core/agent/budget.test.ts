@@ -1,7 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { BUGFIX } from '../../../../src/core/blueprints';
-import { costOfUsage, describeBudget, runBudget, summarizeToolCalls } from '../../../../src/core/agent/usage';
+import { PassThrough, Writable } from 'node:stream';
+import { costOfUsage, describeBudget, parseBudget, runBudget, summarizeToolCalls } from '../../../../src/core/agent/usage';
+import { TerminalGatekeeper } from '../../../../src/cli/terminal-prompt';
 import { draftPacket } from '../../../../src/core/packet/draft';
 import { DEFAULT_RUN_BUDGET } from '../../../../src/core/packet/defaults';
 import { FakeRepoReader, FIXTURES } from '../profile/fake-reader';
@@ -31,5 +33,28 @@ describe('core/agent/usage: budgets, usage and tool calls (issue 10)', () => {
     ]);
     assert.equal(describeBudget({ tokens: 100, usd: 2 }), 'tokens 100, $2');
     assert.equal(describeBudget(undefined), 'no limit');
+  });
+});
+
+describe('core/agent/usage parseBudget and the terminal budget gate', () => {
+  it('reads tokens=N usd=N wallMs=N; empty is no change; a wrong key or bound is a problem in words', () => {
+    assert.deepEqual(parseBudget('tokens=200000 usd=5, wallMs=600000'), { budget: { tokens: 200000, usd: 5, wallMs: 600000 } });
+    assert.deepEqual(parseBudget('  '), { budget: undefined });
+    assert.match((parseBudget('cost=5') as { problem: string }).problem, /"cost=5" is not tokens=N/);
+    assert.match((parseBudget('tokens=1.5') as { problem: string }).problem, /^tokens: /);
+  });
+
+  it('a person at the terminal retries a budget gate with a raised budget (asked again after a typo)', async () => {
+    const input = new PassThrough();
+    const answers = ['t', 'tokens=lots', 'tokens=5000'];
+    const output = new Writable({
+      write(chunk, _enc, done) {
+        if (/: $/.test(String(chunk))) setImmediate(() => input.write(`${answers.shift()}\n`));
+        done();
+      },
+    });
+    const keeper = new TerminalGatekeeper({ input, output, close: () => input.end() }, 'Ana');
+    const gate = { runId: 'r', gateId: 'implement.after.3', stationId: 'implement', position: 'after' as const, contentHash: 'a'.repeat(64), summary: 'budget', content: {}, allowed: ['retry' as const, 'reject' as const], risk: { packetRisk: 'auto-ship' as const, touchedRiskPaths: [], diffFlags: [], budgetExceeded: 'station tokens 1001 of 1000' } };
+    assert.deepEqual(await keeper.decide(gate), { decision: 'retry', by: { kind: 'human', name: 'Ana' }, raisedBudget: { tokens: 5000 } });
   });
 });
