@@ -2,9 +2,11 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../core/ports';
 import { systemClock } from '../core/ports';
-import { CommandAgentRunner } from '../adapters/agents/command-agent';
+import { RoutedAgentRunner, agentSettingsOf } from './agent-routing';
+import { runBudget } from '../core/agent/usage';
 import type { RunInputs, RunPorts } from '../core/run/engine';
-import type { EnvironmentProvider, Gatekeeper, HumanStation, RunObserver } from '../core/run/ports';
+import type { Budget } from '../contracts';
+import type { EnvironmentProvider, Gatekeeper, HumanStation, ModelAccessProvider, RunObserver } from '../core/run/ports';
 import { GitOutputPublisher } from '../adapters/git/output';
 import { GitWorkspaceProvider } from '../adapters/git/worktree';
 import { LocalEnvironmentProvider } from '../adapters/local/local-environment';
@@ -15,7 +17,7 @@ import { FileJournal } from '../adapters/store/file-journal';
 import { runsDir, type RunFolder } from '../adapters/store/run-folder';
 import { RUN_LAYOUT } from '../core/run/layout';
 import { dockerEnvironments } from './docker-environments';
-import { parseArgv, scenariosResolver, type RunSetup } from './run-setup';
+import { scenariosResolver, type RunSetup } from './run-setup';
 
 /** A composed run: the engine's inputs and ports, and what to release when it ends. */
 export interface ComposedRun {
@@ -40,7 +42,18 @@ export interface ComposeRequest {
   /** Station image when the repository has no devcontainer.json. */
   defaultImage?: string;
   engineVersion: string;
+  /** Opens the run's model access (the model proxy) under the run's budget; absent: agent stations get no model access from the line. */
+  modelAccess?: ModelAccessFactory;
+  /** npm version per agent CLI (setting shopfloor.agent.versions). */
+  agentVersions?: Record<string, string>;
 }
+
+/**
+ * Makes the model-access port of one run (the model proxy, host side) under the run's
+ * budget (packet, else blueprint: core/agent/usage.ts runBudget). Provided by the model
+ * proxy; the run session passes it through from its caller.
+ */
+export type ModelAccessFactory = (run: { runId: string; budget: Budget | undefined }) => ModelAccessProvider;
 
 /** The signature of composeRun, so the run session can be given another composition in tests. */
 export type ComposeFn = (o: ComposeRequest) => Promise<ComposedRun>;
@@ -48,8 +61,9 @@ export type ComposeFn = (o: ComposeRequest) => Promise<ComposedRun>;
 /**
  * The one composition of the run engine's ports, called by the run session for both
  * entry points: file journal and artifacts in the run folder, a git clone as the run
- * workspace, Docker devcontainers (or the local no-isolation environment), command agent
- * stations, the output publisher, the set-up cache and the validation baseline cache. Gates,
+ * workspace, Docker devcontainers (or the local no-isolation environment), agent stations
+ * routed to their CLI (src/app/agent-routing.ts; the command agent is the fallback), the
+ * run's model access when one is given, the output publisher, the set-up cache and the validation baseline cache. Gates,
  * human stations and the
  * progress observer come from the caller (terminal or panel).
  *
@@ -97,7 +111,8 @@ export async function composeRun(o: ComposeRequest): Promise<ComposedRun> {
       workspaces,
       environments,
       gatekeeper: o.gatekeeper,
-      agents: new CommandAgentRunner(o.setup.agentCommand ? { argv: parseArgv(o.setup.agentCommand) } : undefined),
+      agents: new RoutedAgentRunner(agentSettingsOf(o.setup, o.agentVersions), o.setup.blueprint.routing),
+      ...(o.modelAccess ? { modelAccess: o.modelAccess({ runId: folder.runId, budget: runBudget(o.setup.packet, o.setup.blueprint) }) } : {}),
       humans: o.humans,
       output: new GitOutputPublisher(repo),
       setupCache: new DirectorySetupCache(setupCacheDir),

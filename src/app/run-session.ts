@@ -14,7 +14,8 @@ import type { Logger } from '../core/ports';
 import { runLine, type RunOutcome } from '../core/run/engine';
 import type { Gatekeeper, HumanStation, RunObserver } from '../core/run/ports';
 import { newRunId } from '../core/run/run-id';
-import type { ComposeFn } from './compose';
+import type { ComposeFn, ModelAccessFactory } from './compose';
+import { agentRefusal, agentSettingsOf } from './agent-routing';
 import { freshRunSetup, loadRunSetup, saveRunSetup, type RunOptions, type RunSetup } from './run-setup';
 
 export type { RunOptions };
@@ -53,6 +54,10 @@ export interface EngineSettings {
   signal?: AbortSignal;
   /** Another composition of the ports (unit tests); default src/app/compose.ts, loaded on first use. */
   compose?: ComposeFn;
+  /** Model access for agent stations (the run's model proxy); absent: none. */
+  modelAccess?: ModelAccessFactory;
+  /** npm version per agent CLI (setting shopfloor.agent.versions). */
+  agentVersions?: Record<string, string>;
 }
 
 /** A run ready to execute: started (set-up written) or found for resume. */
@@ -95,6 +100,7 @@ export async function startRun(o: {
   refuseUnapproved(packet);
   if (o.confirmApproval && !(await o.confirmApproval(packet))) throw new RunRefusedError('the approval was not confirmed');
   const setup = await freshRunSetup({ repo, packet, ...o.options });
+  refuseUnavailableAgents(setup);
   const folder = runFolder(repo, newRunId(o.now ?? Date.now()));
   mkdirSync(folder.dir, { recursive: true });
   const text = await saveRunSetup(new FileArtifactStore(folder.dir), setup);
@@ -124,7 +130,15 @@ export async function resumeRun(o: { repo: string; runId: string }): Promise<Run
     throw new RunRefusedError(`no run ${o.runId} to resume in ${folder.repo}`);
   }
   refuseUnapproved(setup.packet);
+  // The build resuming the run may lack an agent the one that started it had.
+  refuseUnavailableAgents(setup);
   return session(folder, setup, true);
+}
+
+/** Refuses a run with an agent station whose agent is unknown or not in this build (before anything is written), naming the station and the agent. */
+function refuseUnavailableAgents(setup: RunSetup): void {
+  const why = agentRefusal(setup.blueprint, setup.packet, agentSettingsOf(setup));
+  if (why) throw new RunRefusedError(`${why}; choose another with --agent or the shopfloor.agent.default setting, or name one in the blueprint`);
 }
 
 function refuseUnapproved(packet: TaskPacket): void {
@@ -156,6 +170,8 @@ function session(folder: RunFolder, setup: RunSetup, resumed: boolean): RunSessi
         dockerHost: settings.dockerHost,
         defaultImage: settings.defaultImage,
         engineVersion: ENGINE_VERSION,
+        modelAccess: settings.modelAccess,
+        agentVersions: settings.agentVersions,
       });
       try {
         replayToObserver(composed.ports.journal.existing.map((r) => r.event), ui.observer);

@@ -25,6 +25,8 @@ export interface RunOptions {
   environment: EnvironmentKind;
   /** Command for agent stations that name none (a JSON array or whitespace-separated words). */
   agentCommand?: string;
+  /** The agent for agent stations that name none and match no routing rule (`--agent`, shopfloor.agent.default); src/app/agent-routing.ts. */
+  agent?: string;
   /** Holdout root for verifier scenarios (default ~/.shopfloor/holdout). */
   holdout?: string;
   /** Profile the repository for set-up commands (`--no-setup` turns it off). */
@@ -136,7 +138,9 @@ export function defaultHoldoutRoot(): string {
  */
 export async function freshRunSetup(o: { repo: string; packet: TaskPacket } & RunOptions): Promise<RunSetup> {
   const loaded = loadBlueprint(o.blueprint ?? '', o.packet, o.repo);
-  const profile: ProfileFacts = o.profile ? profileFacts(await profileRepository(new GitRepoReader(o.repo))) : { setup: [], dependencyCheck: [], registryHosts: [] };
+  const profiled = o.profile ? await profileRepository(new GitRepoReader(o.repo)) : undefined;
+  const profile: ProfileFacts = profiled ? profileFacts(profiled) : { setup: [], dependencyCheck: [], registryHosts: [] };
+  const language = profiled?.languages[0]?.language;
   const holdout = resolve(o.holdout ?? defaultHoldoutRoot());
   return {
     packet: o.packet,
@@ -147,6 +151,8 @@ export async function freshRunSetup(o: { repo: string; packet: TaskPacket } & Ru
     unattended: o.unattended,
     environment: o.environment,
     agentCommand: o.agentCommand,
+    ...(o.agent ? { agentDefault: o.agent } : {}),
+    ...(language ? { language } : {}),
     holdout,
   };
 }

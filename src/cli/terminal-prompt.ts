@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as tty from 'node:tty';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { TaskPacket, TerminalState } from '../contracts';
+import type { Budget, TaskPacket, TerminalState } from '../contracts';
+import { parseBudget } from '../core/agent/usage';
 import { reviewerRejections } from '../core/run/gates';
 import { escapeControl } from '../core/terminal-text';
 import type { Gate, GateAnswer, Gatekeeper, HumanStation } from '../core/run/ports';
@@ -77,6 +78,8 @@ export class TerminalGatekeeper implements Gatekeeper {
     w(`\n── Gate ${gate.gateId} (${gate.position} ${gate.stationId}) ──\n${escapeControl(gate.summary)}\ncontent sha256 ${gate.contentHash}\n`);
     if (gate.risk.diffFlags.length || gate.risk.touchedRiskPaths.length || gate.risk.packetRisk === 'hard-stop')
       w(`!! needs explicit approval: risk ${gate.risk.packetRisk}; flags ${gate.risk.diffFlags.join(', ') || 'none'}; risk paths ${gate.risk.touchedRiskPaths.join(', ') || 'none'}\n`);
+    if (gate.risk.budgetExceeded) w(`!! the agent reached its budget: ${escapeControl(gate.risk.budgetExceeded)}; retry with a raised budget, or reject\n`);
+    if (gate.risk.claim) w(`!! the agent claims ${gate.risk.claim} and changed nothing; approving accepts the claim\n`);
     if (gate.risk.preexistingFailures?.length)
       w(`!! pre-existing failures (red on the base commit too, not caused by the change): ${gate.risk.preexistingFailures.join(', ')}; approving accepts them\n`);
     const p = preview(gate.content);
@@ -88,8 +91,21 @@ export class TerminalGatekeeper implements Gatekeeper {
       const decision = a.length === 1 ? keys[a] : choices.find((c) => c === a);
       if (!decision || !choices.includes(decision)) continue;
       const by = { kind: 'human' as const, name: this.name };
+      if (decision === 'retry' && gate.risk.budgetExceeded) return { decision, by, ...(await this.raisedBudget()) };
       if (decision !== 'reject') return { decision, by };
       return { decision: 'reject', by, ...(await this.rejection()) };
+    }
+  }
+
+  /** Asks for the raised budget of a retry at a budget gate (empty: retry under the same budget). */
+  private async raisedBudget(): Promise<{ raisedBudget?: Budget }> {
+    for (;;) {
+      const r = parseBudget(await ask(this.term, 'Raise the budget to (e.g. tokens=200000 usd=5 wallMs=600000; empty: the same budget): '));
+      if ('problem' in r) {
+        this.term.output.write(`${r.problem}\n`);
+        continue;
+      }
+      return r.budget ? { raisedBudget: r.budget } : {};
     }
   }
 

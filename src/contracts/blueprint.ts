@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BudgetSchema } from './agent';
 import { BlueprintRefSchema, CommandSpecSchema, LIMITS, SemverSchema, SlugSchema, boundedList } from './common';
 
 /** When a station stops for a human (or an unattended policy): before it runs, after, both, or never. */
@@ -64,7 +65,25 @@ export const AgentStationSchema = z.object({
   command: CommandSpecSchema.optional().describe('For `jsonl`: the command speaking the JSONL protocol.'),
   prompt: z.string().optional().describe('Instructions added to the packet when prompting the agent.'),
   maxTurns: z.number().int().positive().optional(),
+  budget: BudgetSchema.optional().describe("Limits on this station's agent per attempt (tokens, US dollars, wall time), enforced by the run's model proxy; reaching one ends the station budget-exceeded."),
 });
+
+/**
+ * A routing rule (issue 10): an agent station that names no `agent` gets the first rule's
+ * agent whose `when` matches the packet's seed kind, the repository's main language and the
+ * packet's risk (a field left out matches anything). Read by src/app/agent-routing.ts.
+ */
+export const AgentRouteSchema = z.object({
+  when: z
+    .object({
+      kind: z.string().max(100).optional().describe("The packet's seed kind, e.g. issue, failing-test, advisory."),
+      language: z.string().max(100).optional().describe("The repository's main language as the profiler names it, e.g. TypeScript."),
+      risk: z.string().max(100).optional().describe("The packet's risk class: auto-ship, one-reviewer or hard-stop."),
+    })
+    .default({}),
+  agent: z.enum(AGENT_CLIS).describe('The agent CLI for stations this rule matches.'),
+});
+export type AgentRoute = z.infer<typeof AgentRouteSchema>;
 
 export const HumanStationSchema = z.object({
   ...stationBase,
@@ -116,6 +135,8 @@ export const BlueprintSchema = z
       })
       .default({ timeoutSec: 1800, retries: 0 }),
     stations: boundedList(StationSchema).min(1, 'a blueprint needs at least one station'),
+    routing: boundedList(AgentRouteSchema).optional().describe('Which agent CLI runs agent stations that name none, by packet kind, repository language and risk; the first match wins.'),
+    budget: BudgetSchema.optional().describe("Limits on the whole run's agents (tokens, US dollars, wall time); the packet's own budget takes precedence."),
   })
   .superRefine((b, ctx) => {
     const seen = new Set<string>();

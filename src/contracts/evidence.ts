@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BlueprintRefSchema, CommandSpecSchema, Sha256Schema, TimestampSchema } from './common';
 import { BlueprintSourceSchema } from './blueprint';
 import { SeedSchema, TaskPacketSchema } from './packet';
+import { AgentClaimSchema, AgentUsageSchema, BudgetSchema } from './agent';
 import { TerminalStateSchema } from './terminal-state';
 import { GateDecisionSchema } from './run-event';
 import { ExecEndReasonSchema } from './station-end';
@@ -29,6 +30,34 @@ export const CostSchema = z.object({
   wallMs: z.number().min(0).describe('Total run wall time, milliseconds.'),
   humanMs: z.number().min(0).describe('Time humans spent at gates, milliseconds.'),
 });
+
+/**
+ * One agent station of the run as the evidence shows it (issue 10): which CLI at which
+ * version, the prompt it was given (template and SHA-256), what it did (tool calls by
+ * name), what it spent (usage by model, cost, wall time), what it claimed (beside the
+ * line's own evidence, never instead of it) and its session.
+ */
+export const AgentEvidenceSchema = z.object({
+  stationId: z.string(),
+  attempt: z.number().int().min(1),
+  agent: z.string().describe('The agent, e.g. claude or command:node fix.js.'),
+  version: z.string().optional().describe("The CLI's version, e.g. @anthropic-ai/claude-code@2.1.3."),
+  outcome: z.string().describe("The agent's own outcome: done, gave-up, error, timeout, budget-exceeded."),
+  prompt: z.object({ template: z.string(), sha256: Sha256Schema }).optional(),
+  toolCalls: z.array(z.object({ name: z.string(), calls: z.number().int().min(0), errors: z.number().int().min(0), durationMs: z.number().min(0) })).default([]),
+  usage: z.array(AgentUsageSchema).default([]),
+  inputTokens: z.number().int().min(0).optional(),
+  outputTokens: z.number().int().min(0).optional(),
+  usd: z.number().min(0).optional(),
+  wallMs: z.number().min(0).describe("Milliseconds the agent ran."),
+  claim: AgentClaimSchema.optional().describe("The agent's claim: evidence, not a decision."),
+  claimProblem: z.string().optional(),
+  sessionId: z.string().optional(),
+  budget: BudgetSchema.optional(),
+  budgetExceeded: z.string().optional(),
+  interrupted: z.boolean().optional().describe('The run was interrupted during this attempt (re-run on resume); what it spent still counts.'),
+});
+export type AgentEvidence = z.infer<typeof AgentEvidenceSchema>;
 
 /** One audited tool call; arguments and results are stored as digests, never raw (design.md). */
 export const ToolCallAuditSchema = z.object({
@@ -87,6 +116,8 @@ export const DecisionFactsSchema = z
     preexistingAccepted: z.boolean(),
     stationsPending: z.boolean(),
     revisionsLeft: z.number().int(),
+    budgetExceeded: z.string().describe('An agent station reached its budget and no human raised it: the station and the figures (rule T2b).'),
+    claim: z.object({ terminal: z.enum(['NO_OP', 'ESCALATE']), reasoning: z.string(), acceptedBy: z.string().optional() }).describe("The implement agent's NO_OP or ESCALATE claim, and the human who accepted it (rule T8c)."),
   })
   .partial();
 
@@ -156,6 +187,11 @@ export const EvidenceBundleSchema = z
     gates: z.array(GateDecisionSchema),
     cost: CostSchema,
     toolCalls: z.array(ToolCallAuditSchema).default([]),
+    agents: z.array(AgentEvidenceSchema).default([]).describe('Every agent station attempt of the run (retries, revise rounds and interrupted attempts included: each was paid for), in order (issue 10).'),
+    agentTotals: z
+      .object({ stations: z.number().int().min(0), inputTokens: z.number().int().min(0), outputTokens: z.number().int().min(0), usd: z.number().min(0).optional(), wallMs: z.number().min(0) })
+      .optional()
+      .describe("The run's agent attempts summed: tokens, US dollars (when priced) and agent wall time; absent when no agent station ran."),
     environment: z.object({
       imageDigest: z.string().optional(),
       baseCommit: z.string().optional(),

@@ -1,3 +1,4 @@
+import { BudgetSchema } from './agent';
 import { z } from 'zod';
 import { CommandSpecSchema, ProvenanceSchema, Sha256Schema, TimestampSchema, boundedList } from './common';
 
@@ -82,6 +83,7 @@ export const TaskPacketSchema = z
       .record(z.string(), ProvenanceSchema)
       .optional()
       .describe('Where each drafted field without its own `origin` came from, keyed by field path (`intent`, `nonGoals[0]`, `risk`).'),
+    budget: BudgetSchema.optional().describe("Limits on the whole run's agents (tokens, US dollars, wall time), over the blueprint's; reaching one ends the run ESCALATE budget-exceeded unless a human raises it."),
     approval: ApprovalSchema.optional(),
   })
   .describe('A Shopfloor task packet: the job a run carries out, approved by a human before it runs.');

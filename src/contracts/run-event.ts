@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BlueprintRefSchema, Sha256Schema, TimestampSchema } from './common';
+import { BudgetSchema } from './agent';
 import { TerminalStateSchema } from './terminal-state';
 
 /** Where a gate stands relative to its station. */
@@ -31,6 +32,7 @@ export const GateDecisionSchema = z
     contentHash: Sha256Schema.describe('SHA-256 of what was approved: diff, plan or packet.'),
     reason: z.string().optional(),
     terminal: TerminalStateSchema.optional().describe('With `reject`: the chosen terminal state.'),
+    budget: BudgetSchema.optional().describe("With `retry` at a station that reached its budget: the budget a human raised it to for the retry."),
   })
   .describe('A gate decision.');
 export type GateDecision = z.infer<typeof GateDecisionSchema>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BlueprintSchema, BlueprintSourceSchema, STATION_ROLES, STATION_KINDS } from './blueprint';
 import { CommandSpecSchema } from './common';
+import { AgentClaimSchema, AgentUsageSchema, BudgetSchema } from './agent';
 import { CommandResultSchema } from './evidence';
 import { TaskPacketSchema } from './packet';
 import { STATION_WALLS, type StationWall } from './station-end';
@@ -37,6 +38,33 @@ export const AgentCostSchema = z.object({
   usd: z.number().min(0).optional(),
 });
 
+/** Tool calls of one agent station, by tool name: how many, how many ended in an error, their wall time. */
+export const ToolCallSummarySchema = z.object({
+  name: z.string(),
+  calls: z.number().int().min(0),
+  errors: z.number().int().min(0),
+  durationMs: z.number().min(0).describe('Sum of the calls whose duration is known, in milliseconds.'),
+});
+export type ToolCallSummary = z.infer<typeof ToolCallSummarySchema>;
+
+/** What an agent station's agent did and said (issue 10): beside the line's own evidence, never instead of it. */
+export const AgentRecordSchema = z.object({
+  name: z.string(),
+  outcome: z.string(),
+  cost: AgentCostSchema.optional(),
+  outputTail: z.string(),
+  version: z.string().optional().describe("The CLI's version, e.g. @anthropic-ai/claude-code@2.1.3."),
+  prompt: z.object({ template: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).optional().describe('The station prompt: template and SHA-256 of its text.'),
+  claim: AgentClaimSchema.optional().describe("The agent's claim: evidence, not a decision."),
+  claimProblem: z.string().optional().describe('Why no claim could be read.'),
+  usage: z.array(AgentUsageSchema).max(100).optional().describe('Tokens and money by model.'),
+  toolCalls: z.array(ToolCallSummarySchema).max(500).optional(),
+  sessionId: z.string().max(200).optional().describe("The CLI's session, continued by a revise round."),
+  budget: BudgetSchema.optional().describe('The budget this attempt ran under.'),
+  budgetExceeded: z.string().optional().describe('Which budget was reached, with the figures.'),
+});
+export type AgentRecord = z.infer<typeof AgentRecordSchema>;
+
 /**
  * What one station attempt produced: `artifacts/stations/<id>-<attempt>.json`, written
  * before its `station/finished` journal record so a resumed run reads it back instead of
@@ -57,7 +85,9 @@ export const StationResultSchema = z
       .optional()
       .describe('Set when a command (or the agent) ran into a station wall: memory, processes or disk. Not retried; the run ends naming the wall (rule T2w).'),
     text: z.string().optional().describe('Plan or investigation note (agent stations with role plan or investigate).'),
-    agent: z.object({ name: z.string(), outcome: z.string(), cost: AgentCostSchema.optional(), outputTail: z.string() }).optional(),
+    agent: AgentRecordSchema.optional(),
+    interrupted: z.boolean().optional().describe('The run was interrupted during this attempt: it is not a result, only a record of what its agent spent.'),
+    claimEnded: z.enum(['NO_OP', 'ESCALATE']).optional().describe("The implement station ended on the agent's NO_OP or ESCALATE claim: the workspace was put back to the round's start (no diff)."),
     diff: z.object({ patch: z.string(), files: z.array(DiffFileSchema), check: DiffCheckSchema }).optional().describe('The change after an implement station.'),
     fromCache: z.boolean().optional().describe('Set-up restored from the cache for this base commit instead of running.'),
     machineMs: z.number().min(0).describe("Milliseconds spent inside the station's commands or agent."),
@@ -88,6 +118,8 @@ export const RunSetupSchema = z
     unattended: z.boolean(),
     environment: z.enum(['docker', 'local']).default('docker').describe('docker: isolated devcontainers; local: this machine, no isolation (tests only).'),
     agentCommand: z.string().optional(),
+    agentDefault: z.string().max(100).optional().describe('The agent for agent stations that name none and match no routing rule (setting shopfloor.agent.default, `--agent`).'),
+    language: z.string().max(100).optional().describe("The repository's main language, for the blueprint's agent routing rules."),
     holdout: z.string().optional().describe('Host folder of holdout scenarios for verifier stations.'),
   })
   .describe("A run's set-up, stored so a resumed run runs the same packet and blueprint the same way.");

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { resumeRun, startRun, RunRefusedError, type EngineSettings, type RunSession } from '../../app/run-session';
 import type { EnvironmentKind } from '../../app/run-setup';
+import { AGENT_NAMES } from '../../app/agent-routing';
 import type { RunOutcome } from '../../core/run/engine';
 import { RunInterruptedError } from '../../core/run/errors';
 import { PolicyGatekeeper } from '../../core/run/gate-policy';
@@ -19,6 +20,7 @@ interface RunOptions {
   json?: boolean;
   environment: string;
   agentCommand?: string;
+  agent?: string;
   resume?: string;
   setup: boolean;
   holdout?: string;
@@ -91,6 +93,7 @@ export async function runCommand(opts: RunOptions, deps: RunCommandDeps = {}): P
         unattended: !!opts.unattended,
         environment: environmentKind(opts.environment),
         agentCommand: opts.agentCommand,
+        agent: opts.agent,
         holdout: opts.holdout,
         profile: opts.setup,
       },
@@ -156,6 +159,7 @@ export function registerRun(program: Command): void {
     .option('--environment <kind>', 'where stations run: docker (isolated devcontainers) or local (this machine, no isolation; for tests)', 'docker')
     .option('--docker-host <url>', 'Docker engine (DOCKER_HOST form); default: DOCKER_HOST, the current context, the default socket')
     .option('--image <name>', 'station image when the repository has no devcontainer.json (default shopfloor/node:bookworm)')
+    .option('--agent <name>', `agent CLI for agent stations that name none and match no routing rule of the blueprint: ${AGENT_NAMES.join(', ')} (default: command)`)
     .option('--agent-command <argv>', 'command run for agent stations that name none (whitespace-separated or a JSON array; no shell)')
     .option('--no-setup', 'do not profile the repository for set-up commands')
     .option('--resume <run>', 'resume a run that was interrupted, from its journal')

@@ -2,6 +2,14 @@ import type { SeedKind, TaskPacket } from '../../contracts';
 
 type NoOpRule = TaskPacket['noOpRules'][number];
 
+/**
+ * The run budget a drafted packet starts with (issue 10): what all of a run's agents may
+ * spend together, enforced by the run's model proxy; a human edits it with the packet.
+ * Generous for one bug fix with a few revise rounds, small enough that a looping agent
+ * stops within the hour: 4 million tokens, 20 US dollars, 2 hours of agent wall time.
+ */
+export const DEFAULT_RUN_BUDGET = Object.freeze({ tokens: 4_000_000, usd: 20, wallMs: 7_200_000 });
+
 /** Tools the implementing agent may use unless the packet says otherwise (MCP gateway allowlist names). */
 export const DEFAULT_ALLOWED_TOOLS = ['read_file', 'search', 'edit_file', 'run_reproduction', 'run_validation'];
 

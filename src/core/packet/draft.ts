@@ -5,7 +5,7 @@ import type { RepositoryReader } from '../profile/port';
 import { profileRepository } from '../profile/profile';
 import { argvOf, parseJsonLoose } from '../profile/text';
 import type { DetectedCommand, RepoProfile } from '../profile/types';
-import { DEFAULT_ALLOWED_TOOLS, KIND_DEFAULTS } from './defaults';
+import { DEFAULT_ALLOWED_TOOLS, DEFAULT_RUN_BUDGET, KIND_DEFAULTS } from './defaults';
 import { buildNodePoc } from './poc';
 import { bareTestRef, narrowestTestCommand } from './repro';
 import { classifyRisk } from './risk';
@@ -259,7 +259,8 @@ export async function draftPacket(input: DraftInput): Promise<DraftResult> {
     risk: risk.risk,
     riskReasons: risk.reasons,
     flags: [...flags],
-    provenance,
+    budget: { ...DEFAULT_RUN_BUDGET },
+    provenance: { ...provenance, budget: { source: 'default', note: 'Shopfloor default run budget' } },
   };
   return { packet: parseOrThrow(TaskPacketSchema, packet, 'Drafted task packet'), facts, profile, notes };
 }

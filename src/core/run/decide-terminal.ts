@@ -19,11 +19,10 @@ export interface TerminalFacts {
   /** A command ran into a station wall (memory, processes, disk); `detail` names the station and command (rule T2w). */
   wall?: { reason: StationWall; detail: string };
   /**
-   * An agent station was stopped at a budget: the model proxy refused further model calls
-   * (station or run limit on tokens, money or wall time). `detail` names the station and
-   * the figures, e.g. `station implement: station tokens 10234 of 10000` (rule T2b).
+   * An agent station ended because the model proxy refused further calls (its station's or
+   * the run's budget), and no human raised the budget at its gate: the figures (rule T2b).
    */
-  budget?: { detail: string };
+  budgetExceeded?: string;
   /** The set-up station's result; undefined when there is none. */
   setup?: CommandsOutcome;
   noOpRules: TaskPacket['noOpRules'];
@@ -33,6 +32,12 @@ export interface TerminalFacts {
   reproductionBefore?: CommandsOutcome;
   /** The implement station's outcome in this round; undefined until it ran. */
   implement?: 'done' | 'gave-up' | 'failed' | 'skipped';
+  /**
+   * The implement station's agent ended on a NO_OP or ESCALATE claim, leaving no diff, with
+   * its reasoning; `acceptedBy` names the human who approved the claim at the station's after
+   * gate (undefined: no human did; a policy approval does not count). Rule T8c.
+   */
+  claim?: { terminal: 'NO_OP' | 'ESCALATE'; reasoning: string; acceptedBy?: string };
   /** The diff after implementing: file count and flags (out-of-scope, deleted/skipped tests, loosened assertions). */
   diff?: { files: number; flags: readonly string[]; riskPaths?: readonly string[] };
   /** A human approved the diff with its flags at a gate. */
@@ -69,8 +74,8 @@ export type TerminalDecision =
   | { kind: 'continue'; rule: RuleId }
   | { kind: 'revise'; rule: RuleId };
 
-/** Rule ids, as numbered in docs/terminal-decision.md (T2w after T2, T16 before T15: ids stay stable when rows are inserted). */
-export type RuleId = 'T0' | 'T1' | 'T2' | 'T2w' | 'T2b' | 'T3' | 'T4' | 'T5' | 'T6' | 'T7' | 'T8' | 'T9' | 'T10' | 'T11' | 'T12' | 'T13' | 'T14' | 'T16' | 'T15';
+/** Rule ids, as numbered in docs/terminal-decision.md (T2w and T2b after T2, T8c after T8, T16 before T15: ids stay stable when rows are inserted). */
+export type RuleId = 'T0' | 'T1' | 'T2' | 'T2w' | 'T2b' | 'T3' | 'T4' | 'T5' | 'T6' | 'T7' | 'T8' | 'T8c' | 'T9' | 'T10' | 'T11' | 'T12' | 'T13' | 'T14' | 'T16' | 'T15';
 
 const terminal = (rule: RuleId, t: TerminalState): TerminalDecision => ({ kind: 'terminal', terminal: t, rule });
 
@@ -81,6 +86,20 @@ function whenNotReproduced(rules: TaskPacket['noOpRules']): TerminalState {
   if (!rule) return { state: 'ESCALATE', reason: 'missing-context', detail: `${detail} The packet has no no-op rule for this; a human decides.` };
   if (rule.then === 'ESCALATE') return { state: 'ESCALATE', reason: 'missing-context', detail };
   return { state: 'NO_OP', reason: rule.when === 'already-fixed-upstream' ? 'already-fixed' : 'could-not-reproduce', detail };
+}
+
+/**
+ * What an agent's NO_OP or ESCALATE claim ends in (rule T8c): the claim is evidence, not a
+ * decision. A NO_OP claim becomes `NO_OP needs-product-decision` only when a human accepted
+ * it at the implement station's after gate (a reproduction passing on the base commit is
+ * T4's, before any agent runs); otherwise, and for an ESCALATE claim, `ESCALATE
+ * needs-product-decision` with the agent's reasoning for the human.
+ */
+function claimTerminal(c: NonNullable<TerminalFacts['claim']>): TerminalState {
+  const why = (s: string) => s.slice(0, TERMINAL_DETAIL_MAX);
+  if (c.terminal === 'NO_OP' && c.acceptedBy) return { state: 'NO_OP', reason: 'needs-product-decision', detail: why(`The agent claimed NO_OP and ${c.acceptedBy} accepted the claim at the gate: ${c.reasoning}`) };
+  if (c.terminal === 'NO_OP') return { state: 'ESCALATE', reason: 'needs-product-decision', detail: why(`The agent claimed NO_OP and no human accepted the claim (only a human, or the reproduction passing on the base commit, makes a NO_OP): ${c.reasoning}`) };
+  return { state: 'ESCALATE', reason: 'needs-product-decision', detail: why(`The agent escalated: ${c.reasoning}`) };
 }
 
 /** The T2w detail: what hit the wall, and what a human can do about it; within TERMINAL_DETAIL_MAX characters. */
@@ -98,7 +117,7 @@ function whenMissingContext(rules: TaskPacket['noOpRules']): TerminalState {
 
 /**
  * The terminal decision table (docs/terminal-decision.md), as one pure function. Rules are
- * tried in order T0, T1, T2, T2w, T2b, T3..T14, T16, T15 and the first that applies decides. The engine asks after
+ * tried in order T0, T1, T2, T2w, T2b, T3..T8, T8c, T9..T14, T16, T15 and the first that applies decides. The engine asks after
  * every station, and once more after the output gate when T16 decided; `continue` means no
  * rule ends the run yet.
  */
@@ -108,8 +127,8 @@ export function decideTerminal(f: TerminalFacts): TerminalDecision {
   if (f.retryable) return terminal('T2', { state: 'RETRYABLE_FAILURE', reason: f.retryable.reason, detail: f.retryable.detail });
   // Before set-up, reproduction and validation: a walled command says nothing about the code's behaviour.
   if (f.wall) return terminal('T2w', { state: 'ESCALATE', reason: f.wall.reason, detail: wallDetail(f.wall.detail) });
-  // A budget stop says nothing about the code either, and another round would only spend more.
-  if (f.budget) return terminal('T2b', { state: 'ESCALATE', reason: 'budget-exceeded', detail: `${f.budget.detail}. The model proxy refused further model calls and the agent was stopped; raise the station or run budget (packet or blueprint) to go on.` });
+  if (f.budgetExceeded !== undefined)
+    return terminal('T2b', { state: 'ESCALATE', reason: 'budget-exceeded', detail: `An agent station reached its budget and no human raised it: ${f.budgetExceeded}`.slice(0, TERMINAL_DETAIL_MAX) });
   if (f.setup === 'failed') return terminal('T3', { state: 'ESCALATE', reason: 'missing-context', detail: 'Set-up (dependency install) failed; nothing can be reproduced.' });
   if (f.reproductionBefore === 'passed') return terminal('T4', whenNotReproduced(f.noOpRules));
   if (f.implements && f.reproductionBefore === 'absent')
@@ -121,6 +140,7 @@ export function decideTerminal(f: TerminalFacts): TerminalDecision {
   if (f.implement === undefined) return { kind: 'continue', rule: 'T7' };
   if (f.implement === 'gave-up' || f.implement === 'failed')
     return terminal('T8', { state: 'ESCALATE', reason: 'agent-gave-up', detail: `The implement station ${f.implement === 'gave-up' ? 'gave up' : 'failed'}.` });
+  if (f.claim) return terminal('T8c', claimTerminal(f.claim));
   if (!f.diff) return { kind: 'continue', rule: 'T9' };
   if (f.diff.files === 0) return terminal('T9', { state: 'ESCALATE', reason: 'empty-diff', detail: 'The change is empty; an empty diff is never PR_READY.' });
   // Risk paths (the blueprint's and the trust hand-off paths every blueprint has) ship only on a human's word.

@@ -61,7 +61,7 @@ export function factsEvidence(f: TerminalFacts | undefined): DecisionEvidence['f
   if (!f) return {};
   const { noOpRules: _rules, ...rest } = f;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(rest)) if (v !== undefined && ['packetMissingContext', 'rejected', 'retryable', 'setup', 'implements', 'reproductionBefore', 'implement', 'diff', 'flagsApproved', 'reproductionAfter', 'validation', 'preexistingFailures', 'regressions', 'preexistingAccepted', 'stationsPending', 'revisionsLeft'].includes(k)) out[k] = v;
+  for (const [k, v] of Object.entries(rest)) if (v !== undefined && ['packetMissingContext', 'rejected', 'retryable', 'setup', 'implements', 'reproductionBefore', 'implement', 'diff', 'flagsApproved', 'reproductionAfter', 'validation', 'preexistingFailures', 'regressions', 'preexistingAccepted', 'stationsPending', 'revisionsLeft', 'budgetExceeded', 'claim'].includes(k)) out[k] = v;
   if (f.diff) out.diff = { files: f.diff.files, flags: [...f.diff.flags], ...(f.diff.riskPaths?.length ? { riskPaths: [...f.diff.riskPaths] } : {}) };
   if (f.retryable) out.retryable = { reason: f.retryable.reason, ...(f.retryable.detail ? { detail: f.retryable.detail } : {}) };
   return out as DecisionEvidence['facts'];

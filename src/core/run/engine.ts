@@ -4,6 +4,7 @@ import {
   TaskPacketSchema,
   type Blueprint,
   type BlueprintSource,
+  type Budget,
   type EvidenceBundle,
   type GateDecision,
   type Station,
@@ -24,6 +25,7 @@ import { preflightFacts } from './preflight';
 import { parseRunFile } from './run-file';
 import { assembleEvidence } from './evidence';
 import { renderEvidenceMarkdown, renderReport } from './markdown';
+import { describeBudget } from '../agent/usage';
 import type {
   AgentRunner,
   ArtifactStore,
@@ -33,6 +35,8 @@ import type {
   GateAnswer,
   GateChoice,
   Gatekeeper,
+  GateRisk,
+  ModelAccessProvider,
   HumanStation,
   OutputPublisher,
   ProfileFacts,
@@ -75,6 +79,12 @@ export interface RunPorts {
   setupCache?: SetupCache;
   /** Validation baselines per base commit (src/core/run/baseline.ts); without one the baseline runs in every run. */
   baselineCache?: BaselineCache;
+  /**
+   * Model access for agent stations (the run's model proxy, metering each station attempt
+   * under its budget); absent: agent stations get no model access from the line (a command
+   * agent, or a CLI using the user's own configuration in tests).
+   */
+  modelAccess?: ModelAccessProvider;
   /** Resolves a verifier's scenarios reference to a host folder under the user's holdout root, or says why not. */
   scenarios?: ScenariosResolver;
   clock: Clock;
@@ -127,6 +137,7 @@ export function runLine(inputs: RunInputs, ports: RunPorts): Promise<RunOutcome>
 
 interface RoundFacts {
   implement?: TerminalFacts['implement'];
+  claim?: TerminalFacts['claim'];
   diff?: TerminalFacts['diff'];
   check?: DiffCheck;
   flagsApproved?: boolean;
@@ -178,6 +189,12 @@ class LineRun {
   private nextBecause?: string[];
   /** SHA-256 of the patch the output gate approved (set once it approved a PR_READY). */
   private approvedPatchSha256?: string;
+  /** Budgets a human raised at a station's budget gate, by station id (recorded in the gate decision). */
+  private readonly raisedBudgets = new Map<string, Budget>();
+  /** Every agent station attempt of the run, in order, interrupted ones included: the evidence's agents and totals (each attempt was paid for). */
+  private readonly agentRuns: StationResult[] = [];
+  /** The human who accepted the implement agent's claim at its after gate, for absorb (rule T8c). */
+  private claimAcceptedBy?: string;
 
   constructor(
     private readonly inputs: RunInputs,
@@ -368,6 +385,10 @@ class LineRun {
       this.facts.wall = res.wall;
       return;
     }
+    if (res.agent?.budgetExceeded !== undefined) {
+      this.facts.budgetExceeded = `station ${st.id}: ${res.agent.budgetExceeded}`;
+      return;
+    }
     const skipped = res.outcome === 'skipped';
     const outcome = skipped ? undefined : res.outcome === 'passed' && res.commandsOutcome === 'absent' && res.commands.length === 0 && st.kind !== 'command' ? 'passed' : res.commandsOutcome;
     switch (st.role) {
@@ -384,6 +405,7 @@ class LineRun {
         break;
       case 'implement':
         this.roundFacts.implement = skipped ? 'skipped' : res.outcome === 'passed' ? 'done' : res.agent?.outcome === 'gave-up' ? 'gave-up' : 'failed';
+        if (res.claimEnded) this.roundFacts.claim = { terminal: res.claimEnded, reasoning: res.agent?.claim?.reasoning ?? res.agent?.claim?.summary ?? '(no reasoning given)', acceptedBy: this.claimAcceptedBy };
         if (res.diff) {
           this.roundFacts.diff = { files: res.diff.files.length, flags: res.diff.check.flags, riskPaths: res.diff.check.touchedRiskPaths };
           this.roundFacts.check = res.diff.check;
@@ -430,15 +452,44 @@ class LineRun {
       }
       // Nothing to review after an environment cause or a station wall: the run ends (T2, T2w).
       if (result.retryable || result.wall) return { result };
+      const exceeded = result.agent?.budgetExceeded;
+      if (exceeded !== undefined) {
+        // A human may raise the budget and retry; anything else ends the run ESCALATE budget-exceeded (T2b).
+        const budget = this.stationBudget(st);
+        const a = await this.gate(
+          st.id,
+          'after',
+          { budgetExceeded: exceeded, budget: budget ?? null, agent: result.agent!.name, outputTail: result.agent!.outputTail },
+          `${st.id}: the agent reached its budget (${exceeded}). Raise the budget (now ${describeBudget(budget)}) and retry, or stop (ESCALATE budget-exceeded)?`,
+          gateChoicesFor('budget', 'after'),
+          undefined,
+          undefined,
+          { budgetExceeded: exceeded },
+        );
+        if (a.decision === 'retry') {
+          if (a.raisedBudget) this.raisedBudgets.set(st.id, a.raisedBudget);
+          if (st.role === 'implement') {
+            this.currentPatch = this.roundStartPatch();
+            await this.workspace.restore(this.currentPatch);
+          }
+          continue;
+        }
+        // A plain rejection is T2b's (with the figures); a terminal state the decider chose is T1's.
+        return a.terminal && a.terminal.reason !== DEFAULT_REJECTION.reason ? { result, rejected: a.terminal } : { result };
+      }
       // Taken now, before the after gate: an edit there replaces it, and a resume restores this change.
       if (st.role === 'plan' && result.outcome === 'passed') this.plan = result.text ?? result.agent?.outputTail ?? result.note;
       if (result.diff) this.currentPatch = result.diff.patch;
       const check = st.role === 'implement' ? result.diff?.check : undefined;
-      const forced = !!check && (check.flags.length > 0 || check.touchedRiskPaths.length > 0);
+      // An agent's NO_OP or ESCALATE claim is shown to a human like a flagged diff: the gate opens whatever the blueprint says.
+      const forced = (!!check && (check.flags.length > 0 || check.touchedRiskPaths.length > 0)) || !!result.claimEnded;
+      this.claimAcceptedBy = undefined;
       if (!(when === 'after' || when === 'both' || forced)) return { result };
       const editablePlan = st.role === 'plan' && result.outcome === 'passed' ? this.plan : undefined;
-      const a = await this.gate(st.id, 'after', this.afterContent(result), this.afterSummary(st, result), gateChoicesFor(st, 'after'), check, editablePlan);
+      const a = await this.gate(st.id, 'after', this.afterContent(result), this.afterSummary(st, result), gateChoicesFor(st, 'after'), check, editablePlan, result.claimEnded ? { claim: result.claimEnded } : undefined);
       if (a.decision === 'reject') return { result, rejected: a.terminal ?? DEFAULT_REJECTION };
+      // Only a human's approval accepts a claim (an edit changes the packet or plan; it does not say the claim is right).
+      if (result.claimEnded && a.decision === 'approve' && a.by.kind === 'human') this.claimAcceptedBy = a.by.name;
       if (a.decision === 'retry') {
         if (st.role === 'implement') {
           this.currentPatch = this.roundStartPatch();
@@ -451,6 +502,11 @@ class LineRun {
     }
   }
 
+  /** A station's budget: as a human raised it at its budget gate, else the blueprint station's. */
+  private stationBudget(st: Station): Budget | undefined {
+    return this.raisedBudgets.get(st.id) ?? (st.kind === 'agent' ? st.budget : undefined);
+  }
+
   /** The change the current round's implement station started from. */
   private roundStartPatch(): string {
     const impl = this.bp.stations[this.implementIndex];
@@ -460,12 +516,16 @@ class LineRun {
   }
 
   private afterContent(r: StationResult): unknown {
-    if (r.diff) return { patch: r.diff.patch, files: r.diff.files, flags: r.diff.check.flags, touchedRiskPaths: r.diff.check.touchedRiskPaths };
-    if (r.text !== undefined) return { text: r.text };
+    // The agent's claim is shown beside the line's own evidence (and only then part of the content, so other gates' hashes stay as they were).
+    const claim = r.agent?.claim ? { claim: r.agent.claim } : {};
+    if (r.claimEnded) return { claimEnded: r.claimEnded, ...claim, note: r.note ?? null };
+    if (r.diff) return { patch: r.diff.patch, files: r.diff.files, flags: r.diff.check.flags, touchedRiskPaths: r.diff.check.touchedRiskPaths, ...claim };
+    if (r.text !== undefined) return { text: r.text, ...claim };
     return { outcome: r.outcome, commands: r.commands.map((c) => ({ argv: c.command.argv, exitCode: c.exitCode, timedOut: c.timedOut, outputTail: c.outputTail })), note: r.note ?? null };
   }
 
   private afterSummary(st: Station, r: StationResult): string {
+    if (r.claimEnded) return `${st.id}: the agent claims ${r.claimEnded} and changed nothing: ${(r.agent?.claim?.reasoning ?? r.agent?.claim?.summary ?? '').split('\n')[0]!.slice(0, 200)}${r.claimEnded === 'NO_OP' ? ' Approve to accept the claim as NO_OP (a human only); reject to choose the end; retry to run the agent again.' : ''}`;
     if (r.diff) return `${st.id}: ${r.diff.files.length} file(s) changed${r.diff.check.flags.length ? `; FLAGGED: ${r.diff.check.flags.join(', ')}` : ''}${r.diff.check.touchedRiskPaths.length ? `; risk paths: ${r.diff.check.touchedRiskPaths.join(', ')}` : ''}`;
     if (r.text !== undefined) return `${st.id}: ${r.text.split('\n')[0]!.slice(0, 200)}`;
     return `${st.id}: ${r.outcome}, exit codes ${r.commands.map((c) => c.exitCode ?? 'none').join(', ') || 'none'}`;
@@ -508,6 +568,9 @@ class LineRun {
           break;
         }
         await this.note(`station ${st.id} attempt ${attempt} was interrupted (process killed); running it again from the restored workspace`);
+        // What the interrupted agent spent, when its process lived to record it (a cancel, not a kill -9).
+        const spent = await this.ports.artifacts.read(RUN_LAYOUT.interruptedResult(st.id, attempt));
+        if (spent) this.agentRuns.push({ ...parseRunFile(StationResultSchema, RUN_LAYOUT.interruptedResult(st.id, attempt), spent), interrupted: true });
         attempt++;
         started = this.replay.take('station/started', (e) => e.stationId === st.id && e.attempt === attempt);
       }
@@ -535,14 +598,27 @@ class LineRun {
           signal: this.ports.signal,
           onOutput: (chunk) => this.ports.observer?.onOutput?.(st.id, chunk),
           riskPaths: this.bp.riskPaths,
+          // A revise round continues the session this station's agent had in the round before.
+          session: this.round > 0 ? this.latest.get(st.id)?.agent?.sessionId : undefined,
+          modelAccess: this.ports.modelAccess,
+          budget: this.stationBudget(st),
+          startPatch: this.currentPatch,
         });
         // An interrupted attempt is not a result: no station/finished, so a resume runs it again.
-        if (this.ports.signal?.aborted) throw new RunInterruptedError(`the run was interrupted during station ${st.id} (attempt ${attempt})`);
+        if (this.ports.signal?.aborted) {
+          // What an interrupted agent already spent is kept (the resumed attempt starts over and spends again).
+          if (result.agent) {
+            const spent = await this.ports.artifacts.write(RUN_LAYOUT.interruptedResult(st.id, attempt), JSON.stringify(result, null, 2));
+            await this.note(`station ${st.id} attempt ${attempt} was interrupted; its agent had spent ${result.agent.cost?.inputTokens ?? '?'} tokens in, ${result.agent.cost?.outputTokens ?? '?'} out${result.agent.cost?.usd !== undefined ? `, $${result.agent.cost.usd}` : ''} (${spent})`);
+          }
+          throw new RunInterruptedError(`the run was interrupted during station ${st.id} (attempt ${attempt})`);
+        }
         const resultText = JSON.stringify(result, null, 2);
         const artifact = await this.ports.artifacts.write(RUN_LAYOUT.stationResult(st.id, attempt), resultText);
         const lastExit = result.commands.length ? result.commands[result.commands.length - 1]!.exitCode : undefined;
         await this.replay.append({ type: 'station/finished', stationId: st.id, attempt, outcome: result.outcome, exitCode: lastExit, durationMs: result.machineMs, artifact, artifactSha256: sha256Hex(resultText) });
       }
+      if (result.agent) this.agentRuns.push(result);
       if (result.retryable && result.retryable.reason !== 'cancelled' && failures < retries) {
         failures++;
         continue;
@@ -564,6 +640,7 @@ class LineRun {
     allowed: GateChoice[],
     check?: DiffCheck,
     plan?: string,
+    extraRisk?: Pick<GateRisk, 'claim' | 'budgetExceeded'>,
   ): Promise<GateAnswer> {
     const gateId = `${stationId}.${position}.${++this.gateCount}`;
     const hash = contentHash(content);
@@ -578,7 +655,7 @@ class LineRun {
       content,
       allowed,
       plan,
-      risk: { packetRisk: this.packet.risk, touchedRiskPaths: roundCheck?.touchedRiskPaths ?? [], diffFlags: roundCheck?.flags ?? [], preexistingFailures: this.roundFacts.preexistingFailures ?? [] },
+      risk: { packetRisk: this.packet.risk, touchedRiskPaths: roundCheck?.touchedRiskPaths ?? [], diffFlags: roundCheck?.flags ?? [], preexistingFailures: this.roundFacts.preexistingFailures ?? [], ...extraRisk },
     };
     const opened = this.replay.take('gate/opened', (e) => e.gateId === gateId);
     if (opened && opened.event.contentHash !== hash) throw new ResumeMismatchError(`gate ${gateId}: the content under review differs from the journal's`);
@@ -586,7 +663,7 @@ class LineRun {
     const decided = this.replay.take('gate/decided', (e) => e.decision.gateId === gateId);
     if (decided) {
       const d = decided.event.decision;
-      const answer: GateAnswer = { decision: d.decision, by: d.by, reason: d.reason, terminal: d.terminal };
+      const answer: GateAnswer = { decision: d.decision, by: d.by, reason: d.reason, terminal: d.terminal, ...(d.budget ? { raisedBudget: d.budget } : {}) };
       if (d.decision === 'edit') {
         const p = await this.ports.artifacts.read(RUN_LAYOUT.gateEditedPacket(gateId));
         const plan = await this.ports.artifacts.read(RUN_LAYOUT.gateEditedPlan(gateId));
@@ -632,6 +709,7 @@ class LineRun {
         contentHash: approvedHash,
         reason: final.reason,
         terminal: final.decision === 'reject' ? final.terminal : undefined,
+        ...(final.raisedBudget ? { budget: final.raisedBudget } : {}),
       },
     }));
     const decision = (rec.event as Extract<typeof rec.event, { type: 'gate/decided' }>).decision;
@@ -734,6 +812,7 @@ class LineRun {
       terminal,
       rule,
       results: all,
+      agentRuns: this.agentRuns,
       reproductionBefore: defined(before),
       reproductionAfter: defined(after),
       validation: all.filter((r) => r.role === 'validate' || r.role === 'verify' || r.role === 'check'),

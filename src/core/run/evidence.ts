@@ -11,6 +11,8 @@ export interface EvidenceInput {
   rule: string;
   /** Every station attempt that counts, in line order (the last attempt of each). */
   results: StationResult[];
+  /** Every agent station attempt, in order (interrupted ones included); default: the agent stations among `results`. */
+  agentRuns?: readonly StationResult[];
   reproductionBefore: StationResult[];
   reproductionAfter: StationResult[];
   validation: StationResult[];
@@ -76,12 +78,57 @@ function summaryOf(input: EvidenceInput): string {
   return `${t.state} (${t.reason}) by rule ${input.rule}: ${input.packet.intent}${files ? ` (${files} file${files === 1 ? '' : 's'} changed)` : ''}${t.detail ? ` ${t.detail}` : ''}`;
 }
 
+/** Agent station attempts as the evidence shows them, in order. Pure. */
+export function agentEvidence(results: readonly StationResult[]): EvidenceBundle['agents'] {
+  return results
+    .filter((r) => r.kind === 'agent' && r.agent)
+    .map((r) => {
+      const a = r.agent!;
+      return {
+        stationId: r.stationId,
+        attempt: r.attempt,
+        agent: a.name,
+        ...(a.version ? { version: a.version } : {}),
+        outcome: a.outcome,
+        ...(a.prompt ? { prompt: a.prompt } : {}),
+        toolCalls: a.toolCalls ?? [],
+        usage: a.usage ?? [],
+        ...(a.cost?.inputTokens !== undefined ? { inputTokens: a.cost.inputTokens } : {}),
+        ...(a.cost?.outputTokens !== undefined ? { outputTokens: a.cost.outputTokens } : {}),
+        ...(a.cost?.usd !== undefined ? { usd: a.cost.usd } : {}),
+        wallMs: r.machineMs,
+        ...(a.claim ? { claim: a.claim } : {}),
+        ...(a.claimProblem ? { claimProblem: a.claimProblem } : {}),
+        ...(a.sessionId ? { sessionId: a.sessionId } : {}),
+        ...(a.budget ? { budget: a.budget } : {}),
+        ...(a.budgetExceeded ? { budgetExceeded: a.budgetExceeded } : {}),
+        ...(r.interrupted ? { interrupted: true } : {}),
+      };
+    });
+}
+
+/** The run's agents summed (tokens, dollars when any was priced, wall time); undefined when none ran. Pure. */
+export function agentTotals(agents: EvidenceBundle['agents']): EvidenceBundle['agentTotals'] {
+  if (!agents.length) return undefined;
+  const priced = agents.filter((a) => a.usd !== undefined);
+  return {
+    stations: agents.length,
+    inputTokens: agents.reduce((n, a) => n + (a.inputTokens ?? 0), 0),
+    outputTokens: agents.reduce((n, a) => n + (a.outputTokens ?? 0), 0),
+    ...(priced.length ? { usd: priced.reduce((n, a) => n + a.usd!, 0) } : {}),
+    wallMs: agents.reduce((n, a) => n + a.wallMs, 0),
+  };
+}
+
 /** Assembles the evidence bundle (src/contracts/evidence.ts) from the run's results. Pure. */
 export function assembleEvidence(input: EvidenceInput): EvidenceBundle {
-  const agentCosts = input.results.map((r) => r.agent?.cost).filter((c) => c !== undefined);
+  // Every attempt an agent made was paid for, so the money and tokens count them all (not only the last attempt of each station).
+  const agentCosts = (input.agentRuns ?? input.results).map((r) => r.agent?.cost).filter((c) => c !== undefined);
   const sum = (k: 'inputTokens' | 'outputTokens' | 'usd') => (agentCosts.some((c) => c[k] !== undefined) ? agentCosts.reduce((a, c) => a + (c[k] ?? 0), 0) : undefined);
   const imageDigest = input.results.map((r) => r.imageDigest).find((d) => d !== undefined);
   const diff = input.implement?.diff;
+  const agents = agentEvidence(input.agentRuns ?? input.results);
+  const totals = agentTotals(agents);
   const noOp = input.terminal.state === 'NO_OP' || input.terminal.state === 'ESCALATE' || input.terminal.state === 'RETRYABLE_FAILURE';
   return {
     schemaVersion: 1,
@@ -108,6 +155,8 @@ export function assembleEvidence(input: EvidenceInput): EvidenceBundle {
       humanMs: input.gates.filter((g) => g.by.kind === 'human').reduce((a, g) => a + g.humanMs, 0),
     },
     toolCalls: [],
+    agents,
+    ...(totals ? { agentTotals: totals } : {}),
     environment: { imageDigest, baseCommit: input.baseCommit, blueprint: input.blueprint, blueprintHash: input.blueprintHash, blueprintSource: input.blueprintSource, engineVersion: input.engineVersion },
     startedAt: input.startedAt,
     endedAt: input.endedAt,

@@ -15,6 +15,10 @@ export function needsHuman(gate: Gate): { why: string; terminal: TerminalState }
       why: `the diff is flagged (${diffFlags.join(', ')})`,
       terminal: { state: 'ESCALATE', reason: 'out-of-scope-change', detail: `The diff is flagged (${diffFlags.join(', ')}) and needs a human's explicit approval.` },
     };
+  if (gate.risk.budgetExceeded)
+    return { why: `an agent reached its budget (${gate.risk.budgetExceeded})`, terminal: { state: 'ESCALATE', reason: 'budget-exceeded', detail: `An agent station reached its budget: ${gate.risk.budgetExceeded}. Only a human raises a budget.`.slice(0, 4000) } };
+  if (gate.risk.claim === 'NO_OP')
+    return { why: 'the agent claims there is nothing to change', terminal: { state: 'ESCALATE', reason: 'needs-product-decision', detail: "The agent claimed NO_OP; only a human accepts such a claim (rule T8c)." } };
   if (gate.risk.preexistingFailures?.length) {
     const list = gate.risk.preexistingFailures.join(', ');
     return {
@@ -28,8 +32,9 @@ export function needsHuman(gate: Gate): { why: string; terminal: TerminalState }
 /**
  * The unattended policy (design.md "The same runtime, two patterns"): approves every gate
  * by rule, except that hard-stop risk, a change touching the blueprint's riskPaths, a
- * flagged diff, or validation failures that were already there on the base commit
- * (docs/terminal-decision.md T16) always stop for a human. With a `human` gatekeeper (a
+ * flagged diff, validation failures that were already there on the base commit
+ * (docs/terminal-decision.md T16), an agent that reached its budget (T2b) or an agent's
+ * NO_OP claim (T8c) always stop for a human. With a `human` gatekeeper (a
  * terminal prompt) those gates go to the human; without one (headless, no TTY) the policy
  * rejects them and the run ends ESCALATE (`hard-stop-risk`, `out-of-scope-change` for flags
  * only, `pre-existing-failure` for pre-existing failures only).

@@ -1,4 +1,4 @@
-import { TERMINAL_REASONS, TaskPacketSchema, isStationWall, type GateChoice, type Station, type TerminalState } from '../../contracts';
+import { BudgetSchema, TERMINAL_REASONS, TaskPacketSchema, isStationWall, type GateChoice, type Station, type TerminalState } from '../../contracts';
 import type { Gate, GateAnswer } from './ports';
 
 /**
@@ -15,10 +15,13 @@ export const DEFAULT_REJECTION: TerminalState = Object.freeze({ state: 'ESCALATE
  * The decisions a station's gate allows: before a station approve, reject, edit (the
  * packet or plan) and skip where the blueprint allows it; after a station approve, reject,
  * edit and retry. The output gate (`decide.after`) allows only approve and reject: what
- * ships is decided, not edited.
+ * ships is decided, not edited. The after gate of a station whose agent reached its budget
+ * (`budget`) allows retry (with a raised budget) and reject.
  */
-export function gateChoicesFor(station: Pick<Station, 'gate'> | 'output', position: 'before' | 'after'): GateChoice[] {
+export function gateChoicesFor(station: Pick<Station, 'gate'> | 'output' | 'budget', position: 'before' | 'after'): GateChoice[] {
   if (station === 'output') return ['approve', 'reject'];
+  // A station that reached its budget: raise it and retry, or stop (rule T2b); approving would ship nothing.
+  if (station === 'budget') return ['retry', 'reject'];
   if (position === 'before') return ['approve', 'reject', 'edit', ...(station.gate.allowSkip ? (['skip'] as const) : [])];
   return ['approve', 'reject', 'edit', 'retry'];
 }
@@ -37,15 +40,24 @@ export function rejectionTerminal(chosen: TerminalState | undefined, reason?: st
  * Checks and normalises an answer for `gate`. Returns the answer to record (a reject
  * always carries its terminal state; fields that do not belong to the decision are
  * dropped) or `{ problem }` saying why it cannot be accepted: a decision the gate does not
- * allow, no decider named, an edit with neither an edited packet nor a non-empty edited
+ * allow, no decider named, a raised budget where the gate offers none or not from a human
+ * or not a valid budget, an edit with neither an edited packet nor a non-empty edited
  * plan, an edited plan where the gate offers none to edit, an edited packet that is not a
  * valid task packet. Pure.
  */
-export function normalizeAnswer(gate: Pick<Gate, 'allowed' | 'plan'>, a: GateAnswer): { answer: GateAnswer } | { problem: string } {
+export function normalizeAnswer(gate: Pick<Gate, 'allowed' | 'plan'> & { risk?: Pick<Gate['risk'], 'budgetExceeded'> }, a: GateAnswer): { answer: GateAnswer } | { problem: string } {
   if (!gate.allowed.includes(a.decision)) return { problem: `this gate allows ${gate.allowed.join(', ')}` };
   if (!a.by?.name?.trim()) return { problem: 'it does not say who decided' };
   const base: GateAnswer = { decision: a.decision, by: a.by, ...(a.reason !== undefined ? { reason: a.reason } : {}) };
   switch (a.decision) {
+    case 'retry': {
+      if (a.raisedBudget === undefined) return { answer: base };
+      if (!gate.risk?.budgetExceeded) return { problem: 'this gate offers no budget to raise' };
+      if (a.by.kind !== 'human') return { problem: 'only a human raises a budget' };
+      const b = BudgetSchema.safeParse(a.raisedBudget);
+      if (!b.success) return { problem: `the raised budget is not a valid budget (${b.error.issues[0]?.path.join('.') || 'root'}: ${b.error.issues[0]?.message})` };
+      return { answer: { ...base, raisedBudget: b.data } };
+    }
     case 'reject':
       return { answer: { ...base, terminal: rejectionTerminal(a.terminal, a.reason) } };
     case 'edit': {

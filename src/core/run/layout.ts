@@ -13,6 +13,8 @@ export const RUN_LAYOUT = {
   runSetup: 'artifacts/run-setup.json',
   /** One station attempt's result (StationResultSchema). */
   stationResult: (stationId: string, attempt: number) => `artifacts/stations/${stationId}-${attempt}.json`,
+  /** What an agent station attempt had spent when the run was interrupted (cancelled) during it; read back on resume for the evidence. */
+  interruptedResult: (stationId: string, attempt: number) => `artifacts/stations/${stationId}-${attempt}.interrupted.json`,
   /** A command's (or the agent's) log, written as the output arrives. */
   commandLog: (stationId: string, attempt: number, n: number | 'agent') => `artifacts/logs/${stationId}-${attempt}-${n}.log`,
   /** What a reviewer edited at a gate, stored beside its decision. */

@@ -77,6 +77,7 @@ export function renderEvidenceMarkdown(e: EvidenceBundle): string {
     out.push(`## ${e.terminal.state === 'NO_OP' ? 'No-op' : e.terminal.state === 'ESCALATE' ? 'Escalation' : 'Failure'} reason`, '', inline(e.noOpOrEscalation.reason), '');
     if (e.noOpOrEscalation.openQuestions.length) out.push('Open questions:', '', ...e.noOpOrEscalation.openQuestions.map((q) => `- ${inline(q)}`), '');
   }
+  if (e.agents?.length) out.push(...agentsSection(e));
   out.push('## Residual risk', '', ...(e.residualRisk.length ? e.residualRisk.map((r) => `- ${inline(r)}`) : ['- None noted.']), '');
   out.push('## Gate decisions', '');
   if (e.gates.length) {
@@ -93,6 +94,27 @@ export function renderEvidenceMarkdown(e: EvidenceBundle): string {
   if (env.engineVersion) out.push(`- Shopfloor: ${env.engineVersion}`);
   out.push(`- Started ${e.startedAt}, ended ${e.endedAt}`, '');
   return out.join('\n');
+}
+
+/** The agents table: one row per agent station (CLI and version, outcome, tokens, cost, time, tools, prompt hash), then each claim. */
+function agentsSection(e: EvidenceBundle): string[] {
+  const out = ['## Agents', '', '| Station | Agent | Outcome | Tokens in/out | Cost | Time | Tool calls | Prompt | Session |', '|---|---|---|---|---|---|---|---|---|'];
+  for (const a of e.agents) {
+    const tools = a.toolCalls.map((t) => `${inline(t.name)}×${t.calls}${t.errors ? ` (${t.errors} failed)` : ''}`).join(', ') || 'none';
+    const tokens = a.inputTokens !== undefined || a.outputTokens !== undefined ? `${a.inputTokens ?? '?'}/${a.outputTokens ?? '?'}` : 'unknown';
+    out.push(
+      `| ${inline(a.stationId)} (attempt ${a.attempt}) | ${inline(a.agent)}${a.version ? ` ${inline(a.version)}` : ''} | ${inline(a.outcome)}${a.budgetExceeded ? `: ${inline(a.budgetExceeded)}` : ''} | ${tokens} | ${a.usd !== undefined ? `$${a.usd.toFixed(4)}` : 'unknown'} | ${(a.wallMs / 1000).toFixed(1)} s | ${tools} | ${a.prompt ? `${inline(a.prompt.template)} \`${a.prompt.sha256.slice(0, 12)}\`` : 'none'} | ${a.sessionId ? `\`${inline(a.sessionId)}\`` : ''} |`,
+    );
+  }
+  const t = e.agentTotals;
+  if (t) out.push('', `Agents in all: ${t.stations} station(s), ${t.inputTokens} tokens in, ${t.outputTokens} out${t.usd !== undefined ? `, $${t.usd.toFixed(4)}` : ''}, ${(t.wallMs / 1000).toFixed(1)} s.`);
+  for (const a of e.agents.filter((x) => x.usage.length > 1)) out.push('', `Usage of ${inline(a.stationId)} by model: ${a.usage.map((u) => `${inline(u.model)} ${u.inputTokens}/${u.outputTokens}${u.usd !== undefined ? ` $${u.usd.toFixed(4)}` : ''}`).join('; ')}`);
+  for (const a of e.agents) {
+    if (a.claim) out.push('', `Claim of ${inline(a.stationId)} (the agent's word, not the line's finding): **${a.claim.terminal}**: ${inline(a.claim.summary)}${a.claim.reasoning ? ` Reasoning: ${inline(a.claim.reasoning)}` : ''}${a.claim.residualUncertainty ? ` Unsure of: ${inline(a.claim.residualUncertainty)}` : ''}`);
+    else if (a.claimProblem) out.push('', `No claim from ${inline(a.stationId)}: ${inline(a.claimProblem)}`);
+  }
+  out.push('');
+  return out;
 }
 
 /** The report a NO_OP or ESCALATE run leaves: reason and open questions first, then the evidence. */

@@ -253,10 +253,20 @@ export interface GateRisk {
    * them. Absent or empty when there are none.
    */
   preexistingFailures?: string[];
+  /** The station's agent ended on a NO_OP or ESCALATE claim (its reasoning is in the gate's content): only a human can accept a NO_OP claim (rule T8c). */
+  claim?: 'NO_OP' | 'ESCALATE';
+  /**
+   * The station's agent reached its budget: which one, with the figures. The gate then
+   * allows `retry` (with `raisedBudget` in the answer: a human raises the budget) and
+   * `reject` (ESCALATE budget-exceeded, rule T2b).
+   */
+  budgetExceeded?: string;
 }
 
-/** A gate's answer. `terminal` with reject; `editedPacket`/`editedPlan` with edit. */
+/** A gate's answer. `terminal` with reject; `editedPacket`/`editedPlan` with edit; `raisedBudget` with retry at a budget gate. */
 export interface GateAnswer {
+  /** The station's new budget for the retry (recorded in the journal's gate decision); only where `risk.budgetExceeded` is set. */
+  raisedBudget?: Budget;
   decision: GateChoice;
   by: { kind: 'human' | 'policy'; name: string };
   reason?: string;

@@ -5,9 +5,11 @@ import { commandEnd } from './command-end';
 import { checkDiff } from './diff-check';
 import { isRetryableCause } from './errors';
 import type { CommandsOutcome } from './decide-terminal';
-import type { AgentRunner, ArtifactLog, ArtifactStore, EnvironmentProvider, EnvironmentRequest, ExecResult, HumanStation, Mount, ProfileFacts, RunWorkspace, ScenariosResolver, SetupCache, StationEnvironment } from './ports';
+import { buildStationPrompt } from '../agent/prompt';
+import { costOfUsage, summarizeToolCalls } from '../agent/usage';
+import type { AgentRunner, ArtifactLog, ArtifactStore, EnvironmentProvider, EnvironmentRequest, ExecResult, HumanStation, ModelAccessProvider, Mount, ProfileFacts, RunWorkspace, ScenariosResolver, SetupCache, StationEnvironment } from './ports';
 import type { StationResult } from './station-result';
-import type { Blueprint } from '../../contracts';
+import type { Blueprint, Budget } from '../../contracts';
 
 /** Everything a station needs to run once. */
 export interface StationContext {
@@ -30,6 +32,14 @@ export interface StationContext {
   signal?: AbortSignal;
   onOutput?: (chunk: string) => void;
   riskPaths: readonly string[];
+  /** The session this station's agent returned in the previous round (a revise round continues it). */
+  session?: string;
+  /** Model access for agent stations (the run's model proxy); absent: agents get none from the line. */
+  modelAccess?: ModelAccessProvider;
+  /** The budget of this station's attempt (the blueprint's, or as a human raised it at a gate). */
+  budget?: Budget;
+  /** The change the implement station's round started from: what an agent's NO_OP or ESCALATE claim puts the workspace back to. */
+  startPatch?: string;
 }
 
 
@@ -194,28 +204,7 @@ export async function executeStation(ctx: StationContext): Promise<StationResult
     throw e;
   }
   try {
-    if (station.kind === 'agent') {
-      const { result: r } = await withLog(
-        ctx,
-        RUN_LAYOUT.commandLog(station.id, ctx.attempt, 'agent'),
-        (onOutput) =>
-          ctx.agents.run({ station, role: station.role, packet: ctx.packet, plan: ctx.plan, feedback: ctx.feedback, environment: env, timeoutMs: timeoutMs(ctx), signal: ctx.signal, onOutput }),
-        (res) => res.output,
-      );
-      // Only a wall is read off the agent's end reason; its timeout and other outcomes stay the agent adapter's.
-      const end = r.endReason ? commandEnd({ exitCode: r.exitCode, endReason: r.endReason, endDetail: r.endDetail }, `agent ${r.agent}`) : undefined;
-      const wall = end?.kind === 'wall' ? { reason: end.wall, detail: `station ${station.id}: ${end.detail}` } : undefined;
-      const outcome: StationResult['outcome'] = wall ? 'error' : r.outcome === 'done' ? 'passed' : r.outcome === 'timeout' ? 'timeout' : r.outcome === 'gave-up' ? 'failed' : 'error';
-      const res = blank(ctx, outcome, {
-        machineMs: r.durationMs,
-        text: r.text,
-        imageDigest: env.imageDigest,
-        agent: { name: r.agent, outcome: r.outcome, cost: r.cost, outputTail: r.output.slice(-OUTPUT_TAIL_CHARS) },
-        retryable: r.outcome === 'timeout' && !wall ? { reason: 'timeout', detail: `agent timed out after ${timeoutMs(ctx)} ms` } : undefined,
-        wall,
-      });
-      return station.role === 'implement' ? await withDiffAfterStop(ctx, env, res) : res;
-    }
+    if (station.kind === 'agent') return await runAgent(ctx, station, env);
     const res = await runCommands(ctx, env, specs, extraEnv);
     if (station.role === 'setup' && res.outcome === 'passed') {
       // Before the cache saves them: what set-up wrote must never show up in the change.
@@ -248,4 +237,86 @@ async function withDiff(ctx: StationContext, res: StationResult): Promise<Statio
   await ctx.environments.cleanup?.(ctx.runId);
   const d = await ctx.workspace.diff();
   return { ...res, diff: { ...d, check: checkDiff(d.patch, ctx.packet.scope, ctx.riskPaths, d.scriptChanges) } };
+}
+
+/**
+ * Runs an agent station in its prepared environment: builds the station prompt
+ * (core/agent/prompt.ts) from the packet, station, blueprint, plan and revise feedback;
+ * continues the station's previous session; marks plan and investigate read-only; opens
+ * model access for this attempt under its budget and releases it afterwards, whatever
+ * happens. The result records the agent's name, version, prompt hash, claim, usage, tool
+ * calls and session. An implement agent that ends on a NO_OP or ESCALATE claim leaves no
+ * diff: the workspace is put back to the round's start (`claimEnded`). A budget-exceeded
+ * agent ends the station `failed` with `agent.budgetExceeded` naming the figures.
+ */
+async function runAgent(ctx: StationContext, station: Extract<Station, { kind: 'agent' }>, env: StationEnvironment): Promise<StationResult> {
+  const prompt = buildStationPrompt({ packet: ctx.packet, station, blueprint: ctx.blueprint, plan: ctx.plan, feedback: ctx.feedback });
+  const readOnly = station.role === 'plan' || station.role === 'investigate';
+  const access = ctx.modelAccess ? await ctx.modelAccess.forStation(station.id, ctx.attempt, ctx.budget) : undefined;
+  let r: Awaited<ReturnType<AgentRunner['run']>>;
+  let budgetExceeded: string | undefined;
+  let proxyUsage: ReturnType<NonNullable<NonNullable<typeof access>['usage']>> | undefined;
+  try {
+    ({ result: r } = await withLog(
+      ctx,
+      RUN_LAYOUT.commandLog(station.id, ctx.attempt, 'agent'),
+      (onOutput) =>
+        ctx.agents.run({
+          station,
+          role: station.role,
+          packet: ctx.packet,
+          plan: ctx.plan,
+          feedback: ctx.feedback,
+          prompt,
+          session: ctx.session,
+          readOnly,
+          modelAccess: access,
+          environment: env,
+          timeoutMs: timeoutMs(ctx),
+          signal: ctx.signal,
+          onOutput,
+        }),
+      (res) => res.output,
+    ));
+    if (r.outcome === 'budget-exceeded') budgetExceeded = access?.budgetExceeded?.() ?? r.endDetail ?? 'the model proxy refused further calls (budget reached)';
+    proxyUsage = access?.usage?.();
+  } finally {
+    await access?.release();
+  }
+  // Only a wall is read off the agent's end reason; its timeout and other outcomes stay the agent adapter's.
+  const end = r.endReason ? commandEnd({ exitCode: r.exitCode, endReason: r.endReason, endDetail: r.endDetail }, `agent ${r.agent}`) : undefined;
+  const wall = end?.kind === 'wall' ? { reason: end.wall, detail: `station ${station.id}: ${end.detail}` } : undefined;
+  const outcome: StationResult['outcome'] = wall ? 'error' : r.outcome === 'done' ? 'passed' : r.outcome === 'timeout' ? 'timeout' : r.outcome === 'gave-up' || r.outcome === 'budget-exceeded' ? 'failed' : 'error';
+  const usage = r.usage?.length ? r.usage : proxyUsage?.length ? proxyUsage : undefined;
+  const claimEnded = station.role === 'implement' && outcome === 'passed' && (r.claim?.terminal === 'NO_OP' || r.claim?.terminal === 'ESCALATE') ? r.claim.terminal : undefined;
+  const res = blank(ctx, outcome, {
+    machineMs: r.durationMs,
+    text: r.text,
+    imageDigest: env.imageDigest,
+    agent: {
+      name: r.agent,
+      outcome: r.outcome,
+      cost: r.cost ?? costOfUsage(usage),
+      outputTail: r.output.slice(-OUTPUT_TAIL_CHARS),
+      ...(r.version ? { version: r.version } : {}),
+      prompt: { template: prompt.template, sha256: prompt.sha256 },
+      ...(r.claim ? { claim: r.claim } : {}),
+      ...(r.claimProblem ? { claimProblem: r.claimProblem } : {}),
+      ...(usage ? { usage } : {}),
+      ...(r.toolCalls?.length ? { toolCalls: summarizeToolCalls(r.toolCalls) } : {}),
+      ...(r.sessionId ? { sessionId: r.sessionId } : {}),
+      ...(ctx.budget ? { budget: ctx.budget } : {}),
+      ...(budgetExceeded ? { budgetExceeded } : {}),
+    },
+    retryable: r.outcome === 'timeout' && !wall ? { reason: 'timeout', detail: `agent timed out after ${timeoutMs(ctx)} ms` } : undefined,
+    wall,
+  });
+  if (claimEnded) {
+    // The claim is evidence, not a change: whatever the agent wrote goes, and a gate shows the claim.
+    // Its containers go first, so nothing it left running writes after the restore.
+    await env.dispose();
+    await ctx.workspace.restore(ctx.startPatch ?? '');
+    return { ...res, claimEnded, note: `the agent claimed ${claimEnded}: ${r.claim!.reasoning ?? r.claim!.summary}`.slice(0, 4000) };
+  }
+  return station.role === 'implement' ? withDiffAfterStop(ctx, env, res) : res;
 }

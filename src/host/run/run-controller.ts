@@ -84,7 +84,7 @@ export class RunController implements vscode.Disposable {
       const session = await startRun({
         repo: folder,
         packetFile: join(folder, file),
-        options: { blueprint: config.get<string>('run.blueprint') || undefined, unattended: false, environment: 'docker', agentCommand: config.get<string>('agent.command') || undefined, profile: true },
+        options: { blueprint: config.get<string>('run.blueprint') || undefined, unattended: false, environment: 'docker', agentCommand: config.get<string>('agent.command') || undefined, agent: config.get<string>('agent.default') || undefined, profile: true },
         confirmApproval: (packet) => this.confirmApproval(packet),
       });
       await this.ctx.extension.workspaceState.update(STARTED_RUNS, [...this.startedHere, session.runId].slice(-200));
@@ -205,7 +205,7 @@ export class RunController implements vscode.Disposable {
                 onOutput: (stationId, chunk) => log.trace(`[${stationId}] ${chunk.trimEnd()}`),
               },
             },
-            { signal: abort.signal, dockerHost: config.get<string>('docker.host') || undefined, defaultImage: config.get<string>('devcontainer.defaultImage') || undefined, compose: this.compose },
+            { signal: abort.signal, dockerHost: config.get<string>('docker.host') || undefined, defaultImage: config.get<string>('devcontainer.defaultImage') || undefined, agentVersions: config.get<Record<string, string>>('agent.versions') || undefined, compose: this.compose },
           );
           model.setEvidence(session.folder.path(outcome.evidenceMarkdownPath));
           push();

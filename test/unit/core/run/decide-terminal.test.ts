@@ -46,15 +46,22 @@ describe('core/run/decideTerminal: the decision table (docs/terminal-decision.md
       assert.equal(t(green({ retryable: { reason } })), `T2 RETRYABLE_FAILURE ${reason}`);
   });
 
-  it('T2b: an agent station stopped at a budget → ESCALATE budget-exceeded with the figures, before set-up, never a revise', () => {
-    const budget = { detail: 'station implement: station tokens 10234 of 10000' };
-    assert.equal(t(green({ budget })), 'T2b ESCALATE budget-exceeded');
-    assert.equal(t(green({ budget, validation: 'failed', revisionsLeft: 2 })), 'T2b ESCALATE budget-exceeded');
-    assert.equal(t(green({ budget, setup: 'failed' })), 'T2b ESCALATE budget-exceeded');
-    assert.equal(t(green({ budget, wall: { reason: 'memory-limit', detail: 'x' } })), 'T2w ESCALATE memory-limit');
-    const d = decideTerminal(green({ budget }));
-    assert.ok(d.kind === 'terminal' && TerminalStateSchema.safeParse(d.terminal).success);
-    assert.match(d.kind === 'terminal' ? (d.terminal.detail ?? '') : '', /^station implement: station tokens 10234 of 10000\. .*raise the station or run budget/);
+  it('T2b: an agent reached its budget and no human raised it → ESCALATE budget-exceeded with the figures, before set-up, implement or validation facts', () => {
+    const d = decideTerminal(green({ budgetExceeded: 'station implement: station tokens 10234 of 10000', diff: undefined, implement: 'failed' }));
+    assert.equal(d.kind === 'terminal' && `${d.rule} ${d.terminal.state} ${d.terminal.reason}`, 'T2b ESCALATE budget-exceeded');
+    assert.match(d.kind === 'terminal' ? d.terminal.detail! : '', /10234 of 10000/);
+    assert.equal(t(green({ budgetExceeded: 'x', setup: 'failed' })), 'T2b ESCALATE budget-exceeded');
+    assert.equal(t(green({ budgetExceeded: 'x', retryable: { reason: 'timeout' } })), 'T2 RETRYABLE_FAILURE timeout', 'an environment cause comes first');
+  });
+
+  it("T8c: the implement agent's NO_OP claim is NO_OP only when a human accepted it; otherwise, and an ESCALATE claim always, ESCALATE needs-product-decision", () => {
+    const c = (terminal: 'NO_OP' | 'ESCALATE', acceptedBy?: string) => green({ diff: undefined, reproductionAfter: undefined, validation: undefined, stationsPending: true, claim: { terminal, reasoning: 'documented behaviour', acceptedBy } });
+    assert.equal(t(c('NO_OP', 'alice')), 'T8c NO_OP needs-product-decision');
+    assert.equal(t(c('NO_OP')), 'T8c ESCALATE needs-product-decision');
+    assert.equal(t(c('ESCALATE', 'alice')), 'T8c ESCALATE needs-product-decision');
+    const d = decideTerminal(c('NO_OP'));
+    assert.match(d.kind === 'terminal' ? d.terminal.detail! : '', /no human accepted the claim[\s\S]*documented behaviour/);
+    assert.equal(t(green({ reproductionBefore: 'passed', claim: { terminal: 'NO_OP', reasoning: 'r' } })), 'T4 NO_OP could-not-reproduce', 'a reproduction passing on the base commit is T4, before any claim');
   });
 
   describe('T2w: a command hit a station wall (memory, processes, disk)', () => {

@@ -197,8 +197,18 @@ export class FakeAgents implements AgentRunner {
   giveUpOnCall = 0;
   /** Throws on this implement call number (simulates a kill mid-station). */
   crashOnImplement = 0;
+  /**
+   * Changes an answer: called with the task, the result the double would give and the
+   * call's number among calls of the same role (1-based); returns fields to override.
+   */
+  respond?: (task: AgentTask, result: AgentResult, n: number) => Partial<AgentResult> | undefined;
   constructor(private readonly ws: FakeWorkspace) {}
   async run(task: AgentTask): Promise<AgentResult> {
+    const r = await this.answer(task);
+    const n = this.calls.filter((c) => c.role === task.role).length;
+    return { ...r, ...this.respond?.(task, r, n) };
+  }
+  private async answer(task: AgentTask): Promise<AgentResult> {
     this.calls.push(task);
     const base = { exitCode: 0, durationMs: 100, output: 'agent output', truncated: false, agent: 'fake-agent', cost: { inputTokens: 100, outputTokens: 20, usd: 0.01 } };
     if (task.role === 'plan') return { ...base, outcome: 'done', text: 'Plan: change index.js' };

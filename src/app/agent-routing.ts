@@ -1,0 +1,140 @@
+import type { AgentRoute, Blueprint, CommandSpec, RunSetup, Station, TaskPacket } from '../contracts';
+import { CommandAgentRunner } from '../adapters/agents/command-agent';
+import { parseArgv } from './run-setup';
+import type { AgentResult, AgentRunner, AgentTask } from '../core/run/ports';
+
+/**
+ * Which agent runs an agent station (issue 10), in one place: the station's own `agent`;
+ * else the blueprint's first routing rule matching the packet's seed kind, the
+ * repository's main language and the packet's risk; else the user's default (setting
+ * `shopfloor.agent.default`, CLI `--agent`); else `command`, the command agent
+ * (CommandAgentRunner: the station's `command` or `--agent-command`). Runners come from
+ * AGENT_REGISTRY, which the adapters fill in; a name without a factory is refused before
+ * the run starts (agentRefusal), naming the station and the agent.
+ */
+
+/** Every agent name a station, a routing rule or the user default may give. */
+export const AGENT_NAMES = ['claude', 'codex', 'gemini', 'opencode', 'copilot', 'aider', 'jsonl', 'command'] as const;
+export type AgentName = (typeof AGENT_NAMES)[number];
+
+/** What picks and configures the agents of a run (from the run's set-up and the user's settings). */
+export interface AgentSettings {
+  /** The user's default agent (`shopfloor.agent.default`, `--agent`); undefined: `command`. */
+  default?: string;
+  /** The command agent's fallback command (`shopfloor.agent.command`, `--agent-command`). */
+  command?: CommandSpec;
+  /** npm version per CLI to install in the station container (`shopfloor.agent.versions`), e.g. `{ claude: "2.1.3" }`. */
+  versions?: Record<string, string>;
+  /** The repository's main language as the profiler names it, for routing rules. */
+  language?: string;
+}
+
+/** A run's agent settings from its stored set-up (so a resume routes the same way) and the user's CLI versions. */
+export function agentSettingsOf(setup: RunSetup, versions?: Record<string, string>): AgentSettings {
+  return {
+    ...(setup.agentDefault ? { default: setup.agentDefault } : {}),
+    ...(setup.agentCommand ? { command: { argv: parseArgv(setup.agentCommand) } } : {}),
+    ...(versions ? { versions } : {}),
+    ...(setup.language ? { language: setup.language } : {}),
+  };
+}
+
+/** Makes the runner of one agent CLI from the settings; the adapters (src/adapters/agents/) provide these. */
+export type AgentFactory = (settings: AgentSettings) => AgentRunner;
+
+/**
+ * The agents of this build by name. An entry left undefined is an agent CLI whose adapter is
+ * not in this build: choosing it refuses the run ("not available in this build").
+ */
+export const AGENT_REGISTRY: Record<AgentName, AgentFactory | undefined> = {
+  claude: undefined,
+  codex: undefined,
+  gemini: undefined,
+  opencode: undefined,
+  copilot: undefined,
+  aider: undefined,
+  jsonl: undefined,
+  command: (s) => new CommandAgentRunner(s.command),
+};
+
+/** An agent station's agent is unknown or not in this build; `message` names the station and the agent. */
+export class AgentUnavailableError extends Error {
+  constructor(
+    readonly stationId: string,
+    readonly agent: string,
+    why: string,
+  ) {
+    super(`station ${stationId}: agent "${agent}" ${why}`);
+    this.name = 'AgentUnavailableError';
+  }
+}
+
+const matches = (r: AgentRoute, packet: TaskPacket, language: string | undefined): boolean =>
+  (r.when.kind === undefined || r.when.kind === packet.source.kind) &&
+  (r.when.language === undefined || r.when.language.toLowerCase() === language?.toLowerCase()) &&
+  (r.when.risk === undefined || r.when.risk === packet.risk);
+
+/**
+ * The agent name for `station` and why it was chosen (`station`, `routing rule <i>`,
+ * `default`, `fallback`). Pure; does not check the name is available.
+ */
+export function agentNameFor(station: Station, packet: TaskPacket, settings: AgentSettings, routing: Blueprint['routing'] = []): { name: string; why: string } {
+  if (station.kind === 'agent' && station.agent) return { name: station.agent, why: 'named by the station' };
+  const i = routing.findIndex((r) => matches(r, packet, settings.language));
+  if (i >= 0) return { name: routing[i]!.agent, why: `routing rule ${i + 1} of the blueprint` };
+  if (settings.default) return { name: settings.default, why: 'the default agent (shopfloor.agent.default / --agent)' };
+  return { name: 'command', why: 'the fallback (command agent)' };
+}
+
+/**
+ * The runner for `station` (agentNameFor, then AGENT_REGISTRY). Throws AgentUnavailableError
+ * for a name that is not an agent Shopfloor knows, or one not available in this build.
+ */
+export function agentRunnerFor(station: Station, packet: TaskPacket, settings: AgentSettings, routing?: Blueprint['routing'], registry: Partial<Record<string, AgentFactory>> = AGENT_REGISTRY): AgentRunner {
+  const { name, why } = agentNameFor(station, packet, settings, routing);
+  if (!(AGENT_NAMES as readonly string[]).includes(name)) throw new AgentUnavailableError(station.id, name, `(${why}) is not an agent Shopfloor knows; expected one of ${AGENT_NAMES.join(', ')}`);
+  const factory = registry[name];
+  if (!factory) throw new AgentUnavailableError(station.id, name, `(${why}) is not available in this build`);
+  return factory(settings);
+}
+
+/**
+ * Why the run must not start because one of its agent stations has no agent (an unknown
+ * name, or one not available in this build), or undefined when every agent station has
+ * one. Checked before the run starts and before a resume (the build may have changed).
+ */
+export function agentRefusal(blueprint: Blueprint, packet: TaskPacket, settings: AgentSettings, registry?: Partial<Record<string, AgentFactory>>): string | undefined {
+  for (const st of blueprint.stations) {
+    if (st.kind !== 'agent') continue;
+    try {
+      agentRunnerFor(st, packet, settings, blueprint.routing, registry);
+    } catch (e) {
+      if (e instanceof AgentUnavailableError) return e.message;
+      throw e;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The run's AgentRunner port: routes each task to the runner its station resolves to
+ * (agentRunnerFor), one runner per agent name for the whole run.
+ */
+export class RoutedAgentRunner implements AgentRunner {
+  private readonly runners = new Map<string, AgentRunner>();
+  constructor(
+    private readonly settings: AgentSettings,
+    private readonly routing: Blueprint['routing'],
+    private readonly registry: Partial<Record<string, AgentFactory>> = AGENT_REGISTRY,
+  ) {}
+
+  run(task: AgentTask): Promise<AgentResult> {
+    const name = agentNameFor(task.station, task.packet, this.settings, this.routing).name;
+    let runner = this.runners.get(name);
+    if (!runner) {
+      runner = agentRunnerFor(task.station, task.packet, this.settings, this.routing, this.registry);
+      this.runners.set(name, runner);
+    }
+    return runner.run(task);
+  }
+}
