@@ -131,7 +131,7 @@ export class ClaudeCodeRunner implements AgentRunner {
     let r;
     try {
       r = await task.environment.exec(argv, {
-        env: { ...task.modelAccess.env, ...QUIET_ENV, CLAUDE_CODE_MAX_RETRIES: String(this.o.maxRetries ?? 2) },
+        env: { ...task.modelAccess.env, ...QUIET_ENV, ...directToModel(task.modelAccess.env), CLAUDE_CODE_MAX_RETRIES: String(this.o.maxRetries ?? 2) },
         timeoutMs: task.timeoutMs,
         signal: stop.signal,
         onOutput: (chunk) => reader.push(chunk),
@@ -170,11 +170,27 @@ export class ClaudeCodeRunner implements AgentRunner {
     if (res && !res.is_error && (res.subtype === 'success' || res.subtype === undefined)) return ended('done', undefined, { text: finalText });
     if (res?.subtype === 'error_max_turns') return ended('gave-up', `Claude Code reached --max-turns ${maxTurns} without finishing`);
     if (res?.is_error || (res && res.subtype !== 'success'))
-      return ended('error', `Claude Code ended with an error (${res.subtype ?? 'error'}${res.api_error_status ? `, model API status ${res.api_error_status}` : ''}): ${oneLine(res.result ?? '') || 'no message'}`);
+      return ended('error', `Claude Code ended with an error (${res.subtype && res.subtype !== 'success' ? res.subtype : 'API error'}${res.api_error_status ? `, model API status ${res.api_error_status}` : ''}): ${oneLine(res.result ?? '') || 'no message'}`);
     if (r.truncated) return ended('error', `Claude Code's output passed the station's stream cap before its result event; the log holds what was kept`);
     const noise = reader.nonJson.length ? `; it wrote: ${reader.nonJson.map(oneLine).join(' | ')}${reader.nonJsonCount > reader.nonJson.length ? ` (and ${reader.nonJsonCount - reader.nonJson.length} more non-JSON lines)` : ''}` : '';
     return ended('error', `Claude Code exited ${r.exitCode} without a result event${noise}`);
   }
+}
+
+/**
+ * NO_PROXY for the model's base URL: an egress station's HTTP(S)_PROXY points at the
+ * allowlisting egress proxy, which refuses this machine's own addresses, while the model
+ * proxy listens on one of them (the egress network's gateway) and is reached directly.
+ */
+function directToModel(env: Record<string, string>): Record<string, string> {
+  let host: string;
+  try {
+    host = new URL(env.ANTHROPIC_BASE_URL ?? '').hostname;
+  } catch {
+    return {};
+  }
+  const list = [...new Set(['localhost', '127.0.0.1', ...(env.NO_PROXY ?? '').split(',').filter(Boolean), host])].join(',');
+  return { NO_PROXY: list, no_proxy: list };
 }
 
 function oneLine(text: string): string {
