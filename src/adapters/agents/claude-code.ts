@@ -1,7 +1,8 @@
-import type { Station } from '../../contracts';
+import { OUTPUT_TAIL_CHARS, type Station } from '../../contracts';
 import { extractClaim } from '../../core/agent/claim';
 import { buildStationPrompt } from '../../core/agent/prompt';
 import type { AgentPreparation, AgentResult, AgentRunner, AgentTask } from '../../core/run/ports';
+import { TextTail } from '../../core/run/tail';
 import { ClaudeStreamReader } from './claude-stream';
 import type { AgentCliInstaller, AgentCliPackage } from './cli-install';
 
@@ -127,7 +128,13 @@ export class ClaudeCodeRunner implements AgentRunner {
       if (s.aborted) stop.abort();
       else s.addEventListener('abort', onAbort, { once: true });
     }
-    const reader = new ClaudeStreamReader((line) => task.onOutput?.(`${line}\n`));
+    // The readable lines are the station's log and, their tail, the result's output (the evidence's outputTail).
+    const tail = new TextTail(OUTPUT_TAIL_CHARS);
+    const say = (line: string) => {
+      task.onOutput?.(`${line}\n`);
+      tail.push(`${line}\n`);
+    };
+    const reader = new ClaudeStreamReader(say);
     let r;
     try {
       r = await task.environment.exec(argv, {
@@ -151,7 +158,7 @@ export class ClaudeCodeRunner implements AgentRunner {
       exitCode: r.exitCode,
       endReason: r.endReason,
       durationMs: r.durationMs,
-      output: r.output,
+      output: '',
       truncated: r.truncated,
       sessionId: reader.sessionId,
       toolCalls: reader.toolCalls(),
@@ -160,8 +167,8 @@ export class ClaudeCodeRunner implements AgentRunner {
       ...('claim' in claimed ? { claim: claimed.claim } : { claimProblem: claimed.problem }),
     };
     const ended = (outcome: AgentResult['outcome'], detail: string | undefined, extra: Partial<AgentResult> = {}): AgentResult => {
-      if (detail) task.onOutput?.(`[shopfloor] ${detail}\n`);
-      return { ...common, outcome, endDetail: detail, ...extra };
+      if (detail) say(`[shopfloor] ${detail}`);
+      return { ...common, output: tail.text(), outcome, endDetail: detail, ...extra };
     };
 
     if (task.modelAccess.budgetSignal?.aborted) return ended('budget-exceeded', `Claude Code stopped: ${task.modelAccess.budgetExceeded?.() ?? 'the model budget was reached'}`);
@@ -173,7 +180,9 @@ export class ClaudeCodeRunner implements AgentRunner {
       return ended('error', `Claude Code ended with an error (${res.subtype && res.subtype !== 'success' ? res.subtype : 'API error'}${res.api_error_status ? `, model API status ${res.api_error_status}` : ''}): ${oneLine(res.result ?? '') || 'no message'}`);
     if (r.truncated) return ended('error', `Claude Code's output passed the station's stream cap before its result event; the log holds what was kept`);
     const noise = reader.nonJson.length ? `; it wrote: ${reader.nonJson.map(oneLine).join(' | ')}${reader.nonJsonCount > reader.nonJson.length ? ` (and ${reader.nonJsonCount - reader.nonJson.length} more non-JSON lines)` : ''}` : '';
-    return ended('error', `Claude Code exited ${r.exitCode} without a result event${noise}`);
+    // 126/127: the binary could not be executed, e.g. the glibc build in a musl (Alpine) image.
+    const hint = r.exitCode === 126 || r.exitCode === 127 ? ` (the CLI binary could not be started in this image: it was installed for the installer image's C library, glibc; a musl (Alpine) station image cannot run it)` : '';
+    return ended('error', `Claude Code exited ${r.exitCode} without a result event${hint}${noise}`);
   }
 }
 

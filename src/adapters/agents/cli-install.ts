@@ -254,11 +254,14 @@ function sh(word: string): string {
  * move into place and the marker, last.
  */
 function installScript(pkg: AgentCliPackage, root: string): string {
-  const stage = `${root}/.staging-$$`;
+  // Unique per installer (each container has its own PID namespace, so `$$` would not be).
+  const stage = `${root}/.staging-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
   const dir = `${stage}/node_modules/${pkg.npmName}`;
   const marker = JSON.stringify({ cli: pkg.cli, npmName: pkg.npmName, version: pkg.version });
   return [
     'set -eu',
+    // A failed install leaves no half-written staging folder behind (after the move it is gone anyway).
+    `trap 'rm -rf ${stage}' EXIT`,
     `rm -f ${root}/${INSTALL_MARKER}`,
     `mkdir -p ${stage}`,
     `npm install --prefix ${stage} --no-audit --no-fund --ignore-scripts --no-save --no-package-lock ${sh(`${pkg.npmName}@${pkg.version}`)}`,
