@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import type { Logger } from '../core/ports';
 import { systemClock } from '../core/ports';
 import { CommandAgentRunner } from '../adapters/agents/command-agent';
+import { AgentRunnerByCli } from '../adapters/agents/by-cli';
+import { ClaudeCodeRunner } from '../adapters/agents/claude-code';
 import type { RunInputs, RunPorts } from '../core/run/engine';
-import type { EnvironmentProvider, Gatekeeper, HumanStation, RunObserver } from '../core/run/ports';
+import type { AgentRunner, EnvironmentProvider, Gatekeeper, HumanStation, RunObserver } from '../core/run/ports';
 import { GitOutputPublisher } from '../adapters/git/output';
 import { GitWorkspaceProvider } from '../adapters/git/worktree';
 import { LocalEnvironmentProvider } from '../adapters/local/local-environment';
@@ -49,7 +51,7 @@ export type ComposeFn = (o: ComposeRequest) => Promise<ComposedRun>;
  * The one composition of the run engine's ports, called by the run session for both
  * entry points: file journal and artifacts in the run folder, a git clone as the run
  * workspace, Docker devcontainers (or the local no-isolation environment), command agent
- * stations, the output publisher, the set-up cache and the validation baseline cache. Gates,
+ * stations (on Docker, a station naming `agent: claude` runs Claude Code), the output publisher, the set-up cache and the validation baseline cache. Gates,
  * human stations and the
  * progress observer come from the caller (terminal or panel).
  *
@@ -69,6 +71,8 @@ export async function composeRun(o: ComposeRequest): Promise<ComposedRun> {
   const stateDir = await workspaces.stateDir();
   const setupCacheDir = join(stateDir, 'setup-cache');
   let environments: EnvironmentProvider;
+  const commandAgent = new CommandAgentRunner(o.setup.agentCommand ? { argv: parseArgv(o.setup.agentCommand) } : undefined);
+  let agents: AgentRunner = commandAgent;
   let release = async () => {};
   if (o.setup.environment === 'local') {
     environments = new LocalEnvironmentProvider(() => folder.path(RUN_LAYOUT.localEnvironment));
@@ -76,6 +80,8 @@ export async function composeRun(o: ComposeRequest): Promise<ComposedRun> {
     const docker = dockerEnvironments({ repo, scratchDir: folder.path(RUN_LAYOUT.scratch), dockerHost: o.dockerHost, defaultImage: o.defaultImage, logger: o.logger });
     await docker.cleanupOrphans().catch((e: unknown) => o.logger?.warn(`orphan cleanup skipped: ${(e as Error).message}`));
     environments = docker.provider;
+    // Stations that name `agent: claude` run Claude Code from its install volume; the rest stay command agents.
+    agents = new AgentRunnerByCli({ claude: new ClaudeCodeRunner({ installer: docker.installer }) }, commandAgent);
     release = async () => {
       await docker.provider.cleanup(folder.runId).catch((e: unknown) => o.logger?.warn(`could not remove the run's containers: ${(e as Error).message}`));
       await docker.dispose();
@@ -97,7 +103,7 @@ export async function composeRun(o: ComposeRequest): Promise<ComposedRun> {
       workspaces,
       environments,
       gatekeeper: o.gatekeeper,
-      agents: new CommandAgentRunner(o.setup.agentCommand ? { argv: parseArgv(o.setup.agentCommand) } : undefined),
+      agents,
       humans: o.humans,
       output: new GitOutputPublisher(repo),
       setupCache: new DirectorySetupCache(setupCacheDir),
