@@ -5,7 +5,8 @@ import type { VolumeMount } from '../../core/run/ports';
 import { readContainerFile } from '../docker/archive-file';
 import { runExec } from '../docker/exec';
 import { KEEPALIVE } from '../docker/create-options';
-import { LABEL_OWNER } from '../docker/labels';
+import { LABEL_OWNER, LABEL_SESSION } from '../docker/labels';
+import { currentSessionId } from '../docker/sessions';
 import type { HelperAccess } from '../docker/runtime';
 
 /** Label on an agent-CLI volume: which CLI it holds (the version is in LABEL_AGENT_VERSION). */
@@ -131,24 +132,25 @@ export class AgentCliInstaller {
     const volumes = await docker.listVolumes({ filters: { name: [name] } });
     if (!volumes.Volumes?.some((v) => v.Name === name))
       await docker.createVolume({ Name: name, Labels: { [LABEL_OWNER]: access.owner, [LABEL_AGENT_CLI]: pkg.cli, [LABEL_AGENT_VERSION]: pkg.version } });
-    const existing = await this.readMarker(docker, name, mountPath);
+    const existing = await this.readMarker(docker, access.owner, name, mountPath);
     if (existing) {
       this.o.logger?.info(`agent CLI ${pkg.npmName}@${pkg.version}: volume ${name} (installed ${existing.installedAt})`);
       return result(existing, true);
     }
     this.o.logger?.info(`agent CLI ${pkg.npmName}@${pkg.version}: installing into volume ${name}`);
     await this.runInstaller(access, pkg, name, mountPath);
-    const marker = await this.readMarker(docker, name, mountPath);
+    const marker = await this.readMarker(docker, access.owner, name, mountPath);
     if (!marker) throw new RetryableCause('engine-unavailable', `agent CLI ${pkg.npmName}@${pkg.version}: the installer finished but wrote no install marker`);
     return result(marker, false);
   }
 
   /** The volume's install marker, or undefined when the volume or the marker is missing. */
-  private async readMarker(docker: Docker, volume: string, mountPath: string): Promise<InstallMarker | undefined> {
+  private async readMarker(docker: Docker, owner: string, volume: string, mountPath: string): Promise<InstallMarker | undefined> {
     let probe: Docker.Container;
     try {
       probe = await docker.createContainer({
         Image: this.o.image,
+        Labels: { [LABEL_OWNER]: owner, [LABEL_SESSION]: currentSessionId() },
         Entrypoint: ['/bin/true'],
         Cmd: [],
         NetworkDisabled: true,
@@ -194,7 +196,8 @@ export class AgentCliInstaller {
       // The volume starts root-owned; root here has no capabilities and cannot gain any.
       User: '0:0',
       Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
-      Labels: { [LABEL_OWNER]: access.owner, [LABEL_INSTALLER]: volume },
+      // This process's session: another window's orphan sweep leaves a running install alone, and removes one this process left behind when it died.
+      Labels: { [LABEL_OWNER]: access.owner, [LABEL_SESSION]: currentSessionId(), [LABEL_INSTALLER]: volume },
       HostConfig: {
         CapDrop: ['ALL'],
         SecurityOpt: ['no-new-privileges:true'],
