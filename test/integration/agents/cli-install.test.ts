@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import Docker from 'dockerode';
 import { AgentCliInstaller, LABEL_AGENT_CLI, LABEL_AGENT_VERSION, agentVolumeName } from '../../../src/adapters/agents/cli-install';
+import { DockerContainerRuntime, LABEL_OWNER } from '../../../src/adapters/docker';
 import { IMAGE, requireEngine, testRuntime } from '../docker/support';
 import { TEST_CLAUDE, testInstaller, volumeCreatedAt } from './support';
 
@@ -34,6 +35,25 @@ describe('agent CLI install cache (real Docker, real npm)', function () {
       assert.equal(second.bin, `/opt/shopfloor/agents/claude-code/pkg/node_modules/@anthropic-ai/claude-code/bin/claude.exe`);
     } finally {
       await cleanup();
+    }
+  });
+
+  it('the installer reaches only the allowlisted registry: another registry host is refused by the egress proxy', async () => {
+    const refused: string[] = [];
+    const owner = `it-cli-deny-${process.pid}`;
+    const rt = new DockerContainerRuntime({ owner, onEgress: (e) => void (e.allowed ? undefined : refused.push(e.host)) });
+    // The real package and version, into a volume of its own: only the proxy's refusal can make it fail.
+    const pkg = { ...TEST_CLAUDE, cli: 'deny-probe' };
+    try {
+      await requireEngine(rt);
+      const installer = new AgentCliInstaller({ access: () => rt.helperAccess(), image: IMAGE, registry: 'https://registry.yarnpkg.com/', registryHosts: ['registry.npmjs.org'], timeoutMs: 120_000 });
+      await assert.rejects(installer.ensure(pkg), (e: Error) => e.name === 'RetryableCause' && /installing @anthropic-ai\/claude-code@2\.1\.332 failed/.test(e.message));
+      assert.ok(refused.includes('registry.yarnpkg.com'), `refused: ${refused.join(', ')}`);
+    } finally {
+      await rt.dispose();
+      const d = new Docker();
+      for (const n of await d.listNetworks({ filters: { label: [`${LABEL_OWNER}=${owner}`] } })) await d.getNetwork(n.Id).remove().catch(() => undefined);
+      await d.getVolume(agentVolumeName(pkg)).remove().catch(() => undefined);
     }
   });
 });
