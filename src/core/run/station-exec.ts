@@ -214,7 +214,7 @@ export async function executeStation(ctx: StationContext): Promise<StationResult
         ctx,
         RUN_LAYOUT.commandLog(station.id, ctx.attempt, 'agent'),
         (onOutput) =>
-          ctx.agents.run({ station, role: station.role, packet: ctx.packet, plan: ctx.plan, feedback: ctx.feedback, environment: env, timeoutMs: timeoutMs(ctx), signal: ctx.signal, onOutput }),
+          ctx.agents.run({ station, role: station.role, packet: ctx.packet, plan: ctx.plan, feedback: ctx.feedback, readOnly: request.readOnlyWorkspace, environment: env, timeoutMs: timeoutMs(ctx), signal: ctx.signal, onOutput }),
         (res) => res.output,
       );
       // Only a wall is read off the agent's end reason; its timeout and other outcomes stay the agent adapter's.

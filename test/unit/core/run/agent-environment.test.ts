@@ -30,6 +30,8 @@ describe('core/run/station-exec: agent station environments', () => {
       assert.equal(r.readOnlyWorkspace === true, isAgent && role === 'plan', `${r.stationId} (${role})`);
     }
     assert.equal(byStation.get('implement')?.readOnlyWorkspace, undefined);
+    // The agent is told too (Claude Code then is not offered its write tools).
+    assert.deepEqual(f.agents.calls.map((t) => [t.role, t.readOnly === true]), [['plan', true], ['implement', false]]);
   });
 
   it('an investigate agent station gets a read-only workspace, also when the runner prepares nothing', async () => {
