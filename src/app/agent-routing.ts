@@ -1,7 +1,9 @@
 import type { AgentRoute, Blueprint, CommandSpec, RunSetup, Station, TaskPacket } from '../contracts';
 import { CommandAgentRunner } from '../adapters/agents/command-agent';
+import { ClaudeCodeRunner } from '../adapters/agents/claude-code';
+import type { AgentCliInstaller } from '../adapters/agents/cli-install';
 import { parseArgv } from './run-setup';
-import type { AgentResult, AgentRunner, AgentTask } from '../core/run/ports';
+import type { AgentPreparation, AgentResult, AgentRunner, AgentTask } from '../core/run/ports';
 
 /**
  * Which agent runs an agent station (issue 10), in one place: the station's own `agent`;
@@ -27,6 +29,13 @@ export interface AgentSettings {
   versions?: Record<string, string>;
   /** The repository's main language as the profiler names it, for routing rules. */
   language?: string;
+  /** Where stations run (the run set-up's `environment`); agent CLIs installed into Docker volumes need `docker`. */
+  environment?: 'docker' | 'local';
+}
+
+/** What a run's composition gives the agent factories: the CLI installer of its Docker environment (absent for the local environment). */
+export interface AgentContext {
+  installer?: AgentCliInstaller;
 }
 
 /** A run's agent settings from its stored set-up (so a resume routes the same way) and the user's CLI versions. */
@@ -36,18 +45,25 @@ export function agentSettingsOf(setup: RunSetup, versions?: Record<string, strin
     ...(setup.agentCommand ? { command: { argv: parseArgv(setup.agentCommand) } } : {}),
     ...(versions ? { versions } : {}),
     ...(setup.language ? { language: setup.language } : {}),
+    ...(setup.environment ? { environment: setup.environment } : {}),
   };
 }
 
 /** Makes the runner of one agent CLI from the settings; the adapters (src/adapters/agents/) provide these. */
-export type AgentFactory = (settings: AgentSettings) => AgentRunner;
+export type AgentFactory = (settings: AgentSettings, context: AgentContext) => AgentRunner;
+
+/** Agents whose CLI is installed from npm into a Docker volume and run in the station container: they need Docker stations. */
+const DOCKER_AGENTS: ReadonlySet<string> = new Set(['claude', 'codex', 'gemini', 'opencode', 'copilot', 'aider']);
+
+/** An installer for a context without one: the run was refused before this could be reached (agentRunnerFor). */
+const NO_INSTALLER = { ensure: () => Promise.reject(new Error('agent CLIs are installed only for Docker stations')) } as unknown as AgentCliInstaller;
 
 /**
  * The agents of this build by name. An entry left undefined is an agent CLI whose adapter is
  * not in this build: choosing it refuses the run ("not available in this build").
  */
 export const AGENT_REGISTRY: Record<AgentName, AgentFactory | undefined> = {
-  claude: undefined,
+  claude: (s, c) => new ClaudeCodeRunner({ installer: c.installer ?? NO_INSTALLER, ...(s.versions?.claude ? { version: s.versions.claude } : {}) }),
   codex: undefined,
   gemini: undefined,
   opencode: undefined,
@@ -90,12 +106,14 @@ export function agentNameFor(station: Station, packet: TaskPacket, settings: Age
  * The runner for `station` (agentNameFor, then AGENT_REGISTRY). Throws AgentUnavailableError
  * for a name that is not an agent Shopfloor knows, or one not available in this build.
  */
-export function agentRunnerFor(station: Station, packet: TaskPacket, settings: AgentSettings, routing?: Blueprint['routing'], registry: Partial<Record<string, AgentFactory>> = AGENT_REGISTRY): AgentRunner {
+export function agentRunnerFor(station: Station, packet: TaskPacket, settings: AgentSettings, routing?: Blueprint['routing'], registry: Partial<Record<string, AgentFactory>> = AGENT_REGISTRY, context: AgentContext = {}): AgentRunner {
   const { name, why } = agentNameFor(station, packet, settings, routing);
   if (!(AGENT_NAMES as readonly string[]).includes(name)) throw new AgentUnavailableError(station.id, name, `(${why}) is not an agent Shopfloor knows; expected one of ${AGENT_NAMES.join(', ')}`);
   const factory = registry[name];
   if (!factory) throw new AgentUnavailableError(station.id, name, `(${why}) is not available in this build`);
-  return factory(settings);
+  if (DOCKER_AGENTS.has(name) && settings.environment === 'local')
+    throw new AgentUnavailableError(station.id, name, `(${why}) runs only in Docker stations: its CLI is installed into a Docker volume and runs in the devcontainer; the local environment has neither (use --environment docker)`);
+  return factory(settings, context);
 }
 
 /**
@@ -126,15 +144,29 @@ export class RoutedAgentRunner implements AgentRunner {
     private readonly settings: AgentSettings,
     private readonly routing: Blueprint['routing'],
     private readonly registry: Partial<Record<string, AgentFactory>> = AGENT_REGISTRY,
+    private readonly context: AgentContext = {},
+    /** The packet the run carries, for routing `prepare` (which sees only the station); set by the engine's first task otherwise. */
+    private packet?: TaskPacket,
   ) {}
 
+  /** The chosen runner's preparation (its CLI volume), before the station's environment is created. */
+  async prepare(station: Station): Promise<AgentPreparation> {
+    if (!this.packet) return { volumes: [] };
+    return (await this.runnerFor(station, this.packet).prepare?.(station)) ?? { volumes: [] };
+  }
+
   run(task: AgentTask): Promise<AgentResult> {
-    const name = agentNameFor(task.station, task.packet, this.settings, this.routing).name;
+    this.packet ??= task.packet;
+    return this.runnerFor(task.station, task.packet).run(task);
+  }
+
+  private runnerFor(station: Station, packet: TaskPacket): AgentRunner {
+    const name = agentNameFor(station, packet, this.settings, this.routing).name;
     let runner = this.runners.get(name);
     if (!runner) {
-      runner = agentRunnerFor(task.station, task.packet, this.settings, this.routing, this.registry);
+      runner = agentRunnerFor(station, packet, this.settings, this.routing, this.registry, this.context);
       this.runners.set(name, runner);
     }
-    return runner.run(task);
+    return runner;
   }
 }

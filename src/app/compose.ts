@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../core/ports';
 import { systemClock } from '../core/ports';
-import { RoutedAgentRunner, agentSettingsOf } from './agent-routing';
+import { RoutedAgentRunner, agentSettingsOf, type AgentContext } from './agent-routing';
 import { runBudget } from '../core/agent/usage';
 import type { RunInputs, RunPorts } from '../core/run/engine';
 import type { Budget } from '../contracts';
@@ -83,6 +83,8 @@ export async function composeRun(o: ComposeRequest): Promise<ComposedRun> {
   const stateDir = await workspaces.stateDir();
   const setupCacheDir = join(stateDir, 'setup-cache');
   let environments: EnvironmentProvider;
+  // Agent CLIs install into Docker volumes: only a Docker environment gives their runners an installer.
+  let agentContext: AgentContext = {};
   let release = async () => {};
   if (o.setup.environment === 'local') {
     environments = new LocalEnvironmentProvider(() => folder.path(RUN_LAYOUT.localEnvironment));
@@ -90,6 +92,7 @@ export async function composeRun(o: ComposeRequest): Promise<ComposedRun> {
     const docker = dockerEnvironments({ repo, scratchDir: folder.path(RUN_LAYOUT.scratch), dockerHost: o.dockerHost, defaultImage: o.defaultImage, logger: o.logger });
     await docker.cleanupOrphans().catch((e: unknown) => o.logger?.warn(`orphan cleanup skipped: ${(e as Error).message}`));
     environments = docker.provider;
+    agentContext = { installer: docker.installer };
     release = async () => {
       await docker.provider.cleanup(folder.runId).catch((e: unknown) => o.logger?.warn(`could not remove the run's containers: ${(e as Error).message}`));
       await docker.dispose();
@@ -111,7 +114,7 @@ export async function composeRun(o: ComposeRequest): Promise<ComposedRun> {
       workspaces,
       environments,
       gatekeeper: o.gatekeeper,
-      agents: new RoutedAgentRunner(agentSettingsOf(o.setup, o.agentVersions), o.setup.blueprint.routing),
+      agents: new RoutedAgentRunner(agentSettingsOf(o.setup, o.agentVersions), o.setup.blueprint.routing, undefined, agentContext, o.setup.packet),
       ...(o.modelAccess ? { modelAccess: o.modelAccess({ runId: folder.runId, budget: runBudget(o.setup.packet, o.setup.blueprint) }) } : {}),
       humans: o.humans,
       output: new GitOutputPublisher(repo),

@@ -6,6 +6,7 @@ import type { Logger } from '../core/ports';
 import { runFolder } from '../adapters/store/run-folder';
 import { ContainerEnvironmentProvider } from '../adapters/docker/container-environment';
 import { currentSessionId, isSessionLive } from '../adapters/docker/sessions';
+import { AgentCliInstaller } from '../adapters/agents/cli-install';
 
 /** Image for stations when the repository has no devcontainer.json (built by scripts/setup-system.sh). */
 export const DEFAULT_STATION_IMAGE = 'shopfloor/node:bookworm';
@@ -14,6 +15,11 @@ export const DEFAULT_STATION_IMAGE = 'shopfloor/node:bookworm';
 export interface DockerEnvironments {
   provider: ContainerEnvironmentProvider;
   runtime: DockerContainerRuntime;
+  /**
+   * Installs agent CLIs (Claude Code, ...) once into their volumes, through this runtime's
+   * egress proxy, in the default station image; for the agent runners (ClaudeCodeRunner).
+   */
+  installer: AgentCliInstaller;
   /** Removes containers of dead sessions whose run left no journal in `repo` (call once per start). */
   cleanupOrphans(): Promise<string[]>;
   dispose(): Promise<void>;
@@ -38,9 +44,11 @@ export function dockerEnvironments(opts: { repo: string; scratchDir: string; doc
     scratchDir: () => opts.scratchDir,
     logger: opts.logger,
   });
+  const installer = new AgentCliInstaller({ access: () => runtime.helperAccess(), image: opts.defaultImage || DEFAULT_STATION_IMAGE, logger: opts.logger });
   return {
     provider,
     runtime,
+    installer,
     cleanupOrphans: () => runtime.cleanupOrphans(isSessionLive, (runId) => existsSync(runFolder(opts.repo, runId.split('.')[0]!).journal)),
     dispose: () => runtime.dispose(),
   };

@@ -36,6 +36,10 @@ export interface ContainerEnvironmentOptions {
  * So a station with mounts gets its own container over a private copy of the workspace
  * (`scratchDir/<station>`), with each mount copied in under `.holdout/` and bound read-only
  * at its container path; the implementing station's container never has them.
+ *
+ * An agent station's volumes (its installed CLI) are mounted read-only, and a read-only
+ * workspace request mounts the workspace read-only; both change the configuration hash,
+ * so such a station gets its own container of the run, never a writable one reattached.
  */
 export class ContainerEnvironmentProvider implements EnvironmentProvider {
   constructor(private readonly o: ContainerEnvironmentOptions) {}
@@ -76,12 +80,14 @@ export class ContainerEnvironmentProvider implements EnvironmentProvider {
     spec = {
       ...spec,
       containerEnv: { ...spec.containerEnv, ...req.env },
+      ...(req.readOnlyWorkspace ? { workspaceReadOnly: true } : {}),
       mounts: [
         ...spec.mounts,
         // The clone's .git is read-only inside the station: a station that could write it could
         // plant hooks, fsmonitor or filter commands that the host's own git calls would then run.
         ...(existsSync(join(workspaceDir, '.git')) ? [{ type: 'bind' as const, workspacePath: '.git', target: `${spec.workspaceMountTarget}/.git`, readOnly: true }] : []),
         ...holdout.map((h) => ({ type: 'bind' as const, workspacePath: h.rel, target: h.target, readOnly: true })),
+        ...(req.volumes ?? []).map((v) => ({ type: 'volume' as const, name: v.volume, target: v.containerPath, readOnly: true as const })),
       ],
     };
     const container = await this.o.runtime.prepare(spec, {

@@ -36,7 +36,8 @@ export interface CreateInputs {
  * The hardening profile (design.md "Isolation and security defaults"): every capability
  * dropped except those the configuration asked for from the safe list, no-new-privileges,
  * memory (no extra swap), CPU and pids limits, a size-capped /tmp tmpfs, no core dumps,
- * no Docker socket and no host path but the run's workspace, network none unless
+ * no Docker socket and no host path but the run's workspace (plus Shopfloor's own read-only
+ * agent-CLI volumes, MountSpec `volume`), network none unless
  * egress goes through the proxy network, and the run/session/owner labels.
  *
  * The root filesystem is read-only, so a station cannot replace the image's programs
@@ -51,11 +52,13 @@ export interface CreateInputs {
 export function hardenedCreateOptions(i: CreateInputs): Docker.ContainerCreateOptions {
   const { spec } = i;
   const mounts: Docker.MountSettings[] = [];
-  if (i.workspaceSource) mounts.push({ Type: 'bind', Source: i.workspaceSource, Target: spec.workspaceMountTarget, ReadOnly: false });
+  if (i.workspaceSource) mounts.push({ Type: 'bind', Source: i.workspaceSource, Target: spec.workspaceMountTarget, ReadOnly: spec.workspaceReadOnly === true });
   const tmpfs: Record<string, string> = { '/tmp': `rw,nosuid,nodev,size=${spec.limits.tmpBytes}` };
   for (const h of i.homes) tmpfs[h.path] = `rw,nosuid,nodev,size=${spec.limits.tmpBytes},uid=${h.uid},gid=${h.gid},mode=0700`;
   for (const m of spec.mounts) {
     if (m.type === 'bind') mounts.push({ Type: 'bind', Source: i.bindSources.get(m.workspacePath)!, Target: m.target, ReadOnly: m.readOnly });
+    // Only Shopfloor's own read-only volumes (an installed agent CLI); nosuid comes with no-new-privileges.
+    else if (m.type === 'volume') mounts.push({ Type: 'volume', Source: m.name, Target: m.target, ReadOnly: true });
     else tmpfs[m.target] = `rw,nosuid,nodev${m.sizeBytes ? `,size=${m.sizeBytes}` : ''}`;
   }
   const env = { ...spec.containerEnv, ...i.proxyEnv };

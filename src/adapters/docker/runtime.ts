@@ -48,6 +48,20 @@ export interface DockerRuntimeOptions {
   workspaceTransfer?: 'auto' | 'bind' | 'copy';
 }
 
+/** See DockerContainerRuntime.helperAccess. */
+export interface HelperAccess {
+  docker: Docker;
+  /** Owner label value of this runtime's containers. */
+  owner: string;
+  /** The internal egress network to attach a helper to. */
+  network: string;
+  /** The allowlisting proxy, as HTTP(S)_PROXY for the helper. */
+  proxyUrl: string;
+  /** Gives the helper's address on `network` its allowlist (egress-destination.ts syntax); `key` names it in the egress log. */
+  register(ip: string, key: string, allow: string[]): void;
+  unregister(ip: string): void;
+}
+
 interface Egress {
   network: string;
   proxy: EgressProxy;
@@ -178,6 +192,26 @@ export class DockerContainerRuntime implements ContainerRuntime {
     }
     this.live.set(key, station);
     return station;
+  }
+
+  /**
+   * The engine and the egress proxy for Shopfloor's own short-lived helper containers (the
+   * agent-CLI installer, src/adapters/agents/cli-install.ts): a helper joins `network` (no
+   * route out), is registered with its allowlist like a station, and reaches the internet
+   * only through `proxyUrl`. Refused on a remote engine: the proxy runs on this machine.
+   */
+  async helperAccess(): Promise<HelperAccess> {
+    const { docker, info } = await this.connection();
+    if (info.remote) throw new ConfigRefusedError('agent CLI', [{ property: 'network', message: 'installing an agent CLI needs a local engine: the allowlisting proxy runs on this machine' }]);
+    const egress = await this.egressSetup(docker);
+    return {
+      docker,
+      owner: this.opts.owner,
+      network: egress.network,
+      proxyUrl: `http://${egress.address}`,
+      register: (ip, key, allow) => egress.proxy.register(ip, key, allow),
+      unregister: (ip) => egress.proxy.unregister(ip),
+    };
   }
 
   cleanupOrphans(isLive: (sessionId: string) => boolean, hasJournal: (runId: string) => boolean): Promise<string[]> {

@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { extract } from 'tar-stream';
+import { readContainerFile } from './archive-file';
 
 /** A user of an image's /etc/passwd. */
 export interface ImageUser {
@@ -14,28 +14,8 @@ export interface ImageUser {
  * so nothing in the image runs. Returns [] when the file is missing.
  */
 export async function readPasswd(docker: Docker, containerId: string): Promise<ImageUser[]> {
-  let tar: NodeJS.ReadableStream;
-  try {
-    tar = await docker.getContainer(containerId).getArchive({ path: '/etc/passwd' });
-  } catch {
-    return [];
-  }
-  const text = await new Promise<string>((resolve, reject) => {
-    const ex = extract();
-    let out = '';
-    ex.on('entry', (_h, s, next) => {
-      const chunks: Buffer[] = [];
-      s.on('data', (c: unknown) => chunks.push(c as Buffer));
-      s.on('end', () => {
-        out += Buffer.concat(chunks).toString('utf8');
-        next();
-      });
-    });
-    ex.on('finish', () => resolve(out));
-    ex.on('error', reject);
-    tar.pipe(ex);
-  });
-  return parsePasswd(text);
+  const text = await readContainerFile(docker, containerId, '/etc/passwd');
+  return text === undefined ? [] : parsePasswd(text);
 }
 
 export function parsePasswd(text: string): ImageUser[] {

@@ -37,7 +37,19 @@ export type MountSpec =
       target: string;
       readOnly: boolean;
     }
-  | { type: 'tmpfs'; target: string; sizeBytes?: number };
+  | { type: 'tmpfs'; target: string; sizeBytes?: number }
+  | {
+      /**
+       * A named Docker volume Shopfloor itself populated (an agent CLI installed once,
+       * src/adapters/agents/cli-install.ts), always read-only: never from a devcontainer.json,
+       * whose volumes stay refused; the only mount besides the run's workspace.
+       */
+      type: 'volume';
+      name: string;
+      /** Absolute POSIX path in the container. */
+      target: string;
+      readOnly: true;
+    };
 
 /**
  * A devcontainer lifecycle command in one of the spec's three forms: a string runs in
@@ -93,6 +105,12 @@ export interface EnvironmentSpec {
   /** Absolute POSIX path in the container where the run's workspace root is mounted (or copied). */
   workspaceMountTarget: string;
   mounts: MountSpec[];
+  /**
+   * Mount the run's workspace read-only (plan and investigate agent stations: a write is a
+   * station failure). Enforced by the bind mount; on a remote engine, where the workspace
+   * is copied in, it is not (the copy is the container's own layer).
+   */
+  workspaceReadOnly?: boolean;
   lifecycle: LifecycleCommands;
   limits: ResourceLimits;
   /** Capabilities added back after dropping all; only from `SAFE_CAPABILITIES`. */

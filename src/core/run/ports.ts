@@ -126,6 +126,16 @@ export interface EnvironmentRequest {
   image?: string;
   env: Record<string, string>;
   mounts: Mount[];
+  /** Named volumes mounted read-only (an agent CLI installed once; AgentRunner.prepare). */
+  volumes?: VolumeMount[];
+  /** Mount the workspace read-only: plan and investigate agent stations, where a write is a station failure. */
+  readOnlyWorkspace?: boolean;
+}
+
+/** A named volume Shopfloor populated itself (src/adapters/agents/cli-install.ts), mounted read-only at `containerPath`. */
+export interface VolumeMount {
+  volume: string;
+  containerPath: string;
 }
 
 /** Prepares station environments. May throw RetryableCause (engine down, image build failed). */
@@ -371,8 +381,20 @@ export interface StationPrompt {
   sha256: string;
 }
 
+/** What an agent station's environment needs before it is created (AgentRunner.prepare). */
+export interface AgentPreparation {
+  /** Volumes to mount read-only, e.g. the installed CLI. */
+  volumes: VolumeMount[];
+}
+
 /** Runs agent stations (src/adapters/agents/). */
 export interface AgentRunner {
+  /**
+   * Called before the station's environment is created: installs what the agent needs
+   * (once, cached) and says what to mount. Absent: nothing to mount. May throw
+   * RetryableCause (the registry or the engine is unreachable).
+   */
+  prepare?(station: Station): Promise<AgentPreparation>;
   run(task: AgentTask): Promise<AgentResult>;
 }
 

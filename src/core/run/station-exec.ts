@@ -7,7 +7,7 @@ import { isRetryableCause } from './errors';
 import type { CommandsOutcome } from './decide-terminal';
 import { buildStationPrompt } from '../agent/prompt';
 import { costOfUsage, summarizeToolCalls } from '../agent/usage';
-import type { AgentRunner, ArtifactLog, ArtifactStore, EnvironmentProvider, EnvironmentRequest, ExecResult, HumanStation, ModelAccessProvider, Mount, ProfileFacts, RunWorkspace, ScenariosResolver, SetupCache, StationEnvironment } from './ports';
+import type { AgentPreparation, AgentRunner, ArtifactLog, ArtifactStore, EnvironmentProvider, EnvironmentRequest, ExecResult, HumanStation, ModelAccessProvider, Mount, ProfileFacts, RunWorkspace, ScenariosResolver, SetupCache, StationEnvironment } from './ports';
 import type { StationResult } from './station-result';
 import type { Blueprint, Budget } from '../../contracts';
 
@@ -84,8 +84,15 @@ export function commandsOf(station: Station, packet: TaskPacket, profile: Profil
   }
 }
 
-/** The environment request for a station: network none unless its blueprint environment lists egress. */
-export function environmentRequest(ctx: StationContext, mounts: Mount[]): EnvironmentRequest {
+/** Agent roles that only read: their workspace is mounted read-only (issue 10: a write is a station failure). */
+export const READ_ONLY_AGENT_ROLES: readonly Station['role'][] = ['plan', 'investigate'];
+
+/**
+ * The environment request for a station: network none unless its blueprint environment
+ * lists egress; an agent station also gets its runner's volumes (`prep`), and a read-only
+ * workspace in the READ_ONLY_AGENT_ROLES.
+ */
+export function environmentRequest(ctx: StationContext, mounts: Mount[], prep?: AgentPreparation): EnvironmentRequest {
   const env = { ...ctx.blueprint.defaults.environment, ...ctx.station.environment };
   const egress = env.network === 'egress';
   const allow = [...(env.egressAllow ?? []), ...(ctx.station.role === 'setup' && egress ? ctx.profile.registryHosts : [])];
@@ -97,6 +104,8 @@ export function environmentRequest(ctx: StationContext, mounts: Mount[]): Enviro
     image: env.image,
     env: { ...(ctx.blueprint.defaults.environment?.env ?? {}), ...(ctx.station.environment?.env ?? {}) },
     mounts,
+    ...(prep?.volumes.length ? { volumes: prep.volumes } : {}),
+    ...(ctx.station.kind === 'agent' && READ_ONLY_AGENT_ROLES.includes(ctx.station.role) ? { readOnlyWorkspace: true } : {}),
   };
 }
 
@@ -189,7 +198,14 @@ export async function executeStation(ctx: StationContext): Promise<StationResult
     mounts.push({ hostPath: found.hostPath, containerPath: '/scenarios', readOnly: true });
     extraEnv.SHOPFLOOR_SCENARIOS = '/scenarios';
   }
-  const request = environmentRequest(ctx, mounts);
+  let prep: AgentPreparation | undefined;
+  try {
+    prep = station.kind === 'agent' ? await ctx.agents.prepare?.(station) : undefined;
+  } catch (e) {
+    if (isRetryableCause(e)) return blank(ctx, 'error', { retryable: { reason: e.reason, detail: e.message } });
+    throw e;
+  }
+  const request = environmentRequest(ctx, mounts, prep);
   const cacheKey = station.role === 'setup' ? setupCacheKey(ctx.workspace.baseCommit, specs, request.image) : undefined;
   if (cacheKey && ctx.setupCache && (await ctx.setupCache.restore(cacheKey, ctx.workspace))) {
     await ctx.workspace.markSetupOutputs?.();

@@ -60,7 +60,7 @@ describe('app/agent-routing: which agent runs an agent station (issue 10)', () =
 
   it('the routed runner sends each station to its agent, one runner per agent for the run', async () => {
     let made = 0;
-    const registry = { ...AGENT_REGISTRY, claude: ((s) => (made++, named('claude')(s))) as AgentFactory, codex: named('codex') };
+    const registry = { ...AGENT_REGISTRY, claude: ((s, c) => (made++, named('claude')(s, c))) as AgentFactory, codex: named('codex') };
     const runner: AgentRunner = new RoutedAgentRunner({ default: 'claude' }, undefined, registry);
     const task = (station: Station) => ({ station, role: station.role, packet: issue(), environment: {} as never, timeoutMs: 1 }) as AgentTask;
     assert.equal((await runner.run(task(agentStation({ id: 'plan', role: 'plan' })))).agent, 'claude');
