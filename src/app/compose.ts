@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import type { Logger } from '../core/ports';
 import { systemClock } from '../core/ports';
 import { RoutedAgentRunner, agentSettingsOf, type AgentContext } from './agent-routing';
+import { DockerModelAccess } from './model-access';
+import { modelProxyConfigFromEnv, type ModelProxyConfig } from '../adapters/model-proxy';
 import { runBudget } from '../core/agent/usage';
 import type { RunInputs, RunPorts } from '../core/run/engine';
 import type { Budget } from '../contracts';
@@ -46,6 +48,12 @@ export interface ComposeRequest {
   modelAccess?: ModelAccessFactory;
   /** npm version per agent CLI (setting shopfloor.agent.versions). */
   agentVersions?: Record<string, string>;
+  /**
+   * Keys, upstreams and prices of the run's model proxy on Docker, when `modelAccess` is not
+   * given (the editor passes its SecretStorage keys); absent: from the host environment
+   * (modelProxyConfigFromEnv). Keys stay on the host: the proxy adds them to each call.
+   */
+  modelConfig?: ModelProxyConfig;
 }
 
 /**
@@ -85,6 +93,8 @@ export async function composeRun(o: ComposeRequest): Promise<ComposedRun> {
   let environments: EnvironmentProvider;
   // Agent CLIs install into Docker volumes: only a Docker environment gives their runners an installer.
   let agentContext: AgentContext = {};
+  let modelAccess: ModelAccessProvider | undefined = o.modelAccess?.({ runId: folder.runId, budget: runBudget(o.setup.packet, o.setup.blueprint) });
+  let closeModelAccess = async () => {};
   let release = async () => {};
   if (o.setup.environment === 'local') {
     environments = new LocalEnvironmentProvider(() => folder.path(RUN_LAYOUT.localEnvironment));
@@ -93,7 +103,14 @@ export async function composeRun(o: ComposeRequest): Promise<ComposedRun> {
     await docker.cleanupOrphans().catch((e: unknown) => o.logger?.warn(`orphan cleanup skipped: ${(e as Error).message}`));
     environments = docker.provider;
     agentContext = { installer: docker.installer };
+    // Agent stations reach their model only through the run's proxy on the egress gateway (started on first use).
+    if (!o.modelAccess) {
+      const access = new DockerModelAccess({ runId: folder.runId, runtime: docker.runtime, config: o.modelConfig ?? modelProxyConfigFromEnv(process.env), budget: runBudget(o.setup.packet, o.setup.blueprint), usageLog: folder.path(RUN_LAYOUT.modelUsage) });
+      modelAccess = access;
+      closeModelAccess = () => access.close();
+    }
     release = async () => {
+      await closeModelAccess().catch((e: unknown) => o.logger?.warn(`could not stop the model proxy: ${(e as Error).message}`));
       await docker.provider.cleanup(folder.runId).catch((e: unknown) => o.logger?.warn(`could not remove the run's containers: ${(e as Error).message}`));
       await docker.dispose();
     };
@@ -115,7 +132,7 @@ export async function composeRun(o: ComposeRequest): Promise<ComposedRun> {
       environments,
       gatekeeper: o.gatekeeper,
       agents: new RoutedAgentRunner(agentSettingsOf(o.setup, o.agentVersions), o.setup.blueprint.routing, undefined, agentContext, o.setup.packet),
-      ...(o.modelAccess ? { modelAccess: o.modelAccess({ runId: folder.runId, budget: runBudget(o.setup.packet, o.setup.blueprint) }) } : {}),
+      ...(modelAccess ? { modelAccess } : {}),
       humans: o.humans,
       output: new GitOutputPublisher(repo),
       setupCache: new DirectorySetupCache(setupCacheDir),

@@ -89,7 +89,7 @@ export class ClaudeCodeRunner implements AgentRunner {
   /** Installs the pinned CLI (once per machine) and asks for its volume, read-only. */
   async prepare(_station: Station): Promise<AgentPreparation> {
     const cli = await this.o.installer.ensure(this.pkg);
-    return { volumes: [cli.volume] };
+    return { volumes: [cli.volume], needsModel: true };
   }
 
   async run(task: AgentTask): Promise<AgentResult> {

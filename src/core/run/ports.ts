@@ -385,6 +385,12 @@ export interface StationPrompt {
 export interface AgentPreparation {
   /** Volumes to mount read-only, e.g. the installed CLI. */
   volumes: VolumeMount[];
+  /**
+   * The agent calls a model through the run's model proxy, which listens on the egress
+   * network's gateway: the station joins the egress network (with only the blueprint's own
+   * allowlist on the egress proxy) even when its blueprint says network `none`.
+   */
+  needsModel?: boolean;
 }
 
 /** Runs agent stations (src/adapters/agents/). */

@@ -89,12 +89,13 @@ export const READ_ONLY_AGENT_ROLES: readonly Station['role'][] = ['plan', 'inves
 
 /**
  * The environment request for a station: network none unless its blueprint environment
- * lists egress; an agent station also gets its runner's volumes (`prep`), and a read-only
+ * lists egress or its agent calls a model (`prep.needsModel`: the model proxy is on the
+ * egress network's gateway); an agent station also gets its runner's volumes (`prep`), and a read-only
  * workspace in the READ_ONLY_AGENT_ROLES.
  */
 export function environmentRequest(ctx: StationContext, mounts: Mount[], prep?: AgentPreparation): EnvironmentRequest {
   const env = { ...ctx.blueprint.defaults.environment, ...ctx.station.environment };
-  const egress = env.network === 'egress';
+  const egress = env.network === 'egress' || prep?.needsModel === true;
   const allow = [...(env.egressAllow ?? []), ...(ctx.station.role === 'setup' && egress ? ctx.profile.registryHosts : [])];
   return {
     runId: ctx.runId,

@@ -1,15 +1,14 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { DockerContainerRuntime } from '../../../src/adapters/docker';
+import { DEFAULT_UPSTREAMS } from '../../../src/adapters/model-proxy';
+import { DEFAULT_PRICES } from '../../../src/core/agent/pricing';
 import { runFolder } from '../../../src/adapters/store/run-folder';
 import { composeRun } from '../../../src/app/compose';
 import type { Blueprint, TaskPacket } from '../../../src/contracts';
 import { runLine } from '../../../src/core/run/engine';
 import { PolicyGatekeeper } from '../../../src/core/run/gate-policy';
-import type { AgentRunner } from '../../../src/core/run/ports';
 import { aBlueprint, aPacket } from '../../support/builders';
 import { AnthropicDouble } from '../../support/model-double/anthropic';
 import { loadCases, materialize } from '../acceptance/line-support';
@@ -36,16 +35,15 @@ describe('the line with a Claude Code implement station (real Docker, real CLI, 
     const [a, b] = [readFileSync(join(repo, 'index.js'), 'utf8').split('\n'), readFileSync(join(fixed, 'index.js'), 'utf8').split('\n')];
     const i = a.findIndex((l, k) => l !== b[k]);
 
-    // The composition root's runtime owner, so the double listens on the gateway of the egress network its stations join.
-    const rt = new DockerContainerRuntime({ owner: `${userInfo().username}@${hostname()}` });
-    const gateway = new URL((await rt.helperAccess()).proxyUrl).hostname;
     const double = new AnthropicDouble([
       { blocks: [{ type: 'tool_use', name: 'Read', input: { file_path: '/workspaces/repo/index.js' } }] },
       { blocks: [{ type: 'tool_use', name: 'Edit', input: { file_path: '/workspaces/repo/index.js', old_string: a[i], new_string: b[i] } }] },
       { blocks: [{ type: 'tool_use', name: 'Bash', input: { command: kase.poc.map((x) => `'${x.replace(/'/g, `'\\''`)}'`).join(' ') } }] },
       { blocks: [{ type: 'text', text: 'Fixed.\n```shopfloor-claim\n{"terminal":"PR_READY","summary":"A-z became A-Za-z.","filesChanged":["index.js"]}\n```' }] },
     ]);
-    const base = await double.listen(gateway);
+    // The double is the provider: on the host's loopback, reached only by the run's model proxy, which adds the key.
+    const base = await double.listen('127.0.0.1');
+    const realKey = `sk-ant-canary-${Math.random().toString(16).slice(2)}`;
 
     const none = { when: 'none' as const, allowSkip: false };
     const blueprint: Blueprint = aBlueprint()
@@ -53,7 +51,8 @@ describe('the line with a Claude Code implement station (real Docker, real CLI, 
       .with('defaults', { timeoutSec: 180, retries: 0 })
       .with('stations', [
         { id: 'reproduce', role: 'reproduce', kind: 'command', from: 'packet.reproduction', gate: none, retries: 0 },
-        { id: 'implement', role: 'implement', kind: 'agent', agent: 'claude', maxTurns: 10, gate: none, retries: 0, environment: { useDevcontainer: true, network: 'egress', egressAllow: [], env: {} } },
+        // Network none, as in the built-ins: the line puts an agent that calls a model on the egress network, where the model proxy is.
+        { id: 'implement', role: 'implement', kind: 'agent', agent: 'claude', maxTurns: 10, gate: none, retries: 0 },
         { id: 'reproduce-after', role: 'reproduce', kind: 'command', from: 'packet.reproduction', gate: none, retries: 0 },
         { id: 'validate', role: 'validate', kind: 'command', from: 'packet.validation', gate: none, retries: 0 },
       ])
@@ -67,15 +66,10 @@ describe('the line with a Claude Code implement station (real Docker, real CLI, 
       humans: { perform: async () => ({ done: false, by: 'nobody' }) },
       observer: {},
       engineVersion: 'claude-line-test',
+      modelConfig: { keys: { anthropic: realKey }, upstreams: { ...DEFAULT_UPSTREAMS, anthropic: base }, prices: DEFAULT_PRICES },
     });
-    // The composition root's own agent runner (agent: claude goes to Claude Code), given the model access the engine does not pass yet.
-    const composed = c.ports.agents;
-    const agents: AgentRunner = {
-      prepare: async (s) => (await composed.prepare?.(s)) ?? { volumes: [] },
-      run: (t) => composed.run({ ...t, modelAccess: t.modelAccess ?? { env: { ANTHROPIC_BASE_URL: base, ANTHROPIC_API_KEY: 'sk-shopfloor-placeholder' } } }),
-    };
     try {
-      const out = await runLine(c.inputs, { ...c.ports, agents });
+      const out = await runLine(c.inputs, c.ports);
       console.log(`      line: ${out.terminal.state} ${out.terminal.reason} by ${out.rule}: ${out.terminal.detail ?? ''}`);
       assert.deepEqual([out.terminal.state, out.terminal.reason], ['PR_READY', 'validated-fix']);
       assert.deepEqual([out.evidence.reproduction.before[0]!.exitCode, out.evidence.reproduction.after[0]!.exitCode], [1, 0]);
@@ -85,11 +79,21 @@ describe('the line with a Claude Code implement station (real Docker, real CLI, 
       assert.match(msg, /\nAgent: claude\n/);
       const diff = execFileSync('git', ['diff', 'HEAD', branch, '--', 'index.js'], { cwd: repo, encoding: 'utf8' });
       assert.match(diff, /\+.*\[A-Za-z\]:/);
-      for (const q of double.requests) assert.equal(q.headers['x-api-key'], 'sk-shopfloor-placeholder');
+      // The proxy swapped the station's placeholder for the real key; the key is nowhere in the run folder.
+      assert.ok(double.requests.length >= 4);
+      for (const q of double.requests) assert.equal(q.headers['x-api-key'], realKey);
+      const runDir = join(repo, '.shopfloor', 'runs', runId);
+      const texts = spawnSync('grep', ['-rl', realKey, runDir], { encoding: 'utf8' }).stdout.trim();
+      assert.equal(texts, '', `the real key was written to ${texts}`);
+      // Tokens and cost in the evidence, from the agent's own report and the proxy's meter.
+      const agent = out.evidence.agents.find((x) => x.stationId === 'implement');
+      assert.ok(agent, 'the evidence has the implement agent');
+      assert.ok((agent.usage ?? []).some((u) => u.inputTokens > 0 && u.outputTokens > 0), JSON.stringify(agent.usage));
+      assert.ok((out.evidence.agentTotals?.usd ?? 0) > 0, JSON.stringify(out.evidence.agentTotals));
+      assert.ok(readFileSync(join(runDir, 'artifacts', 'model-usage.jsonl'), 'utf8').trim().split('\n').length >= 4, 'the proxy metered every call');
     } finally {
       await c.close();
       await double.close();
-      await rt.dispose();
     }
   });
 });

@@ -93,6 +93,6 @@ describe('Claude Code adapter (fake station environment)', () => {
   });
 
   it('prepare asks for the CLI volume', async () => {
-    assert.deepEqual(await runner.prepare(task(env('')).station), { volumes: [CLI.volume] });
+    assert.deepEqual(await runner.prepare(task(env('')).station), { volumes: [CLI.volume], needsModel: true });
   });
 });
