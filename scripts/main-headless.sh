@@ -6,8 +6,16 @@
 # the terminal state and where the evidence is. The implement station is a stand-in for an
 # agent: a command that applies the published upstream fix (the 1.2.5 -> 1.2.6 diff of the
 # file the real fix touched).
+# With `--agent claude` and ANTHROPIC_API_KEY in the environment, the implement station is
+# the real Claude Code CLI in the devcontainer instead, reaching the model through the run's
+# model proxy (the key stays on the host); without a key it says so and uses the stand-in.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+AGENT_CLI=""
+while [ $# -gt 0 ]; do
+  case $1 in --agent) AGENT_CLI=$2; shift 2;; *) echo "unknown option $1 (expected --agent claude)"; exit 2;; esac
+done
+if [ -n "$AGENT_CLI" ] && [ "$AGENT_CLI" != claude ] && [ "$AGENT_CLI" != claude-code ]; then echo "[main] --agent $AGENT_CLI: only claude is wired for the headless job"; exit 2; fi
 BROWNFIELD=$(bash scripts/brownfield-dir.sh)
 CASE=${SHOPFLOOR_CASE:-minimist-function-prototype-pollution}
 
@@ -44,8 +52,19 @@ const patch = require("fs").readFileSync(process.argv[1], "utf8");
 console.log(JSON.stringify(["node", "-e", "require(\"child_process\").execFileSync(\"git\", [\"apply\", \"--whitespace=nowarn\", \"-\"], { input: process.argv[1], stdio: [\"pipe\", \"inherit\", \"inherit\"] })", patch]));
 ' "$DEMO/upstream-fix.patch")
 
+AGENT_ARGS=(--agent-command "$AGENT")
+if [ -n "$AGENT_CLI" ]; then
+  if [ -n "${ANTHROPIC_API_KEY:-}" ]; then
+    AGENT_ARGS=(--agent claude)
+    echo "[main] implement station: Claude Code (its key stays on the host, behind the run's model proxy)"
+  else
+    echo "[main] --agent claude: ANTHROPIC_API_KEY is not set, so the implement station is the stand-in command (the upstream fix), not an agent"
+  fi
+else
+  echo "[main] implement station: a stand-in command that applies the upstream fix (npm start -- --headless --agent claude for Claude Code)"
+fi
 set +e
-$CLI run --repo "$DEMO/repo" --packet "$DEMO/packet.json" --unattended --agent-command "$AGENT" --json >"$DEMO/summary.json"
+$CLI run --repo "$DEMO/repo" --packet "$DEMO/packet.json" --unattended "${AGENT_ARGS[@]}" --json >"$DEMO/summary.json"
 rc=$?
 set -e
 node -e '

@@ -4,12 +4,12 @@
 # published prototype-pollution advisory), and opens it with Shopfloor installed: in the
 # user's VS Code when `code` exists, otherwise in a local code-server (URL printed).
 # With --headless it runs the whole line on the sample instead (scripts/main-headless.sh).
-# Usage: scripts/main-job.sh [--port N] [--no-open] [--headless]
+# Usage: scripts/main-job.sh [--port N] [--no-open] [--headless [--agent claude]]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=8080 OPEN=1
 while [ $# -gt 0 ]; do
-  case $1 in --port) PORT=$2; shift 2;; --no-open) OPEN=0; shift;; --headless) exec bash scripts/main-headless.sh;; *) echo "unknown option $1"; exit 2;; esac
+  case $1 in --port) PORT=$2; shift 2;; --no-open) OPEN=0; shift;; --headless) shift; exec bash scripts/main-headless.sh "$@";; *) echo "unknown option $1"; exit 2;; esac
 done
 
 bash scripts/ensure-deps.sh
