@@ -5,17 +5,8 @@ import { join } from 'node:path';
 import { CodexAgentRunner } from '../../../src/adapters/agents/codex';
 import { LocalProcessEnvironment } from '../../../src/adapters/local/local-environment';
 import { agentCli, agentTask } from '../../support/agent-clis';
-import { startOpenAIDouble, type OpenAITurn } from '../../support/model-double/openai';
-
-const CLAIM = '```shopfloor-claim\n{"terminal":"PR_READY","summary":"note.txt says fixed","filesChanged":["note.txt","hello.txt"],"validationRun":["cat note.txt"]}\n```';
-
-/** A scripted Codex session: a shell command that writes a file, an apply_patch, a failing command, then the final message with a claim. */
-export const CODEX_SESSION: OpenAITurn[] = [
-  { calls: [{ name: 'exec_command', arguments: { cmd: 'printf "fixed\\n" > note.txt && cat note.txt' } }], usage: { input: 1200, output: 40, cached: 200 } },
-  { calls: [{ name: 'exec_command', arguments: { cmd: "apply_patch <<'EOF'\n*** Begin Patch\n*** Add File: hello.txt\n+hello\n*** End Patch\nEOF" } }], usage: { input: 1300, output: 30 } },
-  { calls: [{ name: 'exec_command', arguments: { cmd: 'exit 4' } }], usage: { input: 1400, output: 20 } },
-  { text: `Wrote note.txt and hello.txt.\n${CLAIM}`, usage: { input: 1500, output: 60 } },
-];
+import { CODEX_CLAIM as CLAIM, CODEX_SESSION } from '../../support/model-double/codex-session';
+import { startOpenAIDouble } from '../../support/model-double/openai';
 
 /**
  * The real Codex CLI (npm @openai/codex, pinned in test/support/agent-clis.ts) on the host,

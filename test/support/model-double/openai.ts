@@ -24,6 +24,8 @@ export interface OpenAITurn {
   calls?: DoubleToolCall[];
   text?: string;
   usage?: { input: number; output: number; cached?: number };
+  /** Answer with this HTTP error status and message instead of a stream (e.g. 400: a request the provider refuses). */
+  httpError?: { status: number; message: string };
 }
 
 /** A request the double received. */
@@ -63,7 +65,12 @@ export async function startOpenAIDouble(turns: OpenAITurn[], opts: { host?: stri
         res.end(JSON.stringify({ error: { message: `the double serves POST /v1/responses only, not ${req.method} ${req.url}` } }));
         return;
       }
-      const turn = turns[next++] ?? { text: `(the model double has no turn ${next})` };
+      const turn: OpenAITurn = turns[next++] ?? { text: `(the model double has no turn ${next})` };
+      if (turn.httpError) {
+        res.writeHead(turn.httpError.status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { message: turn.httpError.message, type: 'invalid_request_error', code: null } }));
+        return;
+      }
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
       const id = `resp_${++seq}`;
       const send = (type: string, data: Record<string, unknown>) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);

@@ -1,0 +1,23 @@
+import { strict as assert } from 'node:assert';
+import { codexArgv } from '../../../../src/adapters/agents/codex';
+
+describe('adapters/agents: the Codex command line', () => {
+  it('exec with the custom provider, the bypass flags, and the prompt after --, under the CODEX_HOME wrapper', () => {
+    const argv = codexArgv({ command: ['codex'], model: 'gpt-x', baseUrl: 'http://proxy:1/v1', envKey: 'OPENAI_API_KEY', prompt: '-rf "quoted"' });
+    assert.deepEqual(argv.slice(0, 2), ['sh', '-c']);
+    assert.match(argv[2]!, /CODEX_HOME="\$\{CODEX_HOME:-/);
+    assert.match(argv[2]!, /exec "\$@" <\/dev\/null$/);
+    assert.deepEqual(argv.slice(4, 7), ['codex', 'exec', '--json']);
+    assert.ok(argv.includes('--dangerously-bypass-approvals-and-sandbox'));
+    assert.ok(argv.includes('model_providers.shopfloor.base_url="http://proxy:1/v1"'));
+    assert.ok(argv.includes('model_providers.shopfloor.env_key="OPENAI_API_KEY"'));
+    assert.deepEqual(argv.slice(-2), ['--', '-rf "quoted"'], 'the prompt is one argument after --');
+  });
+
+  it('a session resumes: exec resume … -- SESSION PROMPT; without a base URL no provider is defined', () => {
+    const argv = codexArgv({ command: ['/opt/codex'], model: 'm', envKey: 'K', prompt: 'p', session: 'abc' });
+    assert.deepEqual(argv.slice(4, 7), ['/opt/codex', 'exec', 'resume']);
+    assert.deepEqual(argv.slice(-3), ['--', 'abc', 'p']);
+    assert.ok(!argv.some((a) => a.startsWith('model_provider')));
+  });
+});
