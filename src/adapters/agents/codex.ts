@@ -77,10 +77,11 @@ export function codexArgv(o: { command: readonly string[]; model: string; baseUr
 /**
  * Wraps argv in `sh -c` that sets CODEX_HOME (kept when given, else `$HOME/.codex-shopfloor`),
  * creates it, and runs argv with stdin from /dev/null (`codex exec` otherwise waits for
- * stdin). argv is passed as the shell's positional parameters, never spliced into the script.
+ * stdin) and stderr onto stdout (why: mergeStderr in stream-agent.ts). argv is passed as the
+ * shell's positional parameters, never spliced into the script.
  */
 function inCodexHome(argv: readonly string[]): string[] {
-  return ['sh', '-c', 'export CODEX_HOME="${CODEX_HOME:-${HOME:-/tmp}/.codex-shopfloor}"; mkdir -p "$CODEX_HOME" && exec "$@" </dev/null', 'codex', ...argv];
+  return ['sh', '-c', 'export CODEX_HOME="${CODEX_HOME:-${HOME:-/tmp}/.codex-shopfloor}"; mkdir -p "$CODEX_HOME" && exec "$@" </dev/null 2>&1', 'codex', ...argv];
 }
 
 /** A TOML basic string (JSON's string escapes are valid TOML). */

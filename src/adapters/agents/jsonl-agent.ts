@@ -2,7 +2,7 @@ import type { CommandSpec } from '../../contracts';
 import { parseProtocolLine } from '../../core/agent/events';
 import type { AgentResult, AgentRunner, AgentTask } from '../../core/run/ports';
 import { commandName, GIVE_UP_EXIT } from './command-agent';
-import { runStreamAgent } from './stream-agent';
+import { mergeStderr, runStreamAgent } from './stream-agent';
 
 /**
  * The generic JSONL agent (blueprint `agent: 'jsonl'`): runs the station's `command` (else
@@ -13,7 +13,8 @@ import { runStreamAgent } from './stream-agent';
  * SHOPFLOOR_PLAN, SHOPFLOOR_SESSION (a session of an earlier round, or empty),
  * SHOPFLOOR_FEEDBACK, SHOPFLOOR_READ_ONLY (`1` or `0`), plus task.modelAccess.env (model
  * proxy URLs, placeholder keys). Exit 0 with a `final` event: done; exit 3: gave up.
- * Non-JSON lines are log text; an invalid event is logged with its bad field and skipped.
+ * Non-JSON lines (its stderr too: it is merged onto stdout, see mergeStderr) are log text;
+ * an invalid event is logged with its bad field and skipped.
  */
 export class JsonlAgentRunner implements AgentRunner {
   constructor(private readonly fallback?: CommandSpec) {}
@@ -31,7 +32,7 @@ export class JsonlAgentRunner implements AgentRunner {
       };
     return runStreamAgent({
       task,
-      argv: spec.argv,
+      argv: mergeStderr(spec.argv),
       cwd: spec.cwd,
       env: { ...(spec.env ?? {}), ...protocolEnv(task) },
       parser: { line: (line) => [parseProtocolLine(line)] },

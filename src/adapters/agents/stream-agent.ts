@@ -5,6 +5,17 @@ import { LineSplitter, MAX_STREAM_LINE_CHARS } from '../../core/agent/lines';
 import type { AgentResult, AgentTask } from '../../core/run/ports';
 import { TextTail } from '../../core/run/tail';
 
+/**
+ * Runs argv with its stderr on the same pipe as its stdout (`sh -c 'exec "$@" 2>&1'`). The
+ * station environment hands stdout and stderr chunks to one callback as each stream's
+ * chunks arrive, so a stderr chunk can land inside a half-delivered stdout line and break
+ * its JSON; on one pipe each write() of up to PIPE_BUF (4096) bytes stays whole, so a
+ * JSONL event written in one write is never split by a warning on stderr.
+ */
+export function mergeStderr(argv: readonly string[]): string[] {
+  return ['sh', '-c', 'exec "$@" 2>&1', argv[0] ?? 'agent', ...argv];
+}
+
 /** Turns one line of an agent CLI's stdout into normalised items (stateful per run: a CLI's start and end events pair up). */
 export interface StreamParser {
   line(line: string): StreamItem[];

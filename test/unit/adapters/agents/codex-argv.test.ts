@@ -6,7 +6,7 @@ describe('adapters/agents: the Codex command line', () => {
     const argv = codexArgv({ command: ['codex'], model: 'gpt-x', baseUrl: 'http://proxy:1/v1', envKey: 'OPENAI_API_KEY', prompt: '-rf "quoted"' });
     assert.deepEqual(argv.slice(0, 2), ['sh', '-c']);
     assert.match(argv[2]!, /CODEX_HOME="\$\{CODEX_HOME:-/);
-    assert.match(argv[2]!, /exec "\$@" <\/dev\/null$/);
+    assert.match(argv[2]!, /exec "\$@" <\/dev\/null 2>&1$/);
     assert.deepEqual(argv.slice(4, 7), ['codex', 'exec', '--json']);
     assert.ok(argv.includes('--dangerously-bypass-approvals-and-sandbox'));
     assert.ok(argv.includes('model_providers.shopfloor.base_url="http://proxy:1/v1"'));
