@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { codexArgv } from '../../../../src/adapters/agents/codex';
+import { geminiArgv } from '../../../../src/adapters/agents/gemini';
 
 describe('adapters/agents: the Codex command line', () => {
   it('exec with the custom provider, the bypass flags, and the prompt after --, under the CODEX_HOME wrapper', () => {
@@ -19,5 +20,15 @@ describe('adapters/agents: the Codex command line', () => {
     assert.deepEqual(argv.slice(4, 7), ['/opt/codex', 'exec', 'resume']);
     assert.deepEqual(argv.slice(-3), ['--', 'abc', 'p']);
     assert.ok(!argv.some((a) => a.startsWith('model_provider')));
+  });
+});
+
+describe('adapters/agents: the Gemini command line', () => {
+  it('the prompt is one --prompt= argument, approvals off, the session resumed by id, under the settings wrapper', () => {
+
+    const argv = geminiArgv({ command: ['gemini'], model: 'm', prompt: '-x "q"', session: 'abc' });
+    assert.match(argv[2]!, /settings\.json/);
+    assert.match(argv[2]!, /exec "\$@" <\/dev\/null 2>&1$/);
+    assert.deepEqual(argv.slice(4), ['gemini', '--prompt=-x "q"', '-o', 'stream-json', '-m', 'm', '--approval-mode', 'yolo', '--resume', 'abc']);
   });
 });
