@@ -43,8 +43,12 @@ export interface OpenAIDouble {
   close(): Promise<void>;
 }
 
-/** Starts the double on 127.0.0.1 (a kernel-chosen port, or `port`); turns beyond the script answer with a plain message saying so. */
-export async function startOpenAIDouble(turns: OpenAITurn[], opts: { host?: string; port?: number } = {}): Promise<OpenAIDouble> {
+/**
+ * Starts the double on 127.0.0.1 (a kernel-chosen port, or `port`); turns beyond the script
+ * answer with a plain message saying so. `untooled`: the answer to a request that offers
+ * no tools (a CLI's side query, e.g. OpenCode's session title), which takes no scripted turn.
+ */
+export async function startOpenAIDouble(turns: OpenAITurn[], opts: { host?: string; port?: number; untooled?: OpenAITurn } = {}): Promise<OpenAIDouble> {
   const requests: RecordedRequest[] = [];
   let next = 0;
   let seq = 0;
@@ -65,7 +69,8 @@ export async function startOpenAIDouble(turns: OpenAITurn[], opts: { host?: stri
         res.end(JSON.stringify({ error: { message: `the double serves POST /v1/responses only, not ${req.method} ${req.url}` } }));
         return;
       }
-      const turn: OpenAITurn = turns[next++] ?? { text: `(the model double has no turn ${next})` };
+      const sideQuery = opts.untooled && !(Array.isArray(body?.tools) && body.tools.length);
+      const turn: OpenAITurn = sideQuery ? opts.untooled! : (turns[next++] ?? { text: `(the model double has no turn ${next})` });
       if (turn.httpError) {
         res.writeHead(turn.httpError.status, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: { message: turn.httpError.message, type: 'invalid_request_error', code: null } }));
