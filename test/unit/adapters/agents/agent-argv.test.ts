@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { codexArgv } from '../../../../src/adapters/agents/codex';
 import { geminiArgv } from '../../../../src/adapters/agents/gemini';
+import { opencodeArgv } from '../../../../src/adapters/agents/opencode';
 
 describe('adapters/agents: the Codex command line', () => {
   it('exec with the custom provider, the bypass flags, and the prompt after --, under the CODEX_HOME wrapper', () => {
@@ -30,5 +31,14 @@ describe('adapters/agents: the Gemini command line', () => {
     assert.match(argv[2]!, /settings\.json/);
     assert.match(argv[2]!, /exec "\$@" <\/dev\/null 2>&1$/);
     assert.deepEqual(argv.slice(4), ['gemini', '--prompt=-x "q"', '-o', 'stream-json', '-m', 'm', '--approval-mode', 'yolo', '--resume', 'abc']);
+  });
+});
+
+describe('adapters/agents: the OpenCode command line', () => {
+  it('run --format json with permissions approved, the session continued by id, the prompt after --, stderr merged', () => {
+    assert.deepEqual(opencodeArgv({ command: ['opencode'], model: 'openai/gpt-5', prompt: '-p', session: 'ses_1' }), [
+      'sh', '-c', 'exec "$@" 2>&1', 'opencode',
+      'opencode', 'run', '--format', 'json', '-m', 'openai/gpt-5', '--auto', '--session', 'ses_1', '--', '-p',
+    ]);
   });
 });
