@@ -48,6 +48,21 @@ describe('adapters/agents: the Codex exec --json parser on recorded real output 
     assert.match(end.detail ?? '', /exited with code 1: codex turn failed/);
   });
 
+  it('a reconnect reported as a top-level error, then a finished turn: still done (Codex retries are not failures)', () => {
+    const p = new CodexEventParser('m');
+    const r = new AgentStreamRecord();
+    const lines = [
+      '{"type":"thread.started","thread_id":"t"}',
+      '{"type":"turn.started"}',
+      '{"type":"error","message":"Reconnecting... 1/5 (stream disconnected before completion)"}',
+      '{"type":"item.completed","item":{"id":"item_1","type":"agent_message","text":"done"}}',
+      '{"type":"turn.completed","usage":{"input_tokens":10,"cached_input_tokens":0,"output_tokens":1}}',
+    ];
+    const log = lines.flatMap((l) => p.line(l)).map((i) => r.apply(i));
+    assert.ok(log.includes('[codex] error: Reconnecting... 1/5 (stream disconnected before completion)'));
+    assert.equal(streamOutcome({ exitCode: 0, endReason: 'exited', truncated: false }, r, {}).outcome, 'done');
+  });
+
   it('lines that are not Codex events are log text; unknown types are logged, not fatal', () => {
     const p = new CodexEventParser('m');
     assert.deepEqual(p.line('Reading additional input from stdin...'), [{ type: 'log', text: 'Reading additional input from stdin...' }]);
