@@ -10,3 +10,10 @@ export const CODEX_SESSION: OpenAITurn[] = [
   { calls: [{ name: 'exec_command', arguments: { cmd: 'exit 4' } }], usage: { input: 1400, output: 20 } },
   { text: `Wrote note.txt and hello.txt.\n${CODEX_CLAIM}`, usage: { input: 1500, output: 60 } },
 ];
+
+/** A scripted Codex session with MCP tool calls to test/support/mcp/echo-server.js (server `gw`, offered by Codex as namespace `mcp__gw`): one that succeeds, one the tool reports as an error. */
+export const CODEX_MCP_SESSION: OpenAITurn[] = [
+  { calls: [{ name: 'echo', namespace: 'mcp__gw', arguments: { text: 'hello' } }], usage: { input: 300, output: 10 } },
+  { calls: [{ name: 'echo', namespace: 'mcp__gw', arguments: { text: 'fail' } }], usage: { input: 320, output: 10 } },
+  { text: `Echoed.\n${CODEX_CLAIM}`, usage: { input: 340, output: 20 } },
+];

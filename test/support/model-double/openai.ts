@@ -15,6 +15,8 @@ import type { AddressInfo } from 'node:net';
 export interface DoubleToolCall {
   name: string;
   kind?: 'function' | 'custom';
+  /** Namespace of a namespaced function tool (Codex offers MCP tools as namespace `mcp__<server>`). */
+  namespace?: string;
   arguments?: string | Record<string, unknown>;
   input?: string;
 }
@@ -87,7 +89,7 @@ export async function startOpenAIDouble(turns: OpenAITurn[], opts: { host?: stri
         const item =
           call.kind === 'custom'
             ? { type: 'custom_tool_call', id: `ctc_${seq}_${index}`, call_id: callId, name: call.name, input: call.input ?? '', status: 'completed' }
-            : { type: 'function_call', id: `fc_${seq}_${index}`, call_id: callId, name: call.name, arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments ?? {}), status: 'completed' };
+            : { type: 'function_call', id: `fc_${seq}_${index}`, call_id: callId, name: call.name, ...(call.namespace ? { namespace: call.namespace } : {}), arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments ?? {}), status: 'completed' };
         send('response.output_item.added', { output_index: index, item: { ...item, status: 'in_progress' } });
         send('response.output_item.done', { output_index: index, item });
         output.push(item);

@@ -48,6 +48,15 @@ describe('adapters/agents: the Codex exec --json parser on recorded real output 
     assert.match(end.detail ?? '', /exited with code 1: codex turn failed/);
   });
 
+  it('MCP tool calls: named mcp__<server>__<tool>, a call the tool reports as an error is an error', () => {
+    const { record } = replay('mcp-session.jsonl');
+    assert.deepEqual(record.toolCalls, [
+      { name: 'mcp__gw__echo', outcome: 'ok', durationMs: 5 },
+      { name: 'mcp__gw__echo', outcome: 'error', durationMs: 5 },
+    ]);
+    assert.deepEqual(record.usage(), [{ model: 'double-model', inputTokens: 960, outputTokens: 40 }]);
+  });
+
   it('a reconnect reported as a top-level error, then a finished turn: still done (Codex retries are not failures)', () => {
     const p = new CodexEventParser('m');
     const r = new AgentStreamRecord();
