@@ -2,6 +2,9 @@ import type { AgentRoute, Blueprint, CommandSpec, RunSetup, Station, TaskPacket 
 import { CommandAgentRunner } from '../adapters/agents/command-agent';
 import { ClaudeCodeRunner } from '../adapters/agents/claude-code';
 import type { AgentCliInstaller } from '../adapters/agents/cli-install';
+import { CodexAgentRunner } from '../adapters/agents/codex';
+import { JsonlAgentRunner } from '../adapters/agents/jsonl-agent';
+import { codexPackage, InstalledCliRunner } from '../adapters/agents/installed-cli';
 import { parseArgv } from './run-setup';
 import type { AgentPreparation, AgentResult, AgentRunner, AgentTask } from '../core/run/ports';
 
@@ -64,12 +67,13 @@ const NO_INSTALLER = { ensure: () => Promise.reject(new Error('agent CLIs are in
  */
 export const AGENT_REGISTRY: Record<AgentName, AgentFactory | undefined> = {
   claude: (s, c) => new ClaudeCodeRunner({ installer: c.installer ?? NO_INSTALLER, ...(s.versions?.claude ? { version: s.versions.claude } : {}) }),
-  codex: undefined,
+  // The model name Codex asks the provider for: SHOPFLOOR_CODEX_MODEL, else a current Codex model.
+  codex: (s, c) => new InstalledCliRunner(c.installer ?? NO_INSTALLER, codexPackage(s.versions?.codex), (bin) => new CodexAgentRunner({ model: process.env.SHOPFLOOR_CODEX_MODEL || 'gpt-5-codex', command: [bin] })),
   gemini: undefined,
   opencode: undefined,
   copilot: undefined,
   aider: undefined,
-  jsonl: undefined,
+  jsonl: (s) => new JsonlAgentRunner(s.command),
   command: (s) => new CommandAgentRunner(s.command),
 };
 

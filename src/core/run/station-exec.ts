@@ -304,7 +304,9 @@ async function runAgent(ctx: StationContext, station: Extract<Station, { kind: '
   const end = r.endReason ? commandEnd({ exitCode: r.exitCode, endReason: r.endReason, endDetail: r.endDetail }, `agent ${r.agent}`) : undefined;
   const wall = end?.kind === 'wall' ? { reason: end.wall, detail: `station ${station.id}: ${end.detail}` } : undefined;
   const outcome: StationResult['outcome'] = wall ? 'error' : r.outcome === 'done' ? 'passed' : r.outcome === 'timeout' ? 'timeout' : r.outcome === 'gave-up' || r.outcome === 'budget-exceeded' ? 'failed' : 'error';
-  const usage = r.usage?.length ? r.usage : proxyUsage?.length ? proxyUsage : undefined;
+  // The proxy's meter first: it saw every call at the boundary and priced it; what the CLI reports is its own account.
+  const metered = !!proxyUsage?.length;
+  const usage = metered ? proxyUsage : r.usage?.length ? r.usage : undefined;
   const claimEnded = station.role === 'implement' && outcome === 'passed' && (r.claim?.terminal === 'NO_OP' || r.claim?.terminal === 'ESCALATE') ? r.claim.terminal : undefined;
   const res = blank(ctx, outcome, {
     machineMs: r.durationMs,
@@ -313,7 +315,7 @@ async function runAgent(ctx: StationContext, station: Extract<Station, { kind: '
     agent: {
       name: r.agent,
       outcome: r.outcome,
-      cost: r.cost ?? costOfUsage(usage),
+      cost: metered ? costOfUsage(usage) : (r.cost ?? costOfUsage(usage)),
       outputTail: r.output.slice(-OUTPUT_TAIL_CHARS),
       ...(r.version ? { version: r.version } : {}),
       prompt: { template: prompt.template, sha256: prompt.sha256 },
