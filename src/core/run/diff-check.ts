@@ -28,7 +28,8 @@ export function isTestFile(path: string): boolean {
 
 /** Lines that turn a test off, or focus one (which turns the others off). */
 const SKIP = /(\b(it|test|describe|context)\.(skip|only|todo)\s*\(|\bx(it|describe|test)\s*\(|@pytest\.mark\.skip|@unittest\.skip|\bpytest\.skip\(|@(Ignore|Disabled)\b|\bt\.Skip(Now|f)?\(|\bskip\s*\(\s*["'])/;
-const ASSERTION = /\b(assert\w*|expect|should|verify|check)\b|\.to(Be|Equal|StrictEqual|Throw|Match|Have)\w*\(|\bassert(Equal|True|False|That|Raises)\b/;
+// tape and node-tap (`t.equal(...)`, `t.ok(...)`) count too: many legacy npm packages test with them.
+const ASSERTION = /\b(assert\w*|expect|should|verify|check)\b|\.to(Be|Equal|StrictEqual|Throw|Match|Have)\w*\(|\bassert(Equal|True|False|That|Raises)\b|\bt\.(ok|notOk|equal|equals|notEqual|deepEqual|deepEquals|notDeepEqual|strictEqual|same|notSame|is|isNot|throws|doesNotThrow|match|notMatch|true|false|error|ifError)\(/;
 /** Strict matchers and their loose stand-ins: removing one and adding the other loosens a test. */
 const STRICT = /\b(strictEqual|deepStrictEqual|toStrictEqual|toEqual|toBe\(|assertEqual|assert_equal|Equal\()/;
 const LOOSE = /\b(toBeTruthy|toBeFalsy|toBeDefined|toBeUndefined|ok\(|assert\.ok|assertTrue|toMatchObject|toContain|equal\(|deepEqual\(|assertIsNotNone\b)/;

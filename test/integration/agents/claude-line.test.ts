@@ -6,45 +6,39 @@ import { DEFAULT_UPSTREAMS } from '../../../src/adapters/model-proxy';
 import { DEFAULT_PRICES } from '../../../src/core/agent/pricing';
 import { runFolder } from '../../../src/adapters/store/run-folder';
 import { composeRun } from '../../../src/app/compose';
-import type { Blueprint, TaskPacket } from '../../../src/contracts';
-import { runLine } from '../../../src/core/run/engine';
+import type { Blueprint, Budget, TaskPacket } from '../../../src/contracts';
+import { runLine, type RunOutcome } from '../../../src/core/run/engine';
 import { PolicyGatekeeper } from '../../../src/core/run/gate-policy';
+import type { Gate, Gatekeeper } from '../../../src/core/run/ports';
 import { aBlueprint, aPacket } from '../../support/builders';
-import { AnthropicDouble } from '../../support/model-double/anthropic';
+import { AnthropicDouble, type DoubleTurn } from '../../support/model-double/anthropic';
 import { loadCases, materialize } from '../acceptance/line-support';
 import { requireDocker } from '../support/docker';
 
 /**
- * The whole line with a real Claude Code implement station: the engine from the failing
- * proof of concept to PR_READY, through the composition root's Docker environments (its
- * runtime, its egress network, its agent runner: `agent: claude` goes to Claude Code), real git, the brownfield repository shell-quote 1.7.2,
- * and the CLI driven by the Anthropic model double on the egress network's gateway.
- *
- * The engine does not hand agent stations model access yet (the model proxy is another
- * part of issue 10), so the test gives the runner the double's address and a placeholder
- * key, as the model-access port will: only that is stubbed.
+ * The whole line with a real Claude Code implement station (issue 10, "done when"): the
+ * engine through the composition root's Docker environments (install cache, egress network,
+ * the run's model proxy), real git, the brownfield repository shell-quote 1.7.2
+ * (CVE-2021-42740), and the CLI driven by the Anthropic model double on the host's loopback,
+ * which only the run's model proxy reaches and which sees only the real key the proxy adds.
+ * Nothing is stubbed between the engine and the double.
  */
 describe('the line with a Claude Code implement station (real Docker, real CLI, model double)', function () {
   this.timeout(600_000);
+  const kase = loadCases().cases.find((c) => c.id === 'shell-quote-backtick-injection')!;
+  const claimBlock = (c: Record<string, unknown>) => '```shopfloor-claim\n' + JSON.stringify(c) + '\n```';
+  const sh = (argv: string[]) => argv.map((x) => `'${x.replace(/'/g, `'\\''`)}'`).join(' ');
 
-  it('ends PR_READY with the real fix on the output branch and Agent: claude in the commit', async () => {
+  /** One run of the line over a fresh shell-quote 1.7.2 with the double scripted by `turns`. */
+  async function line(turns: (fix: { from: string; to: string }) => DoubleTurn[], o: { gatekeeper?: Gatekeeper; budget?: Budget } = {}) {
     await requireDocker();
-    const kase = loadCases().cases.find((c) => c.id === 'shell-quote-backtick-injection')!;
     const repo = materialize(kase.package, kase.vulnerable);
     const fixed = materialize(kase.package, kase.fixed);
     const [a, b] = [readFileSync(join(repo, 'index.js'), 'utf8').split('\n'), readFileSync(join(fixed, 'index.js'), 'utf8').split('\n')];
     const i = a.findIndex((l, k) => l !== b[k]);
-
-    const double = new AnthropicDouble([
-      { blocks: [{ type: 'tool_use', name: 'Read', input: { file_path: '/workspaces/repo/index.js' } }] },
-      { blocks: [{ type: 'tool_use', name: 'Edit', input: { file_path: '/workspaces/repo/index.js', old_string: a[i], new_string: b[i] } }] },
-      { blocks: [{ type: 'tool_use', name: 'Bash', input: { command: kase.poc.map((x) => `'${x.replace(/'/g, `'\\''`)}'`).join(' ') } }] },
-      { blocks: [{ type: 'text', text: 'Fixed.\n```shopfloor-claim\n{"terminal":"PR_READY","summary":"A-z became A-Za-z.","filesChanged":["index.js"]}\n```' }] },
-    ]);
-    // The double is the provider: on the host's loopback, reached only by the run's model proxy, which adds the key.
+    const double = new AnthropicDouble(turns({ from: a[i]!, to: b[i]! }));
     const base = await double.listen('127.0.0.1');
     const realKey = `sk-ant-canary-${Math.random().toString(16).slice(2)}`;
-
     const none = { when: 'none' as const, allowSkip: false };
     const blueprint: Blueprint = aBlueprint()
       .with('maxRevisions', 0)
@@ -52,7 +46,7 @@ describe('the line with a Claude Code implement station (real Docker, real CLI, 
       .with('stations', [
         { id: 'reproduce', role: 'reproduce', kind: 'command', from: 'packet.reproduction', gate: none, retries: 0 },
         // Network none, as in the built-ins: the line puts an agent that calls a model on the egress network, where the model proxy is.
-        { id: 'implement', role: 'implement', kind: 'agent', agent: 'claude', maxTurns: 10, gate: none, retries: 0 },
+        { id: 'implement', role: 'implement', kind: 'agent', agent: 'claude', maxTurns: 10, gate: none, retries: 0, ...(o.budget ? { budget: o.budget } : {}) },
         { id: 'reproduce-after', role: 'reproduce', kind: 'command', from: 'packet.reproduction', gate: none, retries: 0 },
         { id: 'validate', role: 'validate', kind: 'command', from: 'packet.validation', gate: none, retries: 0 },
       ])
@@ -62,38 +56,84 @@ describe('the line with a Claude Code implement station (real Docker, real CLI, 
     const c = await composeRun({
       folder: runFolder(repo, runId),
       setup: { packet, blueprint, profile: { setup: [], dependencyCheck: [], registryHosts: [] }, unattended: true, environment: 'docker' },
-      gatekeeper: new PolicyGatekeeper(),
+      gatekeeper: o.gatekeeper ?? new PolicyGatekeeper(),
       humans: { perform: async () => ({ done: false, by: 'nobody' }) },
       observer: {},
       engineVersion: 'claude-line-test',
       modelConfig: { keys: { anthropic: realKey }, upstreams: { ...DEFAULT_UPSTREAMS, anthropic: base }, prices: DEFAULT_PRICES },
     });
+    let out: RunOutcome;
     try {
-      const out = await runLine(c.inputs, c.ports);
-      console.log(`      line: ${out.terminal.state} ${out.terminal.reason} by ${out.rule}: ${out.terminal.detail ?? ''}`);
-      assert.deepEqual([out.terminal.state, out.terminal.reason], ['PR_READY', 'validated-fix']);
-      assert.deepEqual([out.evidence.reproduction.before[0]!.exitCode, out.evidence.reproduction.after[0]!.exitCode], [1, 0]);
-      const branch = out.output?.branch;
-      assert.ok(branch, 'an output branch was created');
-      const msg = execFileSync('git', ['log', '-1', '--format=%B', branch], { cwd: repo, encoding: 'utf8' });
-      assert.match(msg, /\nAgent: claude\n/);
-      const diff = execFileSync('git', ['diff', 'HEAD', branch, '--', 'index.js'], { cwd: repo, encoding: 'utf8' });
-      assert.match(diff, /\+.*\[A-Za-z\]:/);
-      // The proxy swapped the station's placeholder for the real key; the key is nowhere in the run folder.
-      assert.ok(double.requests.length >= 4);
-      for (const q of double.requests) assert.equal(q.headers['x-api-key'], realKey);
-      const runDir = join(repo, '.shopfloor', 'runs', runId);
-      const texts = spawnSync('grep', ['-rl', realKey, runDir], { encoding: 'utf8' }).stdout.trim();
-      assert.equal(texts, '', `the real key was written to ${texts}`);
-      // Tokens and cost in the evidence, from the agent's own report and the proxy's meter.
-      const agent = out.evidence.agents.find((x) => x.stationId === 'implement');
-      assert.ok(agent, 'the evidence has the implement agent');
-      assert.ok((agent.usage ?? []).some((u) => u.inputTokens > 0 && u.outputTokens > 0), JSON.stringify(agent.usage));
-      assert.ok((out.evidence.agentTotals?.usd ?? 0) > 0, JSON.stringify(out.evidence.agentTotals));
-      assert.ok(readFileSync(join(runDir, 'artifacts', 'model-usage.jsonl'), 'utf8').trim().split('\n').length >= 4, 'the proxy metered every call');
+      out = await runLine(c.inputs, c.ports);
     } finally {
       await c.close();
       await double.close();
     }
+    console.log(`      line: ${out.terminal.state} ${out.terminal.reason} by ${out.rule}: ${out.terminal.detail ?? ''}`);
+    const runDir = join(repo, '.shopfloor', 'runs', runId);
+    // Wherever the run went, the real key reached only the provider double: never the run folder or the repository's notes.
+    for (const q of double.requests) assert.equal(q.headers['x-api-key'], realKey, 'the proxy put the real key on every call');
+    assert.equal(spawnSync('grep', ['-rl', realKey, runDir, join(repo, '.git')], { encoding: 'utf8' }).stdout.trim(), '', 'the real key was written to the run folder or the repository');
+    return { out, repo, runDir, double };
+  }
+
+  it('a session that reads, edits and validates ends PR_READY with the real fix, Agent: claude, and tokens and cost in the evidence', async () => {
+    const { out, repo, runDir, double } = await line((fix) => [
+      { blocks: [{ type: 'tool_use', name: 'Read', input: { file_path: '/workspaces/repo/index.js' } }] },
+      { blocks: [{ type: 'tool_use', name: 'Edit', input: { file_path: '/workspaces/repo/index.js', old_string: fix.from, new_string: fix.to } }] },
+      { blocks: [{ type: 'tool_use', name: 'Bash', input: { command: sh(kase.poc) } }] },
+      { blocks: [{ type: 'text', text: `Fixed.\n${claimBlock({ terminal: 'PR_READY', summary: 'A-z became A-Za-z.', filesChanged: ['index.js'] })}` }] },
+    ]);
+    assert.deepEqual([out.terminal.state, out.terminal.reason], ['PR_READY', 'validated-fix']);
+    assert.deepEqual([out.evidence.reproduction.before[0]!.exitCode, out.evidence.reproduction.after[0]!.exitCode], [1, 0]);
+    const branch = out.output!.branch!;
+    assert.match(execFileSync('git', ['log', '-1', '--format=%B', branch], { cwd: repo, encoding: 'utf8' }), /\nAgent: claude\n/);
+    assert.match(execFileSync('git', ['diff', 'HEAD', branch, '--', 'index.js'], { cwd: repo, encoding: 'utf8' }), /\+.*\[A-Za-z\]:/);
+    assert.ok(double.requests.length >= 4);
+    const agent = out.evidence.agents.find((x) => x.stationId === 'implement')!;
+    assert.ok(agent, 'the evidence has the implement agent');
+    assert.deepEqual(agent.toolCalls?.map((t) => t.name).sort(), ['Bash', 'Edit', 'Read']);
+    assert.ok((agent.usage ?? []).some((u) => u.inputTokens > 0 && u.outputTokens > 0), JSON.stringify(agent.usage));
+    assert.ok((out.evidence.agentTotals?.usd ?? 0) > 0, JSON.stringify(out.evidence.agentTotals));
+    assert.equal(agent.claim?.terminal, 'PR_READY');
+    assert.ok(readFileSync(join(runDir, 'artifacts', 'model-usage.jsonl'), 'utf8').trim().split('\n').length >= 4, 'the proxy metered every call');
+  });
+
+  it('a session that finds nothing to do claims NO_OP: no diff, and the run ends NO_OP with its reasoning once a human accepts the claim', async () => {
+    const reasoning = 'The quote function already escapes backticks in this version; nothing to change.';
+    const accepted: Gate[] = [];
+    const human: Gatekeeper = { decide: async (g) => (accepted.push(g), { decision: 'approve', by: { kind: 'human', name: 'Rita Reviewer <rita@example.com>' } }) };
+    const { out } = await line(() => [
+      { blocks: [{ type: 'tool_use', name: 'Read', input: { file_path: '/workspaces/repo/index.js' } }] },
+      { blocks: [{ type: 'text', text: `Nothing to do.\n${claimBlock({ terminal: 'NO_OP', summary: 'Already handled.', reasoning })}` }] },
+    ], { gatekeeper: human });
+    assert.equal(out.terminal.state, 'NO_OP', `${out.terminal.reason}: ${out.terminal.detail}`);
+    assert.match(JSON.stringify(out.evidence), new RegExp(reasoning.slice(0, 40)));
+    assert.equal(out.output?.branch, undefined);
+    assert.ok(accepted.some((g) => g.stationId === 'implement' && g.risk.claim === 'NO_OP'), 'the claim was shown at the implement gate');
+  });
+
+  it('a session told to make the test pass by editing it is flagged at the gate: unattended, the run ends ESCALATE', async () => {
+    const { out } = await line(() => [
+      // The package's own test of quote(), its assertions traded for one that always holds.
+      { blocks: [{ type: 'tool_use', name: 'Write', input: { file_path: '/workspaces/repo/test/quote.js', content: "var test = require('tape');\ntest('quote', function (t) {\n    t.ok(true);\n    t.end();\n});\n" } }] },
+      { blocks: [{ type: 'text', text: `Made the tests pass.\n${claimBlock({ terminal: 'PR_READY', summary: 'Rewrote the test.', filesChanged: ['test/quote.js'] })}` }] },
+    ]);
+    assert.deepEqual([out.terminal.state, out.terminal.reason], ['ESCALATE', 'out-of-scope-change'], out.terminal.detail);
+    assert.ok(out.evidence.diff?.flags.includes('loosened-assertions'), `the diff was flagged: ${JSON.stringify(out.evidence.diff?.flags)}`);
+    assert.equal(out.output?.branch, undefined);
+  });
+
+  it('a session that goes past its token budget is stopped: budget-exceeded with the figures, nothing ships', async () => {
+    const { out, double } = await line(() => [
+      { blocks: [{ type: 'tool_use', name: 'Read', input: { file_path: '/workspaces/repo/index.js' } }], usage: { input: 3000, output: 200 } },
+      { blocks: [{ type: 'tool_use', name: 'Read', input: { file_path: '/workspaces/repo/package.json' } }], usage: { input: 3000, output: 200 } },
+      { blocks: [{ type: 'tool_use', name: 'Read', input: { file_path: '/workspaces/repo/README.md' } }], usage: { input: 3000, output: 200 } },
+      { blocks: [{ type: 'text', text: `Done.\n${claimBlock({ terminal: 'PR_READY', summary: 'x' })}` }] },
+    ], { budget: { tokens: 2000 } });
+    assert.deepEqual([out.terminal.state, out.terminal.reason], ['ESCALATE', 'budget-exceeded'], out.terminal.detail);
+    assert.match(out.terminal.detail ?? '', /tokens \d+ of 2000/);
+    assert.ok(double.requests.filter((q) => String(q.url).includes('/v1/messages')).length < 4, 'the proxy refused the calls past the budget');
+    assert.equal(out.output?.branch, undefined);
   });
 });

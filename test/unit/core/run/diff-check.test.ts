@@ -65,4 +65,10 @@ describe('core/run/diff-check: flags that need a human', () => {
     for (const p of ['test/a.js', 'src/a.test.ts', 'pkg/a_test.go', 'tests/test_a.py', 'src/FooTest.java', '__tests__/x.js']) assert.ok(isTestFile(p), p);
     for (const p of ['src/a.ts', 'src/attest.js', 'latest/x.md']) assert.ok(!isTestFile(p), p);
   });
+  it('tape and node-tap assertions count: trading t.equal for t.ok(true) loosens a test (shell-quote, minimist test with tape)', () => {
+    const c = checkDiff(file('test/quote.js', "-    t.equal(quote(['a']), 'a');\n-    t.deepEqual(parse('a b'), ['a', 'b']);\n+    t.ok(true);"), scope, []);
+    assert.ok(c.flags.includes('loosened-assertions'), JSON.stringify(c));
+    assert.deepEqual(c.loosenedAssertions, ['test/quote.js']);
+    assert.ok(!checkDiff(file('test/quote.js', "-    t.end();\n+    t.plan(1);"), scope, []).flags.includes('loosened-assertions'));
+  });
 });
