@@ -81,7 +81,8 @@ function script(root: string): DoubleTurn[] {
   return [
     { blocks: [{ type: 'tool_use', name: 'Read', input: { file_path: file } }] },
     { blocks: [{ type: 'tool_use', name: 'Edit', input: { file_path: file, old_string: 'helo', new_string: 'hello' } }] },
-    { blocks: [{ type: 'tool_use', name: 'Bash', input: { command: 'node greet.js' } }] },
+    // A command that costs the same on the host and in the image (the image's Node starts slower than the host's: see the probes).
+    { blocks: [{ type: 'tool_use', name: 'Bash', input: { command: 'grep -n hello greet.js' } }] },
     { blocks: [{ type: 'text', text: 'Fixed.\n```shopfloor-claim\n{"terminal":"PR_READY","summary":"helo became hello.","filesChanged":["greet.js"]}\n```' }] },
   ];
 }
@@ -91,6 +92,14 @@ const station: Station = aBlueprint()
   .build().stations[0]!;
 const packet = aPacket().with('intent', 'Fix the greeting typo in greet.js.').withScope('greet.js').build();
 const prompt = buildStationPrompt({ packet, station, blueprint: { name: 'bench', version: '1' } });
+
+/** Commands timed after each session, on the host and in the station, to say where a session's extra time goes. */
+const PROBES: { name: string; argv: (cli: string) => string[] }[] = [
+  { name: '`true` (the exec floor)', argv: () => ['true'] },
+  { name: '`claude --version`', argv: (cli) => [cli, '--version'] },
+  { name: "`node -e 0` (the image's Node against the host's)", argv: () => ['node', '-e', '0'] },
+  { name: '`bash -lc true` (a login shell, as the Bash tool starts one)', argv: () => ['bash', '-lc', 'true'] },
+];
 
 /** What the runner handed to the container: the same argv and environment drive the host run. */
 let captured: { argv: string[]; env: Record<string, string> } | undefined;
@@ -132,8 +141,8 @@ function phases(start: number, s: number[], end: number): Phases {
 interface ARun {
   phases: Phases;
   ms: number;
-  /** `claude --version` on the host. */
-  version: number;
+  /** PROBES on the host, ms each. */
+  probes: number[];
   calls: number;
 }
 
@@ -172,9 +181,13 @@ async function runHost(bin: string): Promise<ARun> {
     const ok = code === 0 && result?.subtype === 'success' && !result.is_error;
     if (!ok) console.error(out.slice(-2000));
     const calls = checkSession('A (host)', ws, double, ok);
-    const v0 = now();
-    execFileSync(bin, ['--version'], { env });
-    return { ms, phases: phases(t0, stamps, t0 + ms), version: now() - v0, calls };
+    const probes = PROBES.map((p) => {
+      const argv = p.argv(bin);
+      const p0 = now();
+      execFileSync(argv[0]!, argv.slice(1), { cwd: ws, env, stdio: 'ignore' });
+      return now() - p0;
+    });
+    return { ms, phases: phases(t0, stamps, t0 + ms), probes, calls };
   } finally {
     await double.close();
     rmSync(home, { recursive: true, force: true });
@@ -185,9 +198,8 @@ async function runHost(bin: string): Promise<ARun> {
 interface BRun {
   phases: Phases;
   helpers: number;
-  execTrue: number;
-  cliVersion: number;
-  probes: number;
+  /** PROBES in the station through docker exec, ms each. */
+  probes: number[];
   agentPrepare: number;
   modelAccess: number;
   containerStart: number;
@@ -218,6 +230,7 @@ async function runStation(i: number): Promise<BRun> {
   });
   const runner = new ClaudeCodeRunner({ installer: docker.installer });
   const t: Record<string, number> = {};
+  const probes: number[] = [];
   const lap = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
     const t0 = now();
     try {
@@ -256,21 +269,24 @@ async function runStation(i: number): Promise<BRun> {
       if (!ok) console.error(r.output);
       // Probes of where the exec's extra time goes, after the session and outside the station's total.
       const probe = now();
-      await lap('execTrue', () => env.exec(['true']));
-      await lap('cliVersion', () => env.exec([captured!.argv[0]!, '--version']));
-      t.probes = now() - probe;
+      for (const p of PROBES) {
+        const p0 = now();
+        await env.exec(p.argv(captured!.argv[0]!));
+        probes.push(now() - p0);
+      }
+      t.probing = now() - probe;
     } finally {
       await lap('release', () => ma.release());
     }
     // The implement station removes the run's containers before its diff is taken.
     await lap('containerRemove', () => docker.provider.cleanup(runId));
-    const stationMs = now() - t0 - t.probes!;
+    const stationMs = now() - t0 - t.probing!;
     const calls = checkSession('B (station)', ws, double, ok);
     await lap('teardown', async () => {
       await access.close();
       await docker.dispose();
     });
-    return { ...(t as unknown as Omit<BRun, 'station' | 'calls' | 'phases'>), phases: phases(execSpan[0], stamps, execSpan[1]), station: stationMs, calls };
+    return { ...(t as unknown as Omit<BRun, 'station' | 'calls' | 'phases' | 'probes'>), phases: phases(execSpan[0], stamps, execSpan[1]), probes, station: stationMs, calls };
   } finally {
     await docker.provider.cleanup(runId).catch(() => undefined);
     await double.close();
@@ -298,7 +314,7 @@ async function main(): Promise<void> {
   const ms = (x: number) => `${x.toFixed(0)} ms`;
   const med = (xs: number[]) => quantile(xs, 0.5);
   const p95 = (xs: number[]) => quantile(xs, 0.95);
-  const b = (k: Exclude<keyof BRun, 'phases'>) => B.map((x) => x[k]);
+  const b = (k: Exclude<keyof BRun, 'phases' | 'probes'>) => B.map((x) => x[k]);
   const a = A.map((x) => x.ms);
   // Per round: the line's added time, and the agent's exec beyond the same session on the host.
   const added = B.map((x, i) => x.station - x.containerStart - A[i]!.ms);
@@ -322,9 +338,6 @@ async function main(): Promise<void> {
   part('container start', b('containerStart'));
   part('agent exec (docker exec of the CLI, through the model proxy)', b('exec'));
   part('  of which beyond A (exec − A)', execOver);
-  part('  probe: docker exec of `true` in the station (the exec floor)', b('execTrue'));
-  part('  probe: `claude --version` in the station, through docker exec', b('cliVersion'));
-  part('  probe: `claude --version` on the host', A.map((x) => x.version));
   part('agent run beyond its exec (prompt, stream reading, claim)', B.map((x) => x.agentRun - x.exec));
   part('release model access', b('release'));
   part('container removal (before the diff)', b('containerRemove'));
@@ -332,11 +345,18 @@ async function main(): Promise<void> {
   console.log("\nThe agent's session split at its model calls (as they reached the double; B's through the model proxy), A on the host against B's docker exec:\n");
   console.log('| phase | A median | B median | B − A median | B − A p95 |');
   console.log('| --- | --- | --- | --- | --- |');
-  const phaseNames = [['startup', 'start to the first model call'], ['read', 'Read turn'], ['edit', 'Edit turn'], ['bash', 'Bash turn (`node greet.js`)'], ['shutdown', 'last model call to the end of the process']] as const;
+  const phaseNames = [['startup', 'start to the first model call'], ['read', 'Read turn'], ['edit', 'Edit turn'], ['bash', 'Bash turn (`grep -n hello greet.js`)'], ['shutdown', 'last model call to the end of the process']] as const;
   for (const [k, name] of phaseNames) {
     const d = B.map((x, i) => x.phases[k] - A[i]!.phases[k]);
     console.log(`| ${name} | ${ms(med(A.map((x) => x.phases[k])))} | ${ms(med(B.map((x) => x.phases[k])))} | ${ms(med(d))} | ${ms(p95(d))} |`);
   }
+  console.log('\nProbes, run after each session in the same places (B: through docker exec in the station container):\n');
+  console.log('| probe | A on the host, median | B in the station, median | B − A median |');
+  console.log('| --- | --- | --- | --- |');
+  PROBES.forEach((p, j) => {
+    const d = B.map((x, i) => x.probes[j]! - A[i]!.probes[j]!);
+    console.log(`| ${p.name} | ${ms(med(A.map((x) => x.probes[j]!)))} | ${ms(med(B.map((x) => x.probes[j]!)))} | ${ms(med(d))} |`);
+  });
   console.log('\nThe model proxy\'s own added latency per call is measured by bench/agent/proxy.ts.');
 }
 
