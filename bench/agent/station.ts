@@ -288,7 +288,10 @@ async function runStation(i: number): Promise<BRun> {
     });
     return { ...(t as unknown as Omit<BRun, 'station' | 'calls' | 'phases' | 'probes'>), phases: phases(execSpan[0], stamps, execSpan[1]), probes, station: stationMs, calls };
   } finally {
+    // Again on a failure (each is idempotent), so a failed round leaves no container, proxy or open handle behind.
     await docker.provider.cleanup(runId).catch(() => undefined);
+    await access.close().catch(() => undefined);
+    await docker.dispose().catch(() => undefined);
     await double.close();
     rmSync(resolve(ws, '..'), { recursive: true, force: true });
     rmSync(runDir, { recursive: true, force: true });
