@@ -8,10 +8,11 @@ const benches = [
   ['draft', 'run.ts', []],
   ['devcontainer', 'run.ts', quick ? ['--quick'] : []],
   ['agent', 'proxy.ts', quick ? ['--calls', '300'] : []],
+  ['agent', 'station.ts', quick ? ['--quick'] : []],
 ] as const;
 let failed = 0;
 for (const [name, file, args] of benches) {
-  process.stdout.write(`\n## bench/${name}\n\n`);
+  process.stdout.write(`\n## bench/${name}/${file}\n\n`);
   const r = spawnSync(process.execPath, ['-r', 'tsx/cjs', join(__dirname, name, file), ...args], { stdio: 'inherit' });
   if (r.status !== 0) failed++;
 }
