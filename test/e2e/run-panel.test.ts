@@ -38,8 +38,8 @@ describe('e2e: a run driven from the panel (code-server + Chromium + Docker)', f
     await frame.click('[data-testid="start-run"]');
     // The agent pick: this build's agents, Claude Code with its pinned version and install state, the command agent with the workspace's command.
     const agents = await chooseAgent(page, 'Command agent');
-    assert.ok(agents.some((r) => /^Claude Code \d+\.\d+\.\d+ — (installed|will be installed on first use)/.test(r)), `agent pick rows: ${agents.join(' | ')}`);
-    assert.ok(agents.some((r) => /^Command agent \["node","-e",.*\(default\)/.test(r)), `agent pick rows: ${agents.join(' | ')}`);
+    assert.ok(agents.some((r) => /^Claude Code ?\d+\.\d+\.\d+ — (installed|will be installed on first use)/.test(r)), `agent pick rows: ${agents.join(' | ')}`);
+    assert.ok(agents.some((r) => /^Command agent ?\["node","-e",.*\(default\)/.test(r)), `agent pick rows: ${agents.join(' | ')}`);
     await frame.waitForSelector('[data-testid="run"]', { timeout: 30_000 });
 
     const decided: string[] = [];
