@@ -70,16 +70,19 @@ export function renderBudget(gateId: string, b: GateBudgetView, retry: (budget: 
     el('p', { className: 'muted', text: `Budget now: ${now ? describe(now) : 'none on the station (the run budget)'}` }),
   ]);
   if (b.outputTail) box.append(el('details', {}, [el('summary', { text: "The agent's last output" }), el('pre', { className: 'gate-content', text: b.outputTail })]));
+  const problem = el('p', { className: 'error', attrs: { role: 'alert', 'data-testid': 'budget-error' } });
   const field = (key: 'tokens' | 'usd' | 'wallMin', label: string, current: number | undefined, step: string) => {
     const input = el('input', { attrs: { type: 'number', min: '0', step, 'aria-label': label, 'data-testid': `budget-${key}`, placeholder: current !== undefined ? String(current) : 'no limit' } });
     input.value = budgetDraft[key] ?? (current !== undefined ? String(current) : '');
-    input.addEventListener('input', () => (budgetDraft[key] = input.value));
+    input.addEventListener('input', () => {
+      budgetDraft[key] = input.value;
+      problem.textContent = '';
+    });
     return { input, row: el('label', { className: 'budget-field' }, [el('span', { text: label }), input]) };
   };
   const tokens = field('tokens', 'Tokens', now?.tokens, '1');
   const usd = field('usd', 'US dollars', now?.usd, '0.01');
   const wall = field('wallMin', 'Wall minutes', now?.wallMs !== undefined ? now.wallMs / 60_000 : undefined, '1');
-  const problem = el('p', { className: 'error', attrs: { role: 'alert', 'data-testid': 'budget-error' } });
   const button = el('vscode-button' as keyof HTMLElementTagNameMap, { text: 'Raise budget and retry', attrs: { 'data-testid': 'gate-raise-budget' } });
   button.addEventListener('click', () => {
     const read = (v: string, int: boolean): number | undefined | 'bad' => {
