@@ -26,6 +26,16 @@ const CLI_OF: Partial<Record<AgentName, { pkg: (version?: string) => AgentCliPac
   claude: { pkg: claudeCodePackage, pinned: CLAUDE_CODE_VERSION, provider: 'anthropic' },
 };
 
+/** The model provider whose key `agent`'s calls need (the proxy adds it), or undefined for an agent that needs none here (the command agent) or is not in this build. */
+export function agentProvider(agent: string): ModelProvider | undefined {
+  return CLI_OF[agent as AgentName]?.provider;
+}
+
+/** The agent names the agent stations of `blueprint` resolve to (agentNameFor), each once, in station order. Pure. */
+export function agentsOfRun(blueprint: Blueprint, packet: TaskPacket, settings: AgentSettings): string[] {
+  return [...new Set(blueprint.stations.filter((st) => st.kind === 'agent').map((st) => agentNameFor(st, packet, settings, blueprint.routing).name))];
+}
+
 /**
  * The agent stations of `blueprint` whose agent comes from the user's default or the
  * fallback (they name none and no routing rule matches): the ones a per-run choice

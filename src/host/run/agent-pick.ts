@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import type { RunSetup } from '../../contracts';
+import type { ModelProvider, RunSetup } from '../../contracts';
 import type { AgentCliPackage } from '../../adapters/agents/cli-install';
 import { keysFromEnv } from '../../adapters/model-proxy/keys';
-import { agentChoices, dockerVolumeQuery, stationsLeftToDefault, type AgentChoice } from '../../app/agent-choices';
+import { agentChoices, agentProvider, agentsOfRun, dockerVolumeQuery, stationsLeftToDefault, type AgentChoice } from '../../app/agent-choices';
 import { agentSettingsOf, type AgentName } from '../../app/agent-routing';
 import { RunRefusedError } from '../../app/run-session';
 import { readModelKeys } from '../model-keys';
@@ -67,8 +67,9 @@ export function agentPickItems(choices: readonly AgentChoice[], o: { defaultAgen
  * The per-run agent choice for `setup` (run-session's `chooseAgent`): when an agent
  * station of its blueprint names no agent and matches no routing rule, a quick pick of the
  * available agents, the default active. Undefined when there is nothing to choose.
- * Escape refuses the start (RunRefusedError). When the chosen agent's model key is in
- * neither SecretStorage nor the environment, a warning offers "Set Model API Key" (then
+ * Escape refuses the start (RunRefusedError). When an agent the run will use (the one
+ * chosen, or one its blueprint names) needs a model key that is in neither SecretStorage
+ * nor the environment, a warning offers "Set Model API Key" (then
  * the start goes on if a key was stored) or "Start Anyway"; dismissing it refuses the start.
  * I/O: asks the Docker engine which CLI volumes exist (two seconds at most), reads secrets.
  */
@@ -76,15 +77,24 @@ export async function pickRunAgent(setup: RunSetup, secrets: vscode.SecretStorag
   const settings = agentSettingsOf(setup);
   const stations = stationsLeftToDefault(setup.blueprint, setup.packet, settings);
   const config = vscode.workspace.getConfiguration('shopfloor');
-  if (!stations.length || !config.get<boolean>('agent.choosePerRun', true)) return undefined;
-  const versions = config.get<Record<string, string>>('agent.versions') || undefined;
-  const choices = await agentChoices({ versions, installed: await (volumes ?? dockerVolumeQuery)(config.get<string>('docker.host') || undefined) });
-  const items = agentPickItems(choices, { defaultAgent: setup.agentDefault, command: config.get<string>('agent.command') || undefined });
-  const picked = await showPick(items, `Agent for ${stations.join(', ')}`);
-  if (!picked) throw new RunRefusedError('no agent was chosen; the run was not started');
-  const choice = choices.find((c) => c.name === picked.agent);
-  if (choice?.provider) await confirmModelKey(choice, secrets);
-  return picked.agent;
+  let picked: AgentPickItem | undefined;
+  if (stations.length && config.get<boolean>('agent.choosePerRun', true)) {
+    const versions = config.get<Record<string, string>>('agent.versions') || undefined;
+    const choices = await agentChoices({ versions, installed: await (volumes ?? dockerVolumeQuery)(config.get<string>('docker.host') || undefined) });
+    const items = agentPickItems(choices, { defaultAgent: setup.agentDefault, command: config.get<string>('agent.command') || undefined });
+    picked = await showPick(items, `Agent for ${stations.join(', ')}`);
+    if (!picked) throw new RunRefusedError('no agent was chosen; the run was not started');
+  }
+  // Every agent the run will use, chosen here, named by the blueprint or its routing: each provider's key is asked for once.
+  const used = agentsOfRun(setup.blueprint, setup.packet, { ...settings, ...(picked ? { default: picked.agent } : {}) });
+  const asked = new Set<string>();
+  for (const name of used) {
+    const provider = agentProvider(name);
+    if (!provider || asked.has(provider)) continue;
+    asked.add(provider);
+    await confirmModelKey(name as AgentName, provider, secrets);
+  }
+  return picked?.agent;
 }
 
 function showPick(items: AgentPickItem[], placeholder: string): Promise<AgentPickItem | undefined> {
@@ -108,12 +118,12 @@ function showPick(items: AgentPickItem[], placeholder: string): Promise<AgentPic
   });
 }
 
-async function confirmModelKey(choice: AgentChoice, secrets: vscode.SecretStorage): Promise<void> {
-  const has = async () => !!(await readModelKeys(secrets, keysFromEnv(process.env)))[choice.provider!];
+async function confirmModelKey(agent: AgentName, provider: ModelProvider, secrets: vscode.SecretStorage): Promise<void> {
+  const has = async () => !!(await readModelKeys(secrets, keysFromEnv(process.env)))[provider];
   if (await has()) return;
-  const label = AGENT_LABELS[choice.name];
+  const label = AGENT_LABELS[agent];
   const answer = await vscode.window.showWarningMessage(
-    `${label} needs a model API key (${choice.provider}), and none is set.`,
+    `${label} needs a model API key (${provider}), and none is set.`,
     { modal: true, detail: 'The run\'s model proxy adds the key to each model call; the agent in the container never sees it. Set one with "Shopfloor: Set Model API Key" or the provider\'s environment variable.' },
     'Set Model API Key',
     'Start Anyway',

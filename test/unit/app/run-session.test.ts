@@ -115,6 +115,7 @@ describe('app/run-session: one lifecycle for the CLI and the editor', () => {
   beforeEach(() => {
     seen.messages.length = 0;
     seen.modalAnswer = 'Start Run';
+    seen.pickAnswer = undefined; // the agent pick takes its default (the command agent)
   });
 
   it('a stale approval is refused by both entry points with the same message, naming the edited field', async () => {

@@ -20,6 +20,11 @@ describe('host/run/agent-pick: the agent choice per run', () => {
     seen.modalAnswer = undefined;
   });
 
+  after(() => {
+    seen.pickAnswer = undefined;
+    seen.modalAnswer = undefined;
+  });
+
   it('offers the agents of this build with their versions and install state, and the command agent with its command', async () => {
     const installed = await agentChoices({ installed: async (pkg) => pkg.version === CLAUDE_CODE_VERSION });
     assert.deepEqual(installed.map((c) => c.name), ['claude', 'command'], 'only agents whose adapter is in this build');
@@ -75,6 +80,23 @@ describe('host/run/agent-pick: the agent choice per run', () => {
       seen.modalAnswer = undefined;
       assert.equal(await pickRunAgent(setup, secrets as never, volumes), 'claude', 'a key in SecretStorage: no warning');
       assert.deepEqual(seen.messages, []);
+    } finally {
+      if (saved !== undefined) process.env.ANTHROPIC_API_KEY = saved;
+    }
+  });
+
+  it('warns about a missing key for an agent the blueprint names, even when there is nothing to pick', async () => {
+    const packet = aPacket().with('source', { kind: 'issue', text: 'x' }).build();
+    const setup = await freshRunSetup({ repo: process.cwd(), packet, unattended: false, environment: 'docker', profile: false });
+    const named = { ...setup, blueprint: aBlueprint().with('stations', [agent('implement', { agent: 'claude' })]).build() };
+    const saved = process.env.ANTHROPIC_API_KEY;
+    delete process.env.ANTHROPIC_API_KEY;
+    try {
+      seen.modalAnswer = undefined;
+      await assert.rejects(pickRunAgent(named, new MemorySecrets() as never, async () => undefined), /Claude Code has no model API key/);
+      assert.deepEqual(seen.picks, [], 'no pick: the station names its agent');
+      seen.modalAnswer = 'Start Anyway';
+      assert.equal(await pickRunAgent(named, new MemorySecrets() as never, async () => undefined), undefined);
     } finally {
       if (saved !== undefined) process.env.ANTHROPIC_API_KEY = saved;
     }
