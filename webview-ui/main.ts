@@ -76,8 +76,8 @@ const actions: PanelActions = {
     const res = r.result as { pushed?: boolean; remote?: string; message?: string } | undefined;
     setStatus(r.ok ? (res?.pushed ? `Pushed to ${res.remote}.` : `Not pushed: ${res?.message ?? ''}`) : `Error: ${r.error?.message}`, !res?.pushed);
   },
-  decideGate: async (gate, decision, reason, terminal, editedPlan) => {
-    const r = await request('gate/decide', { ...gate, decision, reason, terminal: terminal as ParamsOf<'gate/decide'>['terminal'], editedPlan });
+  decideGate: async (gate, decision, reason, terminal, editedPlan, raisedBudget) => {
+    const r = await request('gate/decide', { ...gate, decision, reason, terminal: terminal as ParamsOf<'gate/decide'>['terminal'], editedPlan, raisedBudget });
     const res = r.result as { accepted?: boolean; problem?: string } | undefined;
     if (!r.ok || !res?.accepted) setStatus(r.ok ? `Not accepted: ${res?.problem ?? 'that gate is no longer open'}.` : `Error: ${r.error?.message}`, true);
   },

@@ -1,4 +1,6 @@
 import type { PanelSnapshot, ParamsOf } from '../src/contracts/protocol';
+import type { Budget } from '../src/contracts/agent';
+import { renderBudget, renderClaim, renderFacts, renderStationLog } from './gate-details';
 import { el } from './render-dom';
 
 type RunView = NonNullable<PanelSnapshot['run']>;
@@ -12,13 +14,14 @@ export interface GateRef {
   contentHash: string;
 }
 
-/** Called with a gate decision; `editedPlan` comes with `edit`. */
+/** Called with a gate decision; `editedPlan` comes with `edit`, `raisedBudget` with `retry` at a budget gate. */
 export type GateDecide = (
   gate: GateRef,
   decision: GateChoice,
   reason?: string,
   terminal?: { state: 'ESCALATE' | 'NO_OP'; reason: string; detail?: string },
   editedPlan?: string,
+  raisedBudget?: Budget,
 ) => void;
 
 /**
@@ -52,6 +55,7 @@ export function renderRun(run: RunView, decide: GateDecide, push?: (runId: strin
     );
   }
   section.append(list);
+  if (run.log) section.append(renderStationLog(run.log, run.stations.some((s) => s.id === run.log!.stationId && s.status === 'running')));
 
   const gate = run.openGate;
   if (gate) {
@@ -59,7 +63,11 @@ export function renderRun(run: RunView, decide: GateDecide, push?: (runId: strin
     const ref: GateRef = { gateId: gate.gateId, runId: gate.runId, contentHash: gate.contentHash };
     const box = el('div', { className: 'gate', attrs: { role: 'group', 'aria-label': `Gate ${gate.position} ${gate.stationId}`, 'data-testid': 'gate' } });
     box.append(el('h3', { text: `Gate ${gate.position} ${gate.stationId}` }), el('p', { text: gate.summary }));
-    if (gate.content) box.append(el('pre', { className: 'gate-content', text: gate.content, attrs: { tabindex: '0', 'aria-label': 'Under review' } }));
+    // The claim beside the line's own facts; the raw content stays one click away.
+    if (gate.claim || gate.facts) box.append(el('div', { className: 'gate-columns' }, [...(gate.claim ? [renderClaim(gate.claim)] : []), ...(gate.facts ? [renderFacts(gate.facts)] : [])]));
+    if (gate.budget) box.append(renderBudget(gate.gateId, gate.budget, (budget) => decide(ref, 'retry', reason.value.trim() || undefined, undefined, undefined, budget)));
+    const raw = gate.content ? el('pre', { className: 'gate-content', text: gate.content, attrs: { tabindex: '0', 'aria-label': 'Under review' } }) : undefined;
+    if (raw) box.append(gate.claim || gate.budget ? el('details', { className: 'gate-raw' }, [el('summary', { text: 'Everything under review (as recorded)' }), raw]) : raw);
     const reason = el('textarea', { attrs: { rows: '2', maxlength: '4000', placeholder: 'Reason (recorded with the decision)', 'aria-label': 'Reason', 'data-testid': 'gate-reason' } });
     reason.value = drafts.reason ?? '';
     reason.addEventListener('input', () => (drafts.reason = reason.value));
@@ -82,7 +90,8 @@ export function renderRun(run: RunView, decide: GateDecide, push?: (runId: strin
     add('approve', 'Approve', false);
     const planEditor = gate.plan !== null && gate.allowed.includes('edit') ? renderPlanEditor(ref, gate.plan, () => reason.value.trim() || undefined, decide) : undefined;
     if (planEditor) buttons.append(planEditor.toggle);
-    add('retry', 'Retry', true);
+    // At a budget gate, a retry without a raised budget runs the agent again under the same limits.
+    add('retry', gate.budget ? 'Retry with the same budget' : 'Retry', true);
     add('skip', 'Skip', true);
     add('reject', 'Reject', true);
     if (planEditor) box.append(planEditor.editor);

@@ -95,15 +95,15 @@ const matches = (r: AgentRoute, packet: TaskPacket, language: string | undefined
   (r.when.risk === undefined || r.when.risk === packet.risk);
 
 /**
- * The agent name for `station` and why it was chosen (`station`, `routing rule <i>`,
- * `default`, `fallback`). Pure; does not check the name is available.
+ * The agent name for `station`, why it was chosen (`station`, `routing rule <i>`,
+ * `default`, `fallback`) and by which rule (`source`). Pure; does not check the name is available.
  */
-export function agentNameFor(station: Station, packet: TaskPacket, settings: AgentSettings, routing: Blueprint['routing'] = []): { name: string; why: string } {
-  if (station.kind === 'agent' && station.agent) return { name: station.agent, why: 'named by the station' };
+export function agentNameFor(station: Station, packet: TaskPacket, settings: AgentSettings, routing: Blueprint['routing'] = []): { name: string; why: string; source: 'station' | 'routing' | 'default' | 'fallback' } {
+  if (station.kind === 'agent' && station.agent) return { name: station.agent, why: 'named by the station', source: 'station' };
   const i = routing.findIndex((r) => matches(r, packet, settings.language));
-  if (i >= 0) return { name: routing[i]!.agent, why: `routing rule ${i + 1} of the blueprint` };
-  if (settings.default) return { name: settings.default, why: 'the default agent (shopfloor.agent.default / --agent)' };
-  return { name: 'command', why: 'the fallback (command agent)' };
+  if (i >= 0) return { name: routing[i]!.agent, why: `routing rule ${i + 1} of the blueprint`, source: 'routing' };
+  if (settings.default) return { name: settings.default, why: 'the default agent (shopfloor.agent.default / --agent)', source: 'default' };
+  return { name: 'command', why: 'the fallback (command agent)', source: 'fallback' };
 }
 
 /**

@@ -15,6 +15,7 @@ import { runLine, type RunOutcome } from '../core/run/engine';
 import type { Gatekeeper, HumanStation, RunObserver } from '../core/run/ports';
 import { newRunId } from '../core/run/run-id';
 import type { ComposeFn, ModelAccessFactory } from './compose';
+import type { ModelProxyConfig } from '../adapters/model-proxy/config';
 import { agentRefusal, agentSettingsOf } from './agent-routing';
 import { freshRunSetup, loadRunSetup, saveRunSetup, type RunOptions, type RunSetup } from './run-setup';
 
@@ -58,6 +59,8 @@ export interface EngineSettings {
   modelAccess?: ModelAccessFactory;
   /** npm version per agent CLI (setting shopfloor.agent.versions). */
   agentVersions?: Record<string, string>;
+  /** Keys, upstreams and prices of the run's model proxy (the editor's SecretStorage keys); absent: from the host environment. */
+  modelConfig?: ModelProxyConfig;
 }
 
 /** A run ready to execute: started (set-up written) or found for resume. */
@@ -94,12 +97,21 @@ export async function startRun(o: {
   now?: number;
   /** Asked after the approval check passes, before anything is written (the editor confirms an approval not made in it); false refuses. */
   confirmApproval?: (packet: TaskPacket) => Promise<boolean>;
+  /**
+   * Asked once the set-up is built, before anything is written, when the run has agent
+   * stations: the agent for those that name none and match no routing rule (the editor's
+   * per-run pick), or undefined to keep `options.agent`. Throwing RunRefusedError cancels
+   * the start. The choice is stored as the set-up's `agentDefault`, so a resume keeps it.
+   */
+  chooseAgent?: (setup: RunSetup) => Promise<string | undefined>;
 }): Promise<RunSession> {
   const repo = resolve(o.repo);
   const packet = parseDocument('packet', o.packetFile, readFileSync(o.packetFile, 'utf8'));
   refuseUnapproved(packet);
   if (o.confirmApproval && !(await o.confirmApproval(packet))) throw new RunRefusedError('the approval was not confirmed');
-  const setup = await freshRunSetup({ repo, packet, ...o.options });
+  let setup = await freshRunSetup({ repo, packet, ...o.options });
+  const chosen = o.chooseAgent && setup.blueprint.stations.some((st) => st.kind === 'agent') ? await o.chooseAgent(setup) : undefined;
+  if (chosen) setup = { ...setup, agentDefault: chosen };
   refuseUnavailableAgents(setup);
   const folder = runFolder(repo, newRunId(o.now ?? Date.now()));
   mkdirSync(folder.dir, { recursive: true });
@@ -172,6 +184,7 @@ function session(folder: RunFolder, setup: RunSetup, resumed: boolean): RunSessi
         engineVersion: ENGINE_VERSION,
         modelAccess: settings.modelAccess,
         agentVersions: settings.agentVersions,
+        modelConfig: settings.modelConfig,
       });
       try {
         replayToObserver(composed.ports.journal.existing.map((r) => r.event), ui.observer);

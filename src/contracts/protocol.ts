@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AgentClaimSchema, BudgetSchema } from './agent';
 import { GateChoiceSchema, GateRefSchema } from './run-event';
 import { TerminalStateSchema } from './terminal-state';
 
@@ -42,6 +43,41 @@ export const StationViewSchema = z.object({
   status: z.enum(['pending', 'gate', 'running', 'passed', 'failed', 'skipped']),
 });
 
+/** An agent's claim at a gate (src/contracts/agent.ts AgentClaim), with the end it makes the line take, if any. */
+export const GateClaimViewSchema = z.object({
+  ...AgentClaimSchema.shape,
+  claimEnded: z.enum(['NO_OP', 'ESCALATE']).nullable().default(null).describe('The implement agent ended on this claim and changed nothing; a human approval accepts it (rule T8c).'),
+});
+export type GateClaimView = z.infer<typeof GateClaimViewSchema>;
+
+/** What the line itself found, shown beside an agent's claim so the reviewer need not take the agent's word. */
+export const GateFactsViewSchema = z.object({
+  packetRisk: z.string(),
+  filesChanged: z.array(z.string()).describe('Files the diff under review changes (from the workspace, not the agent).'),
+  diffFlags: z.array(z.string()),
+  touchedRiskPaths: z.array(z.string()),
+  preexistingFailures: z.array(z.string()),
+  stations: z.array(z.object({ id: z.string(), role: z.string(), status: z.string() })).describe('Stations of the line that have finished, with their status (reproduction and validation results).'),
+});
+export type GateFactsView = z.infer<typeof GateFactsViewSchema>;
+
+/** A budget gate's figures. */
+export const GateBudgetViewSchema = z.object({
+  exceeded: z.string().describe('Which budget was reached, with the figures.'),
+  current: BudgetSchema.nullable().describe("The station's budget now; null: none set on the station (the run's budget was reached)."),
+  agent: z.string().nullable(),
+  outputTail: z.string().nullable(),
+});
+export type GateBudgetView = z.infer<typeof GateBudgetViewSchema>;
+
+/** The live log of the station running now (its readable agent or command output), capped to the last lines. */
+export const StationLogViewSchema = z.object({
+  stationId: z.string(),
+  lines: z.array(z.string()).max(500),
+  dropped: z.number().int().min(0).describe('Earlier lines no longer shown (the full log is in the run folder).'),
+});
+export type StationLogView = z.infer<typeof StationLogViewSchema>;
+
 /** The gate waiting for a human, as the panel shows it (built by the host from the engine's Gate). */
 export const OpenGateViewSchema = z.object({
   ...GateRefSchema.shape,
@@ -51,6 +87,9 @@ export const OpenGateViewSchema = z.object({
   content: z.string().describe('What is under review (diff, plan, results) as text, capped.'),
   allowed: z.array(GateChoiceSchema),
   plan: z.string().nullable().default(null).describe('The plan the reviewer may edit and approve at this gate; null where there is none to edit.'),
+  claim: GateClaimViewSchema.nullable().default(null).describe("The station agent's claim, shown beside the line's own facts; null where the agent made none (or the station is not an agent's)."),
+  facts: GateFactsViewSchema.nullable().default(null).describe("The line's own facts at this gate (diff flags, risk paths, earlier stations' results); null where there are none."),
+  budget: GateBudgetViewSchema.nullable().default(null).describe('At a budget gate: what was reached and the budget now; the reviewer may retry with a raised budget. Null elsewhere.'),
 });
 export type OpenGateView = z.infer<typeof OpenGateViewSchema>;
 
@@ -83,6 +122,7 @@ export const PanelSnapshotSchema = z.object({
       evidence: z.string().nullable().default(null).describe('Path of the evidence Markdown, once written.'),
       output: z.string().nullable().default(null).describe('Output branch or report, once created.'),
       branch: z.string().nullable().default(null).describe('The output branch of a PR_READY run, which the user may push.'),
+      log: StationLogViewSchema.nullable().default(null).describe('The running station\'s live output; null when no station runs.'),
     })
     .nullable(),
   packet: PacketViewSchema.nullable().default(null),
@@ -109,11 +149,13 @@ export const Methods = {
         reason: z.string().max(4000).optional(),
         terminal: TerminalStateSchema.refine((t) => t.state === 'ESCALATE' || t.state === 'NO_OP', 'a rejection ends ESCALATE or NO_OP').optional(),
         editedPlan: z.string().max(PLAN_MAX_CHARS).optional().describe('With `edit`: the plan as the reviewer edited it; approved with the decision.'),
+        raisedBudget: BudgetSchema.optional().describe('With `retry` at a budget gate: the station\'s new budget (the gate rules refuse it anywhere else).'),
       })
       .refine((p) => p.decision !== 'edit' || (p.editedPlan !== undefined && p.editedPlan.trim() !== ''), {
         message: 'an edit carries the edited plan',
         path: ['editedPlan'],
-      }),
+      })
+      .refine((p) => p.raisedBudget === undefined || p.decision === 'retry', { message: 'a raised budget comes only with retry', path: ['raisedBudget'] }),
     result: z.object({ accepted: z.boolean(), problem: z.string().optional().describe('Why the decision was not accepted; the gate stays open.') }),
   },
   /** Webview → host: validate and save the packet edited in the form; invalid values are not written. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { git, sampleRepo } from './support/sample-repo';
-import { openPacketInPanel, RESULTS as results, useVsCode } from './support/session';
+import { chooseAgent, openPacketInPanel, RESULTS as results, useVsCode } from './support/session';
 
 /**
  * A whole run driven from the panel in real VS Code: approve the packet, start the run,
@@ -36,6 +36,10 @@ describe('e2e: a run driven from the panel (code-server + Chromium + Docker)', f
     await frame.click('[data-testid="approve"]');
     await frame.waitForFunction(() => /Approved by/.test(document.querySelector('[data-testid="approval"]')?.textContent ?? ''));
     await frame.click('[data-testid="start-run"]');
+    // The agent pick: this build's agents, Claude Code with its pinned version and install state, the command agent with the workspace's command.
+    const agents = await chooseAgent(page, 'Command agent');
+    assert.ok(agents.some((r) => /^Claude Code ?\d+\.\d+\.\d+ — (installed|will be installed on first use)/.test(r)), `agent pick rows: ${agents.join(' | ')}`);
+    assert.ok(agents.some((r) => /^Command agent ?\["node","-e",.*\(default\)/.test(r)), `agent pick rows: ${agents.join(' | ')}`);
     await frame.waitForSelector('[data-testid="run"]', { timeout: 30_000 });
 
     const decided: string[] = [];
@@ -47,6 +51,11 @@ describe('e2e: a run driven from the panel (code-server + Chromium + Docker)', f
         const label = (await gate.getAttribute('aria-label')) ?? '';
         if (!decided.length) await page.screenshot({ path: join(results, 'e2e-run-gate.png') });
         decided.push(label);
+        if (label === 'Gate after implement') {
+          // The line's own facts beside the (here absent) claim: the file the diff really changes.
+          const facts = (await frame.textContent('[data-testid="gate-facts"]')) ?? '';
+          assert.match(facts, /Files the diff changes\s*index\.js/, facts);
+        }
         if (label === 'Gate after plan') {
           // Edit the plan, then approve it: the implement station must receive the edited text.
           await frame.click('[data-testid="gate-edit"]');
@@ -64,6 +73,9 @@ describe('e2e: a run driven from the panel (code-server + Chromium + Docker)', f
     if (/^PR_READY/.test(terminal)) await frame.waitForSelector('[data-testid="output"]', { timeout: 60_000 });
     await page.screenshot({ path: join(results, 'e2e-run-terminal.png') });
     assert.match(terminal, /^PR_READY/, `terminal: ${terminal}; gates decided: ${decided.join(' | ')}`);
+    // The last station's output reached the panel as text (the validation's npm test).
+    const log = (await frame.textContent('[data-testid="station-log"]')) ?? '';
+    assert.match(log, /node test\.js/, `station log: ${log}`);
     assert.ok(decided.length >= 3, `a human decided the gates: ${decided.join(' | ')}`);
     const branches = git(repo, 'branch', '--list', 'shopfloor/*').trim();
     assert.match(branches, /shopfloor\//);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { findWebviewFrame, runCommand, waitForWorkbench } from './support/browser';
 import { sampleRepo } from './support/sample-repo';
-import { openPacketInPanel, RESULTS as results, useVsCode } from './support/session';
+import { chooseAgent, openPacketInPanel, RESULTS as results, useVsCode } from './support/session';
 
 /**
  * A window reload during a run (issue 8, "Done when"): the extension host dies mid-run
@@ -32,6 +32,7 @@ describe('e2e: a run resumed after a window reload shows its finished stations (
     await frame.click('[data-testid="approve"]');
     await frame.waitForFunction(() => /Approved by/.test(document.querySelector('[data-testid="approval"]')?.textContent ?? ''));
     await frame.click('[data-testid="start-run"]');
+    await chooseAgent(page, 'Command agent');
     await waitForGate(frame, 'Gate after reproduce');
     await frame.click('[data-testid="gate-approve"]');
     await waitForGate(frame, 'Gate after plan');

@@ -38,7 +38,56 @@ export class CancellationTokenSource {
 }
 
 /** What the stub was asked to show; tests read and reset it. */
-export const seen = { messages: [] as string[], commands: [] as string[], modalAnswer: undefined as string | undefined };
+export const seen = {
+  messages: [] as string[],
+  commands: [] as string[],
+  modalAnswer: undefined as string | undefined,
+  /** Quick picks shown: their items (label and description). */
+  picks: [] as Array<Array<{ label: string; description?: string }>>,
+  /** The label a quick pick accepts; undefined: its active item; null: the person presses Escape. */
+  pickAnswer: undefined as string | null | undefined,
+};
+
+/** A quick pick that answers at once as `seen.pickAnswer` says. */
+function createQuickPick<T extends { label: string; description?: string }>() {
+  const accept = new EventEmitter<void>();
+  const hide = new EventEmitter<void>();
+  const qp = {
+    title: '',
+    placeholder: '',
+    items: [] as T[],
+    activeItems: [] as T[],
+    selectedItems: [] as T[],
+    onDidAccept: accept.event,
+    onDidHide: hide.event,
+    show: () => {
+      seen.picks.push(qp.items.map((i) => ({ label: i.label, description: i.description })));
+      setImmediate(() => {
+        if (seen.pickAnswer === null) return hide.fire();
+        const chosen = seen.pickAnswer === undefined ? qp.activeItems[0] : qp.items.find((i) => i.label === seen.pickAnswer);
+        qp.selectedItems = chosen ? [chosen] : [];
+        accept.fire();
+      });
+    },
+    hide: () => hide.fire(),
+    dispose: () => undefined,
+  };
+  return qp;
+}
+
+/** SecretStorage in memory. */
+export class MemorySecrets {
+  private readonly values = new Map<string, string>();
+  async get(key: string): Promise<string | undefined> {
+    return this.values.get(key);
+  }
+  async store(key: string, value: string): Promise<void> {
+    this.values.set(key, value);
+  }
+  async delete(key: string): Promise<void> {
+    this.values.delete(key);
+  }
+}
 
 const message = (kind: string) => async (text: string, ...rest: unknown[]) => {
   seen.messages.push(`${kind}: ${text}`);
@@ -54,12 +103,13 @@ export const stub = {
   workspace: {
     isTrusted: true,
     workspaceFolders: [] as Array<{ uri: { fsPath: string }; name: string; index: number }>,
-    getConfiguration: () => ({ get: <T>(_key: string, dflt?: T) => dflt }),
+    getConfiguration: () => ({ get: <T>(_key: string, dflt?: T) => dflt, inspect: () => undefined }),
   },
   window: {
     showInformationMessage: message('info'),
     showWarningMessage: message('warning'),
     showErrorMessage: message('error'),
+    createQuickPick,
     withProgress: async <R>(_o: unknown, task: (p: { report(v: unknown): void }, t: CancellationTokenSource['token']) => Promise<R>) => task({ report: () => undefined }, new CancellationTokenSource().token),
   },
   commands: {

@@ -276,3 +276,14 @@ function installScript(pkg: AgentCliPackage, root: string): string {
     `printf '%s' ${sh(marker.slice(0, -1))}',"installedAt":"'"$(date -u +%Y-%m-%dT%H:%M:%SZ)"'","reportedVersion":"'"$(printf '%s' "$v" | tr -d '"\\\\')"'"}' > ${root}/${INSTALL_MARKER}`,
   ].join('\n');
 }
+
+/**
+ * Whether the volume of `pkg` (one CLI at one version) exists on the engine: a quick,
+ * read-only query (a volume list filtered by name) for showing "installed" in a picker.
+ * A volume whose install never finished also counts; ensure() installs into it again.
+ */
+export async function agentVolumeExists(docker: Docker, pkg: Pick<AgentCliPackage, 'cli' | 'version'>): Promise<boolean> {
+  const name = agentVolumeName(pkg);
+  const volumes = await docker.listVolumes({ filters: { name: [name] } });
+  return !!volumes.Volumes?.some((v) => v.Name === name);
+}

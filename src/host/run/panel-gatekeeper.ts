@@ -3,9 +3,7 @@ import type { OpenGateView, ParamsOf } from '../../contracts';
 import { RunInterruptedError } from '../../core/run/errors';
 import { normalizeAnswer } from '../../core/run/gates';
 import type { Gate, GateAnswer, Gatekeeper } from '../../core/run/ports';
-
-/** How much of a gate's content (diff, plan, results) the panel shows, in characters. */
-const CONTENT_CAP = 200_000;
+import { openGateView } from './gate-view';
 
 /**
  * Gates decided by a human in the editor (design.md "Gate": only ever by a human action
@@ -35,17 +33,7 @@ export class PanelGatekeeper implements Gatekeeper {
           reject(new RunInterruptedError(`the run was cancelled at gate ${gate.gateId}`));
         }
       });
-      this.onChange({
-        runId: gate.runId,
-        gateId: gate.gateId,
-        stationId: gate.stationId,
-        position: gate.position,
-        contentHash: gate.contentHash,
-        summary: gate.summary,
-        content: textOf(gate.content),
-        allowed: [...gate.allowed],
-        plan: gate.plan ?? null,
-      });
+      this.onChange(openGateView(gate));
       if (this.useModal()) void this.askModal(gate);
     });
   }
@@ -73,6 +61,8 @@ export class PanelGatekeeper implements Gatekeeper {
       reason: p.reason,
       terminal: p.terminal,
       editedPlan: p.decision === 'edit' ? p.editedPlan : undefined,
+      // A raised budget is checked by the gate rules: only with retry, at a budget gate.
+      ...(p.raisedBudget ? { raisedBudget: p.raisedBudget } : {}),
     });
     if ('problem' in n) return { accepted: false, problem: n.problem };
     this.pending = undefined;
@@ -85,15 +75,11 @@ export class PanelGatekeeper implements Gatekeeper {
     const choice = await vscode.window.showWarningMessage(
       `Shopfloor gate ${gate.position} ${gate.stationId}`,
       { modal: true, detail: gate.summary },
-      'Approve',
+      // A budget gate has no approve: its retry with a raised budget is in the panel.
+      ...(gate.allowed.includes('approve') ? ['Approve'] : []),
       'Reject',
     );
     if (!choice || this.pending?.gate !== gate) return;
     await this.answer({ gateId: gate.gateId, runId: gate.runId, contentHash: gate.contentHash, decision: choice === 'Approve' ? 'approve' : 'reject' });
   }
-}
-
-function textOf(content: unknown): string {
-  const text = typeof content === 'string' ? content : JSON.stringify(content, null, 2) ?? '';
-  return text.length > CONTENT_CAP ? `${text.slice(0, CONTENT_CAP)}\n… [${text.length - CONTENT_CAP} more characters not shown; see the run folder]` : text;
 }

@@ -14,8 +14,13 @@ import { APPROVED_HERE } from '../packet/packet-session';
 import { EditorHumanStation } from './panel-human-station';
 import { PanelGatekeeper } from './panel-gatekeeper';
 import { RunViewModel } from './run-view';
+import { pickRunAgent, type AgentVolumeQuery } from './agent-pick';
+import { readModelKeys, readModelUpstreams } from '../model-keys';
+import { modelProxyConfigFromEnv, type ModelProxyConfig } from '../../adapters/model-proxy/config';
 
 const STARTED_RUNS = 'shopfloor.startedRuns';
+/** Longest wait, in ms, before a station's new output reaches the panel. */
+const OUTPUT_PUSH_MS = 250;
 
 /** A run in progress in this window. */
 interface ActiveRun {
@@ -50,6 +55,8 @@ export class RunController implements vscode.Disposable {
     private readonly statusBar: vscode.StatusBarItem,
     /** Another composition of the run's ports (unit tests); default: the session's own. */
     private readonly compose?: EngineSettings['compose'],
+    /** Which agent CLI volumes exist, for the agent pick (unit tests); default: asked of the Docker engine (dockerVolumeQuery). */
+    private readonly agentVolumes?: AgentVolumeQuery,
   ) {}
 
   /** Run ids started in this workspace by this editor; only these are offered for resume (a repository cannot plant one). */
@@ -86,6 +93,7 @@ export class RunController implements vscode.Disposable {
         packetFile: join(folder, file),
         options: { blueprint: config.get<string>('run.blueprint') || undefined, unattended: false, environment: 'docker', agentCommand: config.get<string>('agent.command') || undefined, agent: config.get<string>('agent.default') || undefined, profile: true },
         confirmApproval: (packet) => this.confirmApproval(packet),
+        chooseAgent: (setup) => pickRunAgent(setup, this.ctx.extension.secrets, this.agentVolumes),
       });
       await this.ctx.extension.workspaceState.update(STARTED_RUNS, [...this.startedHere, session.runId].slice(-200));
       return session;
@@ -157,7 +165,14 @@ export class RunController implements vscode.Disposable {
     const { runId, setup } = session;
     const cts = new vscode.CancellationTokenSource();
     const model = new RunViewModel(runId, setup.blueprint, setup.blueprintSource ? describeBlueprintSource(setup.blueprintSource) : undefined);
-    const push = () => this.state.setRun(model.view());
+    // Output can come in hundreds of chunks a second: the panel gets at most a few snapshots a second of it.
+    let outputTimer: ReturnType<typeof setTimeout> | undefined;
+    const push = () => {
+      clearTimeout(outputTimer);
+      outputTimer = undefined;
+      this.state.setRun(model.view());
+    };
+    const pushSoon = () => (outputTimer ??= setTimeout(push, OUTPUT_PUSH_MS));
     const gatekeeper = new PanelGatekeeper(
       () => session.identity(),
       (gate) => {
@@ -202,10 +217,22 @@ export class RunController implements vscode.Disposable {
                   if (e.type === 'station/finished') log.info(`run ${runId}: ${e.stationId} ${e.outcome} in ${(e.durationMs / 1000).toFixed(1)} s`);
                   if (e.type === 'gate/decided') log.info(`run ${runId}: gate ${e.decision.gateId} ${e.decision.decision} by ${e.decision.by.kind} ${e.decision.by.name}`);
                 },
-                onOutput: (stationId, chunk) => log.trace(`[${stationId}] ${chunk.trimEnd()}`),
+                onOutput: (stationId, chunk) => {
+                  log.trace(`[${stationId}] ${chunk.trimEnd()}`);
+                  model.addOutput(stationId, chunk);
+                  pushSoon();
+                },
               },
             },
-            { signal: abort.signal, dockerHost: config.get<string>('docker.host') || undefined, defaultImage: config.get<string>('devcontainer.defaultImage') || undefined, agentVersions: config.get<Record<string, string>>('agent.versions') || undefined, compose: this.compose },
+            {
+              signal: abort.signal,
+              dockerHost: config.get<string>('docker.host') || undefined,
+              defaultImage: config.get<string>('devcontainer.defaultImage') || undefined,
+              agentVersions: config.get<Record<string, string>>('agent.versions') || undefined,
+              compose: this.compose,
+              // The keys set with "Shopfloor: Set Model API Key" reach the run's model proxy (and only it).
+              modelConfig: await this.modelConfig(),
+            },
           );
           model.setEvidence(session.folder.path(outcome.evidenceMarkdownPath));
           push();
@@ -224,6 +251,7 @@ export class RunController implements vscode.Disposable {
               .then((a) => a && log.show());
           }
         } finally {
+          clearTimeout(outputTimer);
           if (this.active?.runId === runId) this.active = undefined;
           cts.dispose();
           this.setStatus('$(tools) Shopfloor', 'Shopfloor: no run in progress. Click to open the panel.');
@@ -241,6 +269,12 @@ export class RunController implements vscode.Disposable {
     const show = t.state === 'PR_READY' || t.state === 'NO_OP' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
     const choice = await show(text, 'Open Evidence');
     if (choice === 'Open Evidence' && existsSync(evidence.fsPath)) await vscode.commands.executeCommand('markdown.showPreview', evidence);
+  }
+
+  /** The run's model proxy configuration: SecretStorage keys over the environment's, the user's base URLs, the prices from the environment. */
+  private async modelConfig(): Promise<ModelProxyConfig> {
+    const fromEnv = modelProxyConfigFromEnv(process.env);
+    return { ...fromEnv, keys: await readModelKeys(this.ctx.extension.secrets, fromEnv.keys), upstreams: readModelUpstreams() };
   }
 
   private setStatus(text: string, tooltip: string): void {

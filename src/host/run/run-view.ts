@@ -3,6 +3,15 @@ import type { RunView } from '../panel/panel-state';
 
 type StationStatus = RunView['stations'][number]['status'];
 
+/** Lines of the running station's output the panel keeps (the full log is in the run folder). */
+export const LOG_LINES = 200;
+/** Characters of one log line the panel keeps. */
+export const LOG_LINE_CHARS = 2000;
+
+/** Terminal escape sequences (colours, cursor moves) and other control characters, which a text log shows as noise. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07]*(?:\x07|\x1b\\)|[\x00-\x08\x0b-\x1f\x7f]/g;
+
 /**
  * Folds run events into what the panel shows: each station's status (pending, running,
  * gate, passed, failed, skipped), the open gate, the terminal state and where the
@@ -15,6 +24,7 @@ export class RunViewModel {
   private evidence: string | null = null;
   private output: string | null = null;
   private branch: string | null = null;
+  private log: { stationId: string; lines: string[]; dropped: number; partial: string } | null = null;
 
   constructor(
     private readonly runId: string,
@@ -29,6 +39,7 @@ export class RunViewModel {
     switch (e.type) {
       case 'station/started':
         this.status.set(e.stationId, 'running');
+        this.log = { stationId: e.stationId, lines: [], dropped: 0, partial: '' };
         break;
       case 'station/finished':
         this.status.set(e.stationId, e.outcome === 'passed' ? 'passed' : e.outcome === 'skipped' ? 'skipped' : 'failed');
@@ -45,6 +56,23 @@ export class RunViewModel {
         break;
       default:
         break;
+    }
+  }
+
+  /**
+   * Adds a chunk of a station's output (agent or command) to the live log: split into
+   * lines, control sequences removed, each line and the number of lines capped. A chunk
+   * for another station than the one shown starts that station's log.
+   */
+  addOutput(stationId: string, chunk: string): void {
+    if (this.log?.stationId !== stationId) this.log = { stationId, lines: [], dropped: 0, partial: '' };
+    const log = this.log;
+    const parts = (log.partial + chunk.replace(/\r\n?/g, '\n')).split('\n');
+    log.partial = parts.pop()!.slice(0, LOG_LINE_CHARS);
+    for (const p of parts) log.lines.push(p.replace(CONTROL, '').slice(0, LOG_LINE_CHARS));
+    if (log.lines.length > LOG_LINES) {
+      log.dropped += log.lines.length - LOG_LINES;
+      log.lines.splice(0, log.lines.length - LOG_LINES);
     }
   }
 
@@ -67,11 +95,22 @@ export class RunViewModel {
       runId: this.runId,
       blueprint: `${this.blueprint.name}@${this.blueprint.version}${this.source ? ` · ${this.source}` : ''}`,
       stations: this.blueprint.stations.map((s) => ({ id: s.id, title: s.title ?? s.id, kind: s.kind, status: this.status.get(s.id) ?? 'pending' })),
-      openGate: this.gate,
+      openGate: this.gate?.facts
+        ? {
+            ...this.gate,
+            facts: {
+              ...this.gate.facts,
+              stations: this.blueprint.stations
+                .filter((s) => ['passed', 'failed', 'skipped'].includes(this.status.get(s.id) ?? ''))
+                .map((s) => ({ id: s.id, role: s.role, status: this.status.get(s.id)! })),
+            },
+          }
+        : this.gate,
       terminal: this.terminal,
       evidence: this.evidence,
       output: this.output,
       branch: this.branch,
+      log: this.log ? { stationId: this.log.stationId, lines: this.log.partial ? [...this.log.lines, this.log.partial.replace(CONTROL, '')] : [...this.log.lines], dropped: this.log.dropped } : null,
     };
   }
 }

@@ -12,6 +12,12 @@ export function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8' });
 }
 
+/**
+ * The stand-in agent: at the implement station it makes the fix; at the plan station
+ * (whose workspace is read-only) it prints the plan, which is what a plan agent's output is.
+ */
+const AGENT_SCRIPT = "if (process.env.SHOPFLOOR_ROLE === 'implement') require('fs').writeFileSync('index.js', \"module.exports = 'fixed';\\n\"); else console.log('Plan: make index.js export the string fixed.');";
+
 export function sampleRepo(): string {
   const dir = mkdtempSync(join(tmpdir(), 'shopfloor-run-'));
   writeFileSync(join(dir, 'index.js'), "module.exports = 'broken';\n");
@@ -21,7 +27,7 @@ export function sampleRepo(): string {
   mkdirSync(join(dir, '.vscode'));
   writeFileSync(
     join(dir, '.vscode', 'settings.json'),
-    JSON.stringify({ 'shopfloor.agent.command': JSON.stringify(['node', '-e', "require('fs').writeFileSync('index.js', \"module.exports = 'fixed';\\n\")"]) }, null, 2),
+    JSON.stringify({ 'shopfloor.agent.command': JSON.stringify(['node', '-e', AGENT_SCRIPT]) }, null, 2),
   );
   mkdirSync(join(dir, '.shopfloor', 'packets'), { recursive: true });
   writeFileSync(

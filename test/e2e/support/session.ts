@@ -62,3 +62,16 @@ export async function openPacketInPanel(page: Page, fileName: string): Promise<F
   await page.keyboard.press('Enter');
   return findWebviewFrame(page, '[data-testid="packet-form"]', 60_000);
 }
+
+/**
+ * Answers the agent pick that Start Run shows for agent stations left to the default:
+ * waits for it, reads its rows (label and description), clicks the row whose label is
+ * `label`, and returns the rows.
+ */
+export async function chooseAgent(page: Page, label: string): Promise<string[]> {
+  const rows = page.locator('.quick-input-list .monaco-list-row');
+  await rows.filter({ hasText: label }).first().waitFor({ timeout: 30_000 });
+  const texts = (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+  await rows.filter({ hasText: label }).first().click();
+  return texts;
+}

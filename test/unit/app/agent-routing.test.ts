@@ -38,7 +38,7 @@ const named = (name: string): AgentFactory => () => ({ run: async (t: AgentTask)
 describe('app/agent-routing: which agent runs an agent station (issue 10)', () => {
   it("the station's agent first, then the first matching routing rule (kind, language, risk), then the user default, then the command agent", () => {
     assert.deepEqual(agentNameFor(agentStation({ agent: 'gemini' }), issue({ source: { kind: 'advisory', text: 'x' } }), { default: 'jsonl' }, routing).name, 'gemini');
-    assert.deepEqual(agentNameFor(agentStation(), issue({ source: { kind: 'advisory', text: 'x' } }), { default: 'jsonl' }, routing), { name: 'codex', why: 'routing rule 1 of the blueprint' });
+    assert.deepEqual(agentNameFor(agentStation(), issue({ source: { kind: 'advisory', text: 'x' } }), { default: 'jsonl' }, routing), { name: 'codex', why: 'routing rule 1 of the blueprint', source: 'routing' });
     assert.equal(agentNameFor(agentStation(), issue({ risk: 'hard-stop' }), { language: 'Python' }, routing).name, 'aider', 'language matches without regard to case; every field of the rule must match');
     assert.equal(agentNameFor(agentStation(), issue(), { language: 'Python', default: 'jsonl' }, routing).name, 'jsonl', 'risk differs: the rule does not apply');
     assert.equal(agentNameFor(agentStation(), issue(), { language: 'typescript' }, routing).name, 'claude');
@@ -99,10 +99,10 @@ describe('app/agent-routing: refused before the run starts (CLI --agent, editor 
     assert.deepEqual(runsOf(dir), []);
   });
 
-  it('the editor reads shopfloor.agent.default and refuses the same way', async () => {
+  it('the editor reads shopfloor.agent.default and refuses the same way (with the per-run pick turned off)', async () => {
     const dir = repo();
     const original = vscode.workspace.getConfiguration;
-    vscode.workspace.getConfiguration = (() => ({ get: <T>(key: string, dflt?: T) => (key === 'agent.default' ? ('clippy' as T) : dflt) })) as typeof original;
+    vscode.workspace.getConfiguration = (() => ({ get: <T>(key: string, dflt?: T) => (key === 'agent.default' ? ('clippy' as T) : key === 'agent.choosePerRun' ? (false as T) : dflt) })) as typeof original;
     try {
       seen.modalAnswer = 'Start Run';
       vscode.workspace.workspaceFolders = [{ uri: { fsPath: dir }, name: 'repo', index: 0 }];

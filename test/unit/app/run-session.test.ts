@@ -1,16 +1,16 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
-import { installVscodeStub, MemoryMemento, memoryLog, seen } from '../../support/vscode-stub';
+import { installVscodeStub, MemoryMemento, MemorySecrets, memoryLog, seen } from '../../support/vscode-stub';
 import { aPacket } from '../../support/builders';
 import { fakePorts, MemoryArtifacts, MemoryJournal } from '../core/run/fakes';
 import type { EvidenceBundle, JournalRecord, TaskPacket } from '../../../src/contracts';
 import { approvePacket } from '../../../src/core/packet/approval';
 import type { ComposeFn } from '../../../src/app/compose';
-import { ENGINE_VERSION, RunRefusedError } from '../../../src/app/run-session';
+import { ENGINE_VERSION, RunRefusedError, startRun } from '../../../src/app/run-session';
 import { runCommand } from '../../../src/cli/commands/run';
 import { RunInterruptedError } from '../../../src/core/run/errors';
 import type { Gatekeeper } from '../../../src/core/run/ports';
@@ -97,10 +97,10 @@ function approvingTerminal() {
 function editor(repo: string, compose?: ComposeFn, workspaceState = new MemoryMemento()) {
   vscode.workspace.workspaceFolders = [{ uri: { fsPath: repo }, name: 'repo', index: 0 }];
   const log = memoryLog();
-  const ctx = { extension: { workspaceState }, log, version: '0.0.0-test', activationMs: () => 0 } as never;
+  const ctx = { extension: { workspaceState, secrets: new MemorySecrets() }, log, version: '0.0.0-test', activationMs: () => 0 } as never;
   const state = new PanelState();
   const statusBar = { text: '', tooltip: '' } as never;
-  return { controller: new RunController(ctx, state, statusBar, compose), state, log, workspaceState };
+  return { controller: new RunController(ctx, state, statusBar, compose, async () => async () => false), state, log, workspaceState };
 }
 
 /** Approves every gate the editor's panel shows, as a reviewer clicking Approve would. */
@@ -115,6 +115,7 @@ describe('app/run-session: one lifecycle for the CLI and the editor', () => {
   beforeEach(() => {
     seen.messages.length = 0;
     seen.modalAnswer = 'Start Run';
+    seen.pickAnswer = undefined; // the agent pick takes its default (the command agent)
   });
 
   it('a stale approval is refused by both entry points with the same message, naming the edited field', async () => {
@@ -205,5 +206,23 @@ describe('app/run-session: one lifecycle for the CLI and the editor', () => {
       { setup: 'passed', reproduce: 'failed', plan: 'passed', implement: 'passed', 'reproduce-after': 'pending', validate: 'pending' },
       'set-up passed, the reproduction failed before the change (as it must), plan and implement passed',
     );
+  });
+
+  it('the editor\'s agent pick goes into the run set-up (its agentDefault, kept for a resume); Escape starts nothing', async () => {
+    const repo = repoWith(approvePacket(issuePacket(), IDENTITY, '2026-12-01T00:00:00.000Z'));
+    const ed = editor(repo, fakeComposition().compose, new MemoryMemento());
+    seen.picks.length = 0;
+    seen.pickAnswer = null;
+    const refused = await ed.controller.start(PACKET_FILE);
+    assert.equal(refused.started, false);
+    assert.match(refused.message ?? '', /no agent was chosen/);
+    assert.deepEqual(seen.picks.map((p) => p.map((i) => i.label)), [['Claude Code', 'Command agent']], 'the pick offered the agents of this build');
+    assert.ok(!existsSync(join(repo, '.shopfloor', 'runs')) || readdirSync(join(repo, '.shopfloor', 'runs')).filter((n) => n !== '.gitignore').length === 0, 'no run folder');
+
+    const chosen = await startRun({ repo, packetFile: join(repo, PACKET_FILE), options: { unattended: false, environment: 'docker', profile: false, agent: 'command' }, chooseAgent: async () => 'claude' });
+    assert.equal(chosen.setup.agentDefault, 'claude');
+    const stored = JSON.parse(readFileSync(chosen.folder.path('artifacts/run-setup.json'), 'utf8')) as { agentDefault?: string };
+    assert.equal(stored.agentDefault, 'claude');
+    seen.pickAnswer = undefined;
   });
 });

@@ -1,0 +1,70 @@
+import { AgentClaimSchema, BudgetSchema, type GateBudgetView, type GateClaimView, type GateFactsView, type OpenGateView } from '../../contracts';
+import type { Gate } from '../../core/run/ports';
+
+/** How much of a gate's content (diff, plan, results) the panel shows, in characters. */
+export const GATE_CONTENT_CAP = 200_000;
+
+/**
+ * The panel's view of an open gate (OpenGateView): the content as capped text, plus,
+ * read from the engine's gate content and risk facts (engine.ts afterContent, GateRisk),
+ * the agent's claim as a readable record, the line's own facts beside it, and a budget
+ * gate's figures. Content that does not have the expected shape is only shown as text
+ * (a claim that does not parse is not presented as one). The `facts.stations` list is
+ * left empty here; the run view model fills it from the stations it has seen finish. Pure.
+ */
+export function openGateView(gate: Gate): OpenGateView {
+  const c = (gate.content && typeof gate.content === 'object' ? gate.content : {}) as Record<string, unknown>;
+  return {
+    runId: gate.runId,
+    gateId: gate.gateId,
+    stationId: gate.stationId,
+    position: gate.position,
+    contentHash: gate.contentHash,
+    summary: gate.summary,
+    content: textOf(gate.content),
+    allowed: [...gate.allowed],
+    plan: gate.plan ?? null,
+    claim: claimOf(c),
+    facts: factsOf(gate, c),
+    budget: budgetOf(gate, c),
+  };
+}
+
+function claimOf(c: Record<string, unknown>): GateClaimView | null {
+  const parsed = AgentClaimSchema.safeParse(c.claim);
+  if (!parsed.success) return null;
+  const ended = c.claimEnded === 'NO_OP' || c.claimEnded === 'ESCALATE' ? c.claimEnded : null;
+  return { ...parsed.data, claimEnded: ended };
+}
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+function factsOf(gate: Gate, c: Record<string, unknown>): GateFactsView | null {
+  // Shown at gates after a station (where there is a result to weigh), not before one.
+  if (gate.position !== 'after' || gate.risk.budgetExceeded !== undefined) return null;
+  const files = Array.isArray(c.files) ? c.files.map((f) => (typeof f === 'string' ? f : f && typeof f === 'object' && typeof (f as { path?: unknown }).path === 'string' ? (f as { path: string }).path : undefined)).filter((f): f is string => !!f) : [];
+  return {
+    packetRisk: gate.risk.packetRisk,
+    filesChanged: files,
+    diffFlags: [...new Set([...gate.risk.diffFlags, ...strings(c.flags)])],
+    touchedRiskPaths: [...new Set([...gate.risk.touchedRiskPaths, ...strings(c.touchedRiskPaths)])],
+    preexistingFailures: gate.risk.preexistingFailures ?? [],
+    stations: [],
+  };
+}
+
+function budgetOf(gate: Gate, c: Record<string, unknown>): GateBudgetView | null {
+  if (gate.risk.budgetExceeded === undefined) return null;
+  const current = BudgetSchema.safeParse(c.budget);
+  return {
+    exceeded: gate.risk.budgetExceeded,
+    current: c.budget && current.success ? current.data : null,
+    agent: typeof c.agent === 'string' ? c.agent : null,
+    outputTail: typeof c.outputTail === 'string' ? c.outputTail : null,
+  };
+}
+
+function textOf(content: unknown): string {
+  const text = typeof content === 'string' ? content : (JSON.stringify(content, null, 2) ?? '');
+  return text.length > GATE_CONTENT_CAP ? `${text.slice(0, GATE_CONTENT_CAP)}\n… [${text.length - GATE_CONTENT_CAP} more characters not shown; see the run folder]` : text;
+}

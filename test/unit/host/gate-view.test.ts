@@ -1,0 +1,105 @@
+import { strict as assert } from 'node:assert';
+import { installVscodeStub } from '../../support/vscode-stub';
+import { Methods, PanelSnapshotSchema, parseMessage, PROTOCOL_VERSION } from '../../../src/contracts';
+import type { Gate, GateAnswer } from '../../../src/core/run/ports';
+import { openGateView } from '../../../src/host/run/gate-view';
+import { LOG_LINES, RunViewModel } from '../../../src/host/run/run-view';
+import { aBlueprint } from '../../support/builders';
+
+installVscodeStub();
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { PanelGatekeeper } = require('../../../src/host/run/panel-gatekeeper') as typeof import('../../../src/host/run/panel-gatekeeper');
+
+const claim = { terminal: 'PR_READY', summary: 'Fixed the export.', filesChanged: ['index.js'], validationRun: ['npm test'], residualUncertainty: 'None.', reasoning: 'Simple.' };
+const gate = (over: Partial<Gate> = {}): Gate => ({
+  runId: 'r1',
+  gateId: 'implement.after.2',
+  stationId: 'implement',
+  position: 'after',
+  contentHash: 'h',
+  summary: 's',
+  content: { patch: 'diff --git a/index.js b/index.js', files: [{ path: 'index.js', status: 'modified' }, { path: 'test.js', status: 'deleted' }], flags: ['deleted-tests'], touchedRiskPaths: [], claim },
+  allowed: ['approve', 'reject', 'edit', 'retry'],
+  risk: { packetRisk: 'one-reviewer', touchedRiskPaths: ['src/auth/x.ts'], diffFlags: ['deleted-tests'], preexistingFailures: [] },
+  ...over,
+});
+
+describe('host/run/gate-view: the claim beside the line\'s own facts, and the budget gate', () => {
+  it('an after gate with an agent claim shows it as a record, with the diff\'s own files, flags and risk paths beside it', () => {
+    const v = openGateView(gate());
+    assert.deepEqual(v.claim, { ...claim, claimEnded: null });
+    assert.deepEqual(v.facts, { packetRisk: 'one-reviewer', filesChanged: ['index.js', 'test.js'], diffFlags: ['deleted-tests'], touchedRiskPaths: ['src/auth/x.ts'], preexistingFailures: [], stations: [] });
+    assert.equal(v.budget, null);
+    assert.match(v.content, /"patch"/, 'the raw content is still there');
+    assert.ok(PanelSnapshotSchema.shape.run.unwrap().shape.openGate.unwrap().safeParse(v).success, 'the view is a valid OpenGateView');
+  });
+
+  it('a claim that does not have the claim\'s shape is not presented as one; a NO_OP claim carries the end it made', () => {
+    assert.equal(openGateView(gate({ content: { text: 'plan', claim: { terminal: 'MAYBE', summary: '' } } })).claim, null);
+    const ended = openGateView(gate({ content: { claimEnded: 'NO_OP', claim: { ...claim, terminal: 'NO_OP' }, note: null }, risk: { packetRisk: 'one-reviewer', touchedRiskPaths: [], diffFlags: [], claim: 'NO_OP' } }));
+    assert.equal(ended.claim?.claimEnded, 'NO_OP');
+    assert.equal(openGateView(gate({ position: 'before', content: { packet: {}, plan: null } })).facts, null, 'no facts before a station');
+  });
+
+  it('a budget gate shows what was reached and the budget now', () => {
+    const v = openGateView(
+      gate({ content: { budgetExceeded: 'tokens 1200 of 1000', budget: { tokens: 1000 }, agent: 'claude', outputTail: 'last words' }, allowed: ['retry', 'reject'], risk: { packetRisk: 'one-reviewer', touchedRiskPaths: [], diffFlags: [], budgetExceeded: 'tokens 1200 of 1000' } }),
+    );
+    assert.deepEqual(v.budget, { exceeded: 'tokens 1200 of 1000', current: { tokens: 1000 }, agent: 'claude', outputTail: 'last words' });
+    assert.equal(v.facts, null);
+  });
+
+  it('the run view fills the facts with the stations that finished, and keeps the running station\'s log lines, cleaned and capped', () => {
+    const m = new RunViewModel('r1', aBlueprint().build());
+    m.apply({ type: 'station/started', stationId: 'reproduce', attempt: 1 });
+    m.apply({ type: 'station/finished', stationId: 'reproduce', attempt: 1, outcome: 'failed', durationMs: 5 } as never);
+    m.apply({ type: 'station/started', stationId: 'implement', attempt: 1 });
+    m.addOutput('implement', '\u001b[32mReading index.js\u001b[0m\nEditing');
+    m.addOutput('implement', ' index.js\r\n<script>alert(1)</script>\n');
+    assert.deepEqual(m.view().log, { stationId: 'implement', lines: ['Reading index.js', 'Editing index.js', '<script>alert(1)</script>'], dropped: 0 });
+    for (let i = 0; i < LOG_LINES + 5; i++) m.addOutput('implement', `line ${i}\n`);
+    const log = m.view().log!;
+    assert.equal(log.lines.length, LOG_LINES);
+    assert.equal(log.lines.at(-1), `line ${LOG_LINES + 4}`);
+    assert.equal(log.dropped, 8);
+    m.setGate(openGateView(gate()));
+    assert.deepEqual(m.view().openGate?.facts?.stations, [{ id: 'reproduce', role: 'reproduce', status: 'failed' }]);
+    assert.ok(PanelSnapshotSchema.safeParse({ seq: 1, workspace: null, run: m.view(), packet: null, extensionVersion: '0' }).success);
+  });
+});
+
+describe('contracts/protocol: gate/decide carries a raised budget only with retry', () => {
+  const msg = (params: unknown) => ({ v: PROTOCOL_VERSION, kind: 'request', id: '1', method: 'gate/decide', params });
+  it('accepts a retry with a valid budget; refuses it with another decision or an invalid budget', () => {
+    assert.ok(parseMessage(msg({ gateId: 'g', decision: 'retry', raisedBudget: { tokens: 5000, usd: 2.5 } }), 'toHost').ok);
+    const other = parseMessage(msg({ gateId: 'g', decision: 'approve', raisedBudget: { tokens: 5000 } }), 'toHost');
+    assert.ok(!other.ok && /a raised budget comes only with retry/.test(other.error));
+    assert.ok(!parseMessage(msg({ gateId: 'g', decision: 'retry', raisedBudget: { tokens: -1 } }), 'toHost').ok);
+    assert.ok(!parseMessage(msg({ gateId: 'g', decision: 'retry', raisedBudget: { tokens: 1.5 } }), 'toHost').ok);
+    assert.ok(Methods['gate/decide'].params.safeParse({ gateId: 'g', decision: 'retry' }).success, 'a retry without one still parses');
+  });
+
+  it('a snapshot from before these fields still parses (claim, facts, budget and log default to null)', () => {
+    const run = { runId: 'r', blueprint: 'b', stations: [], openGate: { runId: 'r', gateId: 'g', stationId: 's', position: 'after', contentHash: 'h', summary: '', content: '', allowed: ['approve'] }, terminal: null };
+    const p = PanelSnapshotSchema.parse({ seq: 1, workspace: null, run, extensionVersion: '0' });
+    assert.equal(p.run?.log, null);
+    assert.deepEqual([p.run?.openGate?.claim, p.run?.openGate?.facts, p.run?.openGate?.budget], [null, null, null]);
+  });
+});
+
+describe('host/run/panel-gatekeeper: a raised budget from the panel reaches the engine', () => {
+  it('retry with raisedBudget at a budget gate answers with it; elsewhere it is refused and the gate stays open', async () => {
+    const gk = new PanelGatekeeper(async () => 'Rita', () => undefined, () => false);
+    const budgetGate = gate({ content: { budgetExceeded: 'x', budget: { tokens: 1 } }, allowed: ['retry', 'reject'], risk: { packetRisk: 'one-reviewer', touchedRiskPaths: [], diffFlags: [], budgetExceeded: 'x' } });
+    const answer: Promise<GateAnswer> = gk.decide(budgetGate);
+    assert.deepEqual(await gk.answer({ gateId: budgetGate.gateId, decision: 'retry', raisedBudget: { tokens: 9000 } }), { accepted: true });
+    assert.deepEqual((await answer).raisedBudget, { tokens: 9000 });
+
+    const plain = gate();
+    void gk.decide(plain);
+    const r = await gk.answer({ gateId: plain.gateId, decision: 'retry', raisedBudget: { tokens: 9000 } });
+    assert.equal(r.accepted, false);
+    assert.match(r.problem ?? '', /no budget to raise/);
+    assert.equal(gk.openGateId, plain.gateId);
+  });
+});
