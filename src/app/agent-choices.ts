@@ -1,6 +1,7 @@
 import type { Blueprint, ModelProvider, TaskPacket } from '../contracts';
 import { CLAUDE_CODE_VERSION, claudeCodePackage } from '../adapters/agents/claude-code';
 import type { AgentCliPackage } from '../adapters/agents/cli-install';
+import { CODEX_VERSION, codexPackage } from '../adapters/agents/installed-cli';
 import { AGENT_NAMES, AGENT_REGISTRY, agentNameFor, type AgentFactory, type AgentName, type AgentSettings } from './agent-routing';
 
 /**
@@ -24,6 +25,7 @@ export interface AgentChoice {
 /** Per agent CLI: its npm package at a version, and the provider of its model; only agents whose CLI installs into a volume. */
 const CLI_OF: Partial<Record<AgentName, { pkg: (version?: string) => AgentCliPackage; pinned: string; provider: ModelProvider }>> = {
   claude: { pkg: claudeCodePackage, pinned: CLAUDE_CODE_VERSION, provider: 'anthropic' },
+  codex: { pkg: codexPackage, pinned: CODEX_VERSION, provider: 'openai' },
 };
 
 /** The model provider whose key `agent`'s calls need (the proxy adds it), or undefined for an agent that needs none here (the command agent) or is not in this build. */

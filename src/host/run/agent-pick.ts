@@ -42,14 +42,14 @@ export function agentPickItems(choices: readonly AgentChoice[], o: { defaultAgen
   return choices.map((c) => {
     const isDefault = c.name === dflt;
     const mark = isDefault ? ' (default)' : '';
-    if (c.name === 'command') {
+    if (c.name === 'command' || c.name === 'jsonl') {
       const cmd = o.command?.trim();
       return {
         agent: c.name,
         isDefault,
-        label: AGENT_LABELS.command,
+        label: AGENT_LABELS[c.name],
         description: `${cmd ? cmd : 'no command set (shopfloor.agent.command)'}${mark}`,
-        detail: "Runs your command in the station's devcontainer, the task in SHOPFLOOR_* variables.",
+        detail: c.name === 'jsonl' ? "Runs your command in the station's devcontainer; it speaks Shopfloor's JSONL agent protocol (docs/agent-protocol.md)." : "Runs your command in the station's devcontainer, the task in SHOPFLOOR_* variables.",
       };
     }
     const state = c.installed === true ? ' — installed' : c.installed === false ? ' — will be installed on first use' : '';
