@@ -1,5 +1,6 @@
 import type { AgentRoute, Blueprint, CommandSpec, RunSetup, Station, TaskPacket } from '../contracts';
 import { CommandAgentRunner } from '../adapters/agents/command-agent';
+import { AiderAgentRunner } from '../adapters/agents/aider';
 import { ClaudeCodeRunner } from '../adapters/agents/claude-code';
 import type { AgentCliInstaller } from '../adapters/agents/cli-install';
 import { CodexAgentRunner } from '../adapters/agents/codex';
@@ -75,7 +76,8 @@ export const AGENT_REGISTRY: Record<AgentName, AgentFactory | undefined> = {
   // BYOK through the run's model proxy (OpenAI Responses); the model: SHOPFLOOR_COPILOT_MODEL, else a GPT-5 model the CLI knows (it picks its tool set by model id).
   copilot: (s, c) =>
     new InstalledCliRunner(c.installer ?? NO_INSTALLER, copilotPackage(s.versions?.copilot), (bin) => new CopilotAgentRunner({ model: process.env.SHOPFLOOR_COPILOT_MODEL || 'gpt-5.4', command: [bin], pkgCache: copilotPkgCache(bin) })),
-  aider: undefined,
+  // Aider is a Python CLI (not on npm): it must come with the station image, and a station whose image lacks it ends in error saying so (AIDER_MISSING).
+  aider: () => new AiderAgentRunner({ model: process.env.SHOPFLOOR_AIDER_MODEL || 'gpt-4.1' }),
   jsonl: (s) => new JsonlAgentRunner(s.command),
   command: (s) => new CommandAgentRunner(s.command),
 };
