@@ -1,8 +1,10 @@
 import type { AgentRoute, Blueprint, CommandSpec, RunSetup, Station, TaskPacket } from '../contracts';
 import { CommandAgentRunner } from '../adapters/agents/command-agent';
+import { AiderAgentRunner } from '../adapters/agents/aider';
 import { ClaudeCodeRunner } from '../adapters/agents/claude-code';
 import type { AgentCliInstaller } from '../adapters/agents/cli-install';
 import { CodexAgentRunner } from '../adapters/agents/codex';
+import { CopilotAgentRunner, copilotPackage, copilotPkgCache } from '../adapters/agents/copilot';
 import { JsonlAgentRunner } from '../adapters/agents/jsonl-agent';
 import { codexPackage, InstalledCliRunner } from '../adapters/agents/installed-cli';
 import { parseArgv } from './run-setup';
@@ -71,8 +73,11 @@ export const AGENT_REGISTRY: Record<AgentName, AgentFactory | undefined> = {
   codex: (s, c) => new InstalledCliRunner(c.installer ?? NO_INSTALLER, codexPackage(s.versions?.codex), (bin) => new CodexAgentRunner({ model: process.env.SHOPFLOOR_CODEX_MODEL || 'gpt-5-codex', command: [bin] })),
   gemini: undefined,
   opencode: undefined,
-  copilot: undefined,
-  aider: undefined,
+  // BYOK through the run's model proxy (OpenAI Responses); the model: SHOPFLOOR_COPILOT_MODEL, else a GPT-5 model the CLI knows (it picks its tool set by model id).
+  copilot: (s, c) =>
+    new InstalledCliRunner(c.installer ?? NO_INSTALLER, copilotPackage(s.versions?.copilot), (bin) => new CopilotAgentRunner({ model: process.env.SHOPFLOOR_COPILOT_MODEL || 'gpt-5.4', command: [bin], pkgCache: copilotPkgCache(bin) })),
+  // Aider is a Python CLI (not on npm): it must come with the station image, and a station whose image lacks it ends in error saying so (AIDER_MISSING).
+  aider: () => new AiderAgentRunner({ model: process.env.SHOPFLOOR_AIDER_MODEL || 'gpt-4.1' }),
   jsonl: (s) => new JsonlAgentRunner(s.command),
   command: (s) => new CommandAgentRunner(s.command),
 };

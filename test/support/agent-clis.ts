@@ -9,7 +9,7 @@ import { aPacket } from './builders';
 export const AGENTS_CACHE = resolve(__dirname, '..', '..', '.cache', 'agents');
 
 /** Pinned CLI versions the recorded fixtures come from. */
-export const AGENT_CLI_VERSIONS = { codex: { pkg: '@openai/codex', version: '0.171.0', bin: 'codex' }, gemini: { pkg: '@google/gemini-cli', version: '0.61.0', bin: 'gemini' }, opencode: { pkg: 'opencode-ai', version: '1.18.33', bin: 'opencode' } } as const;
+export const AGENT_CLI_VERSIONS = { codex: { pkg: '@openai/codex', version: '0.171.0', bin: 'codex' }, gemini: { pkg: '@google/gemini-cli', version: '0.61.0', bin: 'gemini' }, opencode: { pkg: 'opencode-ai', version: '1.18.33', bin: 'opencode' }, copilot: { pkg: '@github/copilot', version: '1.0.102', bin: 'copilot' } } as const;
 
 /**
  * The path of a real agent CLI's binary, installed on demand with
