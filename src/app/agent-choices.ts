@@ -2,6 +2,7 @@ import type { Blueprint, ModelProvider, TaskPacket } from '../contracts';
 import { CLAUDE_CODE_VERSION, claudeCodePackage } from '../adapters/agents/claude-code';
 import type { AgentCliPackage } from '../adapters/agents/cli-install';
 import { CODEX_VERSION, codexPackage } from '../adapters/agents/installed-cli';
+import { COPILOT_VERSION, copilotPackage } from '../adapters/agents/copilot';
 import { AGENT_NAMES, AGENT_REGISTRY, agentNameFor, type AgentFactory, type AgentName, type AgentSettings } from './agent-routing';
 
 /**
@@ -20,13 +21,19 @@ export interface AgentChoice {
   installed?: boolean;
   /** The model provider whose key the run's model proxy adds to this agent's calls; absent: none. */
   provider?: ModelProvider;
+  /** What the agent needs that Shopfloor does not install, e.g. Aider in the station image. */
+  needs?: string;
 }
 
 /** Per agent CLI: its npm package at a version, and the provider of its model; only agents whose CLI installs into a volume. */
 const CLI_OF: Partial<Record<AgentName, { pkg: (version?: string) => AgentCliPackage; pinned: string; provider: ModelProvider }>> = {
   claude: { pkg: claudeCodePackage, pinned: CLAUDE_CODE_VERSION, provider: 'anthropic' },
   codex: { pkg: codexPackage, pinned: CODEX_VERSION, provider: 'openai' },
+  copilot: { pkg: copilotPackage, pinned: COPILOT_VERSION, provider: 'openai' },
 };
+
+/** Agents in this build that need something the install cache cannot give (Aider: a Python CLI the station image must carry), with what they need. */
+const NEEDS_IMAGE: Partial<Record<AgentName, string>> = { aider: 'needs aider in the station image (pip install aider-chat)' };
 
 /** The model provider whose key `agent`'s calls need (the proxy adds it), or undefined for an agent that needs none here (the command agent) or is not in this build. */
 export function agentProvider(agent: string): ModelProvider | undefined {
@@ -60,7 +67,7 @@ export async function agentChoices(o: { versions?: Record<string, string>; insta
     if (!registry[name]) continue;
     const cli = CLI_OF[name];
     if (!cli) {
-      out.push({ name });
+      out.push({ name, ...(NEEDS_IMAGE[name] ? { needs: NEEDS_IMAGE[name], provider: 'openai' as const } : {}) });
       continue;
     }
     const version = o.versions?.[name] || cli.pinned;

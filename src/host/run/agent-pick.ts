@@ -52,7 +52,7 @@ export function agentPickItems(choices: readonly AgentChoice[], o: { defaultAgen
         detail: c.name === 'jsonl' ? "Runs your command in the station's devcontainer; it speaks Shopfloor's JSONL agent protocol (docs/agent-protocol.md)." : "Runs your command in the station's devcontainer, the task in SHOPFLOOR_* variables.",
       };
     }
-    const state = c.installed === true ? ' — installed' : c.installed === false ? ' — will be installed on first use' : '';
+    const state = c.needs ? c.needs : c.installed === true ? ' — installed' : c.installed === false ? ' — will be installed on first use' : '';
     return {
       agent: c.name,
       isDefault,
