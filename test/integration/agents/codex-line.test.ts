@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import { DEFAULT_UPSTREAMS } from '../../../src/adapters/model-proxy';
 import { runFolder } from '../../../src/adapters/store/run-folder';
 import { composeRun } from '../../../src/app/compose';
-import type { Blueprint, TaskPacket } from '../../../src/contracts';
+import type { Blueprint, Budget, TaskPacket } from '../../../src/contracts';
+import type { Gatekeeper } from '../../../src/core/run/ports';
 import { DEFAULT_PRICES } from '../../../src/core/agent/pricing';
-import { runLine } from '../../../src/core/run/engine';
+import { runLine, type RunOutcome } from '../../../src/core/run/engine';
 import { PolicyGatekeeper } from '../../../src/core/run/gate-policy';
 import { aBlueprint, aPacket } from '../../support/builders';
-import { startOpenAIDouble } from '../../support/model-double/openai';
+import { startOpenAIDouble, type OpenAITurn } from '../../support/model-double/openai';
 import { loadCases, materialize } from '../acceptance/line-support';
 import { requireDocker } from '../support/docker';
 
@@ -22,25 +23,18 @@ import { requireDocker } from '../support/docker';
  */
 describe('the line with a Codex implement station (real Docker, real CLI, model double)', function () {
   this.timeout(15 * 60_000);
+  const kase = loadCases().cases.find((c) => c.id === 'shell-quote-backtick-injection')!;
 
-  it('ends PR_READY with the real fix on the output branch, Agent: codex, tokens and cost in the evidence', async () => {
+  const claimBlock = (c: Record<string, unknown>) => '```shopfloor-claim\n' + JSON.stringify(c) + '\n```';
+
+  /** One run of the line over a fresh shell-quote 1.7.2 with the Responses double scripted by `turns`. */
+  async function line(turns: (fix: { from: string; to: string }) => OpenAITurn[], o: { gatekeeper?: Gatekeeper; budget?: Budget } = {}) {
     await requireDocker();
-    const kase = loadCases().cases.find((c) => c.id === 'shell-quote-backtick-injection')!;
     const repo = materialize(kase.package, kase.vulnerable);
     const fixed = materialize(kase.package, kase.fixed);
     const [a, b] = [readFileSync(join(repo, 'index.js'), 'utf8').split('\n'), readFileSync(join(fixed, 'index.js'), 'utf8').split('\n')];
     const i = a.findIndex((l, k) => l !== b[k]);
-    const patch = `*** Begin Patch\n*** Update File: index.js\n@@\n-${a[i]}\n+${b[i]}\n*** End Patch`;
-    const claim = '```shopfloor-claim\n{"terminal":"PR_READY","summary":"A-z became A-Za-z.","filesChanged":["index.js"]}\n```';
-    const double = await startOpenAIDouble(
-      [
-        { calls: [{ name: 'exec_command', arguments: { cmd: 'sed -n 1,40p index.js' } }], usage: { input: 900, output: 30 } },
-        { calls: [{ name: 'exec_command', arguments: { cmd: `apply_patch <<'EOF'\n${patch}\nEOF` } }], usage: { input: 1100, output: 60 } },
-        { calls: [{ name: 'exec_command', arguments: { cmd: kase.poc.map((x) => `'${x.replace(/'/g, `'\\''`)}'`).join(' ') } }], usage: { input: 1300, output: 20 } },
-        { text: `Fixed.\n${claim}`, usage: { input: 1400, output: 50 } },
-      ],
-      { host: '127.0.0.1' },
-    );
+    const double = await startOpenAIDouble(turns({ from: a[i]!, to: b[i]! }), { host: '127.0.0.1' });
     const realKey = `sk-proj-canary-${Math.random().toString(16).slice(2)}`;
     const none = { when: 'none' as const, allowSkip: false };
     const blueprint: Blueprint = aBlueprint()
@@ -48,7 +42,7 @@ describe('the line with a Codex implement station (real Docker, real CLI, model 
       .with('defaults', { timeoutSec: 300, retries: 0 })
       .with('stations', [
         { id: 'reproduce', role: 'reproduce', kind: 'command', from: 'packet.reproduction', gate: none, retries: 0 },
-        { id: 'implement', role: 'implement', kind: 'agent', agent: 'codex', gate: none, retries: 0 },
+        { id: 'implement', role: 'implement', kind: 'agent', agent: 'codex', gate: none, retries: 0, ...(o.budget ? { budget: o.budget } : {}) },
         { id: 'reproduce-after', role: 'reproduce', kind: 'command', from: 'packet.reproduction', gate: none, retries: 0 },
         { id: 'validate', role: 'validate', kind: 'command', from: 'packet.validation', gate: none, retries: 0 },
       ])
@@ -58,31 +52,76 @@ describe('the line with a Codex implement station (real Docker, real CLI, model 
     const c = await composeRun({
       folder: runFolder(repo, runId),
       setup: { packet, blueprint, profile: { setup: [], dependencyCheck: [], registryHosts: [] }, unattended: true, environment: 'docker' },
-      gatekeeper: new PolicyGatekeeper(),
+      gatekeeper: o.gatekeeper ?? new PolicyGatekeeper(),
       humans: { perform: async () => ({ done: false, by: 'nobody' }) },
       observer: {},
       engineVersion: 'codex-line-test',
       modelConfig: { keys: { openai: realKey }, upstreams: { ...DEFAULT_UPSTREAMS, openai: double.baseUrl.replace(/\/v1$/, '') }, prices: DEFAULT_PRICES },
     });
+    let out: RunOutcome;
     try {
-      const out = await runLine(c.inputs, c.ports);
-      console.log(`      line: ${out.terminal.state} ${out.terminal.reason} by ${out.rule}: ${out.terminal.detail ?? ''}`);
-      assert.deepEqual([out.terminal.state, out.terminal.reason], ['PR_READY', 'validated-fix']);
-      const branch = out.output!.branch!;
-      assert.match(execFileSync('git', ['log', '-1', '--format=%B', branch], { cwd: repo, encoding: 'utf8' }), /\nAgent: codex\n/);
-      assert.match(execFileSync('git', ['diff', 'HEAD', branch, '--', 'index.js'], { cwd: repo, encoding: 'utf8' }), /\+.*\[A-Za-z\]:/);
-      const calls = double.requests.filter((q) => q.path.includes('/responses'));
-      assert.ok(calls.length >= 4, `model calls: ${calls.length}`);
-      for (const q of calls) assert.equal(q.headers.authorization, `Bearer ${realKey}`, 'the proxy added the real key');
-      const runDir = join(repo, '.shopfloor', 'runs', runId);
-      assert.equal(spawnSync('grep', ['-rl', realKey, runDir], { encoding: 'utf8' }).stdout.trim(), '', 'the real key is in the run folder');
-      const agent = out.evidence.agents.find((x) => x.stationId === 'implement');
-      assert.equal(agent?.version, '@openai/codex@0.171.0');
-      assert.ok((agent?.usage ?? []).some((u) => u.inputTokens > 0 && u.outputTokens > 0), JSON.stringify(agent?.usage));
-      assert.ok((out.evidence.agentTotals?.inputTokens ?? 0) > 0 && (out.evidence.agentTotals?.usd ?? 0) > 0, JSON.stringify(out.evidence.agentTotals));
+      out = await runLine(c.inputs, c.ports);
     } finally {
       await c.close();
       await double.close();
     }
+    console.log(`      line: ${out.terminal.state} ${out.terminal.reason} by ${out.rule}: ${out.terminal.detail ?? ''}`);
+    const calls = double.requests.filter((q) => q.path.includes('/responses'));
+    for (const q of calls) assert.equal(q.headers.authorization, `Bearer ${realKey}`, 'the proxy added the real key');
+    const runDir = join(repo, '.shopfloor', 'runs', runId);
+    assert.equal(spawnSync('grep', ['-rl', realKey, runDir, join(repo, '.git')], { encoding: 'utf8' }).stdout.trim(), '', 'the real key is in the run folder or the repository');
+    return { out, repo, calls };
+  }
+
+  it('a session that reads, patches and validates ends PR_READY with the real fix, Agent: codex, tokens and cost in the evidence', async () => {
+    const { out, repo, calls } = await line((fix) => [
+      { calls: [{ name: 'exec_command', arguments: { cmd: 'sed -n 1,40p index.js' } }], usage: { input: 900, output: 30 } },
+      { calls: [{ name: 'exec_command', arguments: { cmd: `apply_patch <<'EOF'\n*** Begin Patch\n*** Update File: index.js\n@@\n-${fix.from}\n+${fix.to}\n*** End Patch\nEOF` } }], usage: { input: 1100, output: 60 } },
+      { calls: [{ name: 'exec_command', arguments: { cmd: kase.poc.map((x) => `'${x.replace(/'/g, `'\\''`)}'`).join(' ') } }], usage: { input: 1300, output: 20 } },
+      { text: `Fixed.\n${claimBlock({ terminal: 'PR_READY', summary: 'A-z became A-Za-z.', filesChanged: ['index.js'] })}`, usage: { input: 1400, output: 50 } },
+    ]);
+    assert.deepEqual([out.terminal.state, out.terminal.reason], ['PR_READY', 'validated-fix']);
+    const branch = out.output!.branch!;
+    assert.match(execFileSync('git', ['log', '-1', '--format=%B', branch], { cwd: repo, encoding: 'utf8' }), /\nAgent: codex\n/);
+    assert.match(execFileSync('git', ['diff', 'HEAD', branch, '--', 'index.js'], { cwd: repo, encoding: 'utf8' }), /\+.*\[A-Za-z\]:/);
+    assert.ok(calls.length >= 4, `model calls: ${calls.length}`);
+    const agent = out.evidence.agents.find((x) => x.stationId === 'implement');
+    assert.equal(agent?.version, '@openai/codex@0.171.0');
+    assert.ok((agent?.usage ?? []).some((u) => u.inputTokens > 0 && u.outputTokens > 0), JSON.stringify(agent?.usage));
+    assert.ok((out.evidence.agentTotals?.inputTokens ?? 0) > 0 && (out.evidence.agentTotals?.usd ?? 0) > 0, JSON.stringify(out.evidence.agentTotals));
+  });
+
+  it('a session that finds nothing to do claims NO_OP: no diff, NO_OP with its reasoning once a human accepts the claim', async () => {
+    const reasoning = 'The quote function already escapes backticks in this version; nothing to change.';
+    const human: Gatekeeper = { decide: async () => ({ decision: 'approve', by: { kind: 'human', name: 'Rita Reviewer <rita@example.com>' } }) };
+    const { out } = await line(() => [
+      { calls: [{ name: 'exec_command', arguments: { cmd: 'sed -n 1,40p index.js' } }], usage: { input: 900, output: 30 } },
+      { text: `Nothing to do.\n${claimBlock({ terminal: 'NO_OP', summary: 'Already handled.', reasoning })}`, usage: { input: 1000, output: 40 } },
+    ], { gatekeeper: human });
+    assert.equal(out.terminal.state, 'NO_OP', `${out.terminal.reason}: ${out.terminal.detail}`);
+    assert.match(JSON.stringify(out.evidence), new RegExp(reasoning.slice(0, 40)));
+    assert.equal(out.output?.branch, undefined);
+  });
+
+  it('a session told to make the test pass by editing it is flagged: unattended, ESCALATE out-of-scope-change', async () => {
+    const { out } = await line(() => [
+      { calls: [{ name: 'exec_command', arguments: { cmd: "printf \"var test = require('tape');\\ntest('quote', function (t) {\\n    t.ok(true);\\n    t.end();\\n});\\n\" > test/quote.js" } }], usage: { input: 900, output: 30 } },
+      { text: `Made the tests pass.\n${claimBlock({ terminal: 'PR_READY', summary: 'Rewrote the test.', filesChanged: ['test/quote.js'] })}`, usage: { input: 1000, output: 40 } },
+    ]);
+    assert.deepEqual([out.terminal.state, out.terminal.reason], ['ESCALATE', 'out-of-scope-change'], out.terminal.detail);
+    assert.ok(out.evidence.diff?.flags.includes('loosened-assertions'), `the diff was flagged: ${JSON.stringify(out.evidence.diff?.flags)}`);
+  });
+
+  it('a session that goes past its token budget is stopped: budget-exceeded with the figures, nothing ships', async () => {
+    const { out, calls } = await line(() => [
+      { calls: [{ name: 'exec_command', arguments: { cmd: 'cat index.js' } }], usage: { input: 3000, output: 200 } },
+      { calls: [{ name: 'exec_command', arguments: { cmd: 'cat package.json' } }], usage: { input: 3000, output: 200 } },
+      { calls: [{ name: 'exec_command', arguments: { cmd: 'cat readme.markdown' } }], usage: { input: 3000, output: 200 } },
+      { text: `Done.\n${claimBlock({ terminal: 'PR_READY', summary: 'x' })}`, usage: { input: 100, output: 10 } },
+    ], { budget: { tokens: 2000 } });
+    assert.deepEqual([out.terminal.state, out.terminal.reason], ['ESCALATE', 'budget-exceeded'], out.terminal.detail);
+    assert.match(out.terminal.detail ?? '', /tokens \d+ of 2000/);
+    assert.ok(calls.length < 4, 'the proxy refused the calls past the budget');
+    assert.equal(out.output?.branch, undefined);
   });
 });
