@@ -199,6 +199,7 @@ export class RunController implements vscode.Disposable {
         token.onCancellationRequested(() => cts.cancel());
         const abort = new AbortController();
         cts.token.onCancellationRequested(() => abort.abort());
+        let lastSpend: { short: string; long: string } | undefined;
         try {
           const config = vscode.workspace.getConfiguration('shopfloor');
           const outcome = await session.execute(
@@ -236,6 +237,7 @@ export class RunController implements vscode.Disposable {
           );
           model.setEvidence(session.folder.path(outcome.evidenceMarkdownPath));
           push();
+          lastSpend = spendText(outcome.evidence.agentTotals);
           void this.announce(session, outcome);
         } catch (e) {
           const message = e instanceof Error ? e.message : String(e);
@@ -254,7 +256,8 @@ export class RunController implements vscode.Disposable {
           clearTimeout(outputTimer);
           if (this.active?.runId === runId) this.active = undefined;
           cts.dispose();
-          this.setStatus('$(tools) Shopfloor', 'Shopfloor: no run in progress. Click to open the panel.');
+          // What the last run's agents spent stays in view until the next run starts.
+          this.setStatus(lastSpend ? `$(tools) Shopfloor · ${lastSpend.short}` : '$(tools) Shopfloor', lastSpend ? `Shopfloor: no run in progress. Run ${runId}'s agents: ${lastSpend.long}. Click to open the panel.` : 'Shopfloor: no run in progress. Click to open the panel.');
           this.changed.fire();
         }
       }),
@@ -286,4 +289,20 @@ export class RunController implements vscode.Disposable {
     this.active?.cts.cancel();
     this.changed.dispose();
   }
+}
+
+/**
+ * The status bar's words for what a run's agents spent (evidence `agentTotals`): short,
+ * e.g. `$0.42 · 12.3k tokens`, and long with the stations and agent time; undefined when no
+ * agent station ran.
+ */
+export function spendText(t: { stations: number; inputTokens: number; outputTokens: number; usd?: number; wallMs: number } | undefined): { short: string; long: string } | undefined {
+  if (!t || t.stations === 0) return undefined;
+  const tokens = t.inputTokens + t.outputTokens;
+  const tok = tokens >= 1000 ? `${(tokens / 1000).toFixed(1)}k tokens` : `${tokens} tokens`;
+  const usd = t.usd !== undefined ? `$${t.usd.toFixed(t.usd < 1 ? 4 : 2)}` : undefined;
+  return {
+    short: [usd, tok].filter(Boolean).join(' · '),
+    long: `${t.stations} agent attempt(s), ${t.inputTokens} input and ${t.outputTokens} output tokens${usd ? `, ${usd}` : ''}, ${Math.round(t.wallMs / 1000)} s of agent time`,
+  };
 }
