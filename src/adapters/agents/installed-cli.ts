@@ -40,3 +40,15 @@ export const CODEX_VERSION = '0.171.0';
 export function codexPackage(version: string = CODEX_VERSION): AgentCliPackage {
   return { cli: 'codex', npmName: '@openai/codex', version, bin: '../codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex' };
 }
+
+/** The OpenCode version this build pins (the recorded fixtures under test/fixtures/agents/opencode are of it). */
+export const OPENCODE_VERSION = '1.18.33';
+
+/**
+ * `opencode-ai` as the install cache installs it: its platform dependency holds a
+ * self-contained x86-64 glibc binary (no node needed in the station); musl and arm64
+ * stations are not wired yet.
+ */
+export function opencodePackage(version: string = OPENCODE_VERSION): AgentCliPackage {
+  return { cli: 'opencode', npmName: 'opencode-ai', version, bin: '../opencode-linux-x64/bin/opencode' };
+}
