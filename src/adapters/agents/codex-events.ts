@@ -1,6 +1,6 @@
 import type { AgentToolCall } from '../../contracts';
 import type { StreamItem } from '../../core/agent/events';
-import type { StreamParser } from './stream-agent';
+import { typedEvent, type StreamParser } from './stream-agent';
 
 /** Most characters of a command's output copied into the station log per command (the full output stays in Codex's own session files). */
 const COMMAND_OUTPUT_LOG_CHARS = 2000;
@@ -34,15 +34,9 @@ export class CodexEventParser implements StreamParser {
   ) {}
 
   line(line: string): StreamItem[] {
-    const trimmed = line.trim();
-    if (!trimmed) return [];
-    let ev: any;
-    try {
-      ev = trimmed.startsWith('{') ? JSON.parse(trimmed) : undefined;
-    } catch {
-      ev = undefined;
-    }
-    if (!ev || typeof ev !== 'object' || typeof ev.type !== 'string') return [{ type: 'log', text: line }];
+    const parsed = typedEvent(line);
+    if ('items' in parsed) return parsed.items;
+    const ev = parsed.ev;
     switch (ev.type) {
       case 'thread.started':
         return typeof ev.thread_id === 'string' && ev.thread_id ? [{ type: 'session', id: ev.thread_id }] : [];

@@ -1,6 +1,6 @@
 import type { AgentToolCall } from '../../contracts';
 import type { StreamItem } from '../../core/agent/events';
-import type { StreamParser } from './stream-agent';
+import { typedEvent, type StreamParser } from './stream-agent';
 
 /** Most characters of a tool's output copied into the station log per call. */
 const TOOL_OUTPUT_LOG_CHARS = 2000;
@@ -26,15 +26,9 @@ export class GeminiEventParser implements StreamParser {
   private lastAnswer: string | undefined;
 
   line(line: string): StreamItem[] {
-    const trimmed = line.trim();
-    if (!trimmed) return [];
-    let ev: any;
-    try {
-      ev = trimmed.startsWith('{') ? JSON.parse(trimmed) : undefined;
-    } catch {
-      ev = undefined;
-    }
-    if (!ev || typeof ev !== 'object' || typeof ev.type !== 'string') return [{ type: 'log', text: line }];
+    const parsed = typedEvent(line);
+    if ('items' in parsed) return parsed.items;
+    const ev = parsed.ev;
     switch (ev.type) {
       case 'init':
         return typeof ev.session_id === 'string' && ev.session_id ? [{ type: 'session', id: ev.session_id }] : [];

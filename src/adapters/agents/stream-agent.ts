@@ -21,6 +21,26 @@ export interface StreamParser {
   line(line: string): StreamItem[];
 }
 
+/**
+ * One line of a CLI's JSONL stream as an event object with a string `type` (`ev`), or what
+ * a parser emits instead (`items`): nothing for a blank line, the line as log text when it
+ * is not such an event (a CLI's plain output, a half line). The first step of every JSONL
+ * parser (Codex, Gemini CLI, OpenCode, Copilot CLI). Pure.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function typedEvent(line: string): { ev: any } | { items: StreamItem[] } {
+  const trimmed = line.trim();
+  if (!trimmed) return { items: [] };
+  let ev: unknown;
+  try {
+    ev = trimmed.startsWith('{') ? JSON.parse(trimmed) : undefined;
+  } catch {
+    ev = undefined;
+  }
+  if (!ev || typeof ev !== 'object' || typeof (ev as { type?: unknown }).type !== 'string') return { items: [{ type: 'log', text: line }] };
+  return { ev };
+}
+
 /** One run of an agent whose stdout is a JSONL event stream. */
 export interface StreamAgentRun {
   task: AgentTask;
