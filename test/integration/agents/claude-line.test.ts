@@ -1,19 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_UPSTREAMS } from '../../../src/adapters/model-proxy';
-import { DEFAULT_PRICES } from '../../../src/core/agent/pricing';
-import { runFolder } from '../../../src/adapters/store/run-folder';
-import { composeRun } from '../../../src/app/compose';
-import type { Blueprint, Budget, TaskPacket } from '../../../src/contracts';
-import { runLine, type RunOutcome } from '../../../src/core/run/engine';
-import { PolicyGatekeeper } from '../../../src/core/run/gate-policy';
+import type { Budget } from '../../../src/contracts';
 import type { Gate, Gatekeeper } from '../../../src/core/run/ports';
-import { aBlueprint, aPacket } from '../../support/builders';
 import { AnthropicDouble, type DoubleTurn } from '../../support/model-double/anthropic';
-import { loadCases, materialize } from '../acceptance/line-support';
-import { requireDocker } from '../support/docker';
+import { agentLine, claimBlock, SHELL_QUOTE as kase, sh } from './line-support';
 
 /**
  * The whole line with a real Claude Code implement station (issue 10, "done when"): the
@@ -25,56 +17,24 @@ import { requireDocker } from '../support/docker';
  */
 describe('the line with a Claude Code implement station (real Docker, real CLI, model double)', function () {
   this.timeout(600_000);
-  const kase = loadCases().cases.find((c) => c.id === 'shell-quote-backtick-injection')!;
-  const claimBlock = (c: Record<string, unknown>) => '```shopfloor-claim\n' + JSON.stringify(c) + '\n```';
-  const sh = (argv: string[]) => argv.map((x) => `'${x.replace(/'/g, `'\\''`)}'`).join(' ');
 
-  /** One run of the line over a fresh shell-quote 1.7.2 with the double scripted by `turns`. */
+  /** One run of the line (agentLine) with the Anthropic double scripted by `turns`. */
   async function line(turns: (fix: { from: string; to: string }) => DoubleTurn[], o: { gatekeeper?: Gatekeeper; budget?: Budget } = {}) {
-    await requireDocker();
-    const repo = materialize(kase.package, kase.vulnerable);
-    const fixed = materialize(kase.package, kase.fixed);
-    const [a, b] = [readFileSync(join(repo, 'index.js'), 'utf8').split('\n'), readFileSync(join(fixed, 'index.js'), 'utf8').split('\n')];
-    const i = a.findIndex((l, k) => l !== b[k]);
-    const double = new AnthropicDouble(turns({ from: a[i]!, to: b[i]! }));
-    const base = await double.listen('127.0.0.1');
-    const realKey = `sk-ant-canary-${Math.random().toString(16).slice(2)}`;
-    const none = { when: 'none' as const, allowSkip: false };
-    const blueprint: Blueprint = aBlueprint()
-      .with('maxRevisions', 0)
-      .with('defaults', { timeoutSec: 180, retries: 0 })
-      .with('stations', [
-        { id: 'reproduce', role: 'reproduce', kind: 'command', from: 'packet.reproduction', gate: none, retries: 0 },
-        // Network none, as in the built-ins: the line puts an agent that calls a model on the egress network, where the model proxy is.
-        { id: 'implement', role: 'implement', kind: 'agent', agent: 'claude', maxTurns: 10, gate: none, retries: 0, ...(o.budget ? { budget: o.budget } : {}) },
-        { id: 'reproduce-after', role: 'reproduce', kind: 'command', from: 'packet.reproduction', gate: none, retries: 0 },
-        { id: 'validate', role: 'validate', kind: 'command', from: 'packet.validation', gate: none, retries: 0 },
-      ])
-      .build();
-    const packet: TaskPacket = aPacket().with('intent', kase.seed).withScope('index.js').with('reproduction', [{ argv: kase.poc }]).with('validation', [{ argv: kase.poc }]).build();
-    const runId = `20261202-170000-${Math.random().toString(16).slice(2, 8)}`;
-    const c = await composeRun({
-      folder: runFolder(repo, runId),
-      setup: { packet, blueprint, profile: { setup: [], dependencyCheck: [], registryHosts: [] }, unattended: true, environment: 'docker' },
-      gatekeeper: o.gatekeeper ?? new PolicyGatekeeper(),
-      humans: { perform: async () => ({ done: false, by: 'nobody' }) },
-      observer: {},
-      engineVersion: 'claude-line-test',
-      modelConfig: { keys: { anthropic: realKey }, upstreams: { ...DEFAULT_UPSTREAMS, anthropic: base }, prices: DEFAULT_PRICES },
+    let double!: AnthropicDouble;
+    const r = await agentLine({
+      agent: 'claude',
+      provider: 'anthropic',
+      stationExtra: { maxTurns: 10 },
+      timeoutSec: 180,
+      credential: (key) => key,
+      start: async (fix) => {
+        double = new AnthropicDouble(turns(fix));
+        const upstream = await double.listen('127.0.0.1');
+        return { upstream, credentials: () => double.requests.map((q) => String(q.headers['x-api-key'])), close: () => double.close() };
+      },
+      ...o,
     });
-    let out: RunOutcome;
-    try {
-      out = await runLine(c.inputs, c.ports);
-    } finally {
-      await c.close();
-      await double.close();
-    }
-    console.log(`      line: ${out.terminal.state} ${out.terminal.reason} by ${out.rule}: ${out.terminal.detail ?? ''}`);
-    const runDir = join(repo, '.shopfloor', 'runs', runId);
-    // Wherever the run went, the real key reached only the provider double: never the run folder or the repository's notes.
-    for (const q of double.requests) assert.equal(q.headers['x-api-key'], realKey, 'the proxy put the real key on every call');
-    assert.equal(spawnSync('grep', ['-rl', realKey, runDir, join(repo, '.git')], { encoding: 'utf8' }).stdout.trim(), '', 'the real key was written to the run folder or the repository');
-    return { out, repo, runDir, double };
+    return { ...r, double };
   }
 
   it('a session that reads, edits and validates ends PR_READY with the real fix, Agent: claude, and tokens and cost in the evidence', async () => {
