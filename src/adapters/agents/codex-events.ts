@@ -1,6 +1,6 @@
 import type { AgentToolCall } from '../../contracts';
 import type { StreamItem } from '../../core/agent/events';
-import { typedEvent, type StreamParser } from './stream-agent';
+import { typedEvent, text, type StreamParser } from './stream-agent';
 
 /** Most characters of a command's output copied into the station log per command (the full output stays in Codex's own session files). */
 const COMMAND_OUTPUT_LOG_CHARS = 2000;
@@ -126,8 +126,4 @@ export class CodexEventParser implements StreamParser {
         return [{ type: 'log', text: `[codex] item ${text(item.type)}` }];
     }
   }
-}
-
-function text(v: unknown): string {
-  return typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v);
 }

@@ -1,6 +1,6 @@
 import type { AgentToolCall, AgentUsage } from '../../contracts';
 import type { StreamItem } from '../../core/agent/events';
-import { typedEvent, type StreamParser } from './stream-agent';
+import { typedEvent, text, short, time, type StreamParser } from './stream-agent';
 
 /** Most characters of a tool's output copied into the station log per call. */
 const TOOL_OUTPUT_LOG_CHARS = 2000;
@@ -136,18 +136,4 @@ export function copilotUsage(json: string): AgentUsage[] | undefined {
     out.push({ model: model.slice(0, 200) || 'unknown', inputTokens: input, outputTokens: n(u.outputTokens), ...(cacheRead ? { cacheReadTokens: cacheRead } : {}), ...(cacheWrite ? { cacheWriteTokens: cacheWrite } : {}) });
   }
   return out;
-}
-
-function text(v: unknown): string {
-  return typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v);
-}
-
-function short(v: unknown): string {
-  const s = text(v);
-  return s.length > 300 ? `${s.slice(0, 300)}…` : s;
-}
-
-function time(v: unknown): number | undefined {
-  const t = typeof v === 'string' ? Date.parse(v) : NaN;
-  return Number.isFinite(t) ? t : undefined;
 }

@@ -1,6 +1,6 @@
 import type { AgentToolCall } from '../../contracts';
 import type { StreamItem } from '../../core/agent/events';
-import { typedEvent, type StreamParser } from './stream-agent';
+import { typedEvent, text, short, type StreamParser } from './stream-agent';
 
 /** Most characters of a tool's output copied into the station log per call. */
 const TOOL_OUTPUT_LOG_CHARS = 2000;
@@ -87,13 +87,4 @@ export class OpenCodeEventParser implements StreamParser {
     }
     return out;
   }
-}
-
-function text(v: unknown): string {
-  return typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v);
-}
-
-function short(v: unknown): string {
-  const s = text(v);
-  return s.length > 300 ? `${s.slice(0, 300)}…` : s;
 }

@@ -41,6 +41,23 @@ export function typedEvent(line: string): { ev: any } | { items: StreamItem[] } 
   return { ev };
 }
 
+/** A JSON value from a CLI event as text: strings as they are, nothing for null/undefined, anything else as JSON. */
+export function text(v: unknown): string {
+  return typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v);
+}
+
+/** `text(v)` cut to 300 characters, for a station log line. */
+export function short(v: unknown): string {
+  const s = text(v);
+  return s.length > 300 ? `${s.slice(0, 300)}…` : s;
+}
+
+/** An RFC 3339 time string from a CLI event in milliseconds since the epoch, or undefined. */
+export function time(v: unknown): number | undefined {
+  const t = typeof v === 'string' ? Date.parse(v) : NaN;
+  return Number.isFinite(t) ? t : undefined;
+}
+
 /** One run of an agent whose stdout is a JSONL event stream. */
 export interface StreamAgentRun {
   task: AgentTask;
