@@ -63,6 +63,35 @@ export type Provenance = z.infer<typeof ProvenanceSchema>;
  * A command to run inside the devcontainer: an argv, never a shell string, so nothing is
  * re-parsed by a host shell. `cwd` is relative to the workspace folder.
  */
+/**
+ * How a reproduction fails while the problem exists (issue 11). Every field given must hold:
+ * `exitCode` (the exact code), `outputMatches` (a JavaScript regular expression the output
+ * must match), `hangsPastSec` (the command is stopped after this many seconds and still
+ * running counts as the failure: a denial of service whose trigger never returns). Judged by
+ * src/core/run/reproduction-check.ts.
+ */
+export const ExpectedFailureSchema = z
+  .object({
+    exitCode: z.number().int().min(1).max(255).optional().describe('The exit code it fails with.'),
+    outputMatches: z
+      .string()
+      .min(1)
+      .max(500)
+      .refine((s) => {
+        try {
+          new RegExp(s);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'expected a valid regular expression')
+      .optional()
+      .describe('A regular expression its output matches when it fails for the stated reason, e.g. "AssertionError|polluted".'),
+    hangsPastSec: z.number().positive().max(LIMITS.timeoutSec).optional().describe('Still running after this many seconds is the failure (it is stopped then); finishing in time with exit 0 is a pass.'),
+  })
+  .describe('How a reproduction fails while the problem exists.');
+export type ExpectedFailure = z.infer<typeof ExpectedFailureSchema>;
+
 export const CommandSpecSchema = z
   .object({
     argv: boundedList(z.string()).min(1, 'argv needs at least the program name').describe('Program and arguments; no shell.'),
@@ -71,6 +100,7 @@ export const CommandSpecSchema = z
     timeoutSec: z.number().positive().max(LIMITS.timeoutSec).optional().describe('Per-command timeout in seconds (at most one day).'),
     description: z.string().optional(),
     origin: ProvenanceSchema.optional(),
+    expectFailure: ExpectedFailureSchema.optional().describe('For a reproduction: how it fails while the problem exists (issue 11). Without it, any non-zero exit that is not a syntax error, missing module or missing program counts.'),
   })
   .describe('An argv run inside the devcontainer.');
 export type CommandSpec = z.infer<typeof CommandSpecSchema>;

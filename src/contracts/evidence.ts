@@ -19,6 +19,13 @@ export const CommandResultSchema = z.object({
   outputTail: z.string().max(OUTPUT_TAIL_CHARS).describe('Last part of combined output, for display.'),
   logArtifact: z.string().optional().describe('Path of the full log, relative to the run folder.'),
   truncated: z.boolean().default(false).describe('Output went over the cap; the log says where it was cut.'),
+  reproduction: z
+    .object({
+      verdict: z.enum(['reproduced', 'not-reproduced', 'refused']),
+      reason: z.string().max(1000),
+    })
+    .optional()
+    .describe("A reproduce station's judgement of this command (src/core/run/reproduction-check.ts): failed as stated, did not fail, or failed in a way that shows nothing about the problem."),
 });
 export type CommandResult = z.infer<typeof CommandResultSchema>;
 

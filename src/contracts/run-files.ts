@@ -84,6 +84,11 @@ export const StationResultSchema = z
       .object({ reason: z.enum(Object.values(STATION_WALLS) as [StationWall, ...StationWall[]]), detail: z.string() })
       .optional()
       .describe('Set when a command (or the agent) ran into a station wall: memory, processes or disk. Not retried; the run ends naming the wall (rule T2w).'),
+    reproductionRefused: z
+      .string()
+      .max(2000)
+      .optional()
+      .describe('A reproduce station whose command failed in a way that shows nothing about the problem (a syntax error, a missing module or program, or not as its expectFailure states): which command and why (rule T3r).'),
     text: z.string().optional().describe('Plan or investigation note (agent stations with role plan or investigate).'),
     agent: AgentRecordSchema.optional(),
     interrupted: z.boolean().optional().describe('The run was interrupted during this attempt: it is not a result, only a record of what its agent spent.'),

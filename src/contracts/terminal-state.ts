@@ -28,6 +28,8 @@ export const TERMINAL_REASONS = {
     'pre-existing-failure',
     // The model proxy refused further model calls: a station or run budget (tokens, money, wall time) was reached.
     'budget-exceeded',
+    // The reproduction failed on the base commit, but not for the reason it states (a syntax error, a missing module): it shows nothing.
+    'invalid-reproduction',
   ],
   RETRYABLE_FAILURE: ['engine-unavailable', 'image-build-failed', 'timeout', 'station-crashed', 'cancelled'],
 } as const satisfies Record<TerminalStateName, readonly string[]>;

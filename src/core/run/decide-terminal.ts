@@ -23,6 +23,8 @@ export interface TerminalFacts {
    * the run's budget), and no human raised the budget at its gate: the figures (rule T2b).
    */
   budgetExceeded?: string;
+  /** A reproduction before any change failed in a way that shows nothing about the problem: which command and why (rule T3r). */
+  reproductionRefused?: string;
   /** The set-up station's result; undefined when there is none. */
   setup?: CommandsOutcome;
   noOpRules: TaskPacket['noOpRules'];
@@ -75,7 +77,7 @@ export type TerminalDecision =
   | { kind: 'revise'; rule: RuleId };
 
 /** Rule ids, as numbered in docs/terminal-decision.md (T2w and T2b after T2, T8c after T8, T16 before T15: ids stay stable when rows are inserted). */
-export type RuleId = 'T0' | 'T1' | 'T2' | 'T2w' | 'T2b' | 'T3' | 'T4' | 'T5' | 'T6' | 'T7' | 'T8' | 'T8c' | 'T9' | 'T10' | 'T11' | 'T12' | 'T13' | 'T14' | 'T16' | 'T15';
+export type RuleId = 'T0' | 'T1' | 'T2' | 'T2w' | 'T2b' | 'T3' | 'T3r' | 'T4' | 'T5' | 'T6' | 'T7' | 'T8' | 'T8c' | 'T9' | 'T10' | 'T11' | 'T12' | 'T13' | 'T14' | 'T16' | 'T15';
 
 const terminal = (rule: RuleId, t: TerminalState): TerminalDecision => ({ kind: 'terminal', terminal: t, rule });
 
@@ -117,7 +119,7 @@ function whenMissingContext(rules: TaskPacket['noOpRules']): TerminalState {
 
 /**
  * The terminal decision table (docs/terminal-decision.md), as one pure function. Rules are
- * tried in order T0, T1, T2, T2w, T2b, T3..T8, T8c, T9..T14, T16, T15 and the first that applies decides. The engine asks after
+ * tried in order T0, T1, T2, T2w, T2b, T3, T3r, T4..T8, T8c, T9..T14, T16, T15 and the first that applies decides. The engine asks after
  * every station, and once more after the output gate when T16 decided; `continue` means no
  * rule ends the run yet.
  */
@@ -130,6 +132,12 @@ export function decideTerminal(f: TerminalFacts): TerminalDecision {
   if (f.budgetExceeded !== undefined)
     return terminal('T2b', { state: 'ESCALATE', reason: 'budget-exceeded', detail: `An agent station reached its budget and no human raised it: ${f.budgetExceeded}`.slice(0, TERMINAL_DETAIL_MAX) });
   if (f.setup === 'failed') return terminal('T3', { state: 'ESCALATE', reason: 'missing-context', detail: 'Set-up (dependency install) failed; nothing can be reproduced.' });
+  if (f.reproductionRefused !== undefined)
+    return terminal('T3r', {
+      state: 'ESCALATE',
+      reason: 'invalid-reproduction',
+      detail: `The reproduction was refused: it failed on the base commit, but not for the problem's reason, so a fix could not be shown by it. ${f.reproductionRefused}`.slice(0, TERMINAL_DETAIL_MAX),
+    });
   if (f.reproductionBefore === 'passed') return terminal('T4', whenNotReproduced(f.noOpRules));
   if (f.implements && f.reproductionBefore === 'absent')
     return terminal('T5', { state: 'ESCALATE', reason: 'missing-context', detail: 'The packet has no reproduction commands: a fix could not be shown to work.' });

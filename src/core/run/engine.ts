@@ -396,7 +396,10 @@ class LineRun {
         if (!skipped) this.facts.setup = res.outcome === 'passed' ? (res.commands.length || res.fromCache ? 'passed' : 'absent') : 'failed';
         break;
       case 'reproduce':
-        if (!this.facts.implements || index < this.implementIndex) this.facts.reproductionBefore = skipped ? undefined : res.commandsOutcome;
+        if (!this.facts.implements || index < this.implementIndex) {
+          this.facts.reproductionBefore = skipped ? undefined : res.commandsOutcome;
+          this.facts.reproductionRefused = skipped ? undefined : res.reproductionRefused;
+        }
         else this.roundFacts.reproductionAfter = skipped ? undefined : res.commandsOutcome;
         break;
       case 'plan':

@@ -2,6 +2,7 @@ import { LOG_FILE_CAP_BYTES, OUTPUT_TAIL_CHARS, type CommandResult, type Command
 import { contentHash } from '../hash';
 import { RUN_LAYOUT } from './layout';
 import { commandEnd } from './command-end';
+import { judgeReproduction, reproductionTimeoutMs } from './reproduction-check';
 import { checkDiff } from './diff-check';
 import { isRetryableCause } from './errors';
 import type { CommandsOutcome } from './decide-terminal';
@@ -130,8 +131,10 @@ async function runCommands(ctx: StationContext, env: StationEnvironment, specs: 
   let outcome: StationResult['outcome'] = 'passed';
   let retryable: StationResult['retryable'];
   let wall: StationResult['wall'];
+  const reproducing = ctx.station.role === 'reproduce';
+  let refused: string | undefined;
   for (const [i, spec] of specs.entries()) {
-    const limit = timeoutMs(ctx, spec);
+    const limit = reproducing ? reproductionTimeoutMs(spec, timeoutMs(ctx, spec)) : timeoutMs(ctx, spec);
     const { result: r, log } = await withLog<ExecResult>(
       ctx,
       RUN_LAYOUT.commandLog(ctx.station.id, ctx.attempt, i + 1),
@@ -150,6 +153,17 @@ async function runCommands(ctx: StationContext, env: StationEnvironment, specs: 
       logArtifact: log.relPath,
       truncated: log.truncated || r.truncated,
     });
+    // A reproduction stated to hang is stopped at its bound: that is the failure it shows, not the environment's.
+    const hung = reproducing && r.endReason === 'timeout' && spec.expectFailure?.hangsPastSec !== undefined;
+    if (reproducing && (r.endReason === 'exited' || hung)) {
+      const judged = judgeReproduction(spec, r);
+      commands[commands.length - 1]!.reproduction = judged;
+      if (judged.verdict === 'refused') refused ??= `${spec.argv.join(' ').slice(0, 200)}: ${judged.reason}`;
+      if (hung) {
+        if (outcome === 'passed') outcome = 'failed';
+        continue;
+      }
+    }
     const end = commandEnd(r, spec.argv.join(' '), limit);
     if (end.kind === 'retryable' && end.reason === 'cancelled') return blank(ctx, 'cancelled', { commands, commandsOutcome: 'failed', machineMs, retryable: { reason: 'cancelled', detail: end.detail } });
     if (end.kind === 'retryable') {
@@ -166,7 +180,7 @@ async function runCommands(ctx: StationContext, env: StationEnvironment, specs: 
     if (end.exitCode !== 0 && outcome === 'passed') outcome = 'failed';
   }
   const commandsOutcome: CommandsOutcome = specs.length === 0 ? 'absent' : outcome === 'passed' ? 'passed' : 'failed';
-  return blank(ctx, outcome, { commands, commandsOutcome, machineMs, retryable, wall, imageDigest: env.imageDigest });
+  return blank(ctx, outcome, { commands, commandsOutcome, machineMs, retryable, wall, imageDigest: env.imageDigest, ...(refused && !retryable && !wall ? { reproductionRefused: refused } : {}) });
 }
 
 /** Key of a set-up result: same base commit, commands and image give the same dependencies. */

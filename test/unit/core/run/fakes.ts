@@ -141,8 +141,10 @@ export class FakeEnvironments implements EnvironmentProvider {
   lintExit = 0;
   reproAlwaysPasses = false;
   cleanups = 0;
+  /** The timeoutMs each exec was given, in order. */
+  timeouts: (number | undefined)[] = [];
   /** How a command ends, by its program name (argv[0]), when not by its exit code: e.g. `{ test: { exitCode: 137, endReason: 'oom-killed' } }`. */
-  ends: Record<string, { exitCode: number | null; endReason: ExecEndReason; endDetail?: string }> = {};
+  ends: Record<string, { exitCode: number | null; endReason: ExecEndReason; endDetail?: string; output?: string }> = {};
   /** Apply `ends` only once the workspace holds a change (the validation baseline on the base commit runs normally). */
   endsAfterChangeOnly = false;
   constructor(private readonly ws: FakeWorkspace) {}
@@ -158,9 +160,14 @@ export class FakeEnvironments implements EnvironmentProvider {
         this.execs.push(argv.join(' '));
         const end = this.ends[argv[0]!];
         if (end && (!this.endsAfterChangeOnly || this.ws.patch)) {
-          const output = `${argv.join(' ')} -> ${end.endReason}\n`;
+          const output = end.output ?? `${argv.join(' ')} -> ${end.endReason}\n`;
           o?.onOutput?.(output);
-          return { ...end, durationMs: 10, output, truncated: false };
+          return { exitCode: end.exitCode, endReason: end.endReason, endDetail: end.endDetail, durationMs: 10, output, truncated: false };
+        }
+        this.timeouts.push(o?.timeoutMs);
+        if (argv[0] === 'hang' && !this.ws.patch.includes('+fixed')) {
+          // A trigger that never returns on the unfixed code: the line stops it at its limit.
+          return { exitCode: null, endReason: 'timeout', durationMs: o?.timeoutMs ?? 10, output: 'still running\n', truncated: false };
         }
         let exitCode = 0;
         if (argv[0] === 'repro') exitCode = this.reproAlwaysPasses || this.ws.patch.includes('+fixed') ? 0 : 1;
