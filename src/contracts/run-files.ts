@@ -16,11 +16,12 @@ import { TERMINAL_REASONS } from './terminal-state';
 
 /** What the diff checks found, with the files behind each flag (src/core/run/diff-check.ts). */
 export const DiffCheckSchema = z.object({
-  flags: z.array(z.enum(['out-of-scope', 'deleted-tests', 'skipped-tests', 'loosened-assertions'])),
+  flags: z.array(z.enum(['out-of-scope', 'deleted-tests', 'skipped-tests', 'loosened-assertions', 'reproduction-changed'])),
   outOfScope: z.array(z.string()),
   deletedTests: z.array(z.string()),
   skippedTests: z.array(z.string()),
   loosenedAssertions: z.array(z.string()),
+  reproductionChanged: z.array(z.string()).default([]).describe("Changed files the packet's reproduction runs or names (issue 11); absent in results written before it was checked."),
   touchedRiskPaths: z.array(z.string()).describe("Changed paths matching the blueprint's riskPaths or a trust hand-off path."),
   trustHandoff: z.array(z.string()).default([]).describe('Trust hand-offs among them (editor, devcontainer, CI, package-manager or hook settings; package.json scripts), each with what changed.'),
 });

@@ -4,7 +4,7 @@ import { parsePatch, type PatchFile } from './diff-parse';
 import { TRUST_HANDOFF_PATHS, type ScriptChange } from './trust-paths';
 
 /** Flags a diff can raise; each needs an explicit human approval (issue 5, rule 3). */
-export type DiffFlag = 'out-of-scope' | 'deleted-tests' | 'skipped-tests' | 'loosened-assertions';
+export type DiffFlag = 'out-of-scope' | 'deleted-tests' | 'skipped-tests' | 'loosened-assertions' | 'reproduction-changed';
 
 /** What the diff checks found, with the files behind each flag. */
 export interface DiffCheck {
@@ -13,6 +13,8 @@ export interface DiffCheck {
   deletedTests: string[];
   skippedTests: string[];
   loosenedAssertions: string[];
+  /** Changed files the packet's reproduction runs or names (its argv and cwd): a fix that edits its own proof (issue 11). */
+  reproductionChanged: string[];
   /** Changed paths matching the blueprint's riskPaths or a trust hand-off path (trust-paths.ts). */
   touchedRiskPaths: string[];
   /** Why each trust hand-off in touchedRiskPaths is one: the path, or `package.json scripts: test, postinstall`. */
@@ -41,6 +43,28 @@ function inScope(path: string, scope: TaskPacket['scope']): boolean {
   });
 }
 
+/**
+ * Repository paths a reproduction's commands name: every argv token and cwd that reads as
+ * a relative path (`test/parse.test.js`, `./repro.js`, pytest's `tests/t.py::case`, RSpec's
+ * `spec/a_spec.rb:12`), normalised without `./`, node ids or line numbers. Flags and
+ * inline code (`-e`, `require(...)`) are not paths. Pure.
+ */
+export function reproductionPaths(reproduction: TaskPacket['reproduction']): string[] {
+  const out = new Set<string>();
+  for (const c of reproduction) {
+    const norm = (t: string) => t.replace(/^(\.\/)+/, '').replace(/::.*$/, '').replace(/:\d+$/, '').replace(/\/+$/, '');
+    const cwd = c.cwd && !c.cwd.startsWith('/') ? norm(c.cwd) : '';
+    if (cwd && cwd !== '.' && !cwd.split('/').includes('..')) out.add(cwd);
+    for (const t of c.argv.slice(1)) {
+      if (t.startsWith('-') || /[\s()'"`;=]/.test(t) || t.startsWith('/')) continue;
+      const rel = norm(t);
+      const p = cwd && cwd !== '.' ? `${cwd}/${rel}` : rel;
+      if (rel && !p.split('/').includes('..') && (rel.includes('/') || /\.[A-Za-z0-9]{1,5}$/.test(rel))) out.add(p);
+    }
+  }
+  return [...out];
+}
+
 function loosened(f: PatchFile): boolean {
   const removedAsserts = f.removed.filter((l) => ASSERTION.test(l)).length;
   const addedAsserts = f.added.filter((l) => ASSERTION.test(l)).length;
@@ -56,9 +80,13 @@ function loosened(f: PatchFile): boolean {
  * in scope: a regression test is expected of a fix); `deleted-tests` for a deleted test
  * file; `skipped-tests` for an added skip/only/todo marker; `loosened-assertions` for a
  * test file losing assertions or trading a strict matcher for a loose one. Heuristic and
- * deliberately eager: a flag asks a human to look, it does not end the run. Pure.
+ * deliberately eager: a flag asks a human to look, it does not end the run;
+ * `reproduction-changed` for a changed file the packet's reproduction runs or names
+ * (reproductionPaths: a file, or a file under a named folder). Pure.
  */
-export function checkDiff(patch: string, scope: TaskPacket['scope'], riskPaths: readonly string[], scriptChanges: readonly ScriptChange[] = []): DiffCheck {
+export function checkDiff(patch: string, scope: TaskPacket['scope'], riskPaths: readonly string[], scriptChanges: readonly ScriptChange[] = [], reproduction: TaskPacket['reproduction'] = []): DiffCheck {
+  const proof = reproductionPaths(reproduction);
+  const reproductionChanged: string[] = [];
   const files = parsePatch(patch);
   const trustHandoff: string[] = [];
   const outOfScope: string[] = [];
@@ -73,6 +101,7 @@ export function checkDiff(patch: string, scope: TaskPacket['scope'], riskPaths: 
     if (f.status === 'deleted' && test) deletedTests.push(f.path);
     if (f.added.some((l) => SKIP.test(l))) skippedTests.push(f.path);
     if (test && f.status !== 'deleted' && loosened(f)) loosenedAssertions.push(f.path);
+    if (paths.some((p) => proof.some((r) => p === r || p.startsWith(`${r}/`)))) reproductionChanged.push(f.path);
     const trust = paths.some((p) => matchesAny(p, TRUST_HANDOFF_PATHS));
     if (trust) trustHandoff.push(f.path);
     if (trust || paths.some((p) => matchesAny(p, riskPaths))) touchedRiskPaths.push(f.path);
@@ -88,5 +117,6 @@ export function checkDiff(patch: string, scope: TaskPacket['scope'], riskPaths: 
   if (deletedTests.length) flags.push('deleted-tests');
   if (skippedTests.length) flags.push('skipped-tests');
   if (loosenedAssertions.length) flags.push('loosened-assertions');
-  return { flags, outOfScope, deletedTests, skippedTests, loosenedAssertions, touchedRiskPaths, trustHandoff };
+  if (reproductionChanged.length) flags.push('reproduction-changed');
+  return { flags, outOfScope, deletedTests, skippedTests, loosenedAssertions, reproductionChanged, touchedRiskPaths, trustHandoff };
 }

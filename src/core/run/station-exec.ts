@@ -267,7 +267,7 @@ async function withDiff(ctx: StationContext, res: StationResult): Promise<Statio
   if (ctx.station.role !== 'implement') return res;
   await ctx.environments.cleanup?.(ctx.runId);
   const d = await ctx.workspace.diff();
-  return { ...res, diff: { ...d, check: checkDiff(d.patch, ctx.packet.scope, ctx.riskPaths, d.scriptChanges) } };
+  return { ...res, diff: { ...d, check: checkDiff(d.patch, ctx.packet.scope, ctx.riskPaths, d.scriptChanges, ctx.packet.reproduction) } };
 }
 
 /**

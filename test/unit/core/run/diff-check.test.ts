@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { checkDiff, isTestFile } from '../../../../src/core/run/diff-check';
+import { checkDiff, isTestFile, reproductionPaths } from '../../../../src/core/run/diff-check';
 import { globToRegExp, matchesAny } from '../../../../src/core/run/glob';
 import { parsePatch } from '../../../../src/core/run/diff-parse';
 
@@ -70,5 +70,28 @@ describe('core/run/diff-check: flags that need a human', () => {
     assert.ok(c.flags.includes('loosened-assertions'), JSON.stringify(c));
     assert.deepEqual(c.loosenedAssertions, ['test/quote.js']);
     assert.ok(!checkDiff(file('test/quote.js', "-    t.end();\n+    t.plan(1);"), scope, []).flags.includes('loosened-assertions'));
+  });
+});
+
+describe('core/run/diff-check: a fix that edits its own proof (issue 11)', () => {
+  it('reads the paths a reproduction names, and only those', () => {
+    assert.deepEqual(
+      reproductionPaths([
+        { argv: ['npx', 'mocha', './test/parse.test.js', '--grep', 'empty'] },
+        { argv: ['python', '-m', 'pytest', 'tests/test_q.py::test_quote'] },
+        { argv: ['bundle', 'exec', 'rspec', 'spec/a_spec.rb:12'] },
+        { argv: ['node', '-e', "require('./')(['--a'])"], cwd: 'packages/core' },
+        { argv: ['node', 'repro.js', '/etc/passwd', '../outside.js'] },
+      ]),
+      ['test/parse.test.js', 'tests/test_q.py', 'spec/a_spec.rb', 'packages/core', 'repro.js'],
+    );
+  });
+
+  it('flags a changed file the reproduction runs or a file under the folder it runs in; leaves others', () => {
+    const repro = [{ argv: ['npx', 'tape', 'test/regression.js'] }, { argv: ['node', 'poc.js'], cwd: './fixtures' }];
+    const c = checkDiff(file('test/regression.js', '-a\n+b') + file('fixtures/data.json', '-a\n+b') + file('poc.js', '-a\n+b') + file('index.js', '-1\n+2') + file('test/other.js', '-a\n+b'), { paths: [{ path: '.' }], services: [] }, [], [], repro);
+    assert.deepEqual(c.reproductionChanged, ['test/regression.js', 'fixtures/data.json']);
+    assert.ok(c.flags.includes('reproduction-changed'));
+    assert.deepEqual(checkDiff(file('index.js', '-1\n+2'), scope, [], [], repro).flags, []);
   });
 });
