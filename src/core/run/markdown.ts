@@ -21,8 +21,10 @@ function exitCell(c: CommandResult): string {
 function commands(title: string, rs: CommandResult[]): string {
   if (!rs.length) return `### ${title}\n\nNone ran.\n`;
   const rows = rs.map((c) => `| \`${inline(c.command.argv.join(' '))}\` | ${exitCell(c)} | ${(c.durationMs / 1000).toFixed(1)} s | ${c.logArtifact ?? ''} |`);
+  // A reproduction's judgement (issue 11): what it states it fails with, and what the line made of how it ran.
+  const judged = rs.filter((c) => c.reproduction).map((c) => `- \`${inline(c.command.argv.join(' '))}\`: ${c.reproduction!.verdict} (${inline(c.reproduction!.reason)})${c.command.expectFailure ? `; expected: ${inline(JSON.stringify(c.command.expectFailure))}` : ''}`);
   const tails = rs.filter((c) => c.outputTail.trim()).map((c) => `\`${inline(c.command.argv.join(' '))}\` output (tail):\n\n${fence(c.outputTail.slice(-INLINE_TAIL_CHARS))}`);
-  return [`### ${title}`, '', '| Command | Exit | Time | Log |', '|---|---|---|---|', ...rows, '', ...tails.map((t) => `${t}\n`)].join('\n');
+  return [`### ${title}`, '', '| Command | Exit | Time | Log |', '|---|---|---|---|', ...rows, '', ...(judged.length ? [...judged, ''] : []), ...tails.map((t) => `${t}\n`)].join('\n');
 }
 
 /**

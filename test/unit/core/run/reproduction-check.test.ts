@@ -3,6 +3,7 @@ import { ExpectedFailureSchema } from '../../../../src/contracts';
 import { judgeReproduction, reproductionTimeoutMs } from '../../../../src/core/run/reproduction-check';
 import { BUGFIX } from '../../../../src/core/blueprints';
 import { runLine } from '../../../../src/core/run/engine';
+import { renderEvidenceMarkdown } from '../../../../src/core/run/markdown';
 import { fakePorts } from './fakes';
 import { inputs, packet } from './inputs';
 
@@ -84,6 +85,9 @@ describe('core/run/engine: reproductions judged on the base commit (issue 11)', 
     assert.equal(f.environments.execs.filter((e) => e === 'hang').length, 2, 'once before, once after: never retried');
     const hangTimeouts = f.environments.execs.map((e, i) => [e, f.environments.timeouts[i]] as const).filter(([e]) => e === 'hang');
     assert.deepEqual(hangTimeouts.map(([, t]) => t), [3000, 3000]);
+    const md = renderEvidenceMarkdown(out.evidence);
+    assert.match(md, /- `hang`: reproduced \(still running after 3 s, as stated\); expected: \{"hangsPastSec":3\}/);
+    assert.match(md, /- `hang`: not-reproduced \(it exited 0/);
   });
 
   it('without a stated hang, a reproduction timeout stays the environment\'s (retried, then RETRYABLE_FAILURE)', async () => {
