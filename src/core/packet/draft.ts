@@ -210,7 +210,8 @@ export async function draftPacket(input: DraftInput): Promise<DraftResult> {
         reproduction.push({
           argv: ['node', '-e', poc.script],
           timeoutSec: 60,
-          description: `proof-of-concept: ${poc.call}; exits 1 while ${poc.oracle}`,
+          ...(poc.expectFailure ? { expectFailure: poc.expectFailure } : {}),
+          description: `proof-of-concept: ${poc.call}; ${poc.expectFailure ? 'fails' : 'exits 1'} while ${poc.oracle}`,
           origin: seedProv(poc.seedLine, `the seed's ${poc.call} turned into a node -e command against ${node.entry} (package ${node.name}); oracle: ${poc.oracle}`),
         });
       else notes.push(`no proof-of-concept: the seed gives no call or argument list of ${node.name}'s exports together with an observable effect`);

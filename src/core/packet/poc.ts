@@ -14,7 +14,17 @@ export interface NodePoc {
   /** The oracle used, in words, for the provenance note. */
   readonly oracle: string;
   readonly call: string;
+  /** How the command fails while the problem exists, when its exit code alone cannot say it (a call that never returns). */
+  readonly expectFailure?: { hangsPastSec: number };
 }
+
+/**
+ * A denial of service's bounds: a call slower than SLOW_MS exits 1; one still running after
+ * HANG_SEC is stopped by the line, and that is the failure as stated (reproduction-check.ts).
+ * Without the second, a trigger that never returns could never be reproduced.
+ */
+const SLOW_MS = 2000;
+const HANG_SEC = 10;
 
 /** Exports an entry file declares: a callable default and named functions. */
 export function exportShape(entryText: string): { callableDefault: boolean; named: Set<string> } {
@@ -143,7 +153,13 @@ export function buildNodePoc(facts: SeedFacts, entryText: string | undefined, pa
     return { script: `const r = ${call.expr}; process.exit(${claim.js('r')} ? 1 : 0);`, seedLine: call.seedLine, oracle: claim.words, call: call.shown };
   }
   if (/\b(ReDoS|catastrophic backtracking|hangs?|takes? (?:minutes|seconds|forever)|denial of service)\b/i.test(text)) {
-    return { script: `const t = Date.now(); ${call.expr}; process.exit(Date.now() - t > 2000 ? 1 : 0);`, seedLine: call.seedLine, oracle: 'the call takes longer than 2 s (denial of service)', call: call.shown };
+    return {
+      script: `const t = Date.now(); ${call.expr}; process.exit(Date.now() - t > ${SLOW_MS} ? 1 : 0);`,
+      seedLine: call.seedLine,
+      oracle: `the call takes longer than ${SLOW_MS / 1000} s, or does not return within ${HANG_SEC} s (denial of service)`,
+      call: call.shown,
+      expectFailure: { hangsPastSec: HANG_SEC },
+    };
   }
   if (/\b(throws?|crash(?:es)?|TypeError|RangeError|uncaught exception)\b/i.test(text)) {
     return { script: `try { ${call.expr}; } catch (e) { process.exit(1); } process.exit(0);`, seedLine: call.seedLine, oracle: 'the call throws', call: call.shown };

@@ -128,6 +128,14 @@ describe('core/packet/poc: advisory proof-of-concept to node -e', () => {
     const g = parseSeed('advisory', "quote(['a']) is wrong.");
     assert.equal(buildNodePoc(g, 'exports.quote = function () {}', 'q'), undefined);
   });
+  it('a denial of service states its hang bound, so a call that never returns is reproduced instead of timing out (issue 11)', () => {
+    const f = parseSeed('advisory', "parse('((((((((((((((((((((x') hangs the process: catastrophic backtracking in the tokenizer.");
+    const poc = buildNodePoc(f, 'exports.parse = function (s) {}', 'p');
+    assert.deepEqual(poc?.expectFailure, { hangsPastSec: 10 });
+    assert.match(poc!.oracle, /does not return within 10 s/);
+    const t = parseSeed('advisory', "parse('x') throws a TypeError.");
+    assert.equal(buildNodePoc(t, 'exports.parse = function (s) {}', 'p')?.expectFailure, undefined);
+  });
 });
 
 describe('core/packet/approval', () => {
