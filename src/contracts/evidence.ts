@@ -176,7 +176,11 @@ export const EvidenceBundleSchema = z
     terminal: TerminalStateSchema,
     packet: TaskPacketSchema,
     seed: SeedSchema,
-    reproduction: z.object({ before: z.array(CommandResultSchema), after: z.array(CommandResultSchema) }),
+    reproduction: z.object({
+      before: z.array(CommandResultSchema),
+      after: z.array(CommandResultSchema),
+      sha256: Sha256Schema.optional().describe("Content hash (canonical JSON, SHA-256) of the packet's reproduction commands as approved: what ran before and after the change (absent in bundles written before it was recorded; files it names are pinned by the `reproduction-changed` diff flag)."),
+    }),
     plan: z.string().optional(),
     diff: z
       .object({

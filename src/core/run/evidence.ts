@@ -1,5 +1,5 @@
 import type { BlueprintSource, EvidenceBundle, GateDecision, TaskPacket, TerminalState } from '../../contracts';
-import { sha256Hex } from '../hash';
+import { contentHash, sha256Hex } from '../hash';
 import type { StationResult } from './station-result';
 
 /** What the engine hands over to assemble the evidence bundle. */
@@ -137,7 +137,11 @@ export function assembleEvidence(input: EvidenceInput): EvidenceBundle {
     terminal: input.terminal,
     packet: input.packet,
     seed: input.packet.source,
-    reproduction: { before: input.reproductionBefore.flatMap((r) => r.commands), after: input.reproductionAfter.flatMap((r) => r.commands) },
+    reproduction: {
+      before: input.reproductionBefore.flatMap((r) => r.commands),
+      after: input.reproductionAfter.flatMap((r) => r.commands),
+      ...(input.packet.reproduction.length ? { sha256: contentHash(input.packet.reproduction) } : {}),
+    },
     plan: input.plan ?? input.note,
     diff: diff ? { patch: diff.patch, patchSha256: sha256Hex(diff.patch), files: diff.files.map((f) => f.path), flags: [...diff.check.flags] } : undefined,
     validation: input.validation.flatMap((r) => r.commands),

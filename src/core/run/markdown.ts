@@ -37,7 +37,7 @@ export function renderEvidenceMarkdown(e: EvidenceBundle): string {
   out.push(`# Shopfloor run ${e.runId}: ${e.terminal.state} (${e.terminal.reason})`, '', inline(e.summary), '');
   out.push('## Task', '', `- Intent: ${inline(e.packet.intent)}`, `- Packet: ${inline(e.packet.id)} (risk ${e.packet.risk}, output ${e.packet.outputFormat})`);
   out.push(`- Seed (${e.seed.kind}${e.seed.ref ? `, ${inline(e.seed.ref)}` : ''}):`, '', fence(e.seed.text.slice(0, 8000)), '');
-  out.push('## Reproduction', '', commands('Before the change', e.reproduction.before), commands('After the change', e.reproduction.after));
+  out.push('## Reproduction', '', ...(e.reproduction.sha256 ? [`Reproduction hash (its commands as approved): \`${e.reproduction.sha256}\``, ''] : []), commands('Before the change', e.reproduction.before), commands('After the change', e.reproduction.after));
   if (e.plan) out.push('## Plan', '', fence(e.plan, 'markdown'), '');
   if (e.diff) {
     out.push('## Diff', '', `Files: ${e.diff.files.map((f) => `\`${inline(f)}\``).join(', ') || 'none'}`, '');

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { ExpectedFailureSchema } from '../../../../src/contracts';
 import { judgeReproduction, reproductionTimeoutMs } from '../../../../src/core/run/reproduction-check';
+import { contentHash } from '../../../../src/core/hash';
 import { BUGFIX } from '../../../../src/core/blueprints';
 import { runLine } from '../../../../src/core/run/engine';
 import { renderEvidenceMarkdown } from '../../../../src/core/run/markdown';
@@ -85,7 +86,9 @@ describe('core/run/engine: reproductions judged on the base commit (issue 11)', 
     assert.equal(f.environments.execs.filter((e) => e === 'hang').length, 2, 'once before, once after: never retried');
     const hangTimeouts = f.environments.execs.map((e, i) => [e, f.environments.timeouts[i]] as const).filter(([e]) => e === 'hang');
     assert.deepEqual(hangTimeouts.map(([, t]) => t), [3000, 3000]);
+    assert.equal(out.evidence.reproduction.sha256, contentHash(p.reproduction));
     const md = renderEvidenceMarkdown(out.evidence);
+    assert.ok(md.includes(`Reproduction hash (its commands as approved): \`${contentHash(p.reproduction)}\``));
     assert.match(md, /- `hang`: reproduced \(still running after 3 s, as stated\); expected: \{"hangsPastSec":3\}/);
     assert.match(md, /- `hang`: not-reproduced \(it exited 0/);
   });
