@@ -177,6 +177,8 @@ describe('e2e: an agent run with Claude Code, its claim at the gate (code-server
         const gate = await frame.$('[data-testid="gate"]');
         if (gate && !(await frame.$('[data-testid="gate-claim"]'))) {
           const label = (await gate.getAttribute('aria-label')) ?? '';
+          // A gate with no approve (a failure or budget gate) means the line went wrong: say where.
+          if (!(await frame.$('[data-testid="gate-approve"]'))) assert.fail(`${label} offers no approve: ${(await gate.textContent()) ?? ''}`);
           await frame.click('[data-testid="gate-approve"]');
           await frame.waitForFunction((l) => document.querySelector('[data-testid="gate"]')?.getAttribute('aria-label') !== l, label, { timeout: 5 * 60_000 });
         } else await page.waitForTimeout(300);

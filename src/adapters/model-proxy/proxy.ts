@@ -273,14 +273,6 @@ export class ModelProxy implements ModelAccessProvider {
       res.writeHead(r.statusCode ?? 502, headers);
       if (/^text\/event-stream/i.test(r.headers['content-type'] ?? '')) res.flushHeaders();
       const meter = new UsageMeter(provider, r.headers['content-type'], requestModel(provider, path, body));
-      r.on('data', (c: Buffer) => {
-        meter.feed(c);
-        // Each chunk goes to the client as it arrives (streaming), with the socket's backpressure.
-        if (!res.write(c)) {
-          r.pause();
-          res.once('drain', () => r.resume());
-        }
-      });
       // Once per call, also when the client went away mid-stream: the tokens read so far were spent.
       let finished = false;
       const finish = (): void => {
@@ -288,9 +280,22 @@ export class ModelProxy implements ModelAccessProvider {
         finished = true;
         this.done(s, base, r.statusCode ?? 502, t0, meter.end());
       };
+      r.on('data', (c: Buffer) => {
+        meter.feed(c);
+        // Account the call before the client sees its last event: a CLI that acts on
+        // `message_stop` can send its next call before the upstream connection ends, and
+        // that call must meet a budget that already counts this one.
+        if (meter.complete) finish();
+        // Each chunk goes to the client as it arrives (streaming), with the socket's backpressure.
+        if (!res.write(c)) {
+          r.pause();
+          res.once('drain', () => r.resume());
+        }
+      });
       r.on('end', () => {
-        res.end();
+        // Accounted first: a client that reads a JSON body acts on it once the response ends.
         finish();
+        res.end();
       });
       r.on('close', finish);
       r.on('error', () => res.destroy());

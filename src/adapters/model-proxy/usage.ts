@@ -71,6 +71,21 @@ function gemini(o: Obj, c: Counts): void {
 
 const READERS: Record<ModelProvider, (o: Obj, c: Counts) => void> = { anthropic, openai, gemini };
 
+/**
+ * Whether a streamed event is the provider's last word on a response, after which a
+ * client may act on it (run the tool it asked for, send the next call) before the
+ * connection itself ends: Anthropic `message_stop`; OpenAI Responses `response.completed`,
+ * `response.incomplete`, `response.failed`, and Chat Completions' `[DONE]` (handled by
+ * the caller); Gemini a chunk whose candidates carry a `finishReason`. Sources: the
+ * providers' streaming references (docs.anthropic.com "Streaming Messages",
+ * platform.openai.com "Streaming API responses", ai.google.dev "generateContent").
+ */
+function isLastEvent(provider: ModelProvider, o: Obj): boolean {
+  if (provider === 'anthropic') return o.type === 'message_stop';
+  if (provider === 'openai') return o.type === 'response.completed' || o.type === 'response.incomplete' || o.type === 'response.failed';
+  return Array.isArray(o.candidates) && o.candidates.some((c) => isObj(c) && typeof c.finishReason === 'string');
+}
+
 /** Bytes of a non-streamed body the meter keeps to parse; past this the usage is not read (the body still reaches the client). */
 export const JSON_BODY_CAP = 16 * 1024 * 1024;
 
@@ -85,6 +100,7 @@ export class UsageMeter {
   private readonly sse?: SseReader;
   private body: Buffer[] = [];
   private bodyBytes = 0;
+  private last = false;
 
   constructor(
     private readonly provider: ModelProvider,
@@ -101,6 +117,15 @@ export class UsageMeter {
     else this.body = [];
   }
 
+  /**
+   * True once a streamed response's last event has been fed (isLastEvent): its usage is
+   * final, and the proxy must account it before passing that event on, or the client can
+   * send its next call before the budget has seen this one's tokens.
+   */
+  get complete(): boolean {
+    return this.last;
+  }
+
   /** The usage read, or undefined when the response reported no token counts. */
   end(): AgentUsage | undefined {
     if (this.sse) this.sse.end();
@@ -114,14 +139,21 @@ export class UsageMeter {
   }
 
   private event(data: string): void {
-    if (data === '[DONE]') return;
+    if (data === '[DONE]') {
+      this.last = true;
+      return;
+    }
     let v: unknown;
     try {
       v = JSON.parse(data);
     } catch {
       return;
     }
-    for (const o of Array.isArray(v) ? v : [v]) if (isObj(o)) READERS[this.provider](o, this.counts);
+    for (const o of Array.isArray(v) ? v : [v]) {
+      if (!isObj(o)) continue;
+      READERS[this.provider](o, this.counts);
+      if (this.sse && isLastEvent(this.provider, o)) this.last = true;
+    }
   }
 }
 

@@ -169,6 +169,29 @@ describe('model proxy over real HTTP: credentials, streaming, usage, budgets', (
     assert.deepEqual(log.map((r) => [r.status, r.refused]), [[200, undefined], [200, undefined], [429, 'station tokens 2400 of 1500'], [429, 'station tokens 2400 of 1500']]);
   });
 
+  it('counts a streamed call before passing on its last event: a next call sent on message_stop meets the budget', async () => {
+    // A CLI acts on message_stop (runs the tool, sends the next turn) before the upstream
+    // connection ends; the proxy used to account on the connection's end, so one call slipped past the budget.
+    const access = await proxy.forStation('implement', 1, { tokens: 1000 });
+    const key = { 'x-api-key': access.env.ANTHROPIC_API_KEY! };
+    up.holdEnd = true;
+    let next!: Promise<Got>;
+    const sawStop = new Promise<void>((resolve) => {
+      void post(`${access.env.ANTHROPIC_BASE_URL}/v1/messages`, key, { model: 'claude-sonnet-4-5', stream: true }, (c) => {
+        if (c.includes('message_stop')) {
+          next = post(`${access.env.ANTHROPIC_BASE_URL}/v1/messages`, key, { model: 'claude-sonnet-4-5', stream: true });
+          resolve();
+        }
+      });
+    });
+    await Promise.race([sawStop, new Promise((_, rej) => setTimeout(() => rej(new Error('message_stop not passed on while the upstream held the connection')), 3000))]);
+    // Forwarded (the old behaviour), the second call would hang on the held upstream.
+    const second = await Promise.race([next, new Promise<Got>((_, rej) => setTimeout(() => rej(new Error('the second call was forwarded: the first one\'s tokens were not yet counted')), 3000))]).finally(() => up.release());
+    assert.equal(second.status, 429, 'the second call was refused: the first one\'s 1200 tokens were counted when its last event passed');
+    assert.equal(access.budgetExceeded!(), 'station tokens 1200 of 1000');
+    assert.equal(up.seen.length, 1, 'the refused call never reached the upstream');
+  });
+
   it('a run budget stops every station; a new station of the run is refused from the start', async () => {
     await proxy.close();
     proxy = await startModelProxy({ runId: 'r2', host: '127.0.0.1', upstreams: { anthropic: up.url, openai: up.url, gemini: up.url }, keys: REAL, runBudget: { usd: 0.005 } });

@@ -13,7 +13,9 @@ export interface SeenRequest {
  * A provider upstream double for the model proxy's tests: answers POSTs with a scripted
  * reply per path (SSE events written one by one, or a JSON body) and records every request.
  * `hold` makes a streaming reply stop after its first event until `release()` is called,
- * so a test can see that the proxy passes events on before the response ends.
+ * so a test can see that the proxy passes events on before the response ends; `holdEnd`
+ * writes every event and then keeps the response open until `release()`, as an upstream
+ * whose connection ends after its last event does.
  */
 export interface UpstreamDouble {
   url: string;
@@ -21,6 +23,7 @@ export interface UpstreamDouble {
   /** Replies by path prefix (without query); the first matching prefix wins. */
   replies: Map<string, Reply>;
   hold: boolean;
+  holdEnd: boolean;
   release(): void;
   close(): Promise<void>;
 }
@@ -42,6 +45,7 @@ export async function startUpstream(host = '127.0.0.1'): Promise<UpstreamDouble>
     seen,
     replies,
     hold: false,
+    holdEnd: false,
     release: () => {
       for (const w of waiters) w();
       waiters = [];
@@ -62,6 +66,7 @@ export async function startUpstream(host = '127.0.0.1'): Promise<UpstreamDouble>
         res.write(sseEvent(e));
         if (i === 0 && d.hold) await new Promise<void>((r) => waiters.push(r));
       }
+      if (d.holdEnd) await new Promise<void>((r) => waiters.push(r));
       res.end();
     });
   });

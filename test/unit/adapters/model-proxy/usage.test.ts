@@ -81,4 +81,24 @@ describe('adapters/model-proxy: reading usage from responses', () => {
     assert.equal(requestModel('anthropic', '/v1/messages', Buffer.from('{"model":"claude-sonnet-4-5","max_tokens":1}')), 'claude-sonnet-4-5');
     assert.equal(requestModel('gemini', '/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse', Buffer.alloc(0)), 'gemini-2.5-pro');
   });
+
+  it('complete: set by the last event of each provider\'s stream (message_stop, response.completed/incomplete/failed, [DONE], a Gemini finishReason), not before', () => {
+    const cases: [ModelProvider, string, unknown[]][] = [
+      ['anthropic', 'message_stop', [{ type: 'message_start', message: { usage: { input_tokens: 1 } } }, { type: 'message_delta', usage: { output_tokens: 2 } }, { type: 'message_stop' }]],
+      ['openai', 'response.completed', [{ type: 'response.created', response: {} }, { type: 'response.completed', response: { usage: { input_tokens: 1, output_tokens: 1 } } }]],
+      ['openai', 'response.failed', [{ type: 'response.created', response: {} }, { type: 'response.failed', response: {} }]],
+      ['openai', '[DONE]', [{ choices: [{ delta: { content: 'x' } }] }, { usage: { prompt_tokens: 1, completion_tokens: 1 } }, '[DONE]']],
+      ['gemini', 'finishReason', [{ candidates: [{ content: {} }] }, { candidates: [{ finishReason: 'STOP' }], usageMetadata: { promptTokenCount: 1 } }]],
+    ];
+    for (const [provider, what, events] of cases) {
+      const m = new UsageMeter(provider, 'text/event-stream');
+      for (const [i, e] of events.entries()) {
+        m.feed(Buffer.from(`data: ${typeof e === 'string' ? e : JSON.stringify(e)}\n\n`));
+        assert.equal(m.complete, i === events.length - 1, `${provider} ${what}: after event ${i}`);
+      }
+    }
+    const json = new UsageMeter('anthropic', 'application/json');
+    json.feed(Buffer.from('{"type":"message","usage":{"input_tokens":1}}'));
+    assert.equal(json.complete, false, 'a JSON body is complete only when it ends (the proxy accounts it then)');
+  });
 });
