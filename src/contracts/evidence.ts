@@ -179,7 +179,16 @@ export const EvidenceBundleSchema = z
     reproduction: z.object({
       before: z.array(CommandResultSchema),
       after: z.array(CommandResultSchema),
-      sha256: Sha256Schema.optional().describe("Content hash (canonical JSON, SHA-256) of the packet's reproduction commands as approved: what ran before and after the change (absent in bundles written before it was recorded; files it names are pinned by the `reproduction-changed` diff flag)."),
+      sha256: Sha256Schema.optional().describe("Content hash (canonical JSON, SHA-256) of the packet's reproduction commands as approved, or of the agent-written reproduction's manifest and files (`written`): what ran before and after the change (absent in bundles written before it was recorded; files it names are pinned by the `reproduction-changed` diff flag)."),
+      written: z
+        .object({
+          stationId: z.string(),
+          statement: z.string(),
+          argv: z.array(z.string()),
+          files: z.array(z.object({ path: z.string(), sha256: Sha256Schema })),
+        })
+        .optional()
+        .describe('The reproduction an agent wrote at the reproduce station and a human approved (issue 11), frozen and run read-only from the run\'s copy.'),
     }),
     plan: z.string().optional(),
     diff: z

@@ -12,3 +12,4 @@ export * from './protocol';
 export * from './run-files';
 export * from './agent';
 export * from './pricing';
+export * from './reproduction';

@@ -3,6 +3,7 @@ import { BlueprintSchema, BlueprintSourceSchema, STATION_ROLES, STATION_KINDS } 
 import { CommandSpecSchema } from './common';
 import { AgentClaimSchema, AgentUsageSchema, BudgetSchema } from './agent';
 import { CommandResultSchema } from './evidence';
+import { FrozenReproductionSchema } from './reproduction';
 import { TaskPacketSchema } from './packet';
 import { STATION_WALLS, type StationWall } from './station-end';
 import { TERMINAL_REASONS } from './terminal-state';
@@ -90,6 +91,7 @@ export const StationResultSchema = z
       .max(2000)
       .optional()
       .describe('A reproduce station whose command failed in a way that shows nothing about the problem (a syntax error, a missing module or program, or not as its expectFailure states): which command and why (rule T3r).'),
+    reproduction: FrozenReproductionSchema.optional().describe('The reproduction an agent wrote at this reproduce station, frozen (issue 11): once approved at its gate, later stations run this copy, mounted read-only.'),
     text: z.string().optional().describe('Plan or investigation note (agent stations with role plan or investigate).'),
     agent: AgentRecordSchema.optional(),
     interrupted: z.boolean().optional().describe('The run was interrupted during this attempt: it is not a result, only a record of what its agent spent.'),

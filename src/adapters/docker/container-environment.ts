@@ -37,6 +37,9 @@ export interface ContainerEnvironmentOptions {
  * (`scratchDir/<station>`), with each mount copied in under `.holdout/` and bound read-only
  * at its container path; the implementing station's container never has them.
  *
+ * A request's readOnlyPaths (the frozen reproduction) are bound read-only over their place
+ * in the workspace.
+ *
  * An agent station's volumes (its installed CLI) are mounted read-only, and a read-only
  * workspace request mounts the workspace read-only; both change the configuration hash,
  * so such a station gets its own container of the run, never a writable one reattached.
@@ -87,6 +90,8 @@ export class ContainerEnvironmentProvider implements EnvironmentProvider {
         // plant hooks, fsmonitor or filter commands that the host's own git calls would then run.
         ...(existsSync(join(workspaceDir, '.git')) ? [{ type: 'bind' as const, workspacePath: '.git', target: `${spec.workspaceMountTarget}/.git`, readOnly: true }] : []),
         ...holdout.map((h) => ({ type: 'bind' as const, workspacePath: h.rel, target: h.target, readOnly: true })),
+        // The frozen reproduction, read-only at its own place in the workspace: stations run it, none can change it.
+        ...(req.readOnlyPaths ?? []).map((p) => ({ type: 'bind' as const, workspacePath: p, target: `${spec.workspaceMountTarget}/${p}`, readOnly: true })),
         ...(req.volumes ?? []).map((v) => ({ type: 'volume' as const, name: v.volume, target: v.containerPath, readOnly: true as const })),
       ],
     };

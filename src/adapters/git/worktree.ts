@@ -6,6 +6,7 @@ import { simpleGit, type SimpleGit, type SimpleGitOptions } from 'simple-git';
 import { parsePatch } from '../../core/run/diff-parse';
 import { changedScripts, isPackageManifest, type ScriptChange } from '../../core/run/trust-paths';
 import { userRepoGit } from './user-repo';
+import { placeTree, takeTree } from './workspace-tree';
 import type { RunWorkspace, WorkspaceDiff, WorkspaceProvider } from '../../core/run/ports';
 
 /**
@@ -87,12 +88,30 @@ export class GitRunWorkspace implements RunWorkspace {
     const paths = out.split('\0').filter((p) => p && !p.startsWith('.shopfloor'));
     if (!paths.length) return [];
     // The workspace clone's own exclude file: the user's repository and its .gitignore are untouched.
-    const gitDir = (await this.git.raw(['rev-parse', '--git-dir'])).trim();
-    const exclude = join(isAbsolute(gitDir) ? gitDir : join(this.dir, gitDir), 'info', 'exclude');
-    fs.mkdirSync(join(exclude, '..'), { recursive: true });
+    const exclude = await this.excludeFile();
     const lines = paths.map((p) => `/${p.replace(/([*?[\\!#])/g, '\\$1')}`);
     fs.appendFileSync(exclude, `\n# set-up outputs (Shopfloor)\n${lines.join('\n')}\n`);
     return paths;
+  }
+
+  async takeTree(rel: string, caps: { files: number; bytes: number }): Promise<{ files: Array<{ path: string; text: string }> } | { problem: string }> {
+    return takeTree(join(this.dir, ...rel.split('/')), caps);
+  }
+
+  async placeTree(rel: string, files: ReadonlyArray<{ path: string; text: string }>): Promise<void> {
+    placeTree(join(this.dir, ...rel.split('/')), files);
+    // Out of the diff and of restore's clean (ignored files stay), in the clone's own exclude file.
+    const exclude = await this.excludeFile();
+    const line = `/${rel.replace(/([*?[\\!#])/g, '\\$1')}/`;
+    const have = fs.existsSync(exclude) ? fs.readFileSync(exclude, 'utf8').split('\n') : [];
+    if (!have.includes(line)) fs.appendFileSync(exclude, `\n# frozen reproduction (Shopfloor)\n${line}\n`);
+  }
+
+  private async excludeFile(): Promise<string> {
+    const gitDir = (await this.git.raw(['rev-parse', '--git-dir'])).trim();
+    const exclude = join(isAbsolute(gitDir) ? gitDir : join(this.dir, gitDir), 'info', 'exclude');
+    fs.mkdirSync(join(exclude, '..'), { recursive: true });
+    return exclude;
   }
 
   async restore(patch: string): Promise<void> {

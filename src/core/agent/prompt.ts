@@ -2,9 +2,10 @@ import type { Blueprint, Station, TaskPacket } from '../../contracts';
 import { sha256Hex } from '../hash';
 import type { StationPrompt } from '../run/ports';
 import { CLAIM_FENCE } from './claim';
+import { REPRODUCTION_INSTRUCTIONS } from '../run/reproduction-writer';
 
 /** Version of the station prompt template below; bump it with any change to its wording. */
-export const PROMPT_TEMPLATE_VERSION = 'station-prompt@1';
+export const PROMPT_TEMPLATE_VERSION = 'station-prompt@2';
 
 /** What the prompt is built from. */
 export interface PromptInput {
@@ -21,7 +22,7 @@ const ROLE_TASK: Partial<Record<Station['role'], string>> = {
   plan: 'Plan the change. Read the code; do not edit any file (the workspace is read-only and a write fails this station). Your final message is the plan: which files, what change, why it is the smallest behaviourally correct one, and how it will be validated.',
   investigate: 'Investigate and report. Read the code and run read-only commands; do not edit any file (the workspace is read-only). Your final message is the report a human will decide on.',
   implement: 'Make the change. Reproduce the problem first, then make the smallest behaviourally correct change, then run the validation commands below.',
-  reproduce: 'Write a reproduction: a script or a failing test that fails on this commit for the reason the task describes, and a one-line statement of what it proves.',
+  reproduce: 'Write a reproduction: a script or a failing test that fails on this commit for the reason the task describes, and a one-line statement of what it proves. The packet has none yet; you write the first one. Change no code.',
 };
 
 /**
@@ -55,6 +56,7 @@ export function buildStationPrompt(i: PromptInput): StationPrompt {
       `Evidence required:\n${list(p.evidenceRequired)}`,
     ].join('\n\n'),
   );
+  if (i.station.role === 'reproduce') parts.push(`## The reproduction to write\n\n${REPRODUCTION_INSTRUCTIONS}`);
   if (i.plan) parts.push(`## The approved plan\n\n${i.plan}`);
   if (i.feedback) parts.push(`## Why the previous attempt failed\n\n${i.feedback}\n\nFix that; keep what was right.`);
   parts.push(

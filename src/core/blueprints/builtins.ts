@@ -18,12 +18,16 @@ const setup = {
   environment: { useDevcontainer: true, network: 'egress', egressAllow: [], env: {} },
 } as const;
 
+/**
+ * The first reproduce station: it runs the packet's reproduction; on a packet that has none
+ * (`no-reproduction`), its agent writes one, which the line runs on the base commit and a
+ * human approves at the gate before it is frozen for the rest of the run (issue 11).
+ */
 const reproduceBefore = {
   id: 'reproduce',
   role: 'reproduce',
-  kind: 'command',
+  kind: 'agent',
   title: 'Reproduce the problem (must fail)',
-  from: 'packet.reproduction',
   gate: { when: 'after', allowSkip: false },
   retries: 1,
 } as const;

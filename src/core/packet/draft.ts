@@ -237,9 +237,8 @@ export async function draftPacket(input: DraftInput): Promise<DraftResult> {
   provenance['outputFormat'] = { source: 'default', note: `default for ${seed.kind} seeds` };
   const risk = classifyRisk(scope.paths.slice(0, 5).map((p) => p.path), seed.kind);
   provenance['risk'] = { source: 'default', note: 'from the paths in scope; see riskReasons' };
-  // No-op rules that need a reproduction only make sense with one.
+  // Kept without a reproduction too: the reproduce station writes one (issue 11), and one that passes on the base commit is NO_OP.
   const noOpRules = defaults.noOpRules
-    .filter((r) => r.when !== 'reproduction-passes-before-change' || reproduction.length)
     .map((r) => ({ ...r, origin: { source: 'default' as const, note: `default for ${seed.kind} seeds` } }));
 
   const slug = profile.packages[0]?.name && facts.words.some((w) => w.word === profile.packages[0]!.name.toLowerCase()) ? `${profile.packages[0].name} ${intent.text}` : (facts.tests[0]?.name ?? intent.text);

@@ -6,6 +6,7 @@ import {
   type BlueprintSource,
   type Budget,
   type EvidenceBundle,
+  type FrozenReproduction,
   type GateDecision,
   type Station,
   type TaskPacket,
@@ -50,6 +51,7 @@ import type {
 } from './ports';
 import { Replay } from './replay';
 import { executeStation, type StationContext } from './station-exec';
+import { packetWithReproduction } from './reproduction-writer';
 import type { StationResult } from './station-result';
 
 /** What a run is asked to do. On resume, the same packet and blueprint as the journal's run/started. */
@@ -165,6 +167,8 @@ class LineRun {
   private startedAt = '';
   private plan?: string;
   private investigation?: string;
+  /** The reproduction an agent wrote and a human approved (issue 11): every later station runs this frozen copy. */
+  private reproduction?: FrozenReproduction;
   private feedback?: string;
   private round = 0;
   private gateCount = 0;
@@ -357,7 +361,7 @@ class LineRun {
    */
   private async validationBaseline(): Promise<void> {
     for (const st of this.bp.stations) {
-      const plan = planBaseline(st, this.bp, this.packet, this.inputs.profile, this.baseCommit);
+      const plan = planBaseline(st, this.bp, this.stationPacket(), this.inputs.profile, this.baseCommit);
       if (!plan) continue;
       const result = await this.runStation(plan.station, baselineExecutor(this.ports.baselineCache, plan.key, this.baseCommit));
       if (result.retryable) {
@@ -399,6 +403,8 @@ class LineRun {
         if (!this.facts.implements || index < this.implementIndex) {
           this.facts.reproductionBefore = skipped ? undefined : res.commandsOutcome;
           this.facts.reproductionRefused = skipped ? undefined : res.reproductionRefused;
+          // Past its gate: the written reproduction is approved and frozen for the rest of the run.
+          if (!skipped && res.reproduction) this.reproduction = res.reproduction;
         }
         else this.roundFacts.reproductionAfter = skipped ? undefined : res.commandsOutcome;
         break;
@@ -505,6 +511,11 @@ class LineRun {
     }
   }
 
+  /** The packet stations work from: the approved one, running the approved written reproduction once there is one (packetWithReproduction). */
+  private stationPacket(): TaskPacket {
+    return this.reproduction ? packetWithReproduction(this.packet, this.reproduction) : this.packet;
+  }
+
   /** A station's budget: as a human raised it at its budget gate, else the blueprint station's. */
   private stationBudget(st: Station): Budget | undefined {
     return this.raisedBudgets.get(st.id) ?? (st.kind === 'agent' ? st.budget : undefined);
@@ -524,10 +535,24 @@ class LineRun {
     if (r.claimEnded) return { claimEnded: r.claimEnded, ...claim, note: r.note ?? null };
     if (r.diff) return { patch: r.diff.patch, files: r.diff.files, flags: r.diff.check.flags, touchedRiskPaths: r.diff.check.touchedRiskPaths, ...claim };
     if (r.text !== undefined) return { text: r.text, ...claim };
-    return { outcome: r.outcome, commands: r.commands.map((c) => ({ argv: c.command.argv, exitCode: c.exitCode, timedOut: c.timedOut, outputTail: c.outputTail })), note: r.note ?? null };
+    const commands = r.commands.map((c) => ({ argv: c.command.argv, exitCode: c.exitCode, timedOut: c.timedOut, outputTail: c.outputTail }));
+    // A written reproduction is reviewed whole: what it proves, its files, how it should fail, how it did (its verdict).
+    if (r.reproduction)
+      return {
+        reproduction: { statement: r.reproduction.statement, sha256: r.reproduction.sha256, expectFailure: r.reproduction.manifest.expectFailure, files: r.reproduction.files.map((f) => ({ path: f.path, text: f.text })) },
+        outcome: r.outcome,
+        commands: r.commands.map((c, i) => ({ ...commands[i]!, verdict: c.reproduction ?? null })),
+        ...claim,
+        note: r.note ?? null,
+      };
+    return { outcome: r.outcome, commands, note: r.note ?? null };
   }
 
   private afterSummary(st: Station, r: StationResult): string {
+    if (r.reproduction) {
+      const v = r.commands[0]?.reproduction;
+      return `${st.id}: the agent wrote a reproduction: ${r.reproduction.statement.slice(0, 200)} On the base commit it ${v ? (v.verdict === 'reproduced' ? 'failed as stated' : v.verdict === 'refused' ? `was refused (${v.reason})` : `did not fail (${v.reason})`) : r.outcome}. Approve to freeze it for the rest of the run; retry to have the agent write it again.`;
+    }
     if (r.claimEnded) return `${st.id}: the agent claims ${r.claimEnded} and changed nothing: ${(r.agent?.claim?.reasoning ?? r.agent?.claim?.summary ?? '').split('\n')[0]!.slice(0, 200)}${r.claimEnded === 'NO_OP' ? ' Approve to accept the claim as NO_OP (a human only); reject to choose the end; retry to run the agent again.' : ''}`;
     if (r.diff) return `${st.id}: ${r.diff.files.length} file(s) changed${r.diff.check.flags.length ? `; FLAGGED: ${r.diff.check.flags.join(', ')}` : ''}${r.diff.check.touchedRiskPaths.length ? `; risk paths: ${r.diff.check.touchedRiskPaths.join(', ')}` : ''}`;
     if (r.text !== undefined) return `${st.id}: ${r.text.split('\n')[0]!.slice(0, 200)}`;
@@ -587,9 +612,10 @@ class LineRun {
           station: st,
           attempt,
           blueprint: this.bp,
-          packet: this.packet,
+          packet: this.stationPacket(),
           plan: this.plan,
           feedback: this.round > 0 ? this.feedback : undefined,
+          reproduction: this.reproduction,
           profile: this.inputs.profile,
           workspace: this.workspace,
           environments: this.ports.environments,
@@ -818,6 +844,7 @@ class LineRun {
       agentRuns: this.agentRuns,
       reproductionBefore: defined(before),
       reproductionAfter: defined(after),
+      writtenReproduction: this.reproduction,
       validation: all.filter((r) => r.role === 'validate' || r.role === 'verify' || r.role === 'check'),
       implement: impl ? this.latest.get(impl.id) : undefined,
       plan: this.plan,

@@ -1,4 +1,4 @@
-import type { BlueprintSource, EvidenceBundle, GateDecision, TaskPacket, TerminalState } from '../../contracts';
+import type { BlueprintSource, EvidenceBundle, FrozenReproduction, GateDecision, TaskPacket, TerminalState } from '../../contracts';
 import { contentHash, sha256Hex } from '../hash';
 import type { StationResult } from './station-result';
 
@@ -15,6 +15,8 @@ export interface EvidenceInput {
   agentRuns?: readonly StationResult[];
   reproductionBefore: StationResult[];
   reproductionAfter: StationResult[];
+  /** The agent-written reproduction a human approved, when the packet had none (issue 11). */
+  writtenReproduction?: FrozenReproduction;
   validation: StationResult[];
   implement?: StationResult;
   plan?: string;
@@ -140,7 +142,14 @@ export function assembleEvidence(input: EvidenceInput): EvidenceBundle {
     reproduction: {
       before: input.reproductionBefore.flatMap((r) => r.commands),
       after: input.reproductionAfter.flatMap((r) => r.commands),
-      ...(input.packet.reproduction.length ? { sha256: contentHash(input.packet.reproduction) } : {}),
+      ...(input.writtenReproduction
+        ? {
+            sha256: input.writtenReproduction.sha256,
+            written: { stationId: input.writtenReproduction.stationId, statement: input.writtenReproduction.statement, argv: input.writtenReproduction.manifest.argv, files: input.writtenReproduction.files.map((f) => ({ path: f.path, sha256: f.sha256 })) },
+          }
+        : input.packet.reproduction.length
+          ? { sha256: contentHash(input.packet.reproduction) }
+          : {}),
     },
     plan: input.plan ?? input.note,
     diff: diff ? { patch: diff.patch, patchSha256: sha256Hex(diff.patch), files: diff.files.map((f) => f.path), flags: [...diff.check.flags] } : undefined,

@@ -130,6 +130,8 @@ export interface EnvironmentRequest {
   volumes?: VolumeMount[];
   /** Mount the workspace read-only: plan and investigate agent stations, where a write is a station failure. */
   readOnlyWorkspace?: boolean;
+  /** Workspace-relative folders bound read-only at their place in the workspace (the frozen reproduction, issue 11). */
+  readOnlyPaths?: string[];
 }
 
 /** A named volume Shopfloor populated itself (src/adapters/agents/cli-install.ts), mounted read-only at `containerPath`. */
@@ -181,6 +183,19 @@ export interface RunWorkspace {
    * neither in the run's diff nor removed by `restore`. Called after a set-up station passes.
    */
   markSetupOutputs?(): Promise<string[]>;
+  /**
+   * Reads every file under the workspace-relative folder `rel` (paths relative to it, text as
+   * UTF-8), then deletes the folder: an agent-written reproduction taken out of the workspace
+   * to be frozen (issue 11). A missing folder gives `[]`. Refused with a problem: a symbolic
+   * link or other non-regular file, a file that is not UTF-8 text, or more than `caps`.
+   */
+  takeTree?(rel: string, caps: { files: number; bytes: number }): Promise<{ files: Array<{ path: string; text: string }> } | { problem: string }>;
+  /**
+   * Writes `files` under `rel` (replacing whatever is there) and keeps the folder out of the
+   * run's diff and out of `restore`'s reach: the frozen reproduction placed for a station,
+   * which binds it read-only (EnvironmentRequest.readOnlyPaths).
+   */
+  placeTree?(rel: string, files: ReadonlyArray<{ path: string; text: string }>): Promise<void>;
 }
 
 /** Creates or re-attaches run workspaces. */

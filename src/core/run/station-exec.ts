@@ -1,4 +1,5 @@
-import { LOG_FILE_CAP_BYTES, OUTPUT_TAIL_CHARS, type CommandResult, type CommandSpec, type Station, type TaskPacket } from '../../contracts';
+import { LOG_FILE_CAP_BYTES, OUTPUT_TAIL_CHARS, REPRODUCTION_CAPS, REPRODUCTION_DIR, type CommandResult, type CommandSpec, type FrozenReproduction, type Station, type TaskPacket } from '../../contracts';
+import { freezeReproduction, reproductionCommand } from './reproduction-writer';
 import { contentHash } from '../hash';
 import { RUN_LAYOUT } from './layout';
 import { commandEnd } from './command-end';
@@ -41,6 +42,12 @@ export interface StationContext {
   budget?: Budget;
   /** The change the implement station's round started from: what an agent's NO_OP or ESCALATE claim puts the workspace back to. */
   startPatch?: string;
+  /**
+   * The agent-written reproduction a human approved (issue 11): placed in the workspace at
+   * REPRODUCTION_DIR and bound read-only into this station's environment. `packet` then
+   * already runs it as its reproduction (packetWithReproduction).
+   */
+  reproduction?: FrozenReproduction;
 }
 
 
@@ -71,6 +78,8 @@ async function withLog<R>(ctx: StationContext, relPath: string, run: (onOutput: 
 export function commandsOf(station: Station, packet: TaskPacket, profile: ProfileFacts): CommandSpec[] {
   if (station.kind === 'verifier') return station.commands;
   if (station.kind === 'builtin') return station.builtin === 'dependency-check' ? profile.dependencyCheck : [];
+  // An agent reproduce station runs the packet's reproduction when it has one; only without one does its agent write one.
+  if (station.kind === 'agent' && station.role === 'reproduce') return packet.reproduction;
   if (station.kind !== 'command') return [];
   if (station.commands?.length) return station.commands;
   switch (station.from) {
@@ -108,6 +117,7 @@ export function environmentRequest(ctx: StationContext, mounts: Mount[], prep?: 
     mounts,
     ...(prep?.volumes.length ? { volumes: prep.volumes } : {}),
     ...(ctx.station.kind === 'agent' && READ_ONLY_AGENT_ROLES.includes(ctx.station.role) ? { readOnlyWorkspace: true } : {}),
+    ...(ctx.reproduction ? { readOnlyPaths: [REPRODUCTION_DIR] } : {}),
   };
 }
 
@@ -204,6 +214,10 @@ export async function executeStation(ctx: StationContext): Promise<StationResult
   }
   const specs = commandsOf(station, ctx.packet, ctx.profile);
   if ((station.kind === 'command' || station.kind === 'builtin') && specs.length === 0) return blank(ctx, 'passed', { note: 'no commands to run' });
+  // The approved written reproduction is in place, read-only, for every station after it.
+  if (ctx.reproduction) await ctx.workspace.placeTree?.(REPRODUCTION_DIR, ctx.reproduction.files);
+  const writesReproduction = station.kind === 'agent' && station.role === 'reproduce' && specs.length === 0;
+  if (station.kind === 'agent' && station.role === 'reproduce' && !writesReproduction) return runReproduction(ctx, specs);
 
   const mounts: Mount[] = [];
   const extraEnv: Record<string, string> = {};
@@ -235,6 +249,7 @@ export async function executeStation(ctx: StationContext): Promise<StationResult
     throw e;
   }
   try {
+    if (writesReproduction) return await writeReproduction(ctx, station as Extract<Station, { kind: 'agent' }>, env);
     if (station.kind === 'agent') return await runAgent(ctx, station, env);
     const res = await runCommands(ctx, env, specs, extraEnv);
     if (station.role === 'setup' && res.outcome === 'passed') {
@@ -352,4 +367,59 @@ async function runAgent(ctx: StationContext, station: Extract<Station, { kind: '
     return { ...res, claimEnded, note: `the agent claimed ${claimEnded}: ${r.claim!.reasoning ?? r.claim!.summary}`.slice(0, 4000) };
   }
   return station.role === 'implement' ? withDiffAfterStop(ctx, env, res) : res;
+}
+
+/** Runs reproduction commands in a fresh environment of the station (no agent, no model access). */
+async function runReproduction(ctx: StationContext, specs: CommandSpec[]): Promise<StationResult> {
+  let env: StationEnvironment;
+  try {
+    env = await ctx.environments.prepare(environmentRequest(ctx, []));
+  } catch (e) {
+    if (isRetryableCause(e)) return blank(ctx, 'error', { retryable: { reason: e.reason, detail: e.message } });
+    throw e;
+  }
+  try {
+    return await runCommands(ctx, env, specs);
+  } catch (e) {
+    if (isRetryableCause(e)) return blank(ctx, 'error', { retryable: { reason: e.reason, detail: e.message } });
+    throw e;
+  } finally {
+    await env.dispose();
+  }
+}
+
+/**
+ * The reproduce station of a packet with no reproduction (issue 11): its agent writes one
+ * under REPRODUCTION_DIR (prompt: REPRODUCTION_INSTRUCTIONS); once every environment of the
+ * run is gone, the folder is taken out of the workspace and frozen (freezeReproduction),
+ * anything else the agent changed is reverted, and the frozen copy is placed back read-only
+ * and run by the line itself on the base commit, judged like any reproduction
+ * (judgeReproduction). The result carries the agent's record, the frozen reproduction and
+ * the line's own run of it; a folder that cannot be frozen is a refused reproduction (T3r).
+ */
+async function writeReproduction(ctx: StationContext, station: Extract<Station, { kind: 'agent' }>, env: StationEnvironment): Promise<StationResult> {
+  const wrote = await runAgent(ctx, station, env);
+  await env.dispose();
+  if (wrote.outcome !== 'passed') return wrote;
+  await ctx.environments.cleanup?.(ctx.runId);
+  const taken = (await ctx.workspace.takeTree?.(REPRODUCTION_DIR, REPRODUCTION_CAPS)) ?? { problem: 'this workspace cannot hand over a written reproduction' };
+  const changed = (await ctx.workspace.diff()).files.map((f) => f.path);
+  if (changed.length) await ctx.workspace.restore(ctx.startPatch ?? '');
+  const reverted = changed.length ? `; reverted its other changes (${changed.slice(0, 10).join(', ')}): a reproduce station changes no code` : '';
+  const f = 'problem' in taken ? taken : freezeReproduction(station.id, taken.files);
+  if ('problem' in f) {
+    const why = `the agent's reproduction: ${f.problem}`;
+    return { ...wrote, outcome: 'failed', commandsOutcome: 'failed', reproductionRefused: why.slice(0, 2000), note: `${why}${reverted}`.slice(0, 4000) };
+  }
+  await ctx.workspace.placeTree?.(REPRODUCTION_DIR, f.frozen.files);
+  const ran = await runReproduction({ ...ctx, reproduction: f.frozen }, [reproductionCommand(f.frozen)]);
+  return {
+    ...ran,
+    kind: 'agent',
+    agent: wrote.agent,
+    text: wrote.text,
+    machineMs: wrote.machineMs + ran.machineMs,
+    reproduction: f.frozen,
+    note: `the agent wrote a reproduction (${f.frozen.files.length} file(s), sha256 ${f.frozen.sha256.slice(0, 12)}): ${f.frozen.statement}${reverted}`.slice(0, 4000),
+  };
 }

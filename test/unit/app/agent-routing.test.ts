@@ -53,7 +53,7 @@ describe('app/agent-routing: which agent runs an agent station (issue 10)', () =
     const noClaude = { ...AGENT_REGISTRY, claude: undefined };
     assert.throws(() => agentRunnerFor(agentStation({ id: 'fix', agent: 'claude' }), issue(), {}, undefined, noClaude), /^AgentUnavailableError: station fix: agent "claude" \(named by the station\) is not available in this build$/);
     const bp = { ...BUGFIX, routing: [{ when: {}, agent: 'claude' as const }] };
-    assert.match(agentRefusal(bp, issue(), {}, noClaude)!, /^station plan: agent "claude" \(routing rule 1 of the blueprint\) is not available in this build/);
+    assert.match(agentRefusal(bp, issue(), {}, noClaude)!, /^station reproduce: agent "claude" \(routing rule 1 of the blueprint\) is not available in this build/);
     assert.equal(agentRefusal(bp, issue(), {}, { ...noClaude, claude: named('claude') }), undefined);
     assert.equal(agentRefusal(BUGFIX, issue(), {}), undefined, 'the built-ins run on the command agent by default');
   });
@@ -95,7 +95,7 @@ describe('app/agent-routing: refused before the run starts (CLI --agent, editor 
     const dir = repo();
     const e = await runCommand({ repo: dir, packet: join(dir, PACKET_FILE), environment: 'local', setup: false, agent: 'clippy' }, { terminal: null }).catch((x: Error) => x);
     assert.ok(e instanceof RunRefusedError, String(e));
-    assert.match(e.message, /^station plan: agent "clippy" \(the default agent \(shopfloor\.agent\.default \/ --agent\)\) is not an agent Shopfloor knows/);
+    assert.match(e.message, /^station reproduce: agent "clippy" \(the default agent \(shopfloor\.agent\.default \/ --agent\)\) is not an agent Shopfloor knows/);
     assert.deepEqual(runsOf(dir), []);
   });
 
@@ -110,7 +110,7 @@ describe('app/agent-routing: refused before the run starts (CLI --agent, editor 
       const controller = new RunController(ctx, new PanelState(), { text: '', tooltip: '' } as never);
       const r = await controller.start(PACKET_FILE);
       assert.equal(r.started, false);
-      assert.match(r.message ?? '', /station plan: agent "clippy"/);
+      assert.match(r.message ?? '', /station reproduce: agent "clippy"/);
     } finally {
       vscode.workspace.getConfiguration = original;
     }

@@ -35,7 +35,8 @@ describe('core/packet/draft', () => {
     assert.equal(packet.scope.paths[0]!.origin?.file, 'src/index.js');
     assert.ok(packet.flags.includes('no-reproduction'));
     assert.deepEqual(packet.reproduction, []);
-    assert.ok(!packet.noOpRules.some((r) => r.when === 'reproduction-passes-before-change'));
+    // The reproduce station writes one; if it passes on the base commit, the run ends NO_OP.
+    assert.ok(packet.noOpRules.some((r) => r.when === 'reproduction-passes-before-change' && r.then === 'NO_OP'));
     assert.match(packet.intent, /should return null/);
   });
 

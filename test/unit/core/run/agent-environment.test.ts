@@ -21,8 +21,9 @@ describe('core/run/station-exec: agent station environments', () => {
     const out = await runLine(inputs(), f.ports);
     assert.equal(out.terminal.state, 'PR_READY');
     const byStation = new Map(f.environments.requests.map((r) => [r.stationId, r]));
-    const agentIds = BUGFIX.stations.filter((s) => s.kind === 'agent').map((s) => s.id);
-    assert.deepEqual(prepared.map((s) => s.id), agentIds, 'prepare is called before each agent station, with the station');
+    // The reproduce station is an agent's, but with a reproduction in the packet it only runs that: no agent, no volumes.
+    const agentIds = BUGFIX.stations.filter((s) => s.kind === 'agent' && s.role !== 'reproduce').map((s) => s.id);
+    assert.deepEqual(prepared.map((s) => s.id), agentIds, 'prepare is called before each agent station that runs its agent, with the station');
     for (const r of f.environments.requests) {
       const isAgent = agentIds.includes(r.stationId);
       assert.deepEqual(r.volumes ?? [], isAgent ? [CLI_VOLUME] : [], r.stationId);
@@ -51,6 +52,6 @@ describe('core/run/station-exec: agent station environments', () => {
     const out = await runLine(inputs(), f.ports);
     assert.equal(out.terminal.state, 'RETRYABLE_FAILURE');
     assert.equal(out.terminal.reason, 'engine-unavailable');
-    assert.ok(!f.environments.requests.some((r) => BUGFIX.stations.find((s) => s.id === r.stationId)?.kind === 'agent'), 'no agent environment was prepared');
+    assert.ok(!f.environments.requests.some((r) => BUGFIX.stations.find((s) => s.id === r.stationId && s.role !== 'reproduce')?.kind === 'agent'), 'no agent environment was prepared');
   });
 });

@@ -177,7 +177,7 @@ describe('core/run: agent stations (issue 10)', () => {
     assert.equal(impl.version, 'fake-cli@1.2.3');
     assert.equal(impl.sessionId, 'sess-9');
     assert.equal(impl.prompt!.sha256, f.agents.calls.find((c) => c.role === 'implement')!.prompt!.sha256);
-    assert.match(impl.prompt!.template, /^bugfix@.*\/station-prompt@1$/);
+    assert.match(impl.prompt!.template, /^bugfix@.*\/station-prompt@2$/);
     assert.deepEqual(impl.toolCalls, [
       { name: 'Edit', calls: 2, errors: 0, durationMs: 12 },
       { name: 'Bash', calls: 1, errors: 1, durationMs: 20 },

@@ -43,10 +43,15 @@ describe('core/run/gates: the gate rules in one place', () => {
   });
 });
 
+/** `bp` with its agent reproduce stations turned into command stations that run the packet's reproduction. */
+function commandReproduce(bp: typeof BUGFIX): typeof BUGFIX {
+  return { ...bp, stations: bp.stations.map((s) => (s.role === 'reproduce' && s.kind === 'agent' ? { id: s.id, role: s.role, kind: 'command' as const, from: 'packet.reproduction' as const, gate: s.gate, retries: s.retries } : s)) };
+}
+
 describe('core/run: cheap decisions first', () => {
-  it('a packet with no reproduction on a blueprint that implements ends T5 before set-up: no environment is ever prepared', async () => {
+  it('a packet with no reproduction on a blueprint that implements and only runs commands to reproduce ends T5 before set-up: no environment is ever prepared', async () => {
     const f = fakePorts();
-    const out = await runLine(inputs({ packet: packet({ reproduction: [] }) }), f.ports);
+    const out = await runLine(inputs({ blueprint: commandReproduce(BUGFIX), packet: packet({ reproduction: [] }) }), f.ports);
     assert.deepEqual([out.terminal.state, out.terminal.reason, out.rule], ['ESCALATE', 'missing-context', 'T5']);
     assert.equal(f.environments.requests.length, 0, 'no station environment was prepared (set-up never ran)');
     assert.deepEqual(f.gatekeeper.asked, [], 'no gate was asked');
@@ -54,10 +59,10 @@ describe('core/run: cheap decisions first', () => {
   });
 
   it('preflight knows only what the packet and blueprint decide: an agent-written reproduction is not known to be absent', () => {
-    assert.deepEqual(preflightFacts(BUGFIX, packet({ reproduction: [] }), inputs().profile), { reproductionBefore: 'absent' });
-    assert.deepEqual(preflightFacts(BUGFIX, packet(), inputs().profile), {});
-    const agentRepro = { ...BUGFIX, stations: BUGFIX.stations.map((s) => (s.role === 'reproduce' && s.id === 'reproduce' ? { ...s, kind: 'agent' as const, prompt: 'write one' } : s)) };
-    assert.deepEqual(preflightFacts(agentRepro as typeof BUGFIX, packet({ reproduction: [] }), inputs().profile), {});
+    assert.deepEqual(preflightFacts(commandReproduce(BUGFIX), packet({ reproduction: [] }), inputs().profile), { reproductionBefore: 'absent' });
+    assert.deepEqual(preflightFacts(commandReproduce(BUGFIX), packet(), inputs().profile), {});
+    // The built-in's first reproduce station is an agent's: without a reproduction it writes one.
+    assert.deepEqual(preflightFacts(BUGFIX, packet({ reproduction: [] }), inputs().profile), {});
     assert.deepEqual(preflightFacts(CVE_REMEDIATION, packet({ flags: ['missing-context'] }), inputs().profile), { packetMissingContext: true });
   });
 });
