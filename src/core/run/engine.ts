@@ -533,8 +533,6 @@ class LineRun {
     // The agent's claim is shown beside the line's own evidence (and only then part of the content, so other gates' hashes stay as they were).
     const claim = r.agent?.claim ? { claim: r.agent.claim } : {};
     if (r.claimEnded) return { claimEnded: r.claimEnded, ...claim, note: r.note ?? null };
-    if (r.diff) return { patch: r.diff.patch, files: r.diff.files, flags: r.diff.check.flags, touchedRiskPaths: r.diff.check.touchedRiskPaths, ...claim };
-    if (r.text !== undefined) return { text: r.text, ...claim };
     const commands = r.commands.map((c) => ({ argv: c.command.argv, exitCode: c.exitCode, timedOut: c.timedOut, outputTail: c.outputTail }));
     // A written reproduction is reviewed whole: what it proves, its files, how it should fail, how it did (its verdict).
     if (r.reproduction)
@@ -545,13 +543,15 @@ class LineRun {
         ...claim,
         note: r.note ?? null,
       };
+    if (r.diff) return { patch: r.diff.patch, files: r.diff.files, flags: r.diff.check.flags, touchedRiskPaths: r.diff.check.touchedRiskPaths, ...claim };
+    if (r.text !== undefined) return { text: r.text, ...claim };
     return { outcome: r.outcome, commands, note: r.note ?? null };
   }
 
   private afterSummary(st: Station, r: StationResult): string {
     if (r.reproduction) {
       const v = r.commands[0]?.reproduction;
-      return `${st.id}: the agent wrote a reproduction: ${r.reproduction.statement.slice(0, 200)} On the base commit it ${v ? (v.verdict === 'reproduced' ? 'failed as stated' : v.verdict === 'refused' ? `was refused (${v.reason})` : `did not fail (${v.reason})`) : r.outcome}. Approve to freeze it for the rest of the run; retry to have the agent write it again.`;
+      return `${st.id}: the agent wrote a reproduction: ${r.reproduction.statement.slice(0, 200).replace(/[.\s]*$/, '')}. On the base commit it ${v ? (v.verdict === 'reproduced' ? 'failed as stated' : v.verdict === 'refused' ? `was refused (${v.reason})` : `did not fail (${v.reason})`) : r.outcome}. Approve to freeze it for the rest of the run; retry to have the agent write it again.`;
     }
     if (r.claimEnded) return `${st.id}: the agent claims ${r.claimEnded} and changed nothing: ${(r.agent?.claim?.reasoning ?? r.agent?.claim?.summary ?? '').split('\n')[0]!.slice(0, 200)}${r.claimEnded === 'NO_OP' ? ' Approve to accept the claim as NO_OP (a human only); reject to choose the end; retry to run the agent again.' : ''}`;
     if (r.diff) return `${st.id}: ${r.diff.files.length} file(s) changed${r.diff.check.flags.length ? `; FLAGGED: ${r.diff.check.flags.join(', ')}` : ''}${r.diff.check.touchedRiskPaths.length ? `; risk paths: ${r.diff.check.touchedRiskPaths.join(', ')}` : ''}`;

@@ -97,6 +97,19 @@ export const FIX_PATCH = 'diff --git a/index.js b/index.js\nindex 1..2 100644\n-
 export class FakeWorkspace implements RunWorkspace {
   patch = '';
   restores: string[] = [];
+  /** Folders of files (takeTree / placeTree), by workspace-relative path. */
+  trees = new Map<string, Array<{ path: string; text: string }>>();
+  /** How many times a tree was placed, by path. */
+  placed = new Map<string, number>();
+  async takeTree(rel: string) {
+    const files = this.trees.get(rel) ?? [];
+    this.trees.delete(rel);
+    return { files };
+  }
+  async placeTree(rel: string, files: ReadonlyArray<{ path: string; text: string }>) {
+    this.trees.set(rel, [...files]);
+    this.placed.set(rel, (this.placed.get(rel) ?? 0) + 1);
+  }
   constructor(
     readonly dir = '/ws/run',
     readonly baseCommit = 'a'.repeat(40),
@@ -193,7 +206,13 @@ export class FakeEnvironments implements EnvironmentProvider {
   }
 }
 
-/** Agent double: plan returns text; implement writes `patch` into the workspace (or gives up). */
+/** The reproduction the fake reproduce agent writes by default: `repro` fails (exit 1) until the workspace holds the fix. */
+export const WRITTEN_REPRODUCTION = [
+  { path: 'reproduction.json', text: JSON.stringify({ statement: 'index.js still returns broken for the input in the issue', argv: ['repro', '.shopfloor/reproduction/repro.js'], expectFailure: { exitCode: 1 } }) },
+  { path: 'repro.js', text: "process.exit(require('../../index.js') === 'fixed' ? 0 : 1);\n" },
+];
+
+/** Agent double: plan returns text; reproduce writes `reproductions`; implement writes `patch` into the workspace (or gives up). */
 export class FakeAgents implements AgentRunner {
   calls: AgentTask[] = [];
   patch = FIX_PATCH;
@@ -209,6 +228,11 @@ export class FakeAgents implements AgentRunner {
    * call's number among calls of the same role (1-based); returns fields to override.
    */
   respond?: (task: AgentTask, result: AgentResult, n: number) => Partial<AgentResult> | undefined;
+  /**
+   * What a reproduce agent writes under .shopfloor/reproduction/ (per call, 1-based: [0] for
+   * the first; the last entry repeats). Default: a manifest running `repro` (fails until the fix) and a script.
+   */
+  reproductions: Array<Array<{ path: string; text: string }>> = [WRITTEN_REPRODUCTION];
   constructor(private readonly ws: FakeWorkspace) {}
   async run(task: AgentTask): Promise<AgentResult> {
     const r = await this.answer(task);
@@ -220,6 +244,11 @@ export class FakeAgents implements AgentRunner {
     const base = { exitCode: 0, durationMs: 100, output: 'agent output', truncated: false, agent: 'fake-agent', cost: { inputTokens: 100, outputTokens: 20, usd: 0.01 } };
     if (task.role === 'plan') return { ...base, outcome: 'done', text: 'Plan: change index.js' };
     if (task.role === 'investigate') return { ...base, outcome: 'done', text: 'Note: the parser is fine.' };
+    if (task.role === 'reproduce') {
+      const n = this.calls.filter((c) => c.role === 'reproduce').length;
+      this.ws.trees.set('.shopfloor/reproduction', this.reproductions[Math.min(n, this.reproductions.length) - 1] ?? []);
+      return { ...base, outcome: 'done', text: 'Wrote .shopfloor/reproduction/repro.js' };
+    }
     if (this.crashOnImplement && this.calls.filter((c) => c.role === 'implement').length === this.crashOnImplement) throw new Error('KILLED');
     const n = this.calls.filter((c) => c.role === 'implement').length;
     if (this.giveUp || this.giveUpOnCall === n) return { ...base, output: `attempt ${n}: cannot make the tests pass without touching the parser`, outcome: 'gave-up' };
