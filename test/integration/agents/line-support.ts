@@ -46,6 +46,12 @@ export async function agentLine(o: {
   timeoutSec?: number;
   gatekeeper?: Gatekeeper;
   budget?: Budget;
+  /**
+   * The packet has no reproduction (the drafter found no literal call) and the first
+   * reproduce station is the agent's, with a gate after it: the agent writes the
+   * reproduction (issue 11). Validation is then the frozen reproduction alone.
+   */
+  agentWritesReproduction?: boolean;
 }): Promise<{ out: RunOutcome; repo: string; runDir: string; calls: number }> {
   await requireDocker();
   const kase = SHELL_QUOTE;
@@ -60,14 +66,18 @@ export async function agentLine(o: {
     .with('maxRevisions', 0)
     .with('defaults', { timeoutSec: o.timeoutSec ?? 300, retries: 0 })
     .with('stations', [
-      { id: 'reproduce', role: 'reproduce', kind: 'command', from: 'packet.reproduction', gate: none, retries: 0 },
+      o.agentWritesReproduction
+        ? ({ id: 'reproduce', role: 'reproduce', kind: 'agent', agent: o.agent, gate: { when: 'after', allowSkip: false }, retries: 0, ...(o.stationExtra ?? {}) } as Blueprint['stations'][number])
+        : { id: 'reproduce', role: 'reproduce', kind: 'command', from: 'packet.reproduction', gate: none, retries: 0 },
       // Network none, as in the built-ins: the line puts an agent that calls a model on the egress network, where the model proxy is.
       { id: 'implement', role: 'implement', kind: 'agent', agent: o.agent, gate: none, retries: 0, ...(o.stationExtra ?? {}), ...(o.budget ? { budget: o.budget } : {}) } as Blueprint['stations'][number],
       { id: 'reproduce-after', role: 'reproduce', kind: 'command', from: 'packet.reproduction', gate: none, retries: 0 },
       { id: 'validate', role: 'validate', kind: 'command', from: 'packet.validation', gate: none, retries: 0 },
     ])
     .build();
-  const packet: TaskPacket = aPacket().with('intent', kase.seed).withScope('index.js').with('reproduction', [{ argv: kase.poc }]).with('validation', [{ argv: kase.poc }]).build();
+  const packet: TaskPacket = o.agentWritesReproduction
+    ? aPacket().with('intent', kase.seed).withScope('index.js').with('reproduction', []).with('validation', []).with('flags', ['no-reproduction']).build()
+    : aPacket().with('intent', kase.seed).withScope('index.js').with('reproduction', [{ argv: kase.poc }]).with('validation', [{ argv: kase.poc }]).build();
   const runId = `20261202-170000-${Math.random().toString(16).slice(2, 8)}`;
   const c = await composeRun({
     folder: runFolder(repo, runId),
