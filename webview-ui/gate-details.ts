@@ -1,4 +1,4 @@
-import type { GateBudgetView, GateClaimView, GateFactsView, StationLogView } from '../src/contracts/protocol';
+import type { GateBudgetView, GateClaimView, GateFactsView, GateReproductionView, StationLogView } from '../src/contracts/protocol';
 import type { Budget } from '../src/contracts/agent';
 import { el } from './render-dom';
 
@@ -128,5 +128,31 @@ export function renderStationLog(log: StationLogView, running: boolean): HTMLEle
     el('h3', { text: `${running ? 'Live output' : 'Output'} · ${log.stationId}` }),
     ...(log.dropped ? [el('p', { className: 'muted', text: `${log.dropped} earlier line(s) not shown; the full log is in the run folder.` })] : []),
     log.lines.length ? pre : el('p', { className: 'muted', text: 'No output yet.' }),
+  ]);
+}
+
+/**
+ * A written reproduction side by side (issue 11): the script the agent wrote, how it says it
+ * fails, and how it failed when the line ran it on the base commit, with the line's verdict.
+ */
+export function renderReproduction(r: GateReproductionView): HTMLElement {
+  const script = el('div', { className: 'fact', attrs: { 'data-testid': 'repro-script' } }, [
+    el('h5', { text: 'Script' }),
+    ...r.files.flatMap((f) => [el('p', { className: 'muted', text: f.path }), el('pre', { className: 'gate-content', text: f.text, attrs: { tabindex: '0', 'aria-label': `File ${f.path}` } })]),
+  ]);
+  const expected = list('Expected failure', r.expected, 'repro-expected');
+  const actual = el('div', { className: 'fact', attrs: { 'data-testid': 'repro-actual' } }, [
+    el('h5', { text: 'Actual (base commit)' }),
+    ...r.runs.flatMap((x) => [
+      el('p', { text: `${x.argv.join(' ')}: ${x.timedOut ? 'stopped at its bound' : `exit ${x.exitCode ?? 'none'}`}` }),
+      el('p', { className: 'prose', text: `Verdict: ${x.verdict ?? 'not judged'}`, attrs: { 'data-testid': 'repro-verdict' } }),
+      el('pre', { className: 'gate-content', text: x.outputTail, attrs: { tabindex: '0', 'aria-label': 'Output' } }),
+    ]),
+  ]);
+  return el('section', { className: 'reproduction', attrs: { 'aria-label': 'The written reproduction', 'data-testid': 'gate-reproduction' } }, [
+    el('h4', { text: 'The written reproduction' }),
+    el('p', { className: 'prose', text: r.statement, attrs: { 'data-testid': 'repro-statement' } }),
+    el('p', { className: 'muted', text: `Frozen on approval: sha256 ${r.sha256.slice(0, 12)}; later stations run this copy, read-only.` }),
+    el('div', { className: 'gate-columns' }, [script, expected, actual]),
   ]);
 }

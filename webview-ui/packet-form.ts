@@ -159,6 +159,11 @@ export function renderPacketForm(view: PacketView, actions: PacketFormActions, l
     if (own.length) input.setAttribute('aria-invalid', 'true');
     const group = el('div', { className: own.length ? 'field invalid' : 'field' }, [el('label', { text: f.label, attrs: { for: id } }), input]);
     if (f.help) group.append(el('small', { className: 'help', text: f.help }));
+    // No reproduction is not a blank to fill in: the reproduce station's agent writes one (issue 11).
+    if (f.key === 'reproduction' && !commandLines(v[f.key]).trim()) {
+      input.setAttribute('placeholder', 'None yet (or type one: one JSON argv per line)');
+      group.insertBefore(el('p', { className: 'notice', text: 'No reproduction yet: Shopfloor will ask the agent to write one at the reproduce station.', attrs: { role: 'note', 'data-testid': 'no-reproduction' } }), input);
+    }
     const origins = originsFor(f.key, v);
     if (origins.length) {
       group.append(

@@ -1,6 +1,6 @@
 import type { PanelSnapshot, ParamsOf } from '../src/contracts/protocol';
 import type { Budget } from '../src/contracts/agent';
-import { renderBudget, renderClaim, renderFacts, renderStationLog } from './gate-details';
+import { renderBudget, renderClaim, renderFacts, renderReproduction, renderStationLog } from './gate-details';
 import { el } from './render-dom';
 
 type RunView = NonNullable<PanelSnapshot['run']>;
@@ -65,9 +65,10 @@ export function renderRun(run: RunView, decide: GateDecide, push?: (runId: strin
     box.append(el('h3', { text: `Gate ${gate.position} ${gate.stationId}` }), el('p', { text: gate.summary }));
     // The claim beside the line's own facts; the raw content stays one click away.
     if (gate.claim || gate.facts) box.append(el('div', { className: 'gate-columns' }, [...(gate.claim ? [renderClaim(gate.claim)] : []), ...(gate.facts ? [renderFacts(gate.facts)] : [])]));
+    if (gate.reproduction) box.append(renderReproduction(gate.reproduction));
     if (gate.budget) box.append(renderBudget(gate.gateId, gate.budget, (budget) => decide(ref, 'retry', reason.value.trim() || undefined, undefined, undefined, budget)));
     const raw = gate.content ? el('pre', { className: 'gate-content', text: gate.content, attrs: { tabindex: '0', 'aria-label': 'Under review' } }) : undefined;
-    if (raw) box.append(gate.claim || gate.budget ? el('details', { className: 'gate-raw' }, [el('summary', { text: 'Everything under review (as recorded)' }), raw]) : raw);
+    if (raw) box.append(gate.claim || gate.budget || gate.reproduction ? el('details', { className: 'gate-raw' }, [el('summary', { text: 'Everything under review (as recorded)' }), raw]) : raw);
     const reason = el('textarea', { attrs: { rows: '2', maxlength: '4000', placeholder: 'Reason (recorded with the decision)', 'aria-label': 'Reason', 'data-testid': 'gate-reason' } });
     reason.value = drafts.reason ?? '';
     reason.addEventListener('input', () => (drafts.reason = reason.value));

@@ -70,6 +70,24 @@ export const GateBudgetViewSchema = z.object({
 });
 export type GateBudgetView = z.infer<typeof GateBudgetViewSchema>;
 
+/** A written reproduction at the gate after its reproduce station (issue 11): the script, how it should fail, how it did. */
+export const GateReproductionViewSchema = z.object({
+  statement: z.string(),
+  sha256: z.string(),
+  expected: z.array(z.string()).describe('How it should fail, one line per stated condition, e.g. "exits with code 1".'),
+  files: z.array(z.object({ path: z.string(), text: z.string() })),
+  runs: z.array(
+    z.object({
+      argv: z.array(z.string()),
+      exitCode: z.number().nullable(),
+      timedOut: z.boolean(),
+      verdict: z.string().nullable().describe('reproduced / not-reproduced / refused, with why.'),
+      outputTail: z.string(),
+    }),
+  ),
+});
+export type GateReproductionView = z.infer<typeof GateReproductionViewSchema>;
+
 /** The live log of the station running now (its readable agent or command output), capped to the last lines. */
 export const StationLogViewSchema = z.object({
   stationId: z.string(),
@@ -90,6 +108,7 @@ export const OpenGateViewSchema = z.object({
   claim: GateClaimViewSchema.nullable().default(null).describe("The station agent's claim, shown beside the line's own facts; null where the agent made none (or the station is not an agent's)."),
   facts: GateFactsViewSchema.nullable().default(null).describe("The line's own facts at this gate (diff flags, risk paths, earlier stations' results); null where there are none."),
   budget: GateBudgetViewSchema.nullable().default(null).describe('At a budget gate: what was reached and the budget now; the reviewer may retry with a raised budget. Null elsewhere.'),
+  reproduction: GateReproductionViewSchema.nullable().default(null).describe('After a reproduce station whose agent wrote the reproduction: script, expected failure and actual output side by side. Null elsewhere.'),
 });
 export type OpenGateView = z.infer<typeof OpenGateViewSchema>;
 

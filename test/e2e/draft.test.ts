@@ -55,6 +55,18 @@ describe('e2e: drafting a task packet from a typed seed', function () {
     assert.deepEqual(packet!.flags, []);
   });
 
+  it('a seed in plain prose that quotes no call: no reproduction is invented, and the form says the agent will write one', async () => {
+    const seed = 'The argument parser lets a crafted option name walk up through constructor and prototype properties and set a value on the prototype that every function in the process shares. Parsing options must never write through those properties.';
+    const before = packetsIn(repo).length;
+    await draftTyped(page, seed);
+    const frame = await findWebviewFrame(page, '[data-testid="no-reproduction"]', 60_000);
+    assert.match((await frame.textContent('[data-testid="no-reproduction"]')) ?? '', /No reproduction yet: Shopfloor will ask the agent to write one at the reproduce station/);
+    assert.equal(await frame.inputValue('[data-field="reproduction"]'), '');
+    const drafted = packetsIn(repo).slice(before).concat(packetsIn(repo)).find((p) => (p.source as { text: string }).text === seed)!;
+    assert.ok((drafted.flags as string[]).includes('no-reproduction'), JSON.stringify(drafted.flags));
+    assert.deepEqual(drafted.reproduction, []);
+  });
+
   it('flags a vague seed missing-context and says so in the panel', async () => {
     await draftTyped(page, cases.vague_seeds[0]);
     const frame = await findWebviewFrame(page, '[data-testid="missing-context"]', 60_000);

@@ -1,4 +1,4 @@
-import { AgentClaimSchema, BudgetSchema, type GateBudgetView, type GateClaimView, type GateFactsView, type OpenGateView } from '../../contracts';
+import { AgentClaimSchema, BudgetSchema, ExpectedFailureSchema, type GateBudgetView, type GateClaimView, type GateFactsView, type GateReproductionView, type OpenGateView } from '../../contracts';
 import type { Gate } from '../../core/run/ports';
 
 /** How much of a gate's content (diff, plan, results) the panel shows, in characters. */
@@ -27,7 +27,37 @@ export function openGateView(gate: Gate): OpenGateView {
     claim: claimOf(c),
     facts: factsOf(gate, c),
     budget: budgetOf(gate, c),
+    reproduction: reproductionOf(c),
   };
+}
+
+/** How a reproduction is stated to fail, in words (ExpectedFailureSchema). */
+export function describeExpectedFailure(e: unknown): string[] {
+  const p = ExpectedFailureSchema.safeParse(e);
+  if (!p.success) return [];
+  const out: string[] = [];
+  if (p.data.exitCode !== undefined) out.push(`exits with code ${p.data.exitCode}`);
+  if (p.data.outputMatches !== undefined) out.push(`output matches /${p.data.outputMatches}/`);
+  if (p.data.hangsPastSec !== undefined) out.push(`still running after ${p.data.hangsPastSec} s (stopped then)`);
+  return out.length ? out : ['any non-zero exit that is not a syntax error, missing module or missing program'];
+}
+
+/** The written reproduction under review (engine.ts afterContent `reproduction`), or null. */
+function reproductionOf(c: Record<string, unknown>): GateReproductionView | null {
+  const r = c.reproduction as { statement?: unknown; sha256?: unknown; expectFailure?: unknown; files?: unknown } | undefined;
+  if (!r || typeof r.statement !== 'string' || typeof r.sha256 !== 'string' || !Array.isArray(r.files)) return null;
+  const files = r.files.filter((f): f is { path: string; text: string } => !!f && typeof f.path === 'string' && typeof f.text === 'string');
+  const runs = (Array.isArray(c.commands) ? c.commands : []).map((x: Record<string, unknown>) => {
+    const v = x.verdict as { verdict?: unknown; reason?: unknown } | null | undefined;
+    return {
+      argv: strings(x.argv),
+      exitCode: typeof x.exitCode === 'number' ? x.exitCode : null,
+      timedOut: x.timedOut === true,
+      verdict: v && typeof v.verdict === 'string' ? `${v.verdict}${typeof v.reason === 'string' && v.reason ? `: ${v.reason}` : ''}` : null,
+      outputTail: typeof x.outputTail === 'string' ? x.outputTail : '',
+    };
+  });
+  return { statement: r.statement, sha256: r.sha256, expected: describeExpectedFailure(r.expectFailure), files, runs };
 }
 
 function claimOf(c: Record<string, unknown>): GateClaimView | null {

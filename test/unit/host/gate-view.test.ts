@@ -102,4 +102,26 @@ describe('host/run/panel-gatekeeper: a raised budget from the panel reaches the 
     assert.match(r.problem ?? '', /no budget to raise/);
     assert.equal(gk.openGateId, plain.gateId);
   });
+
+  it('after a reproduce station whose agent wrote the reproduction: script, expected failure in words and actual output with the verdict; null elsewhere', () => {
+    const v = openGateView(gate({
+      stationId: 'reproduce',
+      gateId: 'reproduce.after.1',
+      content: {
+        reproduction: { statement: 'quote() leaves a backtick unescaped', sha256: 'f'.repeat(64), expectFailure: { exitCode: 1, outputMatches: 'unescaped', hangsPastSec: 5 }, files: [{ path: 'repro.js', text: 'process.exit(1)' }] },
+        outcome: 'failed',
+        commands: [{ argv: ['node', 'repro.js'], exitCode: 1, timedOut: false, outputTail: 'unescaped backtick', verdict: { verdict: 'reproduced', reason: 'failed as stated' } }],
+        note: null,
+      },
+    }));
+    assert.deepEqual(v.reproduction, {
+      statement: 'quote() leaves a backtick unescaped',
+      sha256: 'f'.repeat(64),
+      expected: ['exits with code 1', 'output matches /unescaped/', 'still running after 5 s (stopped then)'],
+      files: [{ path: 'repro.js', text: 'process.exit(1)' }],
+      runs: [{ argv: ['node', 'repro.js'], exitCode: 1, timedOut: false, verdict: 'reproduced: failed as stated', outputTail: 'unescaped backtick' }],
+    });
+    assert.ok(PanelSnapshotSchema.shape.run.unwrap().shape.openGate.unwrap().safeParse(v).success, 'the view is a valid OpenGateView');
+    assert.equal(openGateView(gate()).reproduction, null);
+  });
 });
