@@ -37,7 +37,12 @@ export function renderEvidenceMarkdown(e: EvidenceBundle): string {
   out.push(`# Shopfloor run ${e.runId}: ${e.terminal.state} (${e.terminal.reason})`, '', inline(e.summary), '');
   out.push('## Task', '', `- Intent: ${inline(e.packet.intent)}`, `- Packet: ${inline(e.packet.id)} (risk ${e.packet.risk}, output ${e.packet.outputFormat})`);
   out.push(`- Seed (${e.seed.kind}${e.seed.ref ? `, ${inline(e.seed.ref)}` : ''}):`, '', fence(e.seed.text.slice(0, 8000)), '');
-  out.push('## Reproduction', '', ...(e.reproduction.sha256 ? [`Reproduction hash (its commands as approved): \`${e.reproduction.sha256}\``, ''] : []), commands('Before the change', e.reproduction.before), commands('After the change', e.reproduction.after));
+  const w = e.reproduction.written;
+  const written = w
+    ? [`Written by the agent at station ${inline(w.stationId)} and approved: ${inline(w.statement)}`, '', `Run as \`${inline(w.argv.join(' '))}\` from the frozen copy (read-only in every later station):`, '', ...w.files.map((f) => `- \`${inline(f.path)}\` sha256 \`${f.sha256}\``), '']
+    : [];
+  const hash = e.reproduction.sha256 ? [`Reproduction hash (${w ? 'its manifest and files as frozen' : 'its commands as approved'}): \`${e.reproduction.sha256}\``, ''] : [];
+  out.push('## Reproduction', '', ...written, ...hash, commands('Before the change', e.reproduction.before), commands('After the change', e.reproduction.after));
   if (e.plan) out.push('## Plan', '', fence(e.plan, 'markdown'), '');
   if (e.diff) {
     out.push('## Diff', '', `Files: ${e.diff.files.map((f) => `\`${inline(f)}\``).join(', ') || 'none'}`, '');

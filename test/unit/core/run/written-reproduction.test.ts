@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { REPRODUCTION_DIR, type StationResult } from '../../../../src/contracts';
 import { contentHash } from '../../../../src/core/hash';
 import { runLine } from '../../../../src/core/run/engine';
+import { renderEvidenceMarkdown } from '../../../../src/core/run/markdown';
 import { RUN_LAYOUT } from '../../../../src/core/run/layout';
 import { freezeReproduction, packetWithReproduction } from '../../../../src/core/run/reproduction-writer';
 import { FIX_PATCH, WRITTEN_REPRODUCTION, fakePorts } from './fakes';
@@ -45,6 +46,10 @@ describe('core/run: a reproduction the reproduce agent writes (issue 11)', () =>
     assert.equal(out.evidence.reproduction.sha256, reproduce.reproduction!.sha256);
     assert.equal(out.evidence.reproduction.written?.statement, 'index.js still returns broken for the input in the issue');
     assert.deepEqual(out.evidence.reproduction.after.map((c) => c.exitCode), [0]);
+    const md = renderEvidenceMarkdown(out.evidence);
+    assert.match(md, /Written by the agent at station reproduce and approved: index\.js still returns broken/);
+    assert.ok(md.includes(`Reproduction hash (its manifest and files as frozen): \`${reproduce.reproduction!.sha256}\``));
+    assert.match(md, /- `repro\.js` sha256 `[0-9a-f]{64}`/);
     // The approved packet itself is unchanged (its hash still binds the approval).
     assert.deepEqual(out.evidence.packet.reproduction, []);
   });
