@@ -32,14 +32,16 @@ describe('docker: verifier scenarios only from under the holdout root', function
   const canary = `canary-${randomBytes(12).toString('hex')}`;
   const allowed = `allowed-${randomBytes(12).toString('hex')}`;
 
-  const blueprint = (scenarios: string): Blueprint =>
+  /** What a station looking for the holdout scenarios runs: the mount point, any file of that name anywhere, the token in the places a station can write. */
+  const search = (token: string) => `echo "== search"; ls /scenarios 2>&1; find / \\( -path /proc -o -path /sys \\) -prune -o -name allowed.txt -print 2>/dev/null; grep -rls ${token} /workspaces /workspace /tmp "$HOME" 2>/dev/null; echo "== end"`;
+  const blueprint = (scenarios: string, implementLooks = false): Blueprint =>
     aBlueprint()
       .with('maxRevisions', 0)
       .with('defaults', { timeoutSec: 120, retries: 0 })
       .with('stations', [
         { id: 'reproduce', role: 'reproduce', kind: 'command', from: 'packet.reproduction', gate: { when: 'none', allowSkip: false }, retries: 0 },
-        { id: 'implement', role: 'implement', kind: 'agent', command: { argv: ['sh', '-c', "printf \"module.exports = 'fixed';\\n\" > index.js"] }, gate: { when: 'none', allowSkip: false }, retries: 0 },
-        { id: 'holdout', role: 'verify', kind: 'verifier', scenarios, commands: [{ argv: ['sh', '-c', 'cat /scenarios/*.txt; ls -la /scenarios'] }], gate: { when: 'none', allowSkip: false }, retries: 0 },
+        { id: 'implement', role: 'implement', kind: 'agent', command: { argv: ['sh', '-c', `${implementLooks ? `${search(allowed)}; ` : ''}printf "module.exports = 'fixed';\\n" > index.js`] }, gate: { when: 'none', allowSkip: false }, retries: 0 },
+        { id: 'holdout', role: 'verify', kind: 'verifier', scenarios, commands: [{ argv: ['sh', '-c', `cat /scenarios/*.txt; ls -la /scenarios${implementLooks ? `; ${search(allowed)}` : ''}`] }], gate: { when: 'none', allowSkip: false }, retries: 0 },
       ])
       .build();
   const packet = (): TaskPacket =>
@@ -48,11 +50,11 @@ describe('docker: verifier scenarios only from under the holdout root', function
       .with('reproduction', [{ argv: ['node', '-e', "process.exit(require('./index.js') === 'fixed' ? 0 : 1)"] }])
       .build();
 
-  async function run(scenarios: string): Promise<{ runId: string; note?: string; outcome: string }> {
+  async function run(scenarios: string, implementLooks = false): Promise<{ runId: string; note?: string; outcome: string }> {
     const runId = `20261202-120000-${randomBytes(3).toString('hex')}`;
     const c = await composeRun({
       folder: runFolder(repo, runId),
-      setup: { packet: packet(), blueprint: blueprint(scenarios), profile: { setup: [], dependencyCheck: [], registryHosts: [] }, unattended: true, environment: 'docker', holdout },
+      setup: { packet: packet(), blueprint: blueprint(scenarios, implementLooks), profile: { setup: [], dependencyCheck: [], registryHosts: [] }, unattended: true, environment: 'docker', holdout },
       gatekeeper: new PolicyGatekeeper(),
       humans: { perform: async () => ({ done: false, by: 'nobody' }) },
       engineVersion: 'holdout-test',
@@ -124,5 +126,20 @@ describe('docker: verifier scenarios only from under the holdout root', function
     assert.ok(filesContaining(join(folder, 'artifacts', 'logs'), allowed).length > 0, 'the search finds a token that was let in');
     assert.deepEqual(filesContaining(folder, canary), []);
     assert.equal(existsSync(join(folder, RUN_LAYOUT.scratch)), false, "the verifier's copy of the scenarios does not outlive the run");
+  });
+
+  it('the implement station cannot read the scenarios: inside its container there is no /scenarios, no copy of the file and no trace of its token; the verifier after it finds all three', async () => {
+    const r = await run('parser', true);
+    assert.equal(r.outcome, 'passed', r.note);
+    const folder = runFolder(repo, r.runId).dir;
+    const between = (log: string) => log.slice(log.indexOf('== search'), log.indexOf('== end'));
+    const impl = between(readFileSync(join(folder, RUN_LAYOUT.commandLog('implement', 1, 'agent')), 'utf8'));
+    assert.match(impl, /^== search/, 'the search ran in the implement station');
+    assert.match(impl, /ls: cannot access '\/scenarios': No such file or directory/);
+    assert.doesNotMatch(impl, /allowed\.txt|\/scenarios\n|\.holdout/, impl);
+    assert.equal(impl.trim().split('\n').length, 2, `only the search header and the ls error: ${impl}`);
+    // The same search in the verifier: its scenarios are there (the search can find them).
+    const verifier = between(readFileSync(join(folder, RUN_LAYOUT.commandLog('holdout', 1, 1)), 'utf8'));
+    assert.match(verifier, /allowed\.txt/, verifier);
   });
 });
