@@ -9,6 +9,7 @@ import { EnvelopeSchema } from './protocol';
 import { RunSetupSchema, StationResultSchema } from './run-files';
 import { AgentEventSchema } from './agent';
 import { PriceTableSchema } from './pricing';
+import { ReproductionManifestSchema } from './reproduction';
 
 /** The contracts published as JSON Schema files under schemas/, by file stem. */
 export const PUBLISHED_SCHEMAS: Record<string, z.ZodType> = {
@@ -23,4 +24,5 @@ export const PUBLISHED_SCHEMAS: Record<string, z.ZodType> = {
   'run-setup': RunSetupSchema,
   'agent-event': AgentEventSchema,
   'price-table': PriceTableSchema,
+  'reproduction-manifest': ReproductionManifestSchema,
 };
