@@ -2,10 +2,8 @@ import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Budget } from '../../../src/contracts';
 import type { Gate, Gatekeeper } from '../../../src/core/run/ports';
-import { AnthropicDouble, type DoubleTurn } from '../../support/model-double/anthropic';
-import { agentLine, claimBlock, SHELL_QUOTE as kase, sh } from './line-support';
+import { claimBlock, claudeLine, SHELL_QUOTE as kase, sh } from './line-support';
 
 /**
  * The whole line with a real Claude Code implement station (issue 10, "done when"): the
@@ -18,24 +16,7 @@ import { agentLine, claimBlock, SHELL_QUOTE as kase, sh } from './line-support';
 describe('the line with a Claude Code implement station (real Docker, real CLI, model double)', function () {
   this.timeout(600_000);
 
-  /** One run of the line (agentLine) with the Anthropic double scripted by `turns`. */
-  async function line(turns: (fix: { from: string; to: string }) => DoubleTurn[], o: { gatekeeper?: Gatekeeper; budget?: Budget } = {}) {
-    let double!: AnthropicDouble;
-    const r = await agentLine({
-      agent: 'claude',
-      provider: 'anthropic',
-      stationExtra: { maxTurns: 10 },
-      timeoutSec: 180,
-      credential: (key) => key,
-      start: async (fix) => {
-        double = new AnthropicDouble(turns(fix));
-        const upstream = await double.listen('127.0.0.1');
-        return { upstream, credentials: () => double.requests.map((q) => String(q.headers['x-api-key'])), close: () => double.close() };
-      },
-      ...o,
-    });
-    return { ...r, double };
-  }
+  const line = claudeLine;
 
   it('a session that reads, edits and validates ends PR_READY with the real fix, Agent: claude, and tokens and cost in the evidence', async () => {
     const { out, repo, runDir, double } = await line((fix) => [

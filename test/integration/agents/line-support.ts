@@ -11,6 +11,7 @@ import { runLine, type RunOutcome } from '../../../src/core/run/engine';
 import { PolicyGatekeeper } from '../../../src/core/run/gate-policy';
 import type { Gatekeeper } from '../../../src/core/run/ports';
 import { aBlueprint, aPacket } from '../../support/builders';
+import { AnthropicDouble, type DoubleTurn } from '../../support/model-double/anthropic';
 import { loadCases, materialize } from '../acceptance/line-support';
 import { requireDocker } from '../support/docker';
 
@@ -105,3 +106,22 @@ export async function agentLine(o: {
 
 /** The shell words of `argv`, quoted for a scripted Bash/exec call. */
 export const sh = (argv: readonly string[]) => argv.map((x) => `'${x.replace(/'/g, `'\\''`)}'`).join(' ');
+
+/** One run of the line (agentLine) with Claude Code stations and the Anthropic double scripted by `turns` (consumed in order, across stations). */
+export async function claudeLine(turns: (fix: { from: string; to: string }) => DoubleTurn[], o: { gatekeeper?: Gatekeeper; budget?: Budget; agentWritesReproduction?: boolean } = {}) {
+  let double!: AnthropicDouble;
+  const r = await agentLine({
+    agent: 'claude',
+    provider: 'anthropic',
+    stationExtra: { maxTurns: 10 },
+    timeoutSec: 180,
+    credential: (key) => key,
+    start: async (fix) => {
+      double = new AnthropicDouble(turns(fix));
+      const upstream = await double.listen('127.0.0.1');
+      return { upstream, credentials: () => double.requests.map((q) => String(q.headers['x-api-key'])), close: () => double.close() };
+    },
+    ...o,
+  });
+  return { ...r, double };
+}

@@ -5,8 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StationResult } from '../../../src/contracts';
 import type { Gate, Gatekeeper } from '../../../src/core/run/ports';
-import { AnthropicDouble, type DoubleTurn } from '../../support/model-double/anthropic';
-import { agentLine, claimBlock } from './line-support';
+import { claimBlock, claudeLine } from './line-support';
 
 const WS = '/workspaces/repo';
 const sha = (t: string) => createHash('sha256').update(t).digest('hex');
@@ -32,24 +31,7 @@ const MANIFEST = JSON.stringify({ statement: 'quote() leaves a backtick followed
 describe('a reproduction written by a real Claude Code reproduce station, frozen out of the implementer\'s reach (real Docker, model double)', function () {
   this.timeout(600_000);
 
-  async function line(turns: (fix: { from: string; to: string }) => DoubleTurn[], gatekeeper: Gatekeeper) {
-    let double!: AnthropicDouble;
-    const r = await agentLine({
-      agent: 'claude',
-      provider: 'anthropic',
-      stationExtra: { maxTurns: 10 },
-      timeoutSec: 180,
-      credential: (key) => key,
-      agentWritesReproduction: true,
-      gatekeeper,
-      start: async (fix) => {
-        double = new AnthropicDouble(turns(fix));
-        const upstream = await double.listen('127.0.0.1');
-        return { upstream, credentials: () => double.requests.map((q) => String(q.headers['x-api-key'])), close: () => double.close() };
-      },
-    });
-    return { ...r, double };
-  }
+  const line = (turns: Parameters<typeof claudeLine>[0], gatekeeper: Gatekeeper) => claudeLine(turns, { gatekeeper, agentWritesReproduction: true });
 
   it('writes it, fails on the base commit as stated, approved at the gate; the implementer cannot change it; PR_READY with its hash', async () => {
     const gates: Gate[] = [];
