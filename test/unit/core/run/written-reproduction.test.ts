@@ -5,7 +5,7 @@ import { runLine } from '../../../../src/core/run/engine';
 import { renderEvidenceMarkdown } from '../../../../src/core/run/markdown';
 import { RUN_LAYOUT } from '../../../../src/core/run/layout';
 import { freezeReproduction, packetWithReproduction } from '../../../../src/core/run/reproduction-writer';
-import { FIX_PATCH, WRITTEN_REPRODUCTION, fakePorts } from './fakes';
+import { FIX_PATCH, MemoryJournal, WRITTEN_REPRODUCTION, fakePorts } from './fakes';
 import { inputs, packet } from './inputs';
 
 const noRepro = () => inputs({ packet: packet({ reproduction: [], validation: [{ argv: ['test'] }], flags: ['no-reproduction'], noOpRules: [{ when: 'reproduction-passes-before-change', then: 'NO_OP' }] }) });
@@ -111,6 +111,30 @@ describe('core/run: a reproduction the reproduce agent writes (issue 11)', () =>
     assert.equal(out.evidence.reproduction.written, undefined);
     assert.equal(out.evidence.reproduction.sha256, contentHash(inputs().packet.reproduction));
     assert.ok(!f.environments.requests.some((r) => r.readOnlyPaths));
+  });
+
+  it('a run killed in the implement station resumes with the frozen reproduction read back from its station result: not written again, placed and run as approved', async () => {
+    const first = fakePorts();
+    first.agents.crashOnImplement = 1;
+    await assert.rejects(runLine(noRepro(), first.ports), /KILLED/);
+    const frozen = (JSON.parse((await first.artifacts.read(RUN_LAYOUT.stationResult('reproduce', 1)))!) as StationResult).reproduction!;
+    const second = fakePorts({ journal: new MemoryJournal((first.ports.journal as MemoryJournal).records), artifacts: first.artifacts });
+    const out = await runLine(noRepro(), second.ports);
+    assert.equal(out.terminal.state, 'PR_READY');
+    assert.ok(!second.agents.calls.some((c) => c.role === 'reproduce'), 'the reproduce agent is not asked again');
+    assert.equal(out.evidence.reproduction.sha256, frozen.sha256);
+    assert.deepEqual(second.ws.trees.get(REPRODUCTION_DIR)?.map((f) => f.path), ['repro.js', 'reproduction.json']);
+    assert.ok(second.environments.requests.every((r) => r.readOnlyPaths?.[0] === REPRODUCTION_DIR), 'every station after the resume has it read-only');
+  });
+
+  it('a frozen reproduction edited in the run folder after approval is refused on resume (the journal binds the station result)', async () => {
+    const first = fakePorts();
+    first.agents.crashOnImplement = 1;
+    await assert.rejects(runLine(noRepro(), first.ports), /KILLED/);
+    const rel = RUN_LAYOUT.stationResult('reproduce', 1);
+    first.artifacts.files.set(rel, first.artifacts.files.get(rel)!.replace("=== 'fixed' ? 0 : 1", "=== 'fixed' ? 0 : 0"));
+    const second = fakePorts({ journal: new MemoryJournal((first.ports.journal as MemoryJournal).records), artifacts: first.artifacts });
+    await assert.rejects(runLine(noRepro(), second.ports), /reproduce-1\.json/);
   });
 
   it('freezing: files sorted and hashed; the hash covers manifest and files; caps and paths refused', () => {
