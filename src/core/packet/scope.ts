@@ -42,6 +42,53 @@ function definesOn(line: string, name: string): boolean {
   return new RegExp(`(function\\s*\\*?\\s*${n}\\b|class\\s+${n}\\b|def\\s+${n}\\b|func\\s+(\\([^)]*\\)\\s*)?${n}\\b|fn\\s+${n}\\b|exports\\.${n}\\s*=|\\b${n}\\s*[:=]\\s*(async\\s+)?(function|\\()|(const|let|var)\\s+${n}\\s*=|interface\\s+${n}\\b|(public|private|protected|static).*\\s${n}\\s*\\()`).test(line);
 }
 
+/** Whether a seed word names `name` as an English inflection of it: parse ← parsing, parser, parses; format ← formatter; server ← servers. */
+export function wordNames(word: string, name: string): boolean {
+  const w = word.toLowerCase();
+  const n = name.toLowerCase().replace(/_\d+$/, '');
+  if (w === n) return true;
+  if (n.length < 4) return false;
+  const stem = n.endsWith('e') ? n.slice(0, -1) : n;
+  if (!w.startsWith(stem)) return false;
+  const rest = w.slice(stem.length);
+  return new RegExp(`^(?:e|es|s|ed|d|er|ers|ing|ings|ion|ions|${n.slice(-1)}(?:er|ers|ing|ed))$`).test(rest);
+}
+
+/**
+ * Local modules an entry file binds, with the names it binds them to: `const x = require('./x')`,
+ * `x: require('./x')`, `obj.X = require('./x')`, `import x from './x'`, `export { x } from './x'`,
+ * `module.exports = require('./x')` (`delegates`: the entry is that module).
+ */
+export function localBindings(text: string): { spec: string; names: string[]; delegates: boolean }[] {
+  const out: { spec: string; names: string[]; delegates: boolean }[] = [];
+  const q = String.raw`['"](\.{1,2}\/[^'"]+)['"]`;
+  const req = String.raw`(?:__importDefault\(|__importStar\()?require\(\s*${q}\s*\)`;
+  const split = (list: string) => list.split(',').flatMap((x) => x.split(/\s*(?::|\bas\b)\s*/)).map((x) => x.trim()).filter((x) => /^[A-Za-z_$][\w$]*$/.test(x));
+  const push = (spec: string, names: string[], delegates = false) => out.push({ spec, names, delegates });
+  for (const m of text.matchAll(new RegExp(String.raw`(?:const|let|var)\s+([\w$]+)\s*=\s*${req}`, 'g'))) push(m[2]!, [m[1]!]);
+  for (const m of text.matchAll(new RegExp(String.raw`(?:const|let|var)\s*\{([^}]*)\}\s*=\s*${req}`, 'g'))) push(m[2]!, split(m[1]!));
+  for (const m of text.matchAll(new RegExp(String.raw`(?:^|[,{\s])([\w$]+)\s*:\s*${req}`, 'gm'))) push(m[2]!, [m[1]!]);
+  for (const m of text.matchAll(new RegExp(String.raw`[\w$]+\.([\w$]+)\s*=\s*${req}`, 'g'))) push(m[2]!, m[1] === 'exports' ? [] : [m[1]!], m[1] === 'exports');
+  for (const m of text.matchAll(new RegExp(String.raw`import\s+([^'";]+?)\s+from\s+${q}`, 'g'))) push(m[2]!, split(m[1]!.replace(/[{}*]/g, ',')));
+  for (const m of text.matchAll(new RegExp(String.raw`export\s*(?:\{([^}]*)\}|\*(?:\s+as\s+([\w$]+))?)\s*from\s*${q}`, 'g'))) push(m[3]!, m[1] ? split(m[1]) : m[2] ? [m[2]] : [], !m[1] && !m[2]);
+  for (const m of text.matchAll(new RegExp(String.raw`module\.exports\s*=\s*${req}`, 'g'))) push(m[1]!, [], true);
+  for (const m of text.matchAll(new RegExp(String.raw`(?:^|[;(\s])${req}`, 'gm'))) if (!out.some((o) => o.spec === m[1])) push(m[1]!, []);
+  return out;
+}
+
+/** A local module specifier resolved against the importing file, Node's way (extension, then folder index); never a .d.ts. */
+function resolveLocal(from: string, spec: string, tracked: { has(path: string): boolean }): string | undefined {
+  const parts = (from.includes('/') ? from.slice(0, from.lastIndexOf('/')) : '').split('/').filter(Boolean);
+  for (const seg of spec.split('/')) {
+    if (seg === '..') parts.pop();
+    else if (seg !== '.' && seg) parts.push(seg);
+  }
+  const p = parts.join('/');
+  return [p, `${p}.js`, `${p}.cjs`, `${p}.mjs`, `${p}.ts`, `${p}.tsx`, `${p}/index.js`, `${p}/index.ts`].find((c) => tracked.has(c) && !TYPE_DECL.test(c));
+}
+
+const TYPE_DECL = /\.d\.[cm]?ts$|\.map$/;
+
 class Scores {
   private readonly m = new Map<string, { score: number; best: { w: number; origin: Provenance }; reasons: string[] }>();
   add(path: string, w: number, origin: Provenance, reason: string): void {
@@ -194,12 +241,49 @@ export async function rankScope(
   const profile = await profileIn;
   // A package the seed names (e.g. "minimist's parser"): its entry file.
   const words = new Map(facts.words.map((w) => [w.word, w.seedLine] as const));
+  // A name as a token of the seed, however short ("qs", "ws"): content words are 3+ letters.
+  const tokenLine = (name: string) => {
+    const re = new RegExp(`(^|[^\\w@/.-])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`, 'i');
+    const i = facts.lines.findIndex((l) => re.test(l));
+    return i >= 0 ? i + 1 : undefined;
+  };
+  const namedEntries: { pkg: (typeof profile.packages)[number]; entry: string }[] = [];
   for (const pkg of profile.packages) {
     const short = pkg.name.toLowerCase().split('/').pop()!;
-    const line = words.get(short) ?? facts.identifiers.find((i) => i.name.toLowerCase() === short)?.seedLine;
+    const line = words.get(short) ?? facts.identifiers.find((i) => i.name.toLowerCase() === short)?.seedLine ?? tokenLine(short);
     if (line && pkg.entry && tracked.has(pkg.entry)) {
       s.add(pkg.entry, 5, { source: 'repo', file: pkg.manifest, note: `the seed names package "${pkg.name}" (seed line ${line}); ${pkg.entry} is its entry` }, 'entry of the named package');
       named.add(pkg.entry);
+      namedEntries.push({ pkg, entry: pkg.entry });
+    }
+  }
+  // What a named package's entry binds from its own modules: the module the seed names
+  // (`JSON5.parse`, `new Range`, "parsing", "a ws server") is where that code is defined;
+  // an entry that only re-exports another module (module.exports = require('./node.js')) is that module.
+  if (namedEntries.length) {
+    const texts = await reader.readFiles(namedEntries.map((e) => e.entry), { maxBytes: 512 * 1024 });
+    const codeNames = facts.identifiers.filter((i) => i.strength === 'code').flatMap((i) => i.name.split('.').map((n) => ({ n, seedLine: i.seedLine })));
+    for (const { entry } of namedEntries) {
+      const r = texts.get(entry);
+      if (!r || !('text' in r)) continue;
+      const done = new Set<string>();
+      for (const b of localBindings(r.text)) {
+        const file = resolveLocal(entry, b.spec, tracked);
+        if (!file || file === entry || done.has(file)) continue;
+        const base = file.slice(file.lastIndexOf('/') + 1).replace(/\.[^.]+$/, '');
+        const names = [...b.names, base];
+        const byCode = codeNames.find((c) => names.some((n) => n.replace(/_\d+$/, '').toLowerCase() === c.n.toLowerCase()));
+        const byWord = byCode ? undefined : facts.words.find((w) => names.some((n) => wordNames(w.word, n)));
+        const hit = byCode ? { line: byCode.seedLine, what: `\`${byCode.n}\`` } : byWord ? { line: byWord.seedLine, what: `"${byWord.word}"` } : undefined;
+        if (hit) {
+          done.add(file);
+          s.add(file, 6, { source: 'repo', file: entry, note: `${entry} binds ${b.names[0] ?? base} from ${file}; the seed names ${hit.what} (seed line ${hit.line})` }, 'module the package entry binds');
+        } else if (b.delegates) {
+          done.add(file);
+          s.add(file, 5, { source: 'repo', file: entry, note: `${entry} re-exports ${file}` }, 'module the package entry re-exports');
+          s.scale(entry, 0.5, `re-exports ${file}`);
+        }
+      }
     }
   }
 
@@ -264,6 +348,7 @@ export async function rankScope(
     if (named.has(p)) continue;
     if (VENDORED.test(p)) s.scale(p, 0.1, 'vendored');
     else if (LOCKFILE.test(p)) s.scale(p, 0.2, 'lockfile');
+    else if (TYPE_DECL.test(p)) s.scale(p, 0.3, 'type declarations or source map');
     else if (DOC_PATH.test(p)) s.scale(p, 0.2, 'documentation');
     else if (EXAMPLE_PATH.test(p)) s.scale(p, 0.4, 'example');
     else if (TEST_PATH.test(p) && !testsWanted) s.scale(p, 0.5, 'test file');

@@ -312,6 +312,8 @@ export function parseSeed(kind: SeedKind, text: string): SeedFacts {
       addId(t, n, 'code');
     }
 
+    // A class named by construction in prose ("via the function new Range"): code, whatever its case.
+    for (const a of noUrl.matchAll(/\bnew\s+([A-Z][\w$]*)(?![\w$])/g)) addId(a[1]!, n, 'code');
     for (const a of noUrl.matchAll(/\[(?=\s*['"])/g)) {
       const inner = balancedBracket(noUrl, a.index!);
       if (inner && !literals.some((l) => l.text === inner)) literals.push({ text: inner, seedLine: n });

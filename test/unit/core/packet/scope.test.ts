@@ -50,3 +50,62 @@ describe('core/packet/scope: the early content search gives what the narrowed on
     assert.deepEqual(r.paths.map((p) => p.path).sort(), ['packages/other/index.js', 'packages/quoter/lib/index.js']);
   });
 });
+
+describe('core/packet/scope: names a seed uses for code resolve to the defining file (npm conventions)', () => {
+  const rank = async (files: Record<string, string>, seed: string) => {
+    const reader = new FakeRepoReader(files);
+    const r = await rankScope(parseSeed('advisory', seed), await reader.listFiles(), await profileRepository(reader), reader);
+    return r.paths.map((p) => p.path);
+  };
+
+  it('a package named by a token shorter than a content word ("xq") counts as named: its entry is in scope', async () => {
+    const paths = await rank({ 'package.json': JSON.stringify({ name: 'xq', main: 'lib/index.js' }), 'lib/index.js': 'module.exports = {};\n', 'lib/other.js': '1;\n' }, 'xq before 1.2.3 lets an attacker hang the process with a crafted input.');
+    assert.equal(paths[0], 'lib/index.js');
+  });
+
+  it('the module the entry binds and the seed names in words (parsing → parse) ranks first, above the entry', async () => {
+    const files = {
+      'package.json': JSON.stringify({ name: 'querykit', main: 'lib/index.js' }),
+      'lib/index.js': "var stringify = require('./stringify');\nvar parse = require('./parse');\nmodule.exports = { parse: parse, stringify: stringify };\n",
+      'lib/parse.js': 'module.exports = function (str) { return {}; };\n',
+      'lib/stringify.js': 'module.exports = function (obj) { return ""; };\n',
+    };
+    const paths = await rank(files, 'querykit lets an attacker pollute objects while parsing a crafted query string.');
+    assert.deepEqual(paths.slice(0, 2), ['lib/parse.js', 'lib/index.js']);
+    assert.ok(!paths.includes('lib/stringify.js'));
+  });
+
+  it('a member the seed writes as code (`kit.Range` via "new Range") resolves through the entry to its module', async () => {
+    const files = {
+      'package.json': JSON.stringify({ name: 'verkit', main: 'index.js' }),
+      'index.js': "module.exports = {\n  Range: require('./classes/range'),\n  Other: require('./classes/other'),\n};\n",
+      'classes/range.js': 'class Range {}\nmodule.exports = Range;\n',
+      'classes/other.js': 'class Other {}\nmodule.exports = Other;\n',
+    };
+    const paths = await rank(files, 'verkit is slow via the function new Range when untrusted data is given.');
+    assert.equal(paths[0], 'classes/range.js');
+  });
+
+  it('an entry that only re-exports a module (module.exports = require(...)) hands its rank to that module', async () => {
+    const files = {
+      'package.json': JSON.stringify({ name: 'tracelog', main: './src/index.js' }),
+      'src/index.js': "if (typeof window !== 'undefined') module.exports = require('./web.js');\nelse module.exports = require('./node.js');\n",
+      'src/node.js': 'exports.log = function () {};\n',
+      'src/web.js': 'exports.log = function () {};\n',
+    };
+    const paths = await rank(files, 'tracelog is vulnerable to a denial of service when untrusted input is logged.');
+    assert.ok(paths.includes('src/node.js') && paths.includes('src/web.js'), paths.join(', '));
+    assert.ok(paths.indexOf('src/node.js') < paths.indexOf('src/index.js') && paths.indexOf('src/web.js') < paths.indexOf('src/index.js'), paths.join(', '));
+  });
+
+  it('for a change to code, the implementation ranks above its type declarations', async () => {
+    const files = {
+      'package.json': JSON.stringify({ name: 'wrapper', main: 'index.js' }),
+      'index.js': 'module.exports = function wrapText(s) { return s; };\n',
+      'index.d.ts': 'declare function wrapText(s: string): string;\n// wrapText options\n// wrapText result\nexport = wrapText;\n',
+    };
+    const paths = await rank(files, 'The `wrapText` function hangs on long input (ReDoS).');
+    assert.equal(paths[0], 'index.js');
+    assert.ok(paths.indexOf('index.d.ts') > 0);
+  });
+});

@@ -117,3 +117,12 @@ describe('core/packet/seed: intake of every seed kind', () => {
     assert.ok(sel.calls.length === 0 || sel.calls.every((c) => c.callee !== 'return'));
   });
 });
+
+describe('core/packet/seed: constructors named in prose', () => {
+  it('"new Range" makes Range a code identifier, whatever its case; a plain capitalised word does not', () => {
+    const f = parseSeed('advisory', 'Versions before 7.5.2 are vulnerable to ReDoS via the function new Range, when untrusted data is provided. Range checks are slow.');
+    assert.ok(f.identifiers.some((i) => i.name === 'Range' && i.strength === 'code' && i.seedLine === 1));
+    const g = parseSeed('advisory', 'Range checks are slow.');
+    assert.ok(!g.identifiers.some((i) => i.name === 'Range'));
+  });
+});
