@@ -63,9 +63,9 @@ export function renderRun(run: RunView, decide: GateDecide, push?: (runId: strin
     const ref: GateRef = { gateId: gate.gateId, runId: gate.runId, contentHash: gate.contentHash };
     const box = el('div', { className: 'gate', attrs: { role: 'group', 'aria-label': `Gate ${gate.position} ${gate.stationId}`, 'data-testid': 'gate' } });
     box.append(el('h3', { text: `Gate ${gate.position} ${gate.stationId}` }), el('p', { text: gate.summary }));
-    // The claim beside the line's own facts; the raw content stays one click away.
-    if (gate.claim || gate.facts) box.append(el('div', { className: 'gate-columns' }, [...(gate.claim ? [renderClaim(gate.claim)] : []), ...(gate.facts ? [renderFacts(gate.facts)] : [])]));
+    // A written reproduction first (it is what is under review), then the claim beside the line's own facts; the raw content stays one click away.
     if (gate.reproduction) box.append(renderReproduction(gate.reproduction));
+    if (gate.claim || gate.facts) box.append(el('div', { className: 'gate-columns' }, [...(gate.claim ? [renderClaim(gate.claim)] : []), ...(gate.facts ? [renderFacts(gate.facts)] : [])]));
     if (gate.budget) box.append(renderBudget(gate.gateId, gate.budget, (budget) => decide(ref, 'retry', reason.value.trim() || undefined, undefined, undefined, budget)));
     const raw = gate.content ? el('pre', { className: 'gate-content', text: gate.content, attrs: { tabindex: '0', 'aria-label': 'Under review' } }) : undefined;
     if (raw) box.append(gate.claim || gate.budget || gate.reproduction ? el('details', { className: 'gate-raw' }, [el('summary', { text: 'Everything under review (as recorded)' }), raw]) : raw);

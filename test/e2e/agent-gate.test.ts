@@ -194,4 +194,89 @@ describe('e2e: an agent run with Claude Code, its claim at the gate (code-server
       await turns.close();
     }
   });
+
+  it('no reproduction in the packet: the reproduce station\'s agent writes one; its gate shows script, expected failure and actual output side by side; approved, frozen, PR_READY', async function () {
+    this.timeout(12 * 60_000);
+    const script = "const v = require('../../index.js');\nif (v !== 'fixed') { console.error('index.js still exports ' + v); process.exit(1); }\n";
+    const manifest = JSON.stringify({ statement: 'index.js exports the wrong value', argv: ['node', '.shopfloor/reproduction/repro.js'], expectFailure: { exitCode: 1, outputMatches: 'still exports' } });
+    const turns = new AnthropicDouble([
+      // reproduce: the script and its manifest, then the claim
+      { blocks: [{ type: 'tool_use', name: 'Bash', input: { command: `mkdir -p .shopfloor/reproduction && cat > .shopfloor/reproduction/repro.js <<'EOF'\n${script}EOF\ncat > .shopfloor/reproduction/reproduction.json <<'EOF'\n${manifest}\nEOF\nnode .shopfloor/reproduction/repro.js; echo "exit $?"` } }] },
+      { blocks: [{ type: 'text', text: `Written.\n${claim({ terminal: 'PR_READY', summary: 'A reproduction that fails while index.js exports the wrong value.' })}` }] },
+      // implement
+      { blocks: [{ type: 'tool_use', name: 'Bash', input: { command: `printf "module.exports = 'fixed';\\n" > index.js` } }] },
+      { blocks: [{ type: 'text', text: `Done.\n${claim({ terminal: 'PR_READY', summary: 'index.js exports fixed.', filesChanged: ['index.js'] })}` }] },
+    ]);
+    const base = await turns.listen('127.0.0.1');
+    try {
+      const settings = join(vs.server.userDataDir, 'User', 'settings.json');
+      writeFileSync(settings, JSON.stringify({ ...JSON.parse(readFileSync(settings, 'utf8')), 'shopfloor.model.anthropic.baseUrl': base }, null, 2));
+      const dir = sampleRepo();
+      const none = { when: 'none', allowSkip: false };
+      const blueprint = {
+        schemaVersion: 1,
+        name: 'write-repro',
+        version: '1.0.0',
+        tier: 'team',
+        pattern: 'interactive',
+        maxRevisions: 0,
+        riskPaths: [],
+        stations: [
+          { id: 'reproduce', role: 'reproduce', kind: 'agent', gate: { when: 'after', allowSkip: false }, retries: 0 },
+          { id: 'implement', role: 'implement', kind: 'agent', gate: none, retries: 0 },
+          { id: 'reproduce-after', role: 'reproduce', kind: 'command', from: 'packet.reproduction', gate: none, retries: 0 },
+          { id: 'validate', role: 'validate', kind: 'command', from: 'packet.validation', gate: none, retries: 0 },
+        ],
+      };
+      mkdirSync(join(dir, '.shopfloor', 'blueprints'), { recursive: true });
+      writeFileSync(join(dir, '.shopfloor', 'blueprints', 'write-repro.json'), JSON.stringify(blueprint, null, 2));
+      const pf = join(dir, '.shopfloor', 'packets', 'fix-index.json');
+      const p = JSON.parse(readFileSync(pf, 'utf8'));
+      writeFileSync(pf, JSON.stringify({ ...p, reproduction: [], validation: [], flags: ['no-reproduction'], approval: undefined }, null, 2));
+      const ws = join(dir, '.vscode', 'settings.json');
+      writeFileSync(ws, JSON.stringify({ ...JSON.parse(readFileSync(ws, 'utf8')), 'shopfloor.run.blueprint': 'write-repro' }, null, 2));
+      git(dir, 'add', '-A');
+      git(dir, 'commit', '-qm', 'no reproduction');
+      page = await vs.open(dir, true);
+      frame = await openPacketInPanel(page, 'fix-index.json');
+      assert.match((await frame.textContent('[data-testid="no-reproduction"]')) ?? '', /No reproduction yet/);
+      await frame.click('[data-testid="approve"]');
+      await frame.waitForFunction(() => /Approved by/.test(document.querySelector('[data-testid="approval"]')?.textContent ?? ''));
+      await frame.click('[data-testid="start-run"]');
+      await chooseAgent(page, 'Claude Code');
+      if (await page.locator('.monaco-dialog-box').waitFor({ timeout: 10_000 }).then(() => true, () => false)) await setKeyFromWarning(page);
+      await frame.waitForSelector('[data-testid="gate"][aria-label="Gate after reproduce"] [data-testid="gate-reproduction"]', { timeout: 5 * 60_000 });
+      assert.match((await frame.textContent('[data-testid="repro-statement"]')) ?? '', /index\.js exports the wrong value/);
+      assert.match((await frame.textContent('[data-testid="repro-script"]')) ?? '', /still exports/);
+      const expected = (await frame.textContent('[data-testid="repro-expected"]')) ?? '';
+      assert.match(expected, /exits with code 1/);
+      assert.match(expected, /output matches \/still exports\//);
+      const actual = (await frame.textContent('[data-testid="repro-actual"]')) ?? '';
+      assert.match(actual, /exit 1/);
+      assert.match(actual, /Verdict: reproduced/);
+      assert.match(actual, /index\.js still exports broken/);
+      await page.screenshot({ path: join(results, 'e2e-written-reproduction-gate.png'), fullPage: true });
+      await frame.click('[data-testid="gate-approve"]');
+      const deadline = Date.now() + 5 * 60_000;
+      while (Date.now() < deadline && !(await frame.$('[data-testid="terminal"]'))) {
+        const gate = await frame.$('[data-testid="gate"]');
+        const label = gate ? ((await gate.getAttribute('aria-label')) ?? '') : '';
+        if (gate && label !== 'Gate after reproduce') {
+          if (!(await frame.$('[data-testid="gate-approve"]'))) assert.fail(`${label} offers no approve: ${(await gate.textContent()) ?? ''}`);
+          await frame.click('[data-testid="gate-approve"]');
+          await frame.waitForFunction((l) => document.querySelector('[data-testid="gate"]')?.getAttribute('aria-label') !== l, label, { timeout: 5 * 60_000 });
+        } else await page.waitForTimeout(300);
+      }
+      const terminal = (await frame.textContent('[data-testid="terminal"]')) ?? '';
+      assert.match(terminal, /^PR_READY/, terminal);
+      await frame.waitForSelector('[data-testid="output"]', { timeout: 60_000 });
+      const run = readdirSync(join(dir, '.shopfloor', 'runs'), { withFileTypes: true }).find((d) => d.isDirectory())!.name;
+      const evidence = JSON.parse(readFileSync(join(dir, '.shopfloor', 'runs', run, 'evidence.json'), 'utf8')) as { reproduction: { sha256?: string; written?: { statement: string }; after: Array<{ exitCode: number }> } };
+      assert.equal(evidence.reproduction.written?.statement, 'index.js exports the wrong value');
+      assert.match(evidence.reproduction.sha256 ?? '', /^[0-9a-f]{64}$/);
+      assert.deepEqual(evidence.reproduction.after.map((c) => c.exitCode), [0]);
+    } finally {
+      await turns.close();
+    }
+  });
 });
