@@ -46,6 +46,57 @@ describe('e2e: an agent run with Claude Code, its claim at the gate (code-server
     },
   ]);
 
+  /**
+   * Points the user's settings at `modelBase`, makes a sample repository whose run blueprint
+   * is a repository blueprint `name` with `stations` (the packet edited by `editPacket`),
+   * opens it, approves the packet in the panel, starts a run with Claude Code and sets the
+   * key if asked. Sets `page` and `frame`; returns the repository.
+   */
+  async function startBlueprintRun(modelBase: string, name: string, stations: unknown[], editPacket?: (p: Record<string, unknown>) => Record<string, unknown>): Promise<string> {
+    const settings = join(vs.server.userDataDir, 'User', 'settings.json');
+    writeFileSync(settings, JSON.stringify({ ...JSON.parse(readFileSync(settings, 'utf8')), 'shopfloor.model.anthropic.baseUrl': modelBase }, null, 2));
+    const dir = sampleRepo();
+    const blueprint = { schemaVersion: 1, name, version: '1.0.0', tier: 'team', pattern: 'interactive', maxRevisions: 0, riskPaths: [], stations };
+    mkdirSync(join(dir, '.shopfloor', 'blueprints'), { recursive: true });
+    writeFileSync(join(dir, '.shopfloor', 'blueprints', `${name}.json`), JSON.stringify(blueprint, null, 2));
+    if (editPacket) {
+      const pf = join(dir, '.shopfloor', 'packets', 'fix-index.json');
+      writeFileSync(pf, JSON.stringify(editPacket(JSON.parse(readFileSync(pf, 'utf8'))), null, 2));
+    }
+    const ws = join(dir, '.vscode', 'settings.json');
+    writeFileSync(ws, JSON.stringify({ ...JSON.parse(readFileSync(ws, 'utf8')), 'shopfloor.run.blueprint': name }, null, 2));
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', `${name} blueprint`);
+    page = await vs.open(dir, true);
+    frame = await openPacketInPanel(page, 'fix-index.json');
+    return dir;
+  }
+
+  /** Approves the packet in the panel, starts the run with Claude Code, and sets the key if asked. */
+  async function approveAndStart(): Promise<void> {
+    await frame.click('[data-testid="approve"]');
+    await frame.waitForFunction(() => /Approved by/.test(document.querySelector('[data-testid="approval"]')?.textContent ?? ''));
+    await frame.click('[data-testid="start-run"]');
+    await chooseAgent(page, 'Claude Code');
+    // A new window of code-server may not share the first one's SecretStorage: set the key again if asked.
+    if (await page.locator('.monaco-dialog-box').waitFor({ timeout: 10_000 }).then(() => true, () => false)) await setKeyFromWarning(page);
+  }
+
+  /** Approves every gate `pass` does not pass over until the run shows its terminal state; a gate with no approve fails, naming it. */
+  async function approveUntilTerminal(pass: (label: string) => Promise<boolean>): Promise<void> {
+    const deadline = Date.now() + 5 * 60_000;
+    while (Date.now() < deadline && !(await frame.$('[data-testid="terminal"]'))) {
+      const gate = await frame.$('[data-testid="gate"]');
+      const label = gate ? ((await gate.getAttribute('aria-label')) ?? '') : '';
+      if (gate && !(await pass(label))) {
+        // A gate with no approve (a failure or budget gate) means the line went wrong: say where.
+        if (!(await frame.$('[data-testid="gate-approve"]'))) assert.fail(`${label} offers no approve: ${(await gate.textContent()) ?? ''}`);
+        await frame.click('[data-testid="gate-approve"]');
+        await frame.waitForFunction((l) => document.querySelector('[data-testid="gate"]')?.getAttribute('aria-label') !== l, label, { timeout: 5 * 60_000 });
+      } else await page.waitForTimeout(300);
+    }
+  }
+
   before(async () => {
     const base = await double.listen('127.0.0.1');
     // The provider's address is a machine setting (a workspace cannot send keys elsewhere): the user's settings.
@@ -125,39 +176,14 @@ describe('e2e: an agent run with Claude Code, its claim at the gate (code-server
     ]);
     const base = await turns.listen('127.0.0.1');
     try {
-      const settings = join(vs.server.userDataDir, 'User', 'settings.json');
-      writeFileSync(settings, JSON.stringify({ ...JSON.parse(readFileSync(settings, 'utf8')), 'shopfloor.model.anthropic.baseUrl': base }, null, 2));
-      const dir = sampleRepo();
       const none = { when: 'none', allowSkip: false };
-      const blueprint = {
-        schemaVersion: 1,
-        name: 'budget-fix',
-        version: '1.0.0',
-        tier: 'team',
-        pattern: 'interactive',
-        maxRevisions: 0,
-        riskPaths: [],
-        stations: [
-          { id: 'reproduce', role: 'reproduce', kind: 'command', from: 'packet.reproduction', gate: none, retries: 0 },
-          { id: 'implement', role: 'implement', kind: 'agent', budget: { tokens: 100 }, gate: { when: 'after', allowSkip: false }, retries: 0 },
-          { id: 'reproduce-after', role: 'reproduce', kind: 'command', from: 'packet.reproduction', gate: none, retries: 0 },
-          { id: 'validate', role: 'validate', kind: 'command', from: 'packet.validation', gate: none, retries: 0 },
-        ],
-      };
-      mkdirSync(join(dir, '.shopfloor', 'blueprints'), { recursive: true });
-      writeFileSync(join(dir, '.shopfloor', 'blueprints', 'budget-fix.json'), JSON.stringify(blueprint, null, 2));
-      const ws = join(dir, '.vscode', 'settings.json');
-      writeFileSync(ws, JSON.stringify({ ...JSON.parse(readFileSync(ws, 'utf8')), 'shopfloor.run.blueprint': 'budget-fix' }, null, 2));
-      git(dir, 'add', '-A');
-      git(dir, 'commit', '-qm', 'budget blueprint');
-      page = await vs.open(dir, true);
-      frame = await openPacketInPanel(page, 'fix-index.json');
-      await frame.click('[data-testid="approve"]');
-      await frame.waitForFunction(() => /Approved by/.test(document.querySelector('[data-testid="approval"]')?.textContent ?? ''));
-      await frame.click('[data-testid="start-run"]');
-      await chooseAgent(page, 'Claude Code');
-      // A new window of code-server may not share the first one's SecretStorage: set the key again if asked.
-      if (await page.locator('.monaco-dialog-box').waitFor({ timeout: 10_000 }).then(() => true, () => false)) await setKeyFromWarning(page);
+      const dir = await startBlueprintRun(base, 'budget-fix', [
+        { id: 'reproduce', role: 'reproduce', kind: 'command', from: 'packet.reproduction', gate: none, retries: 0 },
+        { id: 'implement', role: 'implement', kind: 'agent', budget: { tokens: 100 }, gate: { when: 'after', allowSkip: false }, retries: 0 },
+        { id: 'reproduce-after', role: 'reproduce', kind: 'command', from: 'packet.reproduction', gate: none, retries: 0 },
+        { id: 'validate', role: 'validate', kind: 'command', from: 'packet.validation', gate: none, retries: 0 },
+      ]);
+      await approveAndStart();
       await frame.waitForSelector('[data-testid="gate-budget"]', { timeout: 5 * 60_000 });
       const b = (await frame.textContent('[data-testid="gate-budget"]')) ?? '';
       assert.match(b, /Budget reached/, b);
@@ -172,17 +198,8 @@ describe('e2e: an agent run with Claude Code, its claim at the gate (code-server
       await frame.waitForSelector('[data-testid="gate"][aria-label="Gate after implement"] [data-testid="gate-claim"]', { timeout: 5 * 60_000 });
       assert.match((await frame.textContent('[data-testid="gate-claim"]')) ?? '', /Fixed on the second try\./);
       await frame.click('[data-testid="gate-approve"]');
-      const deadline = Date.now() + 5 * 60_000;
-      while (Date.now() < deadline && !(await frame.$('[data-testid="terminal"]'))) {
-        const gate = await frame.$('[data-testid="gate"]');
-        if (gate && !(await frame.$('[data-testid="gate-claim"]'))) {
-          const label = (await gate.getAttribute('aria-label')) ?? '';
-          // A gate with no approve (a failure or budget gate) means the line went wrong: say where.
-          if (!(await frame.$('[data-testid="gate-approve"]'))) assert.fail(`${label} offers no approve: ${(await gate.textContent()) ?? ''}`);
-          await frame.click('[data-testid="gate-approve"]');
-          await frame.waitForFunction((l) => document.querySelector('[data-testid="gate"]')?.getAttribute('aria-label') !== l, label, { timeout: 5 * 60_000 });
-        } else await page.waitForTimeout(300);
-      }
+      // The implement gate, with its claim, may still be on screen for a moment: it was approved.
+      await approveUntilTerminal(async () => !!(await frame.$('[data-testid="gate-claim"]')));
       const terminal = (await frame.textContent('[data-testid="terminal"]')) ?? '';
       assert.match(terminal, /^PR_READY/, terminal);
       // The raised budget is recorded with the human's retry in the evidence.
@@ -209,42 +226,20 @@ describe('e2e: an agent run with Claude Code, its claim at the gate (code-server
     ]);
     const base = await turns.listen('127.0.0.1');
     try {
-      const settings = join(vs.server.userDataDir, 'User', 'settings.json');
-      writeFileSync(settings, JSON.stringify({ ...JSON.parse(readFileSync(settings, 'utf8')), 'shopfloor.model.anthropic.baseUrl': base }, null, 2));
-      const dir = sampleRepo();
       const none = { when: 'none', allowSkip: false };
-      const blueprint = {
-        schemaVersion: 1,
-        name: 'write-repro',
-        version: '1.0.0',
-        tier: 'team',
-        pattern: 'interactive',
-        maxRevisions: 0,
-        riskPaths: [],
-        stations: [
+      const dir = await startBlueprintRun(
+        base,
+        'write-repro',
+        [
           { id: 'reproduce', role: 'reproduce', kind: 'agent', gate: { when: 'after', allowSkip: false }, retries: 0 },
           { id: 'implement', role: 'implement', kind: 'agent', gate: none, retries: 0 },
           { id: 'reproduce-after', role: 'reproduce', kind: 'command', from: 'packet.reproduction', gate: none, retries: 0 },
           { id: 'validate', role: 'validate', kind: 'command', from: 'packet.validation', gate: none, retries: 0 },
         ],
-      };
-      mkdirSync(join(dir, '.shopfloor', 'blueprints'), { recursive: true });
-      writeFileSync(join(dir, '.shopfloor', 'blueprints', 'write-repro.json'), JSON.stringify(blueprint, null, 2));
-      const pf = join(dir, '.shopfloor', 'packets', 'fix-index.json');
-      const p = JSON.parse(readFileSync(pf, 'utf8'));
-      writeFileSync(pf, JSON.stringify({ ...p, reproduction: [], validation: [], flags: ['no-reproduction'], approval: undefined }, null, 2));
-      const ws = join(dir, '.vscode', 'settings.json');
-      writeFileSync(ws, JSON.stringify({ ...JSON.parse(readFileSync(ws, 'utf8')), 'shopfloor.run.blueprint': 'write-repro' }, null, 2));
-      git(dir, 'add', '-A');
-      git(dir, 'commit', '-qm', 'no reproduction');
-      page = await vs.open(dir, true);
-      frame = await openPacketInPanel(page, 'fix-index.json');
+        (p) => ({ ...p, reproduction: [], validation: [], flags: ['no-reproduction'], approval: undefined }),
+      );
       assert.match((await frame.textContent('[data-testid="no-reproduction"]')) ?? '', /No reproduction yet/);
-      await frame.click('[data-testid="approve"]');
-      await frame.waitForFunction(() => /Approved by/.test(document.querySelector('[data-testid="approval"]')?.textContent ?? ''));
-      await frame.click('[data-testid="start-run"]');
-      await chooseAgent(page, 'Claude Code');
-      if (await page.locator('.monaco-dialog-box').waitFor({ timeout: 10_000 }).then(() => true, () => false)) await setKeyFromWarning(page);
+      await approveAndStart();
       await frame.waitForSelector('[data-testid="gate"][aria-label="Gate after reproduce"] [data-testid="gate-reproduction"]', { timeout: 5 * 60_000 });
       assert.match((await frame.textContent('[data-testid="repro-statement"]')) ?? '', /index\.js exports the wrong value/);
       assert.match((await frame.textContent('[data-testid="repro-script"]')) ?? '', /still exports/);
@@ -257,16 +252,8 @@ describe('e2e: an agent run with Claude Code, its claim at the gate (code-server
       assert.match(actual, /index\.js still exports broken/);
       await page.screenshot({ path: join(results, 'e2e-written-reproduction-gate.png'), fullPage: true });
       await frame.click('[data-testid="gate-approve"]');
-      const deadline = Date.now() + 5 * 60_000;
-      while (Date.now() < deadline && !(await frame.$('[data-testid="terminal"]'))) {
-        const gate = await frame.$('[data-testid="gate"]');
-        const label = gate ? ((await gate.getAttribute('aria-label')) ?? '') : '';
-        if (gate && label !== 'Gate after reproduce') {
-          if (!(await frame.$('[data-testid="gate-approve"]'))) assert.fail(`${label} offers no approve: ${(await gate.textContent()) ?? ''}`);
-          await frame.click('[data-testid="gate-approve"]');
-          await frame.waitForFunction((l) => document.querySelector('[data-testid="gate"]')?.getAttribute('aria-label') !== l, label, { timeout: 5 * 60_000 });
-        } else await page.waitForTimeout(300);
-      }
+      // The reproduce gate may still be on screen for a moment: it was approved.
+      await approveUntilTerminal(async (label) => label === 'Gate after reproduce');
       const terminal = (await frame.textContent('[data-testid="terminal"]')) ?? '';
       assert.match(terminal, /^PR_READY/, terminal);
       await frame.waitForSelector('[data-testid="output"]', { timeout: 60_000 });
