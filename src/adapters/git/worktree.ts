@@ -43,6 +43,11 @@ const WORKSPACE_CONFIG: [string, string][] = [
   ['commit.gpgsign', 'false'],
 ];
 
+/** An exclude-file pattern for exactly the workspace-relative `path` (anchored, glob characters escaped; gitignore(5)). */
+function excludePattern(path: string): string {
+  return `/${path.replace(/([*?[\\!#])/g, '\\$1')}`;
+}
+
 /**
  * A run workspace: a clone of the user's repository at the base commit, in its own folder.
  * The user's checkout is never touched. `diff` stages everything (untracked files
@@ -89,7 +94,7 @@ export class GitRunWorkspace implements RunWorkspace {
     if (!paths.length) return [];
     // The workspace clone's own exclude file: the user's repository and its .gitignore are untouched.
     const exclude = await this.excludeFile();
-    const lines = paths.map((p) => `/${p.replace(/([*?[\\!#])/g, '\\$1')}`);
+    const lines = paths.map(excludePattern);
     fs.appendFileSync(exclude, `\n# set-up outputs (Shopfloor)\n${lines.join('\n')}\n`);
     return paths;
   }
@@ -102,7 +107,7 @@ export class GitRunWorkspace implements RunWorkspace {
     placeTree(join(this.dir, ...rel.split('/')), files);
     // Out of the diff and of restore's clean (ignored files stay), in the clone's own exclude file.
     const exclude = await this.excludeFile();
-    const line = `/${rel.replace(/([*?[\\!#])/g, '\\$1')}/`;
+    const line = `${excludePattern(rel)}/`;
     const have = fs.existsSync(exclude) ? fs.readFileSync(exclude, 'utf8').split('\n') : [];
     if (!have.includes(line)) fs.appendFileSync(exclude, `\n# frozen reproduction (Shopfloor)\n${line}\n`);
   }

@@ -1,4 +1,4 @@
-import type { CommandSpec, ExpectedFailure } from '../../contracts';
+import { ExpectedFailureSchema, type CommandSpec, type ExpectedFailure } from '../../contracts';
 
 /** What a reproduce station makes of one command's run (issue 11). */
 export type ReproductionVerdict =
@@ -64,4 +64,15 @@ export function judgeReproduction(spec: Pick<CommandSpec, 'expectFailure'>, run:
 /** The limit a reproduction command runs under: its stated hang bound, else `fallbackMs`. */
 export function reproductionTimeoutMs(spec: Pick<CommandSpec, 'expectFailure'>, fallbackMs: number): number {
   return spec.expectFailure?.hangsPastSec !== undefined ? spec.expectFailure.hangsPastSec * 1000 : fallbackMs;
+}
+
+/** How a reproduction is stated to fail, in words, one line per condition (ExpectedFailureSchema); an unparseable value gives none. */
+export function describeExpectedFailure(e: unknown): string[] {
+  const p = ExpectedFailureSchema.safeParse(e);
+  if (!p.success) return [];
+  const out: string[] = [];
+  if (p.data.exitCode !== undefined) out.push(`exits with code ${p.data.exitCode}`);
+  if (p.data.outputMatches !== undefined) out.push(`output matches /${p.data.outputMatches}/`);
+  if (p.data.hangsPastSec !== undefined) out.push(`still running after ${p.data.hangsPastSec} s (stopped then)`);
+  return out.length ? out : ['any non-zero exit that is not a syntax error, missing module or missing program'];
 }

@@ -216,8 +216,9 @@ export async function executeStation(ctx: StationContext): Promise<StationResult
   if ((station.kind === 'command' || station.kind === 'builtin') && specs.length === 0) return blank(ctx, 'passed', { note: 'no commands to run' });
   // The approved written reproduction is in place, read-only, for every station after it.
   if (ctx.reproduction) await ctx.workspace.placeTree?.(REPRODUCTION_DIR, ctx.reproduction.files);
-  const writesReproduction = station.kind === 'agent' && station.role === 'reproduce' && specs.length === 0;
-  if (station.kind === 'agent' && station.role === 'reproduce' && !writesReproduction) return runReproduction(ctx, specs);
+  // An agent reproduce station with the packet's reproduction to run runs it like a command station: no agent.
+  const runsAgent = station.kind === 'agent' && !(station.role === 'reproduce' && specs.length > 0);
+  const writesReproduction = runsAgent && station.role === 'reproduce';
 
   const mounts: Mount[] = [];
   const extraEnv: Record<string, string> = {};
@@ -229,7 +230,7 @@ export async function executeStation(ctx: StationContext): Promise<StationResult
   }
   let prep: AgentPreparation | undefined;
   try {
-    prep = station.kind === 'agent' ? await ctx.agents.prepare?.(station) : undefined;
+    prep = runsAgent ? await ctx.agents.prepare?.(station) : undefined;
   } catch (e) {
     if (isRetryableCause(e)) return blank(ctx, 'error', { retryable: { reason: e.reason, detail: e.message } });
     throw e;
@@ -249,8 +250,8 @@ export async function executeStation(ctx: StationContext): Promise<StationResult
     throw e;
   }
   try {
-    if (writesReproduction) return await writeReproduction(ctx, station as Extract<Station, { kind: 'agent' }>, env);
-    if (station.kind === 'agent') return await runAgent(ctx, station, env);
+    if (writesReproduction && station.kind === 'agent') return await writeReproduction(ctx, station, env);
+    if (runsAgent && station.kind === 'agent') return await runAgent(ctx, station, env);
     const res = await runCommands(ctx, env, specs, extraEnv);
     if (station.role === 'setup' && res.outcome === 'passed') {
       // Before the cache saves them: what set-up wrote must never show up in the change.
@@ -369,7 +370,7 @@ async function runAgent(ctx: StationContext, station: Extract<Station, { kind: '
   return station.role === 'implement' ? withDiffAfterStop(ctx, env, res) : res;
 }
 
-/** Runs reproduction commands in a fresh environment of the station (no agent, no model access). */
+/** Runs the written reproduction in a fresh environment of the station (no agent, no model access), after its agent's environment is gone. */
 async function runReproduction(ctx: StationContext, specs: CommandSpec[]): Promise<StationResult> {
   let env: StationEnvironment;
   try {

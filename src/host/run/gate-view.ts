@@ -1,5 +1,6 @@
-import { AgentClaimSchema, BudgetSchema, ExpectedFailureSchema, type GateBudgetView, type GateClaimView, type GateFactsView, type GateReproductionView, type OpenGateView } from '../../contracts';
+import { AgentClaimSchema, BudgetSchema, type GateBudgetView, type GateClaimView, type GateFactsView, type GateReproductionView, type OpenGateView } from '../../contracts';
 import type { Gate } from '../../core/run/ports';
+import { describeExpectedFailure } from '../../core/run/reproduction-check';
 
 /** How much of a gate's content (diff, plan, results) the panel shows, in characters. */
 export const GATE_CONTENT_CAP = 200_000;
@@ -29,17 +30,6 @@ export function openGateView(gate: Gate): OpenGateView {
     budget: budgetOf(gate, c),
     reproduction: reproductionOf(c),
   };
-}
-
-/** How a reproduction is stated to fail, in words (ExpectedFailureSchema). */
-export function describeExpectedFailure(e: unknown): string[] {
-  const p = ExpectedFailureSchema.safeParse(e);
-  if (!p.success) return [];
-  const out: string[] = [];
-  if (p.data.exitCode !== undefined) out.push(`exits with code ${p.data.exitCode}`);
-  if (p.data.outputMatches !== undefined) out.push(`output matches /${p.data.outputMatches}/`);
-  if (p.data.hangsPastSec !== undefined) out.push(`still running after ${p.data.hangsPastSec} s (stopped then)`);
-  return out.length ? out : ['any non-zero exit that is not a syntax error, missing module or missing program'];
 }
 
 /** The written reproduction under review (engine.ts afterContent `reproduction`), or null. */
