@@ -82,18 +82,41 @@ describe('e2e: an agent run with Claude Code, its claim at the gate (code-server
     if (await page.locator('.monaco-dialog-box').waitFor({ timeout: 10_000 }).then(() => true, () => false)) await setKeyFromWarning(page);
   }
 
-  /** Approves every gate `pass` does not pass over until the run shows its terminal state; a gate with no approve fails, naming it. */
-  async function approveUntilTerminal(pass: (label: string) => Promise<boolean>): Promise<void> {
+  /**
+   * Approves every gate `pass` does not pass over until the run shows its terminal state. Each
+   * look is one snapshot of the panel (it re-renders between separate queries); a gate that
+   * stays without an approve for 10 s (a failure or budget gate) means the line went wrong:
+   * the test fails naming it.
+   */
+  async function approveUntilTerminal(pass: (g: { label: string; hasClaim: boolean }) => boolean): Promise<void> {
     const deadline = Date.now() + 5 * 60_000;
-    while (Date.now() < deadline && !(await frame.$('[data-testid="terminal"]'))) {
-      const gate = await frame.$('[data-testid="gate"]');
-      const label = gate ? ((await gate.getAttribute('aria-label')) ?? '') : '';
-      if (gate && !(await pass(label))) {
-        // A gate with no approve (a failure or budget gate) means the line went wrong: say where.
-        if (!(await frame.$('[data-testid="gate-approve"]'))) assert.fail(`${label} offers no approve: ${(await gate.textContent()) ?? ''}`);
-        await frame.click('[data-testid="gate-approve"]');
-        await frame.waitForFunction((l) => document.querySelector('[data-testid="gate"]')?.getAttribute('aria-label') !== l, label, { timeout: 5 * 60_000 });
-      } else await page.waitForTimeout(300);
+    let stuck: { label: string; since: number } | undefined;
+    while (Date.now() < deadline) {
+      const g = await frame.evaluate(() => {
+        const gate = document.querySelector('[data-testid="gate"]');
+        return {
+          terminal: !!document.querySelector('[data-testid="terminal"]'),
+          label: gate?.getAttribute('aria-label') ?? null,
+          hasClaim: !!gate?.querySelector('[data-testid="gate-claim"]'),
+          hasApprove: !!gate?.querySelector('[data-testid="gate-approve"]'),
+          text: gate?.textContent ?? '',
+        };
+      });
+      if (g.terminal) return;
+      if (g.label === null || pass({ label: g.label, hasClaim: g.hasClaim })) {
+        stuck = undefined;
+        await page.waitForTimeout(300);
+        continue;
+      }
+      if (!g.hasApprove) {
+        if (stuck?.label !== g.label) stuck = { label: g.label, since: Date.now() };
+        if (Date.now() - stuck.since > 10_000) assert.fail(`${g.label} offers no approve: ${g.text}`);
+        await page.waitForTimeout(300);
+        continue;
+      }
+      stuck = undefined;
+      await frame.click('[data-testid="gate-approve"]');
+      await frame.waitForFunction((l) => document.querySelector('[data-testid="gate"]')?.getAttribute('aria-label') !== l, g.label, { timeout: 5 * 60_000 });
     }
   }
 
@@ -199,7 +222,7 @@ describe('e2e: an agent run with Claude Code, its claim at the gate (code-server
       assert.match((await frame.textContent('[data-testid="gate-claim"]')) ?? '', /Fixed on the second try\./);
       await frame.click('[data-testid="gate-approve"]');
       // The implement gate, with its claim, may still be on screen for a moment: it was approved.
-      await approveUntilTerminal(async () => !!(await frame.$('[data-testid="gate-claim"]')));
+      await approveUntilTerminal((g) => g.hasClaim);
       const terminal = (await frame.textContent('[data-testid="terminal"]')) ?? '';
       assert.match(terminal, /^PR_READY/, terminal);
       // The raised budget is recorded with the human's retry in the evidence.
@@ -253,7 +276,7 @@ describe('e2e: an agent run with Claude Code, its claim at the gate (code-server
       await page.screenshot({ path: join(results, 'e2e-written-reproduction-gate.png'), fullPage: true });
       await frame.click('[data-testid="gate-approve"]');
       // The reproduce gate may still be on screen for a moment: it was approved.
-      await approveUntilTerminal(async (label) => label === 'Gate after reproduce');
+      await approveUntilTerminal((g) => g.label === 'Gate after reproduce');
       const terminal = (await frame.textContent('[data-testid="terminal"]')) ?? '';
       assert.match(terminal, /^PR_READY/, terminal);
       await frame.waitForSelector('[data-testid="output"]', { timeout: 60_000 });
