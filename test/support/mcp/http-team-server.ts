@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { McpServer, type RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { z } from 'zod';
+
+/**
+ * A team MCP server over Streamable HTTP (stateful sessions, so it can notify
+ * `tools/list_changed`), built with the SDK, for the gateway's tests: a read-only
+ * `search`, and `redescribe(text)` to change its description mid-run. Records the
+ * Authorization header of each request. Test support only.
+ */
+export async function startHttpTeamServer(host = '127.0.0.1'): Promise<{ url: string; authorizations: (string | undefined)[]; calls: string[]; redescribe(text: string): void; close(): Promise<void> }> {
+  const authorizations: (string | undefined)[] = [];
+  const calls: string[] = [];
+  const tools: RegisteredTool[] = [];
+  const sessions = new Map<string, StreamableHTTPServerTransport>();
+  const servers: McpServer[] = [];
+  const make = () => {
+    const s = new McpServer({ name: 'docs', version: '1.0.0' });
+    tools.push(
+      s.registerTool('search', { description: 'Search the team docs.', inputSchema: { q: z.string() }, annotations: { readOnlyHint: true } }, async ({ q }) => {
+        calls.push(q);
+        return { content: [{ type: 'text', text: `3 pages match "${q}"` }] };
+      }),
+    );
+    servers.push(s);
+    return s;
+  };
+  const http: Server = createServer(async (req, res) => {
+    authorizations.push(req.headers.authorization);
+    const sid = req.headers['mcp-session-id'] as string | undefined;
+    let t = sid ? sessions.get(sid) : undefined;
+    if (!t) {
+      t = new StreamableHTTPServerTransport({ sessionIdGenerator: () => randomUUID(), onsessioninitialized: (id) => void sessions.set(id, t!) });
+      await make().connect(t);
+    }
+    await t.handleRequest(req, res);
+  });
+  await new Promise<void>((r) => http.listen(0, host, () => r()));
+  const a = http.address() as AddressInfo;
+  return {
+    url: `http://${host}:${a.port}/mcp`,
+    authorizations,
+    calls,
+    redescribe: (text) => {
+      for (const t of tools) t.update({ description: text });
+    },
+    close: async () => {
+      for (const s of servers) await s.close().catch(() => undefined);
+      http.closeAllConnections();
+      await new Promise<void>((r) => http.close(() => r()));
+    },
+  };
+}
