@@ -98,7 +98,7 @@ export const AuditRecordSchema = z.object({
   isError: z.boolean().optional(),
   prev: Sha256Schema,
   hash: Sha256Schema,
-});
+}).describe('One record of the MCP gateway\'s hash-chained audit log (artifacts/tools/audit.jsonl): a tool call and what the gateway decided, with digests of its arguments and result.');
 export type AuditRecord = z.infer<typeof AuditRecordSchema>;
 
 /**
@@ -136,7 +136,7 @@ export type EffectOutcome = z.infer<typeof EffectOutcomeSchema>;
 /** The evidence bundle's account of the gateway: calls by decision, effects and their outcomes, drift. */
 export const ToolEvidenceSchema = z.object({
   audit: z.string().describe('Run-folder path of the audit log.'),
-  calls: z.array(z.object({ stationId: z.string(), server: z.string(), tool: z.string(), decision: ToolDecisionSchema, reason: z.string().optional(), durationMs: z.number() })),
+  calls: z.array(z.object({ at: TimestampSchema, stationId: z.string(), server: z.string(), tool: z.string(), decision: ToolDecisionSchema, reason: z.string().optional(), durationMs: z.number(), argsSha256: Sha256Schema, resultSha256: Sha256Schema.optional() })),
   effects: z.array(EffectOutcomeSchema),
   pins: z.array(ToolPinSchema),
   drift: z.array(ToolDriftSchema),

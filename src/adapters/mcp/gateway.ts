@@ -134,7 +134,7 @@ export class McpGateway implements ToolAccessProvider {
   }
 
   async proposedEffects(): Promise<ProposedEffect[]> {
-    return this.effects.filter((e) => e.state === 'queued').map(({ state: _s, outcome: _o, ...p }) => p);
+    return this.effects.map(({ state: _s, outcome: _o, ...p }) => p);
   }
 
   async settleEffects(approved: boolean): Promise<EffectOutcome[]> {
@@ -193,7 +193,7 @@ export class McpGateway implements ToolAccessProvider {
     if (!records.length && !this.pins.size && !this.effects.length) return undefined;
     return {
       audit: RUN_LAYOUT.toolAudit,
-      calls: records.map((r) => ({ stationId: r.stationId, server: r.server, tool: r.tool, decision: r.decision, ...(r.reason ? { reason: r.reason } : {}), durationMs: r.durationMs })),
+      calls: records.map((r) => ({ at: r.at, stationId: r.stationId, server: r.server, tool: r.tool, decision: r.decision, ...(r.reason ? { reason: r.reason } : {}), durationMs: r.durationMs, argsSha256: r.argsSha256, ...(r.resultSha256 ? { resultSha256: r.resultSha256 } : {}) })),
       effects: this.effects.map((e) => e.outcome ?? { id: e.id, server: e.server, tool: e.tool, argsSha256: e.argsSha256, state: 'discarded' as const, detail: 'still queued when the run ended' }),
       pins: [...this.pins].map(([tool, p]) => ({ tool, sha256: p.sha256 })),
       drift: await this.drift().catch(() => []),

@@ -262,6 +262,12 @@ export interface Gate {
   plan?: string;
   /** Facts the unattended policy reads. */
   risk: GateRisk;
+  /**
+   * Pinned MCP tools whose definitions changed since they were approved (issue 12): hidden
+   * from stations; approving this gate re-approves them. Not part of `content`: re-approved
+   * tools are pinned again, so a resumed run would see none.
+   */
+  toolDrift?: ToolDrift[];
 }
 
 export type { GateChoice };
@@ -369,7 +375,7 @@ export interface ToolStation {
  */
 export interface ToolAccessProvider {
   forStation(station: ToolStation): Promise<ToolAccess>;
-  /** Effects queued so far and not yet decided, oldest first. */
+  /** Every effect proposed in this run, oldest first, whether still queued or already settled (so the output gate's content is the same on a resume). */
   proposedEffects(): Promise<ProposedEffect[]>;
   /**
    * Decides every queued effect after the output gate: executes them when `approved`
@@ -466,6 +472,8 @@ export interface AgentRunner {
    */
   prepare?(station: Station): Promise<AgentPreparation>;
   run(task: AgentTask): Promise<AgentResult>;
+  /** The agent CLI that will run `station` (e.g. `claude`), for the MCP gateway's audit identity; absent: the station's `agent` field is used. */
+  agentName?(station: Station, packet: TaskPacket): string;
 }
 
 /** A person does a `human` station's work in the editor, then marks it done. */
