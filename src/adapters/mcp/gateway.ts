@@ -7,7 +7,7 @@ import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } fr
 import type { AuditRecord, EffectOutcome, ProposedEffect, ToolDefinition, ToolDrift, ToolEvidence, ToolPin, ToolServer } from '../../contracts/mcp';
 import { canonicalJson, sha256Hex } from '../../core/hash';
 import { effectReason } from '../../core/mcp/effects';
-import { toolDefinitionHash, toolDrift } from '../../core/mcp/pins';
+import { NEVER_APPROVED, toolDefinitionHash, toolDrift } from '../../core/mcp/pins';
 import { findSecret } from '../../core/mcp/secrets';
 import { FACTORY_SERVER, namespacedTool, splitNamespaced } from '../../core/mcp/tool-names';
 import { toolAllowed } from '../../core/mcp/tool-policy';
@@ -76,7 +76,7 @@ export class McpGateway implements ToolAccessProvider {
   private readonly grants = new Map<string, StationGrant>();
   private readonly upstreams: UpstreamServer[];
   private catalog = new Map<string, CatalogEntry>();
-  private readonly pins = new Map<string, { sha256: string; def: ToolDefinition }>();
+  private readonly pins = new Map<string, { sha256: string; def?: ToolDefinition }>();
   private readonly effects: EffectRecord[];
   private readonly recorded: ToolEvidence['recorded'] = [];
   private readonly claims: ToolEvidence['claims'] = [];
@@ -90,11 +90,11 @@ export class McpGateway implements ToolAccessProvider {
 
   private constructor(
     private readonly o: McpGatewayOptions,
-    saved: { effects: EffectRecord[]; pins: (ToolPin & { def: ToolDefinition })[] },
+    saved: { effects: EffectRecord[]; pins: (ToolPin & { def?: ToolDefinition })[] },
   ) {
     this.audit = new AuditLog(o.artifacts.resolve(RUN_LAYOUT.toolAudit));
     this.effects = saved.effects;
-    for (const p of saved.pins) this.pins.set(p.tool, { sha256: p.sha256, def: p.def });
+    for (const p of saved.pins) this.pins.set(p.tool, { sha256: p.sha256, ...(p.def ? { def: p.def } : {}) });
     this.upstreams = o.servers.map((s) => new UpstreamServer(s, o.hostEnv, () => void this.invalidate()));
     this.http = createServer((req, res) => void this.handle(req, res));
   }
@@ -120,7 +120,7 @@ export class McpGateway implements ToolAccessProvider {
     // Definitions are read again at every station start, so a server that changed without notifying is caught here.
     this.stale = true;
     await this.refresh();
-    await this.pinAllowed(station.packet.allowedTools);
+    await this.pinAllowed(station.packet);
     const token = `sf-mcp-${randomBytes(24).toString('base64url')}`;
     const grant: StationGrant = { station, released: false };
     this.grants.set(token, grant);
@@ -244,11 +244,20 @@ export class McpGateway implements ToolAccessProvider {
     return this.refreshing;
   }
 
-  private async pinAllowed(allowedTools: readonly string[]): Promise<void> {
+  /**
+   * Pins the packet's allowed tools the first time a station could be shown them: at the
+   * hash its approval recorded (approval.toolPins; a tool it did not list is NEVER_APPROVED,
+   * so hidden until a gate approves it), or, for a packet approved without pins (before
+   * issue 12, or with no reachable server), at their definition now.
+   */
+  private async pinAllowed(packet: ToolStation['packet']): Promise<void> {
+    const approved = packet.approval?.toolPins;
     let changed = false;
     for (const [tool, e] of this.catalog) {
-      if (this.pins.has(tool) || !toolAllowed(allowedTools, tool).allowed) continue;
-      this.pins.set(tool, { sha256: toolDefinitionHash(e.def), def: e.def });
+      if (this.pins.has(tool) || !toolAllowed(packet.allowedTools, tool).allowed) continue;
+      const now = toolDefinitionHash(e.def);
+      const at = approved ? (approved.find((p) => p.tool === tool)?.sha256 ?? NEVER_APPROVED) : now;
+      this.pins.set(tool, at === now ? { sha256: at, def: e.def } : { sha256: at });
       changed = true;
     }
     if (changed) await this.savePins();
@@ -267,6 +276,7 @@ export class McpGateway implements ToolAccessProvider {
     if (!v.allowed) return v.reason;
     const pin = this.pins.get(name);
     if (!pin) return `${name} was not pinned when the packet's tools were approved`;
+    if (pin.sha256 === NEVER_APPROVED) return `${name} was not among the tools approved with the packet (hidden until a human approves it at a gate)`;
     if (pin.sha256 !== toolDefinitionHash(e.def)) return `${name} changed since it was pinned (hidden until a human re-approves it at a gate)`;
     return undefined;
   }
@@ -400,7 +410,7 @@ export class McpGateway implements ToolAccessProvider {
   }
 
   private savePins(): Promise<unknown> {
-    const text = `${JSON.stringify([...this.pins].map(([tool, p]) => ({ tool, sha256: p.sha256, def: p.def })), null, 2)}\n`;
+    const text = `${JSON.stringify([...this.pins].map(([tool, p]) => ({ tool, sha256: p.sha256, ...(p.def ? { def: p.def } : {}) })), null, 2)}\n`;
     return (this.writes = this.writes.then(() => this.o.artifacts.write(RUN_LAYOUT.toolPins, text)));
   }
 
