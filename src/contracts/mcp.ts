@@ -136,6 +136,10 @@ export type EffectOutcome = z.infer<typeof EffectOutcomeSchema>;
 /** The evidence bundle's account of the gateway: calls by decision, effects and their outcomes, drift. */
 export const ToolEvidenceSchema = z.object({
   audit: z.string().describe('Run-folder path of the audit log.'),
+  auditHead: z
+    .object({ records: z.number().int().min(0), hash: Sha256Schema })
+    .optional()
+    .describe("The audit log's length and last hash when the evidence was written: the journal binds the evidence, so a cut or rewritten log fails `shopfloor verify`."),
   calls: z.array(z.object({ at: TimestampSchema, stationId: z.string(), server: z.string(), tool: z.string(), decision: ToolDecisionSchema, reason: z.string().optional(), durationMs: z.number(), argsSha256: Sha256Schema, resultSha256: Sha256Schema.optional() })),
   effects: z.array(EffectOutcomeSchema),
   pins: z.array(ToolPinSchema),

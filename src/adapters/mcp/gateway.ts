@@ -191,8 +191,10 @@ export class McpGateway implements ToolAccessProvider {
   async evidence(): Promise<ToolEvidence | undefined> {
     const records = this.audit.records();
     if (!records.length && !this.pins.size && !this.effects.length) return undefined;
+    const last = records[records.length - 1];
     return {
       audit: RUN_LAYOUT.toolAudit,
+      ...(last ? { auditHead: { records: records.length, hash: last.hash } } : {}),
       calls: records.map((r) => ({ at: r.at, stationId: r.stationId, server: r.server, tool: r.tool, decision: r.decision, ...(r.reason ? { reason: r.reason } : {}), durationMs: r.durationMs, argsSha256: r.argsSha256, ...(r.resultSha256 ? { resultSha256: r.resultSha256 } : {}) })),
       effects: this.effects.map((e) => e.outcome ?? { id: e.id, server: e.server, tool: e.tool, argsSha256: e.argsSha256, state: 'discarded' as const, detail: 'still queued when the run ended' }),
       pins: [...this.pins].map(([tool, p]) => ({ tool, sha256: p.sha256 })),

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ToolServer } from '../../../src/contracts';
@@ -10,6 +11,7 @@ import { claimBlock, claudeLine, SHELL_QUOTE as kase, sh } from '../agents/line-
 import { startHttpTeamServer } from '../../support/mcp/http-team-server';
 
 const TEAM_SERVER = resolve(__dirname, '..', '..', 'support', 'mcp', 'team-server.js');
+const CLI = resolve(__dirname, '..', '..', '..', 'src', 'cli', 'main.ts');
 
 /**
  * The MCP gateway in the whole line (issue 12, "done when"): a real Claude Code implement
@@ -79,6 +81,17 @@ describe('the MCP gateway in the line (real Claude Code in Docker, real SDK serv
     assert.deepEqual(out.evidence.tools?.effects.map((e) => e.state), ['executed']);
     assert.equal(out.evidence.toolCalls.length, 3);
     assert.equal(docs.calls.length, 0, 'the docs server was never called');
+    // `shopfloor verify` checks the audit log with the journal; a changed record fails it at that record.
+    const verify = () => spawnSync(process.execPath, ['-r', 'tsx/cjs', CLI, 'verify', runDir], { encoding: 'utf8' });
+    const good = verify();
+    assert.equal(good.status, 0, good.stdout + good.stderr);
+    const auditPath = join(runDir, RUN_LAYOUT.toolAudit);
+    const lines = readFileSync(auditPath, 'utf8').split('\n');
+    lines[1] = lines[1]!.replace('"queued"', '"allowed"');
+    writeFileSync(auditPath, lines.join('\n'));
+    const bad = verify();
+    assert.equal(bad.status, 1);
+    assert.match(bad.stdout, /artifacts\/tools\/audit\.jsonl line 2: hash does not match the record/);
   });
 
   it('never runs a held effect when the output gate rejects the change', async () => {
