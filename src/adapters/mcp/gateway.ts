@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
@@ -48,6 +48,8 @@ interface CatalogEntry {
 interface StationGrant {
   station: ToolStation;
   released: boolean;
+  /** The station's MCP sessions (Streamable HTTP, one SDK Server each), by session id. */
+  sessions: Map<string, { transport: StreamableHTTPServerTransport; server: Server }>;
 }
 
 type EffectRecord = ProposedEffect & { state: 'queued' | EffectOutcome['state']; outcome?: EffectOutcome };
@@ -55,8 +57,8 @@ type EffectRecord = ProposedEffect & { state: 'queued' | EffectOutcome['state'];
 /**
  * The run's MCP gateway (issue 12; docs/mcp-gateway.md): the only road from an agent
  * station to tools. One per run, on the host, serving MCP over Streamable HTTP
- * (stateless: each POST is answered by a fresh SDK Server bound to the caller's station)
- * at `http://HOST:PORT/mcp`. Each station attempt gets its own bearer token, refused
+ * at `http://HOST:PORT/mcp`: each session is an SDK Server bound to the station whose
+ * token opened it. Each station attempt gets its own bearer token, refused
  * (401) once released or for any other station.
  *
  * What a station sees: the factory tools (FACTORY_TOOLS; `run_*` only when allowed) and
@@ -122,13 +124,14 @@ export class McpGateway implements ToolAccessProvider {
     await this.refresh();
     await this.pinAllowed(station.packet);
     const token = `sf-mcp-${randomBytes(24).toString('base64url')}`;
-    const grant: StationGrant = { station, released: false };
+    const grant: StationGrant = { station, released: false, sessions: new Map() };
     this.grants.set(token, grant);
     return {
       server: { name: GATEWAY_SERVER_NAME, url: this.url, headers: { Authorization: `Bearer ${token}` } },
       release: async () => {
         grant.released = true;
         this.grants.delete(token);
+        await closeSessions(grant);
       },
     };
   }
@@ -189,6 +192,8 @@ export class McpGateway implements ToolAccessProvider {
   }
 
   async evidence(): Promise<ToolEvidence | undefined> {
+    // The evidence binds the log's head: everything it names is on disk first.
+    await this.audit.flush();
     const records = this.audit.records();
     if (!records.length && !this.pins.size && !this.effects.length) return undefined;
     const last = records[records.length - 1];
@@ -206,12 +211,13 @@ export class McpGateway implements ToolAccessProvider {
 
   /** Stops listening, ends every token and closes the team servers. Idempotent. */
   async close(): Promise<void> {
+    await Promise.all([...this.grants.values()].map(closeSessions));
     this.grants.clear();
     this.http.closeAllConnections?.();
     await new Promise<void>((r) => this.http.close(() => r()));
     await Promise.all(this.upstreams.map((u) => u.close()));
     await this.writes.catch(() => undefined);
-    this.audit.close();
+    await this.audit.close();
   }
 
   // ---------- catalogue, pins ----------
@@ -292,23 +298,39 @@ export class McpGateway implements ToolAccessProvider {
       const token = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
       const grant = token ? this.grants.get(token) : undefined;
       if (!grant || grant.released) return plain(res, 401, 'this token is not valid for any running station');
-      if (req.method !== 'POST') return plain(res, 405, 'the gateway serves MCP requests over POST only (stateless Streamable HTTP)');
-      const body = await readBody(req, MAX_REQUEST_BYTES);
-      if (body === undefined) return plain(res, 413, `request over ${MAX_REQUEST_BYTES} bytes`);
       let parsed: unknown;
-      try {
-        parsed = JSON.parse(body);
-      } catch {
-        return plain(res, 400, 'the body is not JSON');
+      if (req.method === 'POST') {
+        const body = await readBody(req, MAX_REQUEST_BYTES);
+        if (body === undefined) return plain(res, 413, `request over ${MAX_REQUEST_BYTES} bytes`);
+        try {
+          parsed = JSON.parse(body);
+        } catch {
+          return plain(res, 400, 'the body is not JSON');
+        }
+      } else if (req.method !== 'GET' && req.method !== 'DELETE') return plain(res, 405, 'MCP Streamable HTTP takes POST, GET and DELETE');
+      // A session belongs to the station whose token opened it: another token never reaches it.
+      const sid = req.headers['mcp-session-id'];
+      if (typeof sid === 'string') {
+        const session = grant.sessions.get(sid);
+        // 404 tells an MCP client to start a new session (spec 2025-06-18, "Session Management").
+        if (!session) return plain(res, 404, 'no such session for this station');
+        return await session.transport.handleRequest(req, res, parsed);
       }
+      if (req.method !== 'POST') return plain(res, 400, 'a new session starts with an initialize POST');
       const server = this.mcpServer(grant.station);
-      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-      res.on('close', () => {
-        void transport.close();
-        void server.close();
+      const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+        sessionIdGenerator: () => randomUUID(),
+        enableJsonResponse: true,
+        onsessioninitialized: (id) => void grant.sessions.set(id, { transport, server }),
+        onsessionclosed: (id) => void grant.sessions.delete(id),
       });
       await server.connect(transport);
       await transport.handleRequest(req, res, parsed);
+      // A request that opened no session (not an initialize) leaves nothing behind.
+      if (!transport.sessionId) {
+        void transport.close();
+        void server.close();
+      }
     } catch (e) {
       if (!res.headersSent) plain(res, 500, `gateway error: ${(e as Error).message}`);
       else res.end();
@@ -419,6 +441,15 @@ export class McpGateway implements ToolAccessProvider {
   private now(): number {
     return (this.o.now ?? Date.now)();
   }
+}
+
+async function closeSessions(grant: StationGrant): Promise<void> {
+  const all = [...grant.sessions.values()];
+  grant.sessions.clear();
+  await Promise.all(all.map(async ({ transport, server }) => {
+    await transport.close().catch(() => undefined);
+    await server.close().catch(() => undefined);
+  }));
 }
 
 /** SHA-256 of a value's canonical JSON (values JSON cannot hash, e.g. NaN, fall back to JSON.stringify). */
