@@ -76,14 +76,14 @@ async function main(): Promise<void> {
   const auditMs = performance.now() - t0;
   await log.close();
   // One record at a time, each waited for on disk: the durability an agent's single call gets.
-  const one = new AuditLog(join(dir, 'bench-audit-one.jsonl'));
+  const single = new AuditLog(join(dir, 'bench-audit-one.jsonl'));
   t0 = performance.now();
   for (let i = 0; i < appends; i++) {
-    one.append(body);
-    await one.flush();
+    single.append(body);
+    await single.flush();
   }
   const oneMs = performance.now() - t0;
-  await one.close();
+  await single.close();
   const line = `${JSON.stringify(log.records()[0])}\n`;
   const fd = openSync(join(dir, 'plain.jsonl'), 'a');
   t0 = performance.now();
