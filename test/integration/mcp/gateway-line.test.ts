@@ -7,7 +7,9 @@ import type { ToolServer } from '../../../src/contracts';
 import { verifyAuditLog } from '../../../src/core/mcp/audit-chain';
 import { RUN_LAYOUT } from '../../../src/core/run/layout';
 import type { Gate, Gatekeeper } from '../../../src/core/run/ports';
-import { claimBlock, claudeLine, SHELL_QUOTE as kase, sh } from '../agents/line-support';
+import { agentLine, claimBlock, claudeLine, SHELL_QUOTE as kase, sh } from '../agents/line-support';
+import { startOpenAIDouble, type OpenAIDouble } from '../../support/model-double/openai';
+import { OPENCODE_TITLE } from '../../support/model-double/opencode-session';
 import { startHttpTeamServer } from '../../support/mcp/http-team-server';
 
 const TEAM_SERVER = resolve(__dirname, '..', '..', 'support', 'mcp', 'team-server.js');
@@ -104,5 +106,62 @@ describe('the MCP gateway in the line (real Claude Code in Docker, real SDK serv
     assert.ok(v.ok);
     assert.deepEqual(v.records.map((r) => [r.tool, r.decision]), [['lookup', 'allowed'], ['create_ticket', 'queued'], ['create_ticket', 'discarded']]);
     assert.deepEqual(out.evidence.tools?.effects.map((e) => e.state), ['discarded']);
+  });
+
+  it('Codex reaches the same gateway (mcp_servers url and bearer token variable): its call is allowed and audited as codex', async () => {
+    let double!: OpenAIDouble;
+    const { out, runDir } = await agentLine({
+      agent: 'codex',
+      provider: 'openai',
+      credential: (key) => `Bearer ${key}`,
+      toolServers: servers(),
+      allowedTools: ['team__lookup'],
+      start: async (fix) => {
+        double = await startOpenAIDouble(
+          [
+            { calls: [{ name: 'team__lookup', namespace: 'mcp__shopfloor', arguments: { id: 'CVE-2021-42740' } }], usage: { input: 300, output: 10 } },
+            { calls: [{ name: 'exec_command', arguments: { cmd: `apply_patch <<'EOF'\n*** Begin Patch\n*** Update File: index.js\n@@\n-${fix.from}\n+${fix.to}\n*** End Patch\nEOF` } }], usage: { input: 1100, output: 60 } },
+            { text: `Fixed.\n${claimBlock({ terminal: 'PR_READY', summary: 'A-z became A-Za-z.', filesChanged: ['index.js'] })}`, usage: { input: 1400, output: 50 } },
+          ],
+          { host: '127.0.0.1' },
+        );
+        const calls = () => double.requests.filter((q) => q.path.includes('/responses'));
+        return { upstream: double.baseUrl.replace(/\/v1$/, ''), credentials: () => calls().map((q) => String(q.headers.authorization)), close: () => double.close() };
+      },
+    });
+    assert.equal(out.terminal.state, 'PR_READY', `${out.terminal.reason}: ${out.terminal.detail}`);
+    const v = verifyAuditLog(readFileSync(join(runDir, RUN_LAYOUT.toolAudit), 'utf8'));
+    assert.ok(v.ok, JSON.stringify(v));
+    assert.deepEqual(v.records.map((r) => [r.agent, r.server, r.tool, r.decision]), [['codex', 'team', 'lookup', 'allowed']]);
+    // The tool's answer reached the model in Codex's next request.
+    assert.ok(JSON.stringify(double.requests.map((q) => q.body)).includes('record CVE-2021-42740: status open'));
+  });
+
+  it('OpenCode reaches the same gateway (a remote MCP server in its config): its call is allowed and audited as opencode', async () => {
+    let double!: OpenAIDouble;
+    const { out, runDir } = await agentLine({
+      agent: 'opencode',
+      provider: 'openai',
+      credential: (key) => `Bearer ${key}`,
+      toolServers: servers(),
+      allowedTools: ['team__lookup'],
+      start: async (fix) => {
+        double = await startOpenAIDouble(
+          [
+            { calls: [{ name: 'shopfloor_team__lookup', arguments: { id: 'CVE-2021-42740' } }], usage: { input: 300, output: 10 } },
+            { calls: [{ name: 'apply_patch', arguments: { patchText: `*** Begin Patch\n*** Update File: index.js\n@@\n-${fix.from}\n+${fix.to}\n*** End Patch` } }], usage: { input: 1100, output: 60 } },
+            { text: `Fixed.\n${claimBlock({ terminal: 'PR_READY', summary: 'A-z became A-Za-z.', filesChanged: ['index.js'] })}`, usage: { input: 1400, output: 50 } },
+          ],
+          { host: '127.0.0.1', untooled: OPENCODE_TITLE },
+        );
+        const calls = () => double.requests.filter((q) => q.path.includes('/responses'));
+        return { upstream: double.baseUrl.replace(/\/v1$/, ''), credentials: () => calls().map((q) => String(q.headers.authorization)), close: () => double.close() };
+      },
+    });
+    const offered = JSON.stringify(double.requests.map((q) => (q.body?.tools ?? []).map((t: { name?: string }) => t.name)));
+    assert.equal(out.terminal.state, 'PR_READY', `${out.terminal.reason}: ${out.terminal.detail}; offered ${offered}`);
+    const v = verifyAuditLog(readFileSync(join(runDir, RUN_LAYOUT.toolAudit), 'utf8'));
+    assert.ok(v.ok, JSON.stringify(v));
+    assert.deepEqual(v.records.map((r) => [r.agent, r.server, r.tool, r.decision]), [['opencode', 'team', 'lookup', 'allowed']], offered);
   });
 });
