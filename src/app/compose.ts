@@ -19,6 +19,7 @@ import { FileArtifactStore } from '../adapters/store/artifact-store';
 import { FileJournal } from '../adapters/store/file-journal';
 import { runsDir, type RunFolder } from '../adapters/store/run-folder';
 import { RUN_LAYOUT } from '../core/run/layout';
+import { WarmEnvironments } from '../core/run/warm-environments';
 import { dockerEnvironments } from './docker-environments';
 import { scenariosResolver, type RunSetup } from './run-setup';
 
@@ -113,7 +114,9 @@ export async function composeRun(o: ComposeRequest): Promise<ComposedRun> {
   } else {
     const docker = dockerEnvironments({ repo, scratchDir: folder.path(RUN_LAYOUT.scratch), dockerHost: o.dockerHost, defaultImage: o.defaultImage, logger: o.logger });
     await docker.cleanupOrphans().catch((e: unknown) => o.logger?.warn(`orphan cleanup skipped: ${(e as Error).message}`));
-    environments = docker.provider;
+    // Warm stations: the next station's container is created while a gate waits (issue 15).
+    const warm = new WarmEnvironments(docker.provider, o.logger);
+    environments = warm;
     agentContext = { installer: docker.installer };
     // Agent stations reach their model only through the run's proxy on the egress gateway (started on first use).
     if (!o.modelAccess) {
@@ -127,7 +130,8 @@ export async function composeRun(o: ComposeRequest): Promise<ComposedRun> {
     release = async () => {
       await closeTools.close?.().catch((e: unknown) => o.logger?.warn(`could not stop the MCP gateway: ${(e as Error).message}`));
       await closeModelAccess().catch((e: unknown) => o.logger?.warn(`could not stop the model proxy: ${(e as Error).message}`));
-      await docker.provider.cleanup(folder.runId).catch((e: unknown) => o.logger?.warn(`could not remove the run's containers: ${(e as Error).message}`));
+      o.logger?.info(`warm stations: ${warm.stats.hits} started in an environment prepared while a gate waited, ${warm.stats.misses} prepared on their path, ${warm.stats.discarded} warm environment(s) discarded`);
+      await warm.cleanup(folder.runId).catch((e: unknown) => o.logger?.warn(`could not remove the run's containers: ${(e as Error).message}`));
       await docker.dispose();
     };
   }

@@ -52,7 +52,7 @@ import type {
   WorkspaceProvider,
 } from './ports';
 import { Replay } from './replay';
-import { executeStation, type StationContext } from './station-exec';
+import { executeStation, prewarmRequest, type StationContext } from './station-exec';
 import { packetWithReproduction } from './reproduction-writer';
 import type { StationResult } from './station-result';
 
@@ -572,6 +572,54 @@ class LineRun {
     return `${st.id}: ${r.outcome}, exit codes ${r.commands.map((c) => c.exitCode ?? 'none').join(', ') || 'none'}`;
   }
 
+  /** The context one attempt of a station runs with (executeStation), and the one its environment is prepared from while a gate waits. */
+  private stationContext(st: Station, attempt: number): StationContext {
+    return {
+      runId: this.inputs.runId,
+      station: st,
+      attempt,
+      blueprint: this.bp,
+      packet: this.stationPacket(),
+      plan: this.plan,
+      feedback: this.round > 0 ? this.feedback : undefined,
+      reproduction: this.reproduction,
+      profile: this.inputs.profile,
+      workspace: this.workspace,
+      environments: this.ports.environments,
+      agents: this.ports.agents,
+      humans: this.ports.humans,
+      artifacts: this.ports.artifacts,
+      setupCache: this.ports.setupCache,
+      scenarios: this.ports.scenarios,
+      signal: this.ports.signal,
+      onOutput: (chunk) => this.ports.observer?.onOutput?.(st.id, chunk),
+      riskPaths: this.bp.riskPaths,
+      // A revise round continues the session this station's agent had in the round before.
+      session: this.round > 0 ? this.latest.get(st.id)?.agent?.sessionId : undefined,
+      modelAccess: this.ports.modelAccess,
+      toolAccess: this.ports.tools,
+      budget: this.stationBudget(st),
+      startPatch: this.currentPatch,
+    };
+  }
+
+  /**
+   * Warm stations (issue 15): while a gate waits for a human, the environment of the station
+   * that runs if it is approved (this one for a before gate, the next for an after gate) is
+   * prepared in the background. WarmEnvironments uses it only for the same request, so a
+   * decision that changes what the station needs costs only the discarded environment.
+   */
+  private prewarmFor(stationId: string, position: 'before' | 'after'): void {
+    const envs = this.ports.environments;
+    if (!envs.prewarm) return;
+    const i = this.bp.stations.findIndex((s) => s.id === stationId);
+    const st = i < 0 ? undefined : position === 'before' ? this.bp.stations[i] : this.bp.stations[i + 1];
+    if (!st) return;
+    void prewarmRequest(this.stationContext(st, (this.attempts.get(st.id) ?? 0) + 1))
+      .then((r) => r && envs.prewarm!(r))
+      .catch((e: unknown) => this.ports.logger?.debug(`no warm environment for ${st.id}: ${(e as Error).message}`));
+  }
+
   private async skipStation(st: Station): Promise<StationResult> {
     const attempt = (this.attempts.get(st.id) ?? 0) + 1;
     this.attempts.set(st.id, attempt);
@@ -620,33 +668,7 @@ class LineRun {
         if (failures > 0) await this.ports.sleep((this.ports.backoffMs ?? 2000) * 2 ** (failures - 1));
         this.attempts.set(st.id, attempt);
         await this.replay.append({ type: 'station/started', stationId: st.id, attempt });
-        result = await execute({
-          runId: this.inputs.runId,
-          station: st,
-          attempt,
-          blueprint: this.bp,
-          packet: this.stationPacket(),
-          plan: this.plan,
-          feedback: this.round > 0 ? this.feedback : undefined,
-          reproduction: this.reproduction,
-          profile: this.inputs.profile,
-          workspace: this.workspace,
-          environments: this.ports.environments,
-          agents: this.ports.agents,
-          humans: this.ports.humans,
-          artifacts: this.ports.artifacts,
-          setupCache: this.ports.setupCache,
-          scenarios: this.ports.scenarios,
-          signal: this.ports.signal,
-          onOutput: (chunk) => this.ports.observer?.onOutput?.(st.id, chunk),
-          riskPaths: this.bp.riskPaths,
-          // A revise round continues the session this station's agent had in the round before.
-          session: this.round > 0 ? this.latest.get(st.id)?.agent?.sessionId : undefined,
-          modelAccess: this.ports.modelAccess,
-          toolAccess: this.ports.tools,
-          budget: this.stationBudget(st),
-          startPatch: this.currentPatch,
-        });
+        result = await execute(this.stationContext(st, attempt));
         // An interrupted attempt is not a result: no station/finished, so a resume runs it again.
         if (this.ports.signal?.aborted) {
           // What an interrupted agent already spent is kept (the resumed attempt starts over and spends again).
@@ -720,6 +742,7 @@ class LineRun {
       this.gates.push(d);
       return answer;
     }
+    this.prewarmFor(stationId, position);
     // Tool definitions that changed mid-run are shown at the next gate; approving it re-approves them.
     const drift = (await this.ports.tools?.drift()) ?? [];
     if (drift.length) {

@@ -145,6 +145,12 @@ export interface VolumeMount {
 export interface EnvironmentProvider {
   prepare(request: EnvironmentRequest): Promise<StationEnvironment>;
   /**
+   * Starts preparing `request` in the background, for a `prepare` of the same request
+   * later (warm stations: the engine calls it while a gate waits). Never throws; absent: no
+   * warming. See WarmEnvironments (src/core/run/warm-environments.ts).
+   */
+  prewarm?(request: EnvironmentRequest): void;
+  /**
    * Removes every environment of the run, and with them every process a station started
    * (a detached background process included): called when a killed run resumes, and after
    * the implement station, before its diff is taken, so nothing it left running can change
