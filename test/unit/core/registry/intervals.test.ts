@@ -1,0 +1,39 @@
+import { strict as assert } from 'node:assert';
+import { bootstrapMedian, median, seededRandom, wilson, zFor } from '../../../../src/core/registry';
+
+describe('core/registry: intervals', () => {
+  it('z for 95% and 99% matches the normal quantiles', () => {
+    assert.ok(Math.abs(zFor(0.95) - 1.959964) < 1e-5);
+    assert.ok(Math.abs(zFor(0.99) - 2.575829) < 1e-5);
+    assert.throws(() => zFor(1), RangeError);
+  });
+
+  it('Wilson interval matches published values', () => {
+    // 81 of 263 at 95%: 0.2553–0.3662 (Wikipedia "Binomial proportion confidence interval", Wilson score example values computed by R's prop.test without correction).
+    const w = wilson(81, 263);
+    assert.ok(Math.abs(w.interval[0] - 0.2553) < 5e-4, String(w.interval[0]));
+    assert.ok(Math.abs(w.interval[1] - 0.3662) < 5e-4, String(w.interval[1]));
+    const zero = wilson(0, 10);
+    assert.equal(zero.interval[0], 0);
+    assert.ok(zero.interval[1] > 0.25 && zero.interval[1] < 0.32);
+    assert.deepEqual(wilson(0, 0).interval, [0, 1]);
+    assert.ok(Number.isNaN(wilson(0, 0).rate));
+  });
+
+  it('median and a deterministic bootstrap interval around it', () => {
+    assert.equal(median([3, 1, 2]), 2);
+    assert.equal(median([4, 1, 2, 3]), 2.5);
+    assert.ok(Number.isNaN(median([])));
+    const rand = seededRandom(7);
+    const xs = Array.from({ length: 401 }, () => rand() * 100);
+    const a = bootstrapMedian(xs, { seed: 3 });
+    const b = bootstrapMedian(xs, { seed: 3 });
+    assert.deepEqual(a, b, 'same seed, same interval');
+    assert.ok(a.interval[0] <= a.median && a.median <= a.interval[1]);
+    assert.ok(a.interval[1] - a.interval[0] < 20, 'a 401-sample median is known within a few units');
+    const thin = bootstrapMedian(xs.slice(0, 5), { seed: 3 });
+    assert.ok(thin.interval[1] - thin.interval[0] > a.interval[1] - a.interval[0], 'fewer samples, wider interval');
+    assert.equal(bootstrapMedian([5, 5, 5, 5]).interval[0], 5);
+    assert.equal(bootstrapMedian([]).n, 0);
+  });
+});
