@@ -171,3 +171,8 @@ export function compareFork(fork: OutcomeFigures, parent: OutcomeFigures, minN =
     return { figure, fork: f, parent: p, verdict };
   });
 }
+
+/** The figures of a version with no recorded runs (every proportion n = 0). */
+export function emptyFigures(o: StatsOptions = {}): OutcomeFigures {
+  return new Group().figures(o);
+}

@@ -1,0 +1,171 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { simpleGit, type SimpleGit } from 'simple-git';
+
+/**
+ * This machine's working clone of a registry, and the only code that writes to it. Every
+ * change is a transaction: fetch, reset to the remote's `main`, apply, commit, push; a
+ * push the remote rejects (someone else pushed first) is retried from a fresh fetch after
+ * a jittered backoff, re-applying the change to the new state. Never a force push: the
+ * push is a plain fast-forward `HEAD:refs/heads/main`, so history others wrote can never
+ * be lost.
+ */
+
+/** The remote could not be reached (offline, no such repository, authentication refused). */
+export class RegistryUnreachableError extends Error {
+  constructor(readonly url: string, cause: string) {
+    super(`registry ${url} unreachable: ${cause}`);
+    this.name = 'RegistryUnreachableError';
+  }
+}
+
+/** Every push attempt was rejected (the remote kept moving). */
+export class RegistryBusyError extends Error {
+  constructor(readonly attempts: number) {
+    super(`registry push rejected ${attempts} times in a row (others kept pushing); nothing was lost, try again`);
+    this.name = 'RegistryBusyError';
+  }
+}
+
+/** Tuning and test hooks of a clone. */
+export interface CloneOptions {
+  /** Push attempts before RegistryBusyError (default 40). */
+  maxAttempts?: number;
+  /** First backoff ceiling in ms (default 25); doubles per attempt up to `backoffCapMs` (default 1000); the wait is uniform in [0, ceiling] ("full jitter"). */
+  backoffMs?: number;
+  backoffCapMs?: number;
+  /** Random source for the jitter (tests). */
+  random?: () => number;
+  /** Called after the commit and before the push: tests inject failures and races here. */
+  beforePush?: (attempt: number) => Promise<void> | void;
+  /** Author of registry commits (`Name <email>`); default `shopfloor <registry@shopfloor.invalid>`. */
+  author?: string;
+}
+
+/** The files of a registry checkout as a transaction sees them (paths are registry-relative, POSIX). */
+export interface RegistryTree {
+  read(path: string): string | undefined;
+  write(path: string, text: string): void;
+  /** Registry-relative paths of files under `prefix` (recursively). */
+  list(prefix: string): string[];
+}
+
+export class RegistryClone {
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly git: SimpleGit;
+
+  constructor(
+    readonly url: string,
+    readonly dir: string,
+    private readonly o: CloneOptions = {},
+  ) {
+    mkdirSync(dir, { recursive: true });
+    const [name, email] = /^(.*?)\s*<([^>]*)>$/.exec(o.author ?? '')?.slice(1) ?? ['shopfloor', 'registry@shopfloor.invalid'];
+    this.git = simpleGit(dir, { config: [`user.name=${name || 'shopfloor'}`, `user.email=${email || 'registry@shopfloor.invalid'}`, 'commit.gpgsign=false', 'core.autocrlf=false'] });
+  }
+
+  /** Runs `fn` after every earlier call of this clone finished (one writer per clone). */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The tree of the checkout (reads and writes its files). */
+  tree(): RegistryTree {
+    const dir = this.dir;
+    return {
+      read: (p) => {
+        const f = join(dir, p);
+        return existsSync(f) ? readFileSync(f, 'utf8') : undefined;
+      },
+      write: (p, text) => {
+        const f = join(dir, p);
+        mkdirSync(dirname(f), { recursive: true });
+        writeFileSync(`${f}.tmp`, text);
+        renameSync(`${f}.tmp`, f);
+      },
+      list: (prefix) => listFiles(dir, prefix),
+    };
+  }
+
+  /** Fetches and resets the checkout to the remote's `main` (empty when the remote has none). Throws RegistryUnreachableError. */
+  pull(): Promise<RegistryTree> {
+    return this.serial(async () => {
+      await this.refresh();
+      return this.tree();
+    });
+  }
+
+  private async refresh(): Promise<void> {
+    if (!existsSync(join(this.dir, '.git'))) {
+      await this.git.raw(['init', '--quiet', '--initial-branch=main']);
+      await this.git.raw(['remote', 'add', 'origin', this.url]);
+    }
+    try {
+      await this.git.raw(['fetch', '--quiet', '--prune', 'origin', '+refs/heads/main:refs/remotes/origin/main']);
+    } catch (e) {
+      const msg = (e as Error).message;
+      // An empty remote has no main yet: that is a registry with nothing in it, not an error.
+      if (!/couldn't find remote ref|could not find remote ref/i.test(msg)) throw new RegistryUnreachableError(this.url, msg.trim().split('\n').slice(-2).join(' '));
+      await this.git.raw(['update-ref', '-d', 'refs/remotes/origin/main']).catch(() => undefined);
+    }
+    const remote = await this.git.raw(['rev-parse', '--verify', '--quiet', 'refs/remotes/origin/main']).then((s) => s.trim(), () => '');
+    if (remote) await this.git.raw(['checkout', '--quiet', '--force', '-B', 'main', remote]);
+    else {
+      await this.git.raw(['symbolic-ref', 'HEAD', 'refs/heads/main']);
+      await this.git.raw(['update-ref', '-d', 'refs/heads/main']).catch(() => undefined);
+      await this.git.raw(['read-tree', '--empty']);
+    }
+    await this.git.raw(['clean', '--quiet', '-fdx']);
+  }
+
+  /**
+   * Applies a change and pushes it (see the class comment). `apply` runs on a fresh
+   * checkout for every attempt and must be idempotent; it may throw to refuse the change
+   * (nothing is pushed). Resolves with apply's value and whether a commit was pushed
+   * (false: the change was already there). Throws RegistryUnreachableError,
+   * RegistryBusyError, or whatever apply throws.
+   */
+  transact<T>(message: string, apply: (tree: RegistryTree) => T | Promise<T>): Promise<{ value: T; pushed: boolean; attempts: number }> {
+    return this.serial(async () => {
+      const max = this.o.maxAttempts ?? 40;
+      const random = this.o.random ?? Math.random;
+      for (let attempt = 1; attempt <= max; attempt++) {
+        await this.refresh();
+        const value = await apply(this.tree());
+        await this.git.raw(['add', '--all']);
+        const staged = await this.git.raw(['diff', '--cached', '--name-only']);
+        if (!staged.trim()) return { value, pushed: false, attempts: attempt };
+        await this.git.raw(['commit', '--quiet', '--no-verify', '-m', message]);
+        await this.o.beforePush?.(attempt);
+        try {
+          await this.git.raw(['push', '--quiet', '--porcelain', 'origin', 'HEAD:refs/heads/main']);
+          return { value, pushed: true, attempts: attempt };
+        } catch (e) {
+          const msg = (e as Error).message;
+          if (!/rejected|fetch first|non-fast-forward|failed to lock|cannot lock ref|incorrect old value|stale info/i.test(msg)) throw new RegistryUnreachableError(this.url, msg.trim().split('\n').slice(-2).join(' '));
+        }
+        const ceiling = Math.min(this.o.backoffCapMs ?? 1000, (this.o.backoffMs ?? 25) * 2 ** (attempt - 1));
+        await new Promise((r) => setTimeout(r, random() * ceiling));
+      }
+      throw new RegistryBusyError(max);
+    });
+  }
+}
+
+function listFiles(root: string, prefix: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    const abs = join(root, rel);
+    if (!existsSync(abs)) return;
+    for (const name of readdirSync(abs)) {
+      if (name === '.git') continue;
+      const r = rel ? `${rel}/${name}` : name;
+      if (statSync(join(root, r)).isDirectory()) walk(r);
+      else if (!name.endsWith('.tmp')) out.push(r);
+    }
+  };
+  walk(prefix.replace(/\/+$/, ''));
+  return out.sort();
+}
