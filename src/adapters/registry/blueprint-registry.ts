@@ -118,10 +118,12 @@ export class BlueprintRegistry {
    * of it records in its evidence). Publishing the same content again is a no-op; other
    * content under a published name@version is refused, as is a name taken in another tier
    * or colliding with one under case folding, and a fork whose parent is not in the
-   * registry. Throws RegistryRefusedError, RegistryNameError, ValidationError-like zod
-   * errors (with the field path), RegistryUnreachableError.
+   * registry. A registry fork is a whole copy: its lineage is `o.forkOf` (or the
+   * blueprint's own `forkOf`, which the run-time resolver reads as "merge over a parent it
+   * can find", so registry forks leave it out) and is kept in the version record. Throws
+   * RegistryRefusedError, RegistryNameError, RegistryUnreachableError.
    */
-  async publish(input: unknown, o: { by: string; workspace: string; lineageHash?: string }): Promise<{ record: BlueprintVersionRecord; pushed: boolean }> {
+  async publish(input: unknown, o: { by: string; workspace: string; forkOf?: string }): Promise<{ record: BlueprintVersionRecord; pushed: boolean }> {
     const parsed = BlueprintSchema.safeParse(input);
     if (!parsed.success) throw new RegistryRefusedError(`not a valid blueprint: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
     const { $schema: _drop, ...bp } = parsed.data;
@@ -147,11 +149,12 @@ export class BlueprintRegistry {
         if (at.name !== name && foldedKey(at.name) === foldedKey(name)) throw new RegistryRefusedError(`${name} collides with ${at.name} under case folding`);
       }
       let lineage: BlueprintVersionRecord['lineage'];
-      if (blueprint.forkOf) {
-        const parent = parseRegistryRef(blueprint.forkOf);
+      const parentRef = blueprint.forkOf ?? o.forkOf;
+      if (parentRef) {
+        const parent = parseRegistryRef(parentRef);
         const prec = findVersion(tree, parent.name, parent.version);
-        if (!prec) throw new RegistryRefusedError(`${name}@${version} is a fork of ${blueprint.forkOf}, which is not in the registry; publish the parent first`);
-        lineage = { parent: blueprint.forkOf, parentHash: prec.hash };
+        if (!prec) throw new RegistryRefusedError(`${name}@${version} is a fork of ${parentRef}, which is not in the registry; publish the parent first`);
+        lineage = { parent: parentRef, parentHash: prec.hash };
       }
       const rec: BlueprintVersionRecord = BlueprintVersionRecordSchema.parse({
         kind: 'blueprint-version',
@@ -200,8 +203,8 @@ export class BlueprintRegistry {
   }
 
   /**
-   * Forks a published version: a copy under `name` (tier `team` unless given) with
-   * `forkOf` the parent, at `version` (default 1.0.0), optionally edited by `edit`, then
+   * Forks a published version: a whole copy under `name` (tier `team` unless given), its
+   * lineage to the parent in the version record, at `version` (default 1.0.0), optionally edited by `edit`, then
    * published with its lineage. Throws as publish does, and RegistryRefusedError for an
    * unknown parent.
    */
@@ -210,9 +213,10 @@ export class BlueprintRegistry {
     await this.clone.pull();
     const parent = this.getVersion(parentRef);
     if (!parent) throw new RegistryRefusedError(`${parentRef} is not in the registry`);
-    let blueprint: Blueprint = { ...structuredClone(parent.blueprint), name: o.name, version: o.version ?? '1.0.0', tier: o.tier ?? 'team', forkOf: parentRef };
+    let blueprint: Blueprint = { ...structuredClone(parent.blueprint), name: o.name, version: o.version ?? '1.0.0', tier: o.tier ?? 'team' };
+    delete blueprint.forkOf;
     if (o.edit) blueprint = o.edit(blueprint);
-    const { record } = await this.publish(blueprint, { by: o.by, workspace: o.workspace });
+    const { record } = await this.publish(blueprint, { by: o.by, workspace: o.workspace, forkOf: parentRef });
     return { record, blueprint: BlueprintSchema.parse(blueprint) };
   }
 

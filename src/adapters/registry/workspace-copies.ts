@@ -80,8 +80,8 @@ export async function adopt(registry: BlueprintRegistry, workspace: string, ref:
 }
 
 /**
- * Forks a registry version into the workspace: a copy named `name` with `forkOf` the
- * parent, a record of its source, and (unless `publish` is false) the fork published to
+ * Forks a registry version into the workspace: a whole copy named `name`, a record of its
+ * source (the parent: its lineage and the merge base of update), and (unless `publish` is false) the fork published to
  * the registry at `version` (default 1.0.0) with its lineage.
  */
 export async function forkInto(registry: BlueprintRegistry, workspace: string, parentRef: string, o: { name: string; version?: string; by: string; workspaceId: string; publish?: boolean; now?: Date }): Promise<{ file: string; record: AdoptionRecord; blueprint: Blueprint }> {
@@ -89,11 +89,15 @@ export async function forkInto(registry: BlueprintRegistry, workspace: string, p
   await registry.pull();
   const parent = registry.getVersion(parentRef);
   if (!parent) throw new RegistryRefusedError(`${parentRef} is not in the registry ${registry.location.url}`);
-  const blueprint = BlueprintSchema.parse({ ...parent.blueprint, name: o.name, version: o.version ?? '1.0.0', tier: parent.blueprint.tier === 'platform' ? 'team' : parent.blueprint.tier, forkOf: parentRef });
+  // A whole copy without `forkOf`: the run-time resolver would look for the parent among the
+  // workspace's blueprints and merge over it; the lineage lives in the adoption record and the registry.
+  const { forkOf: _drop, ...copy } = parent.blueprint;
+  void _drop;
+  const blueprint = BlueprintSchema.parse({ ...copy, name: o.name, version: o.version ?? '1.0.0', tier: parent.blueprint.tier === 'platform' ? 'team' : parent.blueprint.tier });
   refuseUnrunnable(blueprint);
   const file = copyPath(workspace, o.name);
   if (existsSync(file)) throw new RegistryRefusedError(`${file} exists; choose another name for the fork`);
-  if (o.publish !== false) await registry.publish(blueprint, { by: o.by, workspace: o.workspaceId });
+  if (o.publish !== false) await registry.publish(blueprint, { by: o.by, workspace: o.workspaceId, forkOf: parentRef });
   const record = AdoptionRecordSchema.parse({ kind: 'adoption', name: o.name, source: parentRef, sourceHash: parent.record.hash, registry: registry.location.url, adoptedAt: (o.now ?? new Date()).toISOString(), fork: true });
   writeAtomic(file, stableJson(blueprint));
   writeAtomic(recordPath(workspace, o.name), stableJson(record));
@@ -107,7 +111,7 @@ export type UpdateResult = { status: 'up-to-date'; source: string } | { status: 
  * Brings copy `name` to its parent's latest unyanked version with a three-way merge
  * (base: the version it is based on; local: the workspace copy; theirs: the latest),
  * keeping local edits. An adopted copy takes the new version number; a fork keeps its own
- * and its `forkOf` moves to the new parent version. On a conflict nothing is changed, the
+ * and its adoption record's source (its lineage) moves to the new parent version. On a conflict nothing is changed, the
  * conflict is written to `.shopfloor/registry/conflicts/<name>.txt`, and
  * UpdateConflictError shows it. Throws RegistryRefusedError for a copy with no adoption
  * record or a merged result that is not a valid blueprint.
@@ -130,7 +134,7 @@ export async function update(registry: BlueprintRegistry, workspace: string, nam
     writeAtomic(conflictFile, `${m.text}\n`);
     throw new UpdateConflictError(name, m.conflicts, m.text, conflictFile, m.why);
   }
-  const merged = adoption.fork ? { ...m.merged, forkOf: `${src.name}@${latest}` } : { ...m.merged, version: latest };
+  const merged = adoption.fork ? m.merged : { ...m.merged, version: latest };
   const parsed = BlueprintSchema.safeParse(merged);
   if (!parsed.success) throw new RegistryRefusedError(`the merge of ${name} is not a valid blueprint (${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}); your copy is unchanged`);
   writeAtomic(file, stableJson(parsed.data));

@@ -111,7 +111,8 @@ describe('registry: operations against a real bare repository', function () {
     mkdirSync(ws);
     const team = await client(bare, root, 'team');
     const f = await forkInto(team, ws, 'web-bugfix@1.0.0', { name: 'payments-bugfix', by: 'team', workspaceId: WS });
-    assert.equal(f.blueprint.forkOf, 'web-bugfix@1.0.0');
+    assert.equal(f.blueprint.forkOf, undefined, 'a whole copy: the resolver does not merge it over a parent');
+    assert.equal(f.record.source, 'web-bugfix@1.0.0');
     const snap0 = await team.pull();
     assert.equal(snap0.versions.find((v) => v.record.name === 'payments-bugfix')?.record.lineage?.parent, 'web-bugfix@1.0.0');
     // The team edits its copy: a prompt on the implement station.
@@ -128,7 +129,6 @@ describe('registry: operations against a real bare repository', function () {
     const merged = JSON.parse(readFileSync(f.file, 'utf8'));
     assert.equal(merged.stations[1].prompt, 'Never touch the ledger module.', 'local edit kept');
     assert.equal(merged.maxRevisions, 4, "parent's change taken");
-    assert.equal(merged.forkOf, 'web-bugfix@1.1.0');
     assert.equal(merged.name, 'payments-bugfix');
     assert.equal(adoptionOf(ws, 'payments-bugfix')?.source, 'web-bugfix@1.1.0');
     assert.equal((await drift(team, ws))[0]!.versionsBehind, 0);
