@@ -61,6 +61,12 @@ export interface EngineSettings {
   agentVersions?: Record<string, string>;
   /** Keys, upstreams and prices of the run's model proxy (the editor's SecretStorage keys); absent: from the host environment. */
   modelConfig?: ModelProxyConfig;
+  /**
+   * Called once the run has its terminal state and its containers are gone, e.g. the
+   * registry's outcome sync (src/app/registry-sync.ts). Whatever it throws is logged and
+   * never fails the run; absent: nothing is called.
+   */
+  onFinished?: (run: { outcome: RunOutcome; folder: RunFolder; setup: RunSetup }) => Promise<void>;
 }
 
 /** A run ready to execute: started (set-up written) or found for resume. */
@@ -186,13 +192,16 @@ function session(folder: RunFolder, setup: RunSetup, resumed: boolean): RunSessi
         agentVersions: settings.agentVersions,
         modelConfig: settings.modelConfig,
       });
+      let outcome: RunOutcome;
       try {
         replayToObserver(composed.ports.journal.existing.map((r) => r.event), ui.observer);
-        return await runLine(composed.inputs, composed.ports);
+        outcome = await runLine(composed.inputs, composed.ports);
       } finally {
         await composed.close();
         await recordHead(folder);
       }
+      await settings.onFinished?.({ outcome, folder, setup }).catch((e: unknown) => ui.logger?.warn(`after the run: ${(e as Error).message}`));
+      return outcome;
     },
   };
 }

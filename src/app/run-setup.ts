@@ -11,6 +11,7 @@ import type { ArtifactStore, ProfileFacts, ScenariosResolver } from '../core/run
 import { isInsideRoot } from '../core/container';
 import { parseRunFile } from '../core/run/run-file';
 import { GitRepoReader } from '../adapters/git/repo-reader';
+import { adoptionOf } from '../adapters/registry/workspace-copies';
 
 /** Where stations run: `docker` (isolated devcontainers, the default) or `local` (this machine, no isolation; tests only). */
 export type EnvironmentKind = RunSetup['environment'];
@@ -42,6 +43,17 @@ export interface RunOptions {
  * I/O: reads the blueprint folder and the named file. Throws ValidationError (with field
  * paths) for a malformed chosen file, Error for an unknown or refused name.
  */
+/** A repository blueprint's source with the registry version it was adopted or forked from, when its adoption record says so (issue 13). */
+function withRegistrySource(source: BlueprintSource, repo: string, name: string): BlueprintSource {
+  if (source.kind !== 'repository') return source;
+  try {
+    const a = adoptionOf(repo, name);
+    return a ? { ...source, registry: { source: a.source, sourceHash: a.sourceHash, fork: a.fork } } : source;
+  } catch {
+    return source; // a name the registry would refuse, or an unreadable record: the run does not depend on it
+  }
+}
+
 export function loadBlueprint(ref: string, packet: TaskPacket, repo: string): LoadedBlueprint {
   const dir = join(repo, '.shopfloor', 'blueprints');
   const files: RepositoryBlueprintFile[] = [];
@@ -145,7 +157,7 @@ export async function freshRunSetup(o: { repo: string; packet: TaskPacket } & Ru
   return {
     packet: o.packet,
     blueprint: loaded.blueprint,
-    blueprintSource: loaded.source,
+    blueprintSource: withRegistrySource(loaded.source, o.repo, loaded.blueprint.name),
     refusedBlueprints: loaded.refused,
     profile,
     unattended: o.unattended,
