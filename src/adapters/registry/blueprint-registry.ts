@@ -260,7 +260,7 @@ export class BlueprintRegistry {
         }
         return { delivered, alreadyThere, conflicting };
       });
-      this.queue.remove(queued.map((q) => q.id));
+      this.queue.remove([...new Set(queued.map((q) => q.id))]);
       return { ...r.value, queued: this.queue.entries().length };
     } catch (e) {
       if (e instanceof RegistryUnreachableError || (e as Error).name === 'RegistryBusyError') return { delivered: 0, alreadyThere: 0, queued: this.queue.entries().length, conflicting: [], error: (e as Error).message };

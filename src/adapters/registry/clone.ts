@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
+import { acquireLock, LockHeldError } from '../store/lock';
 
 /**
  * This machine's working clone of a registry, and the only code that writes to it. Every
@@ -53,6 +54,8 @@ export interface RegistryTree {
 export class RegistryClone {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly git: SimpleGit;
+  /** Files written since the last reset. */
+  private written = 0;
 
   constructor(
     readonly url: string,
@@ -64,11 +67,48 @@ export class RegistryClone {
     this.git = simpleGit(dir, { config: [`user.name=${name || 'shopfloor'}`, `user.email=${email || 'registry@shopfloor.invalid'}`, 'commit.gpgsign=false', 'core.autocrlf=false'] });
   }
 
-  /** Runs `fn` after every earlier call of this clone finished (one writer per clone). */
+  /**
+   * Runs `fn` after every earlier call of this clone finished, holding the clone's lock
+   * file (`<dir>.lock`, store/lock.ts) so two processes on this machine (a run's sync and
+   * a `shopfloor registry` command) never share the checkout at once.
+   */
   private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn, fn);
+    const locked = async () => {
+      const lock = await this.lock();
+      try {
+        return await fn();
+      } finally {
+        lock.release();
+      }
+    };
+    const run = this.queue.then(locked, locked);
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  private async lock() {
+    for (let i = 0; ; i++) {
+      try {
+        return acquireLock(`${this.dir}.lock`);
+      } catch (e) {
+        if (!(e instanceof LockHeldError) || i > 1200) throw e;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  }
+
+  /**
+   * The commit the checkout was left clean at (after a reset or a push), kept in the
+   * clone's git folder so a process taking the lock knows whether the last writer left it
+   * clean; an unchanged remote then needs no reset.
+   */
+  private get cleanAt(): string | undefined {
+    const f = join(this.dir, '.git', 'shopfloor-clean-at');
+    return existsSync(f) ? readFileSync(f, 'utf8').trim() || undefined : undefined;
+  }
+
+  private set cleanAt(commit: string | undefined) {
+    writeFileSync(join(this.dir, '.git', 'shopfloor-clean-at'), commit ?? '');
   }
 
   /** The tree of the checkout (reads and writes its files). */
@@ -80,10 +120,11 @@ export class RegistryClone {
         return existsSync(f) ? readFileSync(f, 'utf8') : undefined;
       },
       write: (p, text) => {
+        // No temp file and rename: the checkout is this clone's own and is reset before every transaction.
         const f = join(dir, p);
         mkdirSync(dirname(f), { recursive: true });
-        writeFileSync(`${f}.tmp`, text);
-        renameSync(`${f}.tmp`, f);
+        writeFileSync(f, text);
+        this.written++;
       },
       list: (prefix) => listFiles(dir, prefix),
     };
@@ -111,6 +152,10 @@ export class RegistryClone {
       await this.git.raw(['update-ref', '-d', 'refs/remotes/origin/main']).catch(() => undefined);
     }
     const remote = await this.git.raw(['rev-parse', '--verify', '--quiet', 'refs/remotes/origin/main']).then((s) => s.trim(), () => '');
+    this.written = 0;
+    // Left clean at this very commit by this process (nothing wrote since): no reset needed.
+    if (remote && remote === this.cleanAt) return;
+    this.cleanAt = undefined;
     if (remote) await this.git.raw(['checkout', '--quiet', '--force', '-B', 'main', remote]);
     else {
       await this.git.raw(['symbolic-ref', 'HEAD', 'refs/heads/main']);
@@ -118,6 +163,7 @@ export class RegistryClone {
       await this.git.raw(['read-tree', '--empty']);
     }
     await this.git.raw(['clean', '--quiet', '-fdx']);
+    if (remote) this.cleanAt = remote;
   }
 
   /**
@@ -134,13 +180,21 @@ export class RegistryClone {
       for (let attempt = 1; attempt <= max; attempt++) {
         await this.refresh();
         const value = await apply(this.tree());
+        if (this.written === 0) return { value, pushed: false, attempts: attempt };
+        this.cleanAt = undefined; // the checkout now differs from the remote until this push lands
         await this.git.raw(['add', '--all']);
-        const staged = await this.git.raw(['diff', '--cached', '--name-only']);
-        if (!staged.trim()) return { value, pushed: false, attempts: attempt };
-        await this.git.raw(['commit', '--quiet', '--no-verify', '-m', message]);
+        try {
+          await this.git.raw(['commit', '--quiet', '--no-verify', '-m', message]);
+        } catch (e) {
+          // Everything written was already there byte for byte.
+          if (/nothing to commit|nothing added to commit/i.test((e as Error).message)) return { value, pushed: false, attempts: attempt };
+          throw e;
+        }
         await this.o.beforePush?.(attempt);
         try {
           await this.git.raw(['push', '--quiet', '--porcelain', 'origin', 'HEAD:refs/heads/main']);
+          // The push moved refs/remotes/origin/main to HEAD as well: the next fetch finds it unchanged unless someone pushed since.
+          this.cleanAt = (await this.git.raw(['rev-parse', 'HEAD'])).trim();
           return { value, pushed: true, attempts: attempt };
         } catch (e) {
           const msg = (e as Error).message;

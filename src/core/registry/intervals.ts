@@ -87,10 +87,41 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
+/** A standard normal variate from `rand` (Box-Muller). */
+function normal(rand: () => number): number {
+  const u = 1 - rand();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
+}
+
+/** A Gamma(shape ≥ 1, 1) variate (Marsaglia and Tsang 2000, "A simple method for generating gamma variables"). */
+function gamma(shape: number, rand: () => number): number {
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    const x = normal(rand);
+    const v = (1 + c * x) ** 3;
+    if (v <= 0) continue;
+    const u = 1 - rand();
+    if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) return d * v;
+  }
+}
+
+/** A Beta(a ≥ 1, b ≥ 1) variate, as X/(X+Y) of two gamma variates. */
+function beta(a: number, b: number, rand: () => number): number {
+  const x = gamma(a, rand);
+  return x / (x + gamma(b, rand));
+}
+
 /**
- * Median with a percentile bootstrap interval (Efron 1979): `resamples` resamples with
- * replacement drawn from seededRandom(`seed`), interval the (1-c)/2 and (1+c)/2 quantiles
- * of the resampled medians.
+ * Median with a percentile bootstrap interval (Efron 1979): `resamples` bootstrap
+ * resamples (with replacement, size n) drawn from seededRandom(`seed`); the interval is the
+ * (1-c)/2 and (1+c)/2 quantiles of the resampled medians.
+ *
+ * Each resample's median is drawn exactly without building the resample: a resample's
+ * values are sorted[floor(n·U_i)] for n uniforms U_i, so its m-th smallest value is
+ * sorted[floor(n·U_(m))], and the m-th order statistic of n uniforms is Beta(m, n-m+1)
+ * distributed; for an even n the next one is U_(m) + (1-U_(m))·Beta(1, n-m). That makes a
+ * resample O(1) instead of O(n), so 1,000 resamples of 100,000 values take milliseconds.
  */
 export function bootstrapMedian(xs: readonly number[], o: { confidence?: number; resamples?: number; seed?: number } = {}): Median {
   const n = xs.length;
@@ -99,27 +130,18 @@ export function bootstrapMedian(xs: readonly number[], o: { confidence?: number;
   const resamples = o.resamples ?? 1000;
   const rand = seededRandom(o.seed ?? 1);
   const sorted = Float64Array.from(xs).sort();
-  // A resample's median is an order statistic of the sorted data: count how often each rank
-  // is drawn and walk the counts to the middle, O(n) per resample instead of a sort.
-  const counts = new Uint32Array(n);
   const medians = new Float64Array(resamples);
-  const lo = (n - 1) >> 1;
-  const hi = n >> 1;
+  const m = Math.floor((n + 1) / 2); // 1-based rank of the (lower) middle value
+  const at = (u: number) => sorted[Math.min(n - 1, Math.floor(n * u))]!;
   for (let r = 0; r < resamples; r++) {
-    counts.fill(0);
-    for (let i = 0; i < n; i++) counts[Math.floor(rand() * n)]!++;
-    let seen = 0;
-    let a = Number.NaN;
-    for (let j = 0; j < n; j++) {
-      seen += counts[j]!;
-      if (Number.isNaN(a) && seen > lo) a = sorted[j]!;
-      if (seen > hi) {
-        medians[r] = (a + sorted[j]!) / 2;
-        break;
-      }
+    const um = beta(m, n - m + 1, rand);
+    if (n % 2) medians[r] = at(um);
+    else {
+      const next = um + (1 - um) * (1 - (1 - rand()) ** (1 / (n - m)));
+      medians[r] = (at(um) + at(next)) / 2;
     }
   }
   medians.sort();
-  const at = (q: number) => medians[Math.min(resamples - 1, Math.max(0, Math.floor(q * resamples)))]!;
-  return { n, median: median(xs), interval: [at((1 - confidence) / 2), at((1 + confidence) / 2)] };
+  const q = (p: number) => medians[Math.min(resamples - 1, Math.max(0, Math.floor(p * resamples)))]!;
+  return { n, median: median(xs), interval: [q((1 - confidence) / 2), q((1 + confidence) / 2)] };
 }

@@ -27,7 +27,7 @@ export async function bareRegistry(root: string, name = 'registry.git'): Promise
 export function client(url: string, root: string, id: string, o: CloneOptions = {}): Promise<BlueprintRegistry> {
   const stateDir = join(root, 'state', id);
   mkdirSync(stateDir, { recursive: true });
-  return BlueprintRegistry.open({ url, embedded: false, stateDir }, { clone: { backoffMs: 10, backoffCapMs: 200, ...o } });
+  return BlueprintRegistry.open({ url, embedded: false, stateDir }, { clone: o });
 }
 
 /** A team-tier blueprint named `name` at `version`. */

@@ -36,4 +36,20 @@ describe('core/registry: intervals', () => {
     assert.equal(bootstrapMedian([5, 5, 5, 5]).interval[0], 5);
     assert.equal(bootstrapMedian([]).n, 0);
   });
+
+  it('the order-statistic bootstrap agrees with resampling the data by hand', () => {
+    const rand = seededRandom(11);
+    for (const n of [9, 40, 301]) {
+      const xs = Array.from({ length: n }, () => Math.round(rand() * 1000) / 10);
+      const naive: number[] = [];
+      const r2 = seededRandom(5);
+      for (let k = 0; k < 4000; k++) naive.push(median(Array.from({ length: n }, () => xs[Math.floor(r2() * n)]!)));
+      naive.sort((a, b) => a - b);
+      const lo = naive[Math.floor(0.025 * naive.length)]!;
+      const hi = naive[Math.floor(0.975 * naive.length)]!;
+      const b = bootstrapMedian(xs, { resamples: 4000, seed: 9 });
+      const spread = Math.max(...xs) - Math.min(...xs);
+      assert.ok(Math.abs(b.interval[0] - lo) <= spread * 0.05 && Math.abs(b.interval[1] - hi) <= spread * 0.05, `n=${n}: ${b.interval} vs ${lo},${hi}`);
+    }
+  });
 });
