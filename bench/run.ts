@@ -9,6 +9,8 @@ const benches = [
   ['devcontainer', 'run.ts', quick ? ['--quick'] : []],
   ['agent', 'proxy.ts', quick ? ['--calls', '300'] : []],
   ['agent', 'station.ts', quick ? ['--quick'] : []],
+  ['registry', 'sync.ts', quick ? ['--rounds', '2'] : []],
+  ['registry', 'analytics.ts', quick ? ['--runs', '2'] : []],
 ] as const;
 let failed = 0;
 for (const [name, file, args] of benches) {
