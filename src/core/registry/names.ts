@@ -49,9 +49,10 @@ export function checkRegistryName(kind: RegistryNameKind, value: unknown, field:
     if (cp < 0x20 || cp === 0x7f) throw new RegistryNameError(field, value, 'control character');
   }
   if (/[/\\]/.test(value) || value.includes('..') || value.startsWith('.')) throw new RegistryNameError(field, value, 'path traversal: no "/", "\\", ".." or leading "."');
+  // Device names match in any case on Windows (CON, Nul.json), so this comes before the case rule.
+  if (RESERVED.test(value.toLowerCase().split('.')[0]!)) throw new RegistryNameError(field, value, 'a reserved device name on Windows');
   if (/[A-Z]/.test(value)) throw new RegistryNameError(field, value, `upper-case letters (names are lower-case so they cannot collide on a case-insensitive file system; use ${JSON.stringify(value.toLowerCase())})`);
   if (/[. ]$/.test(value)) throw new RegistryNameError(field, value, 'ends with "." or a space');
-  if (RESERVED.test(value.split('.')[0]!)) throw new RegistryNameError(field, value, 'a reserved device name on Windows');
   switch (kind) {
     case 'version':
       if (value.includes('+')) throw new RegistryNameError(field, value, 'build metadata ("+...") does not change a version\'s precedence; publish a new version instead');

@@ -19,6 +19,8 @@ describe('core/registry: names, layout and versions', () => {
     ['nul.json', /reserved device/],
     ['com1', /reserved device/],
     ['lpt9.x', /reserved device/],
+    ['CON', /reserved device/],
+    ['Nul.json', /reserved device/],
     ['Bugfix', /upper-case/],
     ['bugfіx', /non-ASCII character U\+0456/], // Cyrillic і
     ['bug\u200bfix', /non-ASCII character U\+200B/], // zero-width space
