@@ -62,6 +62,9 @@ export class RegistryClone {
     readonly dir: string,
     private readonly o: CloneOptions = {},
   ) {
+    // A URL is data, never an option or a command: `-...` would be read by git as a flag, and
+    // the ext:: and fd:: transports run programs (git and simple-git refuse ext:: by default; this does not rely on them).
+    if (/^-/.test(url) || /^(ext|fd)::/i.test(url) || /[\0\n\r]/.test(url)) throw new Error(`refusing registry URL ${JSON.stringify(url)}: not a repository path or git URL`);
     mkdirSync(dir, { recursive: true });
     const [name, email] = /^(.*?)\s*<([^>]*)>$/.exec(o.author ?? '')?.slice(1) ?? ['shopfloor', 'registry@shopfloor.invalid'];
     this.git = simpleGit(dir, { config: [`user.name=${name || 'shopfloor'}`, `user.email=${email || 'registry@shopfloor.invalid'}`, 'commit.gpgsign=false', 'core.autocrlf=false'] });

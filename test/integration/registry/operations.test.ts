@@ -59,6 +59,9 @@ describe('registry: operations against a real bare repository', function () {
     assert.equal(reg.queue.entries().length, 0, 'nothing was queued');
     assert.equal(git(bare, 'rev-parse', 'main'), head, 'nothing was pushed');
     assert.equal(existsSync(join(ws, '.shopfloor')), false);
+    // A registry URL is never an option or a program.
+    await assert.rejects(client('--upload-pack=touch /tmp/pwned', root, 'evil'), /refusing registry URL/);
+    await assert.rejects(client('ext::sh -c touch% /tmp/pwned', root, 'evil2'), /refusing registry URL/);
     // A file with a hostile name pushed by someone with plain git is listed as a problem and never read as a record.
     const other = join(root, 'other');
     git(root, 'clone', '-q', bare, other);
