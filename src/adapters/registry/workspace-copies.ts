@@ -61,11 +61,21 @@ function refuseUnrunnable(b: Blueprint): void {
 
 /**
  * Adopts a registry version: copies it, pinned, into the workspace with a record of its
- * source. Refuses a yanked version, a platform-tier one or one named like a built-in (the
+ * source. `refOrName` is `name@version`, or a bare name for its latest production version
+ * (`o.channel` candidate: its latest unyanked version of either channel). Refuses a yanked version, a platform-tier one or one named like a built-in (the
  * run would refuse it), and a workspace that already has a different copy of that name.
  */
-export async function adopt(registry: BlueprintRegistry, workspace: string, ref: string, now = new Date()): Promise<{ file: string; record: AdoptionRecord }> {
-  await registry.pull();
+export async function adopt(registry: BlueprintRegistry, workspace: string, refOrName: string, now = new Date(), o: { channel?: 'production' | 'candidate' } = {}): Promise<{ file: string; record: AdoptionRecord }> {
+  const snap = await registry.pull();
+  let ref = refOrName;
+  if (!refOrName.includes('@')) {
+    // A bare name pins the latest production version (what unattended runs should use), or the latest of any channel when asked.
+    const name = checkRegistryName('name', refOrName);
+    const channel = o.channel ?? 'production';
+    const version = latestOf(snap, name, channel === 'production' ? 'production' : undefined);
+    if (!version) throw new RegistryRefusedError(`${name} has no ${channel === 'production' ? 'production' : 'unyanked'} version in the registry${channel === 'production' && latestOf(snap, name) ? ` (its latest, ${latestOf(snap, name)}, is a candidate: adopt it by name@version, or with the candidate channel)` : ''}`);
+    ref = `${name}@${version}`;
+  }
   const v = registry.getVersion(ref);
   if (!v) throw new RegistryRefusedError(`${ref} is not in the registry ${registry.location.url}`);
   if (v.record.yanked) throw new RegistryRefusedError(`${ref} is yanked (${v.record.yanked.reason}); adopt another version`);

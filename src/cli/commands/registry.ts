@@ -79,10 +79,16 @@ export function registerRegistry(program: Command): void {
     out(`forked ${parent} as ${name}@${r.blueprint.version}: ${r.file}${o.publish ? ' (published)' : ''}\n`);
   });
 
-  common(reg.command('adopt').description("copy a registry version, pinned, into the workspace's .shopfloor/blueprints with a record of its source").argument('<ref>', 'name@version')).action(async (ref: string, o: CommonOptions) => {
-    const r = await adopt(await open(o), resolve(o.repo), ref);
+  common(
+    reg
+      .command('adopt')
+      .description("copy a registry version, pinned, into the workspace's .shopfloor/blueprints with a record of its source")
+      .argument('<ref>', 'name@version, or a name for its latest production version')
+      .option('--candidate', 'with a bare name: the latest version of either channel'),
+  ).action(async (ref: string, o: CommonOptions & { candidate?: boolean }) => {
+    const r = await adopt(await open(o), resolve(o.repo), ref, new Date(), { channel: o.candidate ? 'candidate' : 'production' });
     if (o.json) return json(r.record);
-    out(`adopted ${ref}: ${r.file}\nrun it with: shopfloor run --blueprint ${parseRegistryRef(ref).name}\n`);
+    out(`adopted ${r.record.source}: ${r.file}\nrun it with: shopfloor run --blueprint ${parseRegistryRef(r.record.source).name}\n`);
   });
 
   common(reg.command('update').description("bring a fork or adopted copy to its parent's latest version (three-way merge; keeps local edits, stops on conflicts)").argument('<name>', 'name of the workspace copy')).action(

@@ -98,6 +98,10 @@ describe('registry: operations against a real bare repository', function () {
     });
     const snap = await reg.pull();
     assert.deepEqual(snap.versions.map((v) => `${v.record.version}:${v.channel}`).sort(), ['1.0.0:production', '1.1.0:candidate']);
+    // A bare name adopts the latest production version, not the newer candidate.
+    const ws = join(root, 'ws');
+    mkdirSync(ws);
+    assert.equal((await adopt(reg, ws, 'lint-fix')).record.source, 'lint-fix@1.0.0');
     assert.equal(snap.promotions.length, 1, 'the refused promotion left no record');
     const stats = await reg.stats();
     const v11 = stats.versions.find((v) => v.version === '1.1.0')!;
