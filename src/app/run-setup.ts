@@ -32,6 +32,19 @@ export interface RunOptions {
   holdout?: string;
   /** Profile the repository for set-up commands (`--no-setup` turns it off). */
   profile: boolean;
+  /** Let an unattended run use a registry copy whose version is not in production (`--allow-candidate`); issue 13. */
+  allowCandidate?: boolean;
+}
+
+/** A repository blueprint's source with the registry version it was adopted or forked from, when its adoption record says so (issue 13). */
+function withRegistrySource(source: BlueprintSource, repo: string, name: string): BlueprintSource {
+  if (source.kind !== 'repository') return source;
+  try {
+    const a = adoptionOf(repo, name);
+    return a ? { ...source, registry: { source: a.source, sourceHash: a.sourceHash, fork: a.fork, ...(a.channel ? { channel: a.channel } : {}) } } : source;
+  } catch {
+    return source; // a name the registry would refuse, or an unreadable record: the run does not depend on it
+  }
 }
 
 /**
@@ -43,17 +56,6 @@ export interface RunOptions {
  * I/O: reads the blueprint folder and the named file. Throws ValidationError (with field
  * paths) for a malformed chosen file, Error for an unknown or refused name.
  */
-/** A repository blueprint's source with the registry version it was adopted or forked from, when its adoption record says so (issue 13). */
-function withRegistrySource(source: BlueprintSource, repo: string, name: string): BlueprintSource {
-  if (source.kind !== 'repository') return source;
-  try {
-    const a = adoptionOf(repo, name);
-    return a ? { ...source, registry: { source: a.source, sourceHash: a.sourceHash, fork: a.fork } } : source;
-  } catch {
-    return source; // a name the registry would refuse, or an unreadable record: the run does not depend on it
-  }
-}
-
 export function loadBlueprint(ref: string, packet: TaskPacket, repo: string): LoadedBlueprint {
   const dir = join(repo, '.shopfloor', 'blueprints');
   const files: RepositoryBlueprintFile[] = [];
@@ -150,6 +152,12 @@ export function defaultHoldoutRoot(): string {
  */
 export async function freshRunSetup(o: { repo: string; packet: TaskPacket } & RunOptions): Promise<RunSetup> {
   const loaded = loadBlueprint(o.blueprint ?? '', o.packet, o.repo);
+  const registrySource = withRegistrySource(loaded.source, o.repo, loaded.blueprint.name);
+  // Unattended runs use only production versions of registry blueprints unless told otherwise (issue 13 item 4).
+  if (o.unattended && !o.allowCandidate && registrySource.registry && registrySource.registry.channel !== 'production')
+    throw new Error(
+      `${loaded.blueprint.name} is a registry copy of ${registrySource.registry.source}, which was ${registrySource.registry.channel ?? 'of unknown channel'} when adopted; an unattended run uses only production versions (adopt one with \`shopfloor registry adopt ${registrySource.registry.fork ? loaded.blueprint.name : registrySource.registry.source.split('@')[0]}\`, or pass --allow-candidate)`,
+    );
   const profiled = o.profile ? await profileRepository(new GitRepoReader(o.repo)) : undefined;
   const profile: ProfileFacts = profiled ? profileFacts(profiled) : { setup: [], dependencyCheck: [], registryHosts: [] };
   const language = profiled?.languages[0]?.language;
@@ -157,7 +165,7 @@ export async function freshRunSetup(o: { repo: string; packet: TaskPacket } & Ru
   return {
     packet: o.packet,
     blueprint: loaded.blueprint,
-    blueprintSource: withRegistrySource(loaded.source, o.repo, loaded.blueprint.name),
+    blueprintSource: registrySource,
     refusedBlueprints: loaded.refused,
     profile,
     unattended: o.unattended,

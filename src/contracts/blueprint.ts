@@ -154,7 +154,7 @@ export const BlueprintSourceSchema = z.object({
   file: z.string().optional().describe('Repository-relative (repository) or absolute (file) path.'),
   tier: z.enum(['platform', 'domain', 'team']),
   registry: z
-    .object({ source: BlueprintRefSchema, sourceHash: Sha256Schema, fork: z.boolean() })
+    .object({ source: BlueprintRefSchema, sourceHash: Sha256Schema, fork: z.boolean(), channel: z.enum(['candidate', 'production']).optional() })
     .optional()
     .describe('For a repository blueprint adopted or forked from the registry (issue 13): the registry version it is based on and that version\'s content hash (equal to the run\'s blueprint hash while the copy is unedited).'),
 });

@@ -179,6 +179,7 @@ export const AdoptionRecordSchema = z
     registry: z.string().max(1000).describe('Registry URL it came from.'),
     adoptedAt: TimestampSchema,
     fork: z.boolean().describe('True when the copy is a fork (own name, lineage to source).'),
+    channel: RegistryChannelSchema.optional().describe('Channel of the version the copy runs as, when adopted or last updated: the source\'s for an adopted copy; a fork\'s own published version starts candidate.'),
   })
   .strict();
 export type AdoptionRecord = z.infer<typeof AdoptionRecordSchema>;

@@ -83,7 +83,8 @@ export async function adopt(registry: BlueprintRegistry, workspace: string, refO
   const file = copyPath(workspace, v.blueprint.name);
   const text = stableJson(v.blueprint);
   if (existsSync(file) && readFileSync(file, 'utf8') !== text) throw new RegistryRefusedError(`${file} exists with other content; use update, or move it away first`);
-  const record = AdoptionRecordSchema.parse({ kind: 'adoption', name: v.blueprint.name, source: ref, sourceHash: v.record.hash, registry: registry.location.url, adoptedAt: now.toISOString(), fork: false });
+  const channel = snap.versions.find((x) => x.record.name === v.record.name && x.record.version === v.record.version)?.channel ?? 'candidate';
+  const record = AdoptionRecordSchema.parse({ kind: 'adoption', name: v.blueprint.name, source: ref, sourceHash: v.record.hash, registry: registry.location.url, adoptedAt: now.toISOString(), fork: false, channel });
   writeAtomic(file, text);
   writeAtomic(recordPath(workspace, v.blueprint.name), stableJson(record));
   return { file, record };
@@ -108,7 +109,7 @@ export async function forkInto(registry: BlueprintRegistry, workspace: string, p
   const file = copyPath(workspace, o.name);
   if (existsSync(file)) throw new RegistryRefusedError(`${file} exists; choose another name for the fork`);
   if (o.publish !== false) await registry.publish(blueprint, { by: o.by, workspace: o.workspaceId, forkOf: parentRef });
-  const record = AdoptionRecordSchema.parse({ kind: 'adoption', name: o.name, source: parentRef, sourceHash: parent.record.hash, registry: registry.location.url, adoptedAt: (o.now ?? new Date()).toISOString(), fork: true });
+  const record = AdoptionRecordSchema.parse({ kind: 'adoption', name: o.name, source: parentRef, sourceHash: parent.record.hash, registry: registry.location.url, adoptedAt: (o.now ?? new Date()).toISOString(), fork: true, channel: 'candidate' });
   writeAtomic(file, stableJson(blueprint));
   writeAtomic(recordPath(workspace, o.name), stableJson(record));
   return { file, record, blueprint };
@@ -148,7 +149,8 @@ export async function update(registry: BlueprintRegistry, workspace: string, nam
   const parsed = BlueprintSchema.safeParse(merged);
   if (!parsed.success) throw new RegistryRefusedError(`the merge of ${name} is not a valid blueprint (${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}); your copy is unchanged`);
   writeAtomic(file, stableJson(parsed.data));
-  const record = AdoptionRecordSchema.parse({ ...adoption, source: `${src.name}@${latest}`, sourceHash: theirs.record.hash, adoptedAt: now.toISOString() });
+  const channel = adoption.fork ? 'candidate' : (snap.versions.find((x) => x.record.name === src.name && x.record.version === latest)?.channel ?? 'candidate');
+  const record = AdoptionRecordSchema.parse({ ...adoption, source: `${src.name}@${latest}`, sourceHash: theirs.record.hash, adoptedAt: now.toISOString(), channel });
   writeAtomic(recordPath(workspace, name), stableJson(record));
   return { status: 'updated', from: adoption.source, to: record.source, file, keptLocalEdits: contentHash(parsed.data) !== theirs.record.hash };
 }

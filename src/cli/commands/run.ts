@@ -33,6 +33,8 @@ interface RunOptions {
   registry?: string;
   /** False with --no-registry-sync. */
   registrySync?: boolean;
+  /** --allow-candidate: an unattended run may use a registry copy that is not a production version. */
+  allowCandidate?: boolean;
 }
 
 /** Exit codes: 0 PR_READY or NO_OP, 3 ESCALATE, 4 RETRYABLE_FAILURE (2: usage or internal error; 130/143/129: interrupted by SIGINT/SIGTERM/SIGHUP, resumable). */
@@ -103,6 +105,7 @@ export async function runCommand(opts: RunOptions, deps: RunCommandDeps = {}): P
         agent: opts.agent,
         holdout: opts.holdout,
         profile: opts.setup,
+        allowCandidate: opts.allowCandidate,
       },
     });
   }
@@ -175,6 +178,7 @@ export function registerRun(program: Command): void {
     .option('--no-setup', 'do not profile the repository for set-up commands')
     .option('--resume <run>', 'resume a run that was interrupted, from its journal')
     .option('--registry <url>', 'blueprint registry the outcome is synced to (default: SHOPFLOOR_REGISTRY_URL, else ~/.shopfloor/registry.git)')
+    .option('--allow-candidate', 'let an unattended run use a registry blueprint copy whose version is not in production')
     .option('--no-registry-sync', 'do not sync the outcome to the registry (also SHOPFLOOR_REGISTRY_SYNC=off)')
     .option('--holdout <dir>', 'folder of holdout scenarios for verifier stations (default ~/.shopfloor/holdout; never inside the repository); a blueprint names its scenarios by a path relative to it')
     .action(async (opts: RunOptions) => {

@@ -40,13 +40,18 @@ describe('registry CLI: a run from an adopted blueprint syncs its outcome', func
       evidenceRequired: [], outputFormat: 'pr', risk: 'one-reviewer',
     };
     fs.writeFileSync(join(t.root, 'packet.json'), JSON.stringify(approved(packet)));
-    const run = runCli(['run', '--repo', t.repo, '--packet', join(t.root, 'packet.json'), '--blueprint', 'team-bugfix', '--unattended', '--json', '--no-setup', '--environment', 'local', '--agent-command', `node ${t.fixScript}`, '--registry', bare]);
+    const args = ['run', '--repo', t.repo, '--packet', join(t.root, 'packet.json'), '--blueprint', 'team-bugfix', '--unattended', '--json', '--no-setup', '--environment', 'local', '--agent-command', `node ${t.fixScript}`, '--registry', bare];
+    // An unattended run uses only production versions: this copy's version is a candidate.
+    const refused = runCli(args);
+    assert.equal(refused.code, 2, refused.stdout);
+    assert.match(refused.stderr, /team-bugfix@1\.0\.0, which was candidate when adopted; an unattended run uses only production versions .*--allow-candidate/);
+    const run = runCli([...args, '--allow-candidate']);
     assert.equal(run.code, 0, run.stderr);
     const out = JSON.parse(run.stdout);
     const evidence = JSON.parse(fs.readFileSync(out.evidence, 'utf8'));
     assert.equal(evidence.environment.blueprint, 'team-bugfix@1.0.0');
     assert.equal(evidence.environment.blueprintHash, record.hash, "the run's evidence holds the registry version's hash");
-    assert.deepEqual(evidence.environment.blueprintSource.registry, { source: 'team-bugfix@1.0.0', sourceHash: record.hash, fork: false });
+    assert.deepEqual(evidence.environment.blueprintSource.registry, { source: 'team-bugfix@1.0.0', sourceHash: record.hash, fork: false, channel: 'candidate' });
 
     const stats = runCli(['registry', 'stats', '--registry', bare, '--json']);
     assert.equal(stats.code, 0, stats.stderr);

@@ -101,7 +101,8 @@ describe('registry: operations against a real bare repository', function () {
     // A bare name adopts the latest production version, not the newer candidate.
     const ws = join(root, 'ws');
     mkdirSync(ws);
-    assert.equal((await adopt(reg, ws, 'lint-fix')).record.source, 'lint-fix@1.0.0');
+    const adopted = (await adopt(reg, ws, 'lint-fix')).record;
+    assert.deepEqual([adopted.source, adopted.channel], ['lint-fix@1.0.0', 'production']);
     assert.equal(snap.promotions.length, 1, 'the refused promotion left no record');
     const stats = await reg.stats();
     const v11 = stats.versions.find((v) => v.version === '1.1.0')!;
