@@ -8,7 +8,7 @@ describe('core/registry: intervals', () => {
     assert.throws(() => zFor(1), RangeError);
   });
 
-  it('Wilson interval matches published values', () => {
+  it('Wilson interval matches the closed form computed independently', () => {
     // 81 of 263 at 95%: 0.2553–0.3662, from the closed form (Wilson 1927) computed independently in Python with z = 1.959963984540054.
     const w = wilson(81, 263);
     assert.ok(Math.abs(w.interval[0] - 0.2553) < 5e-4, String(w.interval[0]));
