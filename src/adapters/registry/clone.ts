@@ -54,8 +54,8 @@ export interface RegistryTree {
 export class RegistryClone {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly git: SimpleGit;
-  /** Files written since the last reset. */
-  private written = 0;
+  /** Files written since the last reset (registry-relative paths). */
+  private written = new Set<string>();
 
   constructor(
     readonly url: string,
@@ -117,6 +117,7 @@ export class RegistryClone {
   /** The tree of the checkout (reads and writes its files). */
   tree(): RegistryTree {
     const dir = this.dir;
+    const made = new Set<string>(); // folders made by this tree's writes (a batch writes many files per folder)
     return {
       read: (p) => {
         const f = join(dir, p);
@@ -125,9 +126,13 @@ export class RegistryClone {
       write: (p, text) => {
         // No temp file and rename: the checkout is this clone's own and is reset before every transaction.
         const f = join(dir, p);
-        mkdirSync(dirname(f), { recursive: true });
+        const parent = dirname(f);
+        if (!made.has(parent)) {
+          mkdirSync(parent, { recursive: true });
+          made.add(parent);
+        }
         writeFileSync(f, text);
-        this.written++;
+        this.written.add(p);
       },
       list: (prefix) => listFiles(dir, prefix),
     };
@@ -155,7 +160,7 @@ export class RegistryClone {
       await this.git.raw(['update-ref', '-d', 'refs/remotes/origin/main']).catch(() => undefined);
     }
     const remote = await this.git.raw(['rev-parse', '--verify', '--quiet', 'refs/remotes/origin/main']).then((s) => s.trim(), () => '');
-    this.written = 0;
+    this.written.clear();
     // Left clean at this very commit by this process (nothing wrote since): no reset needed.
     if (remote && remote === this.cleanAt) return;
     this.cleanAt = undefined;
@@ -183,9 +188,13 @@ export class RegistryClone {
       for (let attempt = 1; attempt <= max; attempt++) {
         await this.refresh();
         const value = await apply(this.tree());
-        if (this.written === 0) return { value, pushed: false, attempts: attempt };
+        if (this.written.size === 0) return { value, pushed: false, attempts: attempt };
         this.cleanAt = undefined; // the checkout now differs from the remote until this push lands
-        await this.git.raw(['add', '--all']);
+        // Only the files this change wrote: no scan of the whole tree (a registry holds one file
+        // per run), and files left by an earlier push are not hashed again.
+        const list = join(this.dir, '.git', 'shopfloor-paths');
+        writeFileSync(list, `${[...this.written].join('\n')}\n`);
+        await this.git.raw(['add', `--pathspec-from-file=${list}`]);
         try {
           await this.git.raw(['commit', '--quiet', '--no-verify', '-m', message]);
         } catch (e) {

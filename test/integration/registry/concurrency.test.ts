@@ -27,7 +27,16 @@ describe('registry: 20 concurrent publishers against git daemon on loopback, fai
       writeFileSync(join(other, `foreign-${foreign}.txt`), `${foreign}\n`);
       git(other, 'add', '.');
       git(other, 'commit', '-q', '-m', `foreign ${foreign}`);
-      git(other, 'push', '-q', 'origin', 'HEAD:main');
+      // The foreign writer races the publishers too: like any plain-git user it pulls and pushes again when refused.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          git(other, 'push', '-q', 'origin', 'HEAD:main');
+          return;
+        } catch (e) {
+          if (attempt > 50) throw e;
+          git(other, 'pull', '-q', '--rebase', 'origin', 'main');
+        }
+      }
     };
     // Seed main so the foreign clone can pull.
     writeFileSync(join(other, 'README.md'), 'registry\n');
