@@ -6,6 +6,7 @@ import { registerOpenPacket } from './host/commands/openPacket';
 import { registerOpenPanel } from './host/commands/openPanel';
 import { offerResume, registerRunCommands } from './host/commands/runCommands';
 import { registerShowLog } from './host/commands/showLog';
+import { registerRegistryCommands } from './host/commands/registryCommands';
 import { registerSetModelApiKey } from './host/model-keys';
 import { createLog } from './host/log';
 import { PacketSession } from './host/packet/packet-session';
@@ -56,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
     registerDraftPacket(ctx),
     registerApprovePacket(ctx, packets),
     registerShowLog(ctx),
+    ...registerRegistryCommands(ctx),
     registerSetModelApiKey(ctx),
     vscode.window.registerTreeDataProvider('shopfloor.runs', runs),
     vscode.window.registerTreeDataProvider('shopfloor.tools', tools),

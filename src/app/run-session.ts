@@ -66,6 +66,12 @@ export interface EngineSettings {
   toolServers?: readonly ToolServer[];
   /** Another MCP gateway for agent stations (tests); absent on Docker: the run's own gateway. */
   toolAccess?: ComposeRequest['toolAccess'];
+  /**
+   * Called once the run has its terminal state and its containers are gone, e.g. the
+   * registry's outcome sync (src/app/registry-sync.ts). Whatever it throws is logged and
+   * never fails the run; absent: nothing is called.
+   */
+  onFinished?: (run: { outcome: RunOutcome; folder: RunFolder; setup: RunSetup }) => Promise<void>;
 }
 
 /** A run ready to execute: started (set-up written) or found for resume. */
@@ -194,13 +200,16 @@ function session(folder: RunFolder, setup: RunSetup, resumed: boolean): RunSessi
         toolAccess: settings.toolAccess,
         delegatedBy: () => (who ??= humanIdentity(folder.repo)),
       });
+      let outcome: RunOutcome;
       try {
         replayToObserver(composed.ports.journal.existing.map((r) => r.event), ui.observer);
-        return await runLine(composed.inputs, composed.ports);
+        outcome = await runLine(composed.inputs, composed.ports);
       } finally {
         await composed.close();
         await recordHead(folder);
       }
+      await settings.onFinished?.({ outcome, folder, setup }).catch((e: unknown) => ui.logger?.warn(`after the run: ${(e as Error).message}`));
+      return outcome;
     },
   };
 }
