@@ -8,3 +8,7 @@ export * from './run-args';
 export * from './devcontainer';
 export * from './devcontainer-json';
 export * from './hash';
+export * from './features';
+export * from './compose';
+export * from './buildable';
+export * from './feature-metadata';
