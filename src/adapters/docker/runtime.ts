@@ -4,6 +4,10 @@ import { join } from 'node:path';
 import type Docker from 'dockerode';
 import {
   ConfigRefusedError,
+  buildProblems,
+  featureHost,
+  featureMetadataEffect,
+  type LifecycleCommand,
   LifecycleCommandError,
   MountRefusedError,
   environmentHash,
@@ -22,6 +26,7 @@ import { hardenedCreateOptions } from './create-options';
 import { EgressProxy, type EgressLogEntry } from './egress-proxy';
 import { ensureEgressNetwork } from './egress-network';
 import { EngineEvents } from './engine-events';
+import { buildFeatures } from './features';
 import { ensureImage, type ResolvedImage } from './images';
 import { LABEL_CONFIG, LABEL_RUN } from './labels';
 import { removeOrphans, removeRunContainers } from './orphans';
@@ -75,6 +80,8 @@ interface Egress {
  */
 export class DockerContainerRuntime implements ContainerRuntime {
   private conn?: Promise<Connection>;
+  /** The connection once reached (for the Dev Containers CLI's DOCKER_HOST). */
+  private reached?: Connection;
   private events?: EngineEvents;
   private egress?: Promise<Egress>;
   private readonly images = new Map<string, Promise<ResolvedImage>>();
@@ -94,9 +101,14 @@ export class DockerContainerRuntime implements ContainerRuntime {
     const log = (l: string) => o.onLog?.(l);
     for (const n of spec.notes) log(`[devcontainer] ${n}`);
 
+    // Never silently leave out a part of the configuration this runtime does not start; the
+    // approval check (src/app/environment-check.ts) refuses the same before a run starts.
+    const unbuildable = buildProblems(spec, { localFeatures: true, reachableFeatureHosts: (spec.features ?? []).map((f) => featureHost(f.id)), composeServices: false });
+    if (unbuildable.length) throw new ConfigRefusedError(spec.origin.kind === 'devcontainer' ? spec.origin.configPath : 'station image', unbuildable);
     const workspace = await realpath(o.workspaceDir);
     const bindSources = await this.checkBinds(spec, workspace);
-    const image = await this.image(docker, spec, workspace, o);
+    const { image, lifecycle, capAdd } = await this.stationImage(docker, spec, workspace, o, log);
+    if (capAdd.length) spec = { ...spec, capAdd: [...new Set([...spec.capAdd, ...capAdd])].sort() };
     const all = await this.imageUsers(docker, image);
     const users = resolveStationUsers({ user: image.user, name: spec.image ?? 'the built image' }, all, spec);
     if ('refused' in users) throw new ConfigRefusedError(spec.origin.kind === 'devcontainer' ? spec.origin.configPath : 'station image', [users.refused]);
@@ -122,7 +134,7 @@ export class DockerContainerRuntime implements ContainerRuntime {
     if (known && !known.ended) {
       const state = await docker.getContainer(known.id).inspect().catch(() => undefined);
       if (state?.State.Running) return withReused(known);
-      if (state) return this.restart(docker, known, spec, log);
+      if (state) return this.restart(docker, known, lifecycle, log);
       this.live.delete(key);
     }
     const existing = await docker.listContainers({ all: true, filters: { label: [`${LABEL_RUN}=${o.runId}`, `${LABEL_CONFIG}=${configHash}`] } });
@@ -143,7 +155,7 @@ export class DockerContainerRuntime implements ContainerRuntime {
     if (existing[0]) {
       const station = make(existing[0].Id, true);
       this.live.set(key, station);
-      return existing[0].State === 'running' ? station : this.restart(docker, station, spec, log);
+      return existing[0].State === 'running' ? station : this.restart(docker, station, lifecycle, log);
     }
 
     let proxyEnv: Record<string, string> = {};
@@ -184,7 +196,7 @@ export class DockerContainerRuntime implements ContainerRuntime {
         if (!ip) throw new Error(`station has no address on ${egress.network}`);
         egress.proxy.register(ip, o.runId, spec.network.egressAllow);
       }
-      await runLifecycle(station, spec.lifecycle, ['onCreate', 'updateContent', 'postCreate', 'postStart'], log);
+      await runLifecycle(station, lifecycle, ['onCreate', 'updateContent', 'postCreate', 'postStart'], log);
     } catch (e) {
       // A container that never became a working station is removed, not left for cleanup.
       if (!(e instanceof LifecycleCommandError)) await station.remove().catch(() => undefined);
@@ -230,7 +242,7 @@ export class DockerContainerRuntime implements ContainerRuntime {
   }
 
   private connection(): Promise<Connection> {
-    this.conn ??= connectToEngine({ setting: this.opts.dockerHost, timeoutMs: this.opts.connectTimeoutMs }).catch((e) => {
+    this.conn ??= connectToEngine({ setting: this.opts.dockerHost, timeoutMs: this.opts.connectTimeoutMs }).then((c) => (this.reached = c), (e) => {
       // Not cached: the next call tries again (the user may have started Docker meanwhile).
       this.conn = undefined;
       throw e;
@@ -249,6 +261,42 @@ export class DockerContainerRuntime implements ContainerRuntime {
       out.set(m.workspacePath, real);
     }
     return out;
+  }
+
+  /**
+   * The station's image: the configuration's image or build, then its features (built with
+   * the Dev Containers CLI, src/adapters/docker/features.ts) when it has any; with the
+   * lifecycle to run (each feature's commands before the configuration's, the spec's merge
+   * order) and the capabilities the features add. Throws ConfigRefusedError for a feature
+   * that asks for more than a station allows.
+   */
+  private async stationImage(
+    docker: Docker,
+    spec: EnvironmentSpec,
+    workspace: string,
+    o: PrepareOptions,
+    log: (l: string) => void,
+  ): Promise<{ image: ResolvedImage; lifecycle: HookCommands; capAdd: string[] }> {
+    const base = await this.image(docker, spec, workspace, o);
+    const own: HookCommands = Object.fromEntries(Object.entries(spec.lifecycle).map(([k, v]) => [k, [v]]));
+    if (!spec.features?.length) return { image: base, lifecycle: own, capAdd: [] };
+    const name = spec.image ?? (await docker.getImage(base.id).inspect()).RepoTags?.[0] ?? base.id;
+    const built = await buildFeatures(docker, { name, id: base.id }, spec, workspace, { dockerHost: this.dockerHostForCli(), onOutput: o.onBuildOutput });
+    const effect = featureMetadataEffect(built.metadata);
+    if (effect.problems.length) throw new ConfigRefusedError(spec.origin.kind === 'devcontainer' ? spec.origin.configPath : 'station image', effect.problems);
+    for (const n of effect.notes) log(`[devcontainer] ${n}`);
+    const lifecycle: HookCommands = {};
+    for (const hook of ['onCreate', 'updateContent', 'postCreate', 'postStart'] as const) {
+      const list = [...(effect.lifecycle[hook] ?? []), ...(own[hook] ?? [])];
+      if (list.length) lifecycle[hook] = list;
+    }
+    return { image: built, lifecycle, capAdd: effect.capAdd };
+  }
+
+  /** DOCKER_HOST for the Dev Containers CLI: the endpoint this runtime reached, when the docker CLI can use it as is. */
+  private dockerHostForCli(): string | undefined {
+    const c = this.reached?.candidate.endpoint;
+    return c && /^(unix|tcp|npipe|ssh):\/\//.test(c) ? c : undefined;
   }
 
   private image(docker: Docker, spec: EnvironmentSpec, workspace: string, o: PrepareOptions): Promise<ResolvedImage> {
@@ -282,9 +330,9 @@ export class DockerContainerRuntime implements ContainerRuntime {
     return p;
   }
 
-  private async restart(docker: Docker, station: DockerStation, spec: EnvironmentSpec, log: (l: string) => void): Promise<StationContainer> {
+  private async restart(docker: Docker, station: DockerStation, lifecycle: HookCommands, log: (l: string) => void): Promise<StationContainer> {
     await docker.getContainer(station.id).start();
-    await runLifecycle(station, spec.lifecycle, ['postStart'], log);
+    await runLifecycle(station, lifecycle, ['postStart'], log);
     return withReused(station);
   }
 
@@ -303,11 +351,12 @@ export class DockerContainerRuntime implements ContainerRuntime {
   }
 }
 
-/** Runs lifecycle hooks in order; parallel (object-form) commands run concurrently. Throws LifecycleCommandError. */
-async function runLifecycle(station: StationContainer, lc: LifecycleCommands, hooks: (keyof LifecycleCommands)[], log: (l: string) => void): Promise<void> {
-  for (const hook of hooks) {
-    const cmd = lc[hook];
-    if (!cmd) continue;
+/** Lifecycle commands per hook, in the order they run (features' first, then the configuration's). */
+type HookCommands = { [K in keyof LifecycleCommands]?: LifecycleCommand[] };
+
+/** Runs lifecycle hooks in order, each hook's commands one after another; parallel (object-form) commands run concurrently. Throws LifecycleCommandError. */
+async function runLifecycle(station: StationContainer, lc: HookCommands, hooks: (keyof LifecycleCommands)[], log: (l: string) => void): Promise<void> {
+  for (const hook of hooks) for (const cmd of lc[hook] ?? []) {
     await Promise.all(
       lifecycleArgvs(`${hook}Command`, cmd).map(async ({ label, argv }) => {
         log(`[${label}] ${argv.join(' ')}`);
