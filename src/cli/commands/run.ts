@@ -97,6 +97,7 @@ export async function runCommand(opts: RunOptions, deps: RunCommandDeps = {}): P
         holdout: opts.holdout,
         profile: opts.setup,
       },
+      environmentCheck: { dockerHost: opts.dockerHost ?? process.env.SHOPFLOOR_DOCKER_HOST, defaultImage: opts.image ?? process.env.SHOPFLOOR_DEFAULT_IMAGE },
     });
   }
   const { setup } = session;

@@ -12,3 +12,4 @@ export * from './features';
 export * from './compose';
 export * from './buildable';
 export * from './feature-metadata';
+export * from './image-refs';
