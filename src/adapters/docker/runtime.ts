@@ -27,6 +27,7 @@ import { EgressProxy, type EgressLogEntry } from './egress-proxy';
 import { ensureEgressNetwork } from './egress-network';
 import { EngineEvents } from './engine-events';
 import { buildFeatures } from './features';
+import { ensureToolchainImage } from './toolchain-image';
 import { ensureImage, type ResolvedImage } from './images';
 import { LABEL_CONFIG, LABEL_RUN } from './labels';
 import { removeOrphans, removeRunContainers } from './orphans';
@@ -264,7 +265,8 @@ export class DockerContainerRuntime implements ContainerRuntime {
   }
 
   /**
-   * The station's image: the configuration's image or build, then its features (built with
+   * The station's image: the configuration's image or build, with the toolchain the
+   * repository asks for (the default image only, src/adapters/docker/toolchain-image.ts), then its features (built with
    * the Dev Containers CLI, src/adapters/docker/features.ts) when it has any; with the
    * lifecycle to run (each feature's commands before the configuration's, the spec's merge
    * order) and the capabilities the features add. Throws ConfigRefusedError for a feature
@@ -277,7 +279,13 @@ export class DockerContainerRuntime implements ContainerRuntime {
     o: PrepareOptions,
     log: (l: string) => void,
   ): Promise<{ image: ResolvedImage; lifecycle: HookCommands; capAdd: string[] }> {
-    const base = await this.image(docker, spec, workspace, o);
+    let base = await this.image(docker, spec, workspace, o);
+    if (spec.toolchain && (spec.toolchain.node || spec.toolchain.packageManager)) {
+      const arch = (await this.connection()).info.arch;
+      const t = await ensureToolchainImage(docker, { ...base, name: spec.image ?? base.id }, spec.toolchain, { arch, onOutput: o.onBuildOutput });
+      for (const n of t.notes) log(`[toolchain] ${n}`);
+      base = t.image;
+    }
     const own: HookCommands = Object.fromEntries(Object.entries(spec.lifecycle).map(([k, v]) => [k, [v]]));
     if (!spec.features?.length) return { image: base, lifecycle: own, capAdd: [] };
     const name = spec.image ?? (await docker.getImage(base.id).inspect()).RepoTags?.[0] ?? base.id;

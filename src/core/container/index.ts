@@ -13,3 +13,4 @@ export * from './compose';
 export * from './buildable';
 export * from './feature-metadata';
 export * from './image-refs';
+export * from './toolchain';

@@ -5,6 +5,7 @@
  * says otherwise.
  */
 import type { ExecEndReason } from '../../contracts';
+import type { ToolchainRequest } from './toolchain';
 
 /** Resource walls of one station container. */
 export interface ResourceLimits {
@@ -156,6 +157,11 @@ export interface EnvironmentSpec {
   features?: FeatureRef[];
   /** `features` install order the configuration asks for (`overrideFeatureInstallOrder`). */
   featureInstallOrder?: string[];
+  /**
+   * Node.js and package manager versions the repository asks for (toolchainRequest), for
+   * the default station image only: a devcontainer.json's own image is the repository's choice.
+   */
+  toolchain?: ToolchainRequest;
   /** Present for a Compose devcontainer: the services started beside the station. */
   compose?: ComposeSpec;
   containerEnv: Record<string, string>;
