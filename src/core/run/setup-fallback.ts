@@ -22,20 +22,23 @@ export function productionInstall(spec: CommandSpec): CommandSpec | undefined {
   const base = { cwd: spec.cwd, env: spec.env, timeoutSec: spec.timeoutSec };
   const describe = (what: string) => ({ ...base, description: `production dependencies only (${what} failed)` });
   if (tool === 'npm' && (sub === 'ci' || sub === 'install' || sub === 'i') && rest.every((a) => a.startsWith('-'))) {
-    return { ...describe(spec.argv.join(' ')), argv: ['node', '-e', NPM_PRODUCTION_SCRIPT] };
+    return { ...describe(spec.argv.join(' ')), argv: ['/bin/sh', '-c', NPM_PRODUCTION_SCRIPT] };
   }
   if (tool === 'yarn' && (sub === undefined || sub === 'install') && rest.every((a) => a.startsWith('-'))) return { ...describe(spec.argv.join(' ')), argv: ['yarn', 'install', '--production', '--ignore-optional'] };
   if (tool === 'pnpm' && (sub === 'install' || sub === 'i') && rest.every((a) => a.startsWith('-'))) return { ...describe(spec.argv.join(' ')), argv: ['pnpm', 'install', '--prod'] };
   return undefined;
 }
 
-/** See productionInstall: npm install of the production dependencies with devDependencies hidden, package.json restored. */
+/**
+ * See productionInstall: npm install of the production dependencies with devDependencies
+ * hidden (`npm pkg delete`, npm 7.20 and later), package.json copied back whatever the
+ * install did. Run by the container's own /bin/sh (the station's shell, as lifecycle commands are).
+ */
 const NPM_PRODUCTION_SCRIPT = [
-  "const fs = require('fs'); const cp = require('child_process');",
-  "const text = fs.readFileSync('package.json', 'utf8'); const pkg = JSON.parse(text);",
-  'delete pkg.devDependencies;',
-  "fs.writeFileSync('package.json', JSON.stringify(pkg, null, 2));",
-  "let code = 1; try { code = cp.spawnSync('npm', ['install', '--omit=dev', '--no-package-lock', '--no-audit', '--no-fund'], { stdio: 'inherit' }).status ?? 1; }",
-  "finally { fs.writeFileSync('package.json', text); }",
-  'process.exit(code);',
-].join(' ');
+  'keep="${TMPDIR:-/tmp}/shopfloor-package.json.$$"',
+  'cp package.json "$keep" || exit 1',
+  'npm pkg delete devDependencies && npm install --omit=dev --no-package-lock --no-audit --no-fund',
+  'code=$?',
+  'cp "$keep" package.json && rm -f "$keep"',
+  'exit $code',
+].join('\n');
