@@ -83,7 +83,7 @@ export async function environmentProblems(o: EnvironmentCheckOptions): Promise<E
   notes.push(...spec.notes);
   const hosts: string[] = [];
   for (const f of spec.features ?? []) if (f.kind !== 'local' && (await reachable(featureHost(f.id)))) hosts.push(featureHost(f.id));
-  const problems = buildProblems(spec, { localFeatures: true, reachableFeatureHosts: hosts, composeServices: false });
+  const problems = buildProblems(spec, { localFeatures: true, reachableFeatureHosts: hosts, composeServices: true });
   for (const f of (spec.features ?? []).filter((x) => x.kind === 'local')) {
     const meta = await show(`${f.path}/devcontainer-feature.json`);
     if (meta === undefined) {

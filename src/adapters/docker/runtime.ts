@@ -26,6 +26,7 @@ import { hardenedCreateOptions } from './create-options';
 import { EgressProxy, type EgressLogEntry } from './egress-proxy';
 import { ensureEgressNetwork } from './egress-network';
 import { EngineEvents } from './engine-events';
+import { ensureRunServices, removeIdleServiceResources } from './compose-services';
 import { buildFeatures } from './features';
 import { ensureToolchainImage } from './toolchain-image';
 import { ensureImage, type ResolvedImage } from './images';
@@ -104,7 +105,7 @@ export class DockerContainerRuntime implements ContainerRuntime {
 
     // Never silently leave out a part of the configuration this runtime does not start; the
     // approval check (src/app/environment-check.ts) refuses the same before a run starts.
-    const unbuildable = buildProblems(spec, { localFeatures: true, reachableFeatureHosts: (spec.features ?? []).map((f) => featureHost(f.id)), composeServices: false });
+    const unbuildable = buildProblems(spec, { localFeatures: true, reachableFeatureHosts: (spec.features ?? []).map((f) => featureHost(f.id)), composeServices: true });
     if (unbuildable.length) throw new ConfigRefusedError(spec.origin.kind === 'devcontainer' ? spec.origin.configPath : 'station image', unbuildable);
     const workspace = await realpath(o.workspaceDir);
     const bindSources = await this.checkBinds(spec, workspace);
@@ -169,6 +170,25 @@ export class DockerContainerRuntime implements ContainerRuntime {
       const url = `http://${egress.address}`;
       proxyEnv = { HTTP_PROXY: url, HTTPS_PROXY: url, http_proxy: url, https_proxy: url, NO_PROXY: 'localhost,127.0.0.1', no_proxy: 'localhost,127.0.0.1' };
     }
+    // Compose services beside the station: on the run's internal network (or, for network_mode service:X, in X's network namespace).
+    let servicesNetwork: string | undefined;
+    if (spec.compose?.services.length) {
+      const services = await ensureRunServices(docker, spec.compose, {
+        runId: o.runId.split('.')[0]!,
+        sessionId: o.sessionId,
+        owner: this.opts.owner,
+        workspace,
+        limits: spec.limits,
+        onBuildOutput: o.onBuildOutput,
+        log,
+      });
+      const shared = spec.compose.shareNetworkWith ? services.ids[spec.compose.shareNetworkWith] : undefined;
+      if (networkMode === 'none') networkMode = shared ? `container:${shared}` : services.network;
+      else {
+        servicesNetwork = services.network;
+        if (shared) log(`[compose] network_mode service:${spec.compose.shareNetworkWith}: this station also has egress, so it joins the run's network instead; reach the service by its name, not localhost`);
+      }
+    }
     const options = hardenedCreateOptions({
       spec,
       imageId: image.id,
@@ -187,6 +207,7 @@ export class DockerContainerRuntime implements ContainerRuntime {
     const created = await docker.createContainer(options);
     const station = make(created.id, false);
     try {
+      if (servicesNetwork) await docker.getNetwork(servicesNetwork).connect({ Container: created.id, EndpointConfig: { Aliases: [spec.compose!.service] } });
       if (copy) {
         await copyWorkspaceIn(docker, created.id, workspace, spec.workspaceMountTarget, { uid: remoteHome.uid, gid: remoteHome.gid });
       }
@@ -228,13 +249,20 @@ export class DockerContainerRuntime implements ContainerRuntime {
   }
 
   cleanupOrphans(isLive: (sessionId: string) => boolean, hasJournal: (runId: string) => boolean): Promise<string[]> {
-    return this.connection().then(({ docker }) => removeOrphans(docker, this.opts.owner, isLive, hasJournal));
+    return this.connection().then(async ({ docker }) => {
+      const removed = await removeOrphans(docker, this.opts.owner, isLive, hasJournal);
+      // The networks and volumes of Compose services whose containers are all gone now.
+      await removeIdleServiceResources(docker, this.opts.owner);
+      return removed;
+    });
   }
 
   async removeRun(runId: string): Promise<string[]> {
     const { docker } = await this.connection();
     for (const key of [...this.live.keys()]) if (key.startsWith(`${runId}/`) || key.startsWith(`${runId}.`)) this.live.delete(key);
-    return removeRunContainers(docker, this.opts.owner, runId);
+    const removed = await removeRunContainers(docker, this.opts.owner, runId);
+    await removeIdleServiceResources(docker, this.opts.owner);
+    return removed;
   }
 
   async dispose(): Promise<void> {

@@ -67,13 +67,15 @@ describe('docker: the station environment is checked before a run starts', funct
     assert.deepEqual(props(refused), ['privileged', 'runArgs']);
   });
 
-  it('a Compose devcontainer passes with the station\'s service alone, and is refused while its other services cannot be started', async () => {
-    const compose = `services:\n  app: { image: ${IMAGE}, volumes: ["..:/workspaces/repo"] }\n  db: { image: ${IMAGE} }\n`;
-    const withDb = await check({ [DC]: JSON.stringify({ dockerComposeFile: 'compose.yml', service: 'app', workspaceFolder: '/workspaces/repo' }), '.devcontainer/compose.yml': compose });
-    assert.deepEqual(props(withDb), ['runServices']);
-    assert.match(withDb.problems[0]!.message, /Compose services beside the station \(db\) are not started/);
-    const alone = await check({ [DC]: JSON.stringify({ dockerComposeFile: 'compose.yml', service: 'app', runServices: [] }), '.devcontainer/compose.yml': compose });
-    assert.deepEqual(alone.problems, []);
+  it('a Compose devcontainer passes when its services\' images are here, and names the service whose image is not', async () => {
+    const compose = (db: string) => `services:\n  app: { image: ${IMAGE}, volumes: ["..:/workspaces/repo"] }\n  db: { image: ${db} }\n`;
+    const here = await check({ [DC]: JSON.stringify({ dockerComposeFile: 'compose.yml', service: 'app', workspaceFolder: '/workspaces/repo' }), '.devcontainer/compose.yml': compose(IMAGE) });
+    assert.deepEqual(here.problems, []);
+    const away = await check({ [DC]: JSON.stringify({ dockerComposeFile: 'compose.yml', service: 'app' }), '.devcontainer/compose.yml': compose('postgres:latest') });
+    assert.deepEqual(props(away), ['services.db.image']);
+    assert.match(away.problems[0]!.message, /image postgres:latest is not on this Docker engine and its registry registry-1\.docker\.io cannot be reached/);
+    const alone = await check({ [DC]: JSON.stringify({ dockerComposeFile: 'compose.yml', service: 'app', runServices: [] }), '.devcontainer/compose.yml': compose('postgres:latest') });
+    assert.deepEqual(alone.problems, [], 'runServices [] starts only the station\'s service');
   });
 
   it('reads the configuration at the run\'s base commit, not the working tree', async () => {
