@@ -40,7 +40,7 @@ function buildPostgresImage(): void {
 }
 
 /** A repository with a Compose devcontainer: the station runs as `app`, PostgreSQL as `db` beside it, with a named volume. */
-function composeRepo(): string {
+function composeRepo(sharedNetwork = false): string {
   const ws = workspace();
   mkdirSync(join(ws, '.devcontainer'));
   writeFileSync(join(ws, '.devcontainer', 'devcontainer.json'), JSON.stringify({ dockerComposeFile: 'docker-compose.yml', service: 'app', workspaceFolder: '/workspaces/${localWorkspaceFolderBasename}', remoteUser: 'node' }));
@@ -54,7 +54,9 @@ function composeRepo(): string {
       `    image: ${PG_IMAGE}`,
       '    volumes: ["../..:/workspaces:cached"]',
       '    command: sleep infinity',
-      '    environment: { DATABASE_URL: "postgresql://postgres:secret@db:5432/postgres" }',
+      ...(sharedNetwork
+        ? ['    network_mode: service:db', '    environment: { DATABASE_URL: "postgresql://postgres:secret@localhost:5432/postgres" }']
+        : ['    environment: { DATABASE_URL: "postgresql://postgres:secret@db:5432/postgres" }']),
       '    depends_on: { db: { condition: service_healthy } }',
       '  db:',
       `    image: ${PG_IMAGE}`,
@@ -111,6 +113,21 @@ describe('docker: a Compose devcontainer runs the station in its service, with t
 
     await rt.removeRun('compose-1');
     assert.deepEqual(await runResources(owner, 'compose-1'), { containers: 0, networks: 0, volumes: 0 }, 'the service, its network and its volume are gone with the run');
+  });
+
+  it('network_mode service:db (the templates\' form): the station shares the service\'s network, so localhost reaches PostgreSQL', async () => {
+    const ws = composeRepo(true);
+    const spec = await readDevcontainer({ workspaceDir: ws, defaultImage: IMAGE });
+    assert.equal(spec.compose?.shareNetworkWith, 'db');
+    const s = await rt.prepare(spec, { runId: 'compose-shared', sessionId: 'sess', workspaceDir: ws });
+    const out = collect();
+    const r = await s.exec(['sh', '-c', 'psql "$DATABASE_URL" -tAc "select 6 * 7"'], { onStdout: out.sink, onStderr: out.sink, timeoutMs: 60_000 });
+    assert.equal(r.exitCode, 0, out.text());
+    assert.equal(out.text(), '42\n');
+    const db = (await new Docker().listContainers({ filters: { label: [`${LABEL_OWNER}=${owner}`, `${LABEL_RUN}=compose-shared`, 'shopfloor.service=db'] } }))[0]!;
+    assert.equal((await new Docker().getContainer(s.id).inspect()).HostConfig.NetworkMode, `container:${db.Id}`);
+    await rt.removeRun('compose-shared');
+    assert.deepEqual(await runResources(owner, 'compose-shared'), { containers: 0, networks: 0, volumes: 0 });
   });
 
   it('after kill -9 of the process that started them, the next start\'s orphan sweep removes the services, their network and volume', async () => {
