@@ -3,7 +3,7 @@ import { cp, mkdir, readFile, realpath, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { OUTPUT_TAIL_CHARS } from '../../contracts';
-import { TOOLCHAIN_FILES, defaultEnvironment, isInsideRoot, toolchainRequest, type ContainerRuntime, type ToolchainFiles, type EnvironmentSpec, type NetworkPolicy, type StationContainer } from '../../core/container';
+import { PACKAGE_CACHES, TOOLCHAIN_FILES, defaultEnvironment, isInsideRoot, toolchainRequest, type ContainerRuntime, type ToolchainFiles, type EnvironmentSpec, type NetworkPolicy, type StationContainer } from '../../core/container';
 import { readDevcontainer } from './devcontainer-file';
 import type { Logger } from '../../core/ports';
 import type { EnvironmentProvider, EnvironmentRequest, ExecOptions, ExecResult, StationEnvironment } from '../../core/run/ports';
@@ -106,6 +106,12 @@ export class ContainerEnvironmentProvider implements EnvironmentProvider {
         // The frozen reproduction, read-only at its own place in the workspace: stations run it, none can change it.
         ...(req.readOnlyPaths ?? []).map((p) => ({ type: 'bind' as const, workspacePath: p, target: `${spec.workspaceMountTarget}/${p}`, readOnly: true })),
         ...(req.volumes ?? []).map((v) => ({ type: 'volume' as const, name: v.volume, target: v.containerPath, readOnly: true as const })),
+        // The shared package caches of the ecosystems the workspace uses: read-write only in set-up.
+        ...(req.packageCache
+          ? (Object.keys(PACKAGE_CACHES) as (keyof typeof PACKAGE_CACHES)[])
+              .filter((eco) => existsSync(join(workspaceDir, PACKAGE_CACHES[eco].marker)))
+              .map((ecosystem) => ({ type: 'package-cache' as const, ecosystem, readOnly: req.packageCache !== 'read-write' }))
+          : []),
       ],
     };
     const container = await this.o.runtime.prepare(spec, {

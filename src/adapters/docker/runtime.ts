@@ -7,6 +7,9 @@ import {
   buildProblems,
   featureHost,
   featureMetadataEffect,
+  packageCacheVolume,
+  PACKAGE_CACHES,
+  type CacheEcosystem,
   type LifecycleCommand,
   LifecycleCommandError,
   MountRefusedError,
@@ -30,7 +33,7 @@ import { ensureRunServices, removeIdleServiceResources } from './compose-service
 import { buildFeatures } from './features';
 import { ensureToolchainImage } from './toolchain-image';
 import { ensureImage, type ResolvedImage } from './images';
-import { LABEL_CONFIG, LABEL_RUN } from './labels';
+import { LABEL_CONFIG, LABEL_OWNER, LABEL_RUN } from './labels';
 import { removeOrphans, removeRunContainers } from './orphans';
 import { DockerStation } from './station';
 import { readPasswd, resolveStationUsers, stationHome, type ImageUser } from './users';
@@ -189,6 +192,7 @@ export class DockerContainerRuntime implements ContainerRuntime {
         if (shared) log(`[compose] network_mode service:${spec.compose.shareNetworkWith}: this station also has egress, so it joins the run's network instead; reach the service by its name, not localhost`);
       }
     }
+    const cacheVolumes = await this.packageCaches(docker, spec, image.id, remoteHome, log);
     const options = hardenedCreateOptions({
       spec,
       imageId: image.id,
@@ -202,6 +206,7 @@ export class DockerContainerRuntime implements ContainerRuntime {
       bindSources,
       networkMode,
       proxyEnv,
+      cacheVolumes,
       storageQuota: false,
     });
     const created = await docker.createContainer(options);
@@ -218,6 +223,7 @@ export class DockerContainerRuntime implements ContainerRuntime {
         if (!ip) throw new Error(`station has no address on ${egress.network}`);
         egress.proxy.register(ip, o.runId, spec.network.egressAllow);
       }
+      await verifyPackageCaches(station, spec, cacheVolumes, log);
       await runLifecycle(station, lifecycle, ['onCreate', 'updateContent', 'postCreate', 'postStart'], log);
     } catch (e) {
       // A container that never became a working station is removed, not left for cleanup.
@@ -329,6 +335,41 @@ export class DockerContainerRuntime implements ContainerRuntime {
     return { image: built, lifecycle, capAdd: effect.capAdd };
   }
 
+  /**
+   * The volumes of the spec's package caches (packageCacheVolume: per ecosystem and image),
+   * created on first use, labelled with the owner, and handed to the station's user (a
+   * short root helper with only CAP_CHOWN and no network), so set-up can write them.
+   */
+  private async packageCaches(docker: Docker, spec: EnvironmentSpec, imageId: string, user: { uid: number; gid: number }, log: (l: string) => void): Promise<Map<CacheEcosystem, string>> {
+    const out = new Map<CacheEcosystem, string>();
+    for (const m of spec.mounts) {
+      if (m.type !== 'package-cache') continue;
+      const name = packageCacheVolume(m.ecosystem, imageId, this.opts.owner);
+      const exists = await docker.getVolume(name).inspect().then(() => true, () => false);
+      if (!exists) {
+        await docker.createVolume({ Name: name, Labels: { [LABEL_OWNER]: this.opts.owner, 'shopfloor.cache': m.ecosystem } });
+        const target = PACKAGE_CACHES[m.ecosystem].target;
+        const helper = await docker.createContainer({
+          Image: imageId,
+          Entrypoint: ['chown', `${user.uid}:${user.gid}`, target],
+          Cmd: [],
+          User: 'root',
+          NetworkDisabled: true,
+          HostConfig: { NetworkMode: 'none', CapDrop: ['ALL'], CapAdd: ['CHOWN'], SecurityOpt: ['no-new-privileges:true'], Mounts: [{ Type: 'volume', Source: name, Target: target }] },
+        });
+        try {
+          await helper.start();
+          await helper.wait();
+        } finally {
+          await helper.remove({ force: true }).catch(() => undefined);
+        }
+        log(`[cache] created ${m.ecosystem} cache ${name}`);
+      }
+      out.set(m.ecosystem, name);
+    }
+    return out;
+  }
+
   /** DOCKER_HOST for the Dev Containers CLI: the endpoint this runtime reached, when the docker CLI can use it as is. */
   private dockerHostForCli(): string | undefined {
     const c = this.reached?.candidate.endpoint;
@@ -384,6 +425,22 @@ export class DockerContainerRuntime implements ContainerRuntime {
     })();
     this.egress.catch(() => (this.egress = undefined));
     return this.egress;
+  }
+}
+
+/**
+ * Before a set-up station uses a read-write package cache: the ecosystem's own check
+ * (`npm cache verify`), which removes truncated or corrupt entries so they are fetched
+ * again, never used. A failed check is logged, and the install that follows decides.
+ */
+async function verifyPackageCaches(station: StationContainer, spec: EnvironmentSpec, volumes: Map<CacheEcosystem, string>, log: (l: string) => void): Promise<void> {
+  for (const m of spec.mounts) {
+    if (m.type !== 'package-cache' || m.readOnly || !volumes.has(m.ecosystem)) continue;
+    const sink = (b: Buffer) => {
+      for (const line of b.toString('utf8').split('\n')) if (line.trim()) log(`[cache] ${line}`);
+    };
+    const r = await station.exec(PACKAGE_CACHES[m.ecosystem].verify, { onStdout: sink, onStderr: sink, timeoutMs: 300_000 });
+    if (r.exitCode !== 0) log(`[cache] ${PACKAGE_CACHES[m.ecosystem].verify.join(' ')} exited ${r.exitCode}`);
   }
 }
 

@@ -14,3 +14,4 @@ export * from './buildable';
 export * from './feature-metadata';
 export * from './image-refs';
 export * from './toolchain';
+export * from './package-cache';

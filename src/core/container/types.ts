@@ -50,6 +50,16 @@ export type MountSpec =
       /** Absolute POSIX path in the container. */
       target: string;
       readOnly: true;
+    }
+  | {
+      /**
+       * A package cache volume (PACKAGE_CACHES), shared across runs on the same station
+       * image: read-write only in set-up stations, read-only elsewhere. The runtime names
+       * it (packageCacheVolume) once the image is known.
+       */
+      type: 'package-cache';
+      ecosystem: import('./package-cache').CacheEcosystem;
+      readOnly: boolean;
     };
 
 /**

@@ -119,6 +119,8 @@ export function environmentRequest(ctx: StationContext, mounts: Mount[], prep?: 
     ...(prep?.volumes.length ? { volumes: prep.volumes } : {}),
     ...(ctx.station.kind === 'agent' && READ_ONLY_AGENT_ROLES.includes(ctx.station.role) ? { readOnlyWorkspace: true } : {}),
     ...(ctx.reproduction ? { readOnlyPaths: [REPRODUCTION_DIR] } : {}),
+    // Only set-up writes the shared package caches; every other station reads them at most.
+    packageCache: ctx.station.role === 'setup' ? 'read-write' : 'read-only',
   };
 }
 

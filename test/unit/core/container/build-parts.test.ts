@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { buildProblems, defaultEnvironment, dockerfileBaseImages, featureHost, featureMetadataEffect, imageRegistry, type EnvironmentSpec } from '../../../../src/core/container';
+import { PACKAGE_CACHES, buildProblems, defaultEnvironment, packageCacheVolume, dockerfileBaseImages, featureHost, featureMetadataEffect, imageRegistry, type EnvironmentSpec } from '../../../../src/core/container';
 
 describe('core/container image references, build capabilities and feature metadata', () => {
   it('finds the registry of an image reference as docker does', () => {
@@ -43,5 +43,14 @@ describe('core/container image references, build capabilities and feature metada
     assert.deepEqual(e.capAdd, ['SYS_PTRACE']);
     assert.deepEqual(e.problems.map((p) => p.property), ['features.b.privileged', 'features.b.capAdd', 'features.b.securityOpt']);
     assert.equal(e.notes.length, 2);
+  });
+
+  it('names a package cache volume per ecosystem, station image and owner, never shared between owners', () => {
+    const a = packageCacheVolume('npm', 'sha256:aa', 'ann@box');
+    assert.match(a, /^shopfloor-cache-npm-[0-9a-f]{16}$/);
+    assert.equal(packageCacheVolume('npm', 'sha256:aa', 'ann@box'), a);
+    assert.notEqual(packageCacheVolume('npm', 'sha256:bb', 'ann@box'), a, 'another image starts its own cache');
+    assert.notEqual(packageCacheVolume('npm', 'sha256:aa', 'bob@box'), a, 'another owner never shares it');
+    assert.equal(PACKAGE_CACHES.npm.env.npm_config_cache, PACKAGE_CACHES.npm.target);
   });
 });
