@@ -9,6 +9,7 @@ const benches = [
   ['devcontainer', 'run.ts', quick ? ['--quick'] : []],
   ['agent', 'proxy.ts', quick ? ['--calls', '300'] : []],
   ['agent', 'station.ts', quick ? ['--quick'] : []],
+  ['mcp-gateway', 'run.ts', quick ? ['--calls', '300', '--appends', '300'] : []],
 ] as const;
 let failed = 0;
 for (const [name, file, args] of benches) {

@@ -15,6 +15,7 @@ import { PANEL_VIEW_TYPE, ShopfloorPanel, type PanelServices } from './host/pane
 import { RunController } from './host/run/run-controller';
 import { pushRunBranch } from './host/run/push-branch';
 import { RunsTreeProvider } from './host/runs-view';
+import { ToolsTreeProvider } from './host/tools-view';
 import { createStatusBar } from './host/status-bar';
 
 /**
@@ -37,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
   const statusBar = createStatusBar();
   const controller = new RunController(ctx, state, statusBar);
   const runs = new RunsTreeProvider((id) => controller.activeRunId === id);
+  const tools = new ToolsTreeProvider();
   const services: PanelServices = {
     state,
     requests: panelRequests({
@@ -56,6 +58,8 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
     registerShowLog(ctx),
     registerSetModelApiKey(ctx),
     vscode.window.registerTreeDataProvider('shopfloor.runs', runs),
+    vscode.window.registerTreeDataProvider('shopfloor.tools', tools),
+    vscode.commands.registerCommand('shopfloor.refreshTools', () => tools.refresh()),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => {
         ShopfloorPanel.revive(panel, ctx, services);

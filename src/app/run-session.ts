@@ -14,7 +14,8 @@ import type { Logger } from '../core/ports';
 import { runLine, type RunOutcome } from '../core/run/engine';
 import type { Gatekeeper, HumanStation, RunObserver } from '../core/run/ports';
 import { newRunId } from '../core/run/run-id';
-import type { ComposeFn, ModelAccessFactory } from './compose';
+import type { ComposeFn, ComposeRequest, ModelAccessFactory } from './compose';
+import type { ToolServer } from '../contracts/mcp';
 import type { ModelProxyConfig } from '../adapters/model-proxy/config';
 import { agentRefusal, agentSettingsOf } from './agent-routing';
 import { unbuildableEnvironment } from './environment-approval';
@@ -62,6 +63,10 @@ export interface EngineSettings {
   agentVersions?: Record<string, string>;
   /** Keys, upstreams and prices of the run's model proxy (the editor's SecretStorage keys); absent: from the host environment. */
   modelConfig?: ModelProxyConfig;
+  /** Team MCP servers behind the run's gateway (adapters/mcp/config.ts loadToolServers); absent: the gateway serves its factory tools only. */
+  toolServers?: readonly ToolServer[];
+  /** Another MCP gateway for agent stations (tests); absent on Docker: the run's own gateway. */
+  toolAccess?: ComposeRequest['toolAccess'];
 }
 
 /** A run ready to execute: started (set-up written) or found for resume. */
@@ -196,6 +201,9 @@ function session(folder: RunFolder, setup: RunSetup, resumed: boolean): RunSessi
         modelAccess: settings.modelAccess,
         agentVersions: settings.agentVersions,
         modelConfig: settings.modelConfig,
+        toolServers: settings.toolServers,
+        toolAccess: settings.toolAccess,
+        delegatedBy: () => (who ??= humanIdentity(folder.repo)),
       });
       try {
         replayToObserver(composed.ports.journal.existing.map((r) => r.event), ui.observer);

@@ -1,3 +1,4 @@
+import { loadToolServers } from '../../adapters/mcp/config';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { resumeRun, startRun, RunRefusedError, type EngineSettings, type RunSession } from '../../app/run-session';
@@ -130,7 +131,8 @@ export async function runCommand(opts: RunOptions, deps: RunCommandDeps = {}): P
   try {
     const outcome = await session.execute(
       { gatekeeper, humans: new TerminalHumanStation(term, name), observer: progress(!!opts.json), logger: verbose ? stderrLogger() : undefined },
-      { signal: controller.signal, dockerHost: opts.dockerHost ?? process.env.SHOPFLOOR_DOCKER_HOST, defaultImage: opts.image ?? process.env.SHOPFLOOR_DEFAULT_IMAGE, compose: deps.compose },
+      // The CLI runs in a repository its user chose to run in: its .shopfloor/mcp.json is read beside the user's ~/.shopfloor/mcp.json.
+      { signal: controller.signal, dockerHost: opts.dockerHost ?? process.env.SHOPFLOOR_DOCKER_HOST, defaultImage: opts.image ?? process.env.SHOPFLOOR_DEFAULT_IMAGE, compose: deps.compose, toolServers: loadToolServers(session.folder.repo, { trusted: true }) },
     );
     return { outcome, folder: session.folder.dir, session };
   } catch (e) {

@@ -10,7 +10,7 @@ import { isRetryableCause } from './errors';
 import type { CommandsOutcome } from './decide-terminal';
 import { buildStationPrompt } from '../agent/prompt';
 import { costOfUsage, summarizeToolCalls } from '../agent/usage';
-import type { AgentPreparation, AgentRunner, ArtifactLog, ArtifactStore, EnvironmentProvider, EnvironmentRequest, ExecResult, HumanStation, ModelAccessProvider, Mount, ProfileFacts, RunWorkspace, ScenariosResolver, SetupCache, StationEnvironment } from './ports';
+import type { AgentPreparation, AgentRunner, ArtifactLog, ArtifactStore, EnvironmentProvider, EnvironmentRequest, ExecResult, HumanStation, ModelAccessProvider, Mount, ToolAccessProvider, ProfileFacts, RunWorkspace, ScenariosResolver, SetupCache, StationEnvironment } from './ports';
 import type { StationResult } from './station-result';
 import type { Blueprint, Budget } from '../../contracts';
 
@@ -39,6 +39,8 @@ export interface StationContext {
   session?: string;
   /** Model access for agent stations (the run's model proxy); absent: agents get none from the line. */
   modelAccess?: ModelAccessProvider;
+  /** The run's MCP gateway for agent stations; absent: agents get no MCP server from the line. */
+  toolAccess?: ToolAccessProvider;
   /** The budget of this station's attempt (the blueprint's, or as a human raised it at a gate). */
   budget?: Budget;
   /** The change the implement station's round started from: what an agent's NO_OP or ESCALATE claim puts the workspace back to. */
@@ -339,6 +341,14 @@ async function runAgent(ctx: StationContext, station: Extract<Station, { kind: '
   const prompt = buildStationPrompt({ packet: ctx.packet, station, blueprint: ctx.blueprint, plan: ctx.plan, feedback: ctx.feedback });
   const readOnly = station.role === 'plan' || station.role === 'investigate';
   const access = ctx.modelAccess ? await ctx.modelAccess.forStation(station.id, ctx.attempt, ctx.budget) : undefined;
+  let tools: Awaited<ReturnType<ToolAccessProvider['forStation']>> | undefined;
+  try {
+    const agent = ctx.agents.agentName?.(station, ctx.packet) ?? station.agent ?? 'agent';
+    tools = ctx.toolAccess ? await ctx.toolAccess.forStation({ stationId: station.id, attempt: ctx.attempt, agent, packet: ctx.packet, environment: env }) : undefined;
+  } catch (e) {
+    await access?.release();
+    throw e;
+  }
   let r: Awaited<ReturnType<AgentRunner['run']>>;
   let budgetExceeded: string | undefined;
   let proxyUsage: ReturnType<NonNullable<NonNullable<typeof access>['usage']>> | undefined;
@@ -357,6 +367,7 @@ async function runAgent(ctx: StationContext, station: Extract<Station, { kind: '
           session: ctx.session,
           readOnly,
           modelAccess: access,
+          ...(tools ? { toolAccess: tools } : {}),
           environment: env,
           timeoutMs: timeoutMs(ctx),
           signal: ctx.signal,
@@ -368,6 +379,7 @@ async function runAgent(ctx: StationContext, station: Extract<Station, { kind: '
     proxyUsage = access?.usage?.();
   } finally {
     await access?.release();
+    await tools?.release();
   }
   // Only a wall is read off the agent's end reason; its timeout and other outcomes stay the agent adapter's.
   const end = r.endReason ? commandEnd({ exitCode: r.exitCode, endReason: r.endReason, endDetail: r.endDetail }, `agent ${r.agent}`) : undefined;

@@ -1,3 +1,4 @@
+import { loadToolServers } from '../../adapters/mcp/config';
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -234,6 +235,8 @@ export class RunController implements vscode.Disposable {
               compose: this.compose,
               // The keys set with "Shopfloor: Set Model API Key" reach the run's model proxy (and only it).
               modelConfig: await this.modelConfig(),
+              // Runs start only in trusted workspaces (see refusal above), so the workspace's .shopfloor/mcp.json is read too.
+              toolServers: loadToolServers(session.folder.repo, { trusted: vscode.workspace.isTrusted }),
             },
           );
           model.setEvidence(session.folder.path(outcome.evidenceMarkdownPath));
