@@ -8,7 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-const ROOTS = ['dockerode'];
+// @devcontainers/cli (MIT, ~2 MB, no dependencies): its entry script is run as a process to build features.
+const ROOTS = ['dockerode', '@devcontainers/cli'];
 /** Needed only to build or type-check, never at run time. */
 const BUILD_ONLY = new Set(['@types/node', 'undici-types', 'nan', 'buildcheck']);
 

@@ -18,6 +18,7 @@ import type { ComposeFn, ComposeRequest, ModelAccessFactory } from './compose';
 import type { ToolServer } from '../contracts/mcp';
 import type { ModelProxyConfig } from '../adapters/model-proxy/config';
 import { agentRefusal, agentSettingsOf } from './agent-routing';
+import { unbuildableEnvironment } from './environment-approval';
 import { freshRunSetup, loadRunSetup, saveRunSetup, type RunOptions, type RunSetup } from './run-setup';
 
 export type { RunOptions };
@@ -115,6 +116,12 @@ export async function startRun(o: {
    * the start. The choice is stored as the set-up's `agentDefault`, so a resume keeps it.
    */
   chooseAgent?: (setup: RunSetup) => Promise<string | undefined>;
+  /**
+   * For a Docker run: the engine and default image the run will use, so the devcontainer
+   * is checked before the run starts (environment-approval.ts); absent fields take the
+   * defaults (DOCKER_HOST and friends, DEFAULT_STATION_IMAGE).
+   */
+  environmentCheck?: { dockerHost?: string; defaultImage?: string; reachable?: (host: string) => Promise<boolean> };
 }): Promise<RunSession> {
   const repo = resolve(o.repo);
   const packet = parseDocument('packet', o.packetFile, readFileSync(o.packetFile, 'utf8'));
@@ -124,6 +131,10 @@ export async function startRun(o: {
   const chosen = o.chooseAgent && setup.blueprint.stations.some((st) => st.kind === 'agent') ? await o.chooseAgent(setup) : undefined;
   if (chosen) setup = { ...setup, agentDefault: chosen };
   refuseUnavailableAgents(setup);
+  if (setup.environment === 'docker') {
+    const why = await unbuildableEnvironment(repo, setup.packet, o.environmentCheck ?? {});
+    if (why) throw new RunRefusedError(why);
+  }
   const folder = runFolder(repo, newRunId(o.now ?? Date.now()));
   mkdirSync(folder.dir, { recursive: true });
   const text = await saveRunSetup(new FileArtifactStore(folder.dir), setup);

@@ -202,6 +202,14 @@ export const EvidenceBundleSchema = z
       .optional(),
     validation: z.array(CommandResultSchema),
     baseline: BaselineEvidenceSchema.optional().describe('The validation baseline on the base commit; absent when none ran.'),
+    setupFallback: z
+      .object({
+        failed: z.array(z.string()).describe('The full installs that failed.'),
+        ran: z.array(z.string()).describe('The production-only installs that ran instead.'),
+        unavailableValidation: z.array(z.string()).describe('Validation commands failing on the base commit with the degraded set-up: unavailable, not blamed on the change.'),
+      })
+      .optional()
+      .describe('Set-up fell back to production dependencies (issue 15); absent when the full install passed.'),
     decision: DecisionEvidenceSchema.optional().describe('What decided; absent only in bundles written before it was recorded.'),
     noOpOrEscalation: z.object({ reason: z.string(), openQuestions: z.array(z.string()).default([]) }).optional(),
     residualRisk: z.array(z.string()),

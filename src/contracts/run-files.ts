@@ -98,6 +98,10 @@ export const StationResultSchema = z
     claimEnded: z.enum(['NO_OP', 'ESCALATE']).optional().describe("The implement station ended on the agent's NO_OP or ESCALATE claim: the workspace was put back to the round's start (no diff)."),
     diff: z.object({ patch: z.string(), files: z.array(DiffFileSchema), check: DiffCheckSchema }).optional().describe('The change after an implement station.'),
     fromCache: z.boolean().optional().describe('Set-up restored from the cache for this base commit instead of running.'),
+    setupFallback: z
+      .object({ failed: z.array(z.string()).describe('The full installs that failed, as argv text.'), ran: z.array(z.string()).describe('The production-only installs that ran instead.') })
+      .optional()
+      .describe('Set-up fell back to production dependencies after the full install failed (src/core/run/setup-fallback.ts): validation that needs development dependencies may be unavailable.'),
     machineMs: z.number().min(0).describe("Milliseconds spent inside the station's commands or agent."),
     imageDigest: z.string().optional(),
     note: z.string().optional(),

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { cp, mkdir, rm } from 'node:fs/promises';
+import { cp, mkdir, readFile, realpath, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { OUTPUT_TAIL_CHARS } from '../../contracts';
-import { defaultEnvironment, type ContainerRuntime, type EnvironmentSpec, type NetworkPolicy, type StationContainer } from '../../core/container';
+import { PACKAGE_CACHES, TOOLCHAIN_FILES, defaultEnvironment, isInsideRoot, toolchainRequest, type ContainerRuntime, type ToolchainFiles, type EnvironmentSpec, type NetworkPolicy, type StationContainer } from '../../core/container';
 import { readDevcontainer } from './devcontainer-file';
 import type { Logger } from '../../core/ports';
 import type { EnvironmentProvider, EnvironmentRequest, ExecOptions, ExecResult, StationEnvironment } from '../../core/run/ports';
@@ -80,6 +80,19 @@ export class ContainerEnvironmentProvider implements EnvironmentProvider {
       req.image !== undefined
         ? defaultEnvironment({ image: req.image, workspaceBasename: this.o.repoName, network, env: req.env })
         : await readDevcontainer({ workspaceDir, defaultImage: this.o.defaultImage, workspaceBasename: this.o.repoName, network });
+    if (spec.origin.kind === 'default' && req.image === undefined) {
+      // The default image takes the Node.js and package manager the repository asks for; a devcontainer.json's image is its own choice.
+      const files: ToolchainFiles = {};
+      const root = await realpath(workspaceDir);
+      for (const [k, rel] of Object.entries(TOOLCHAIN_FILES) as [keyof ToolchainFiles, string][]) {
+        // Real paths inside the workspace only: a symlinked .nvmrc must not bring a host file's first line into the log.
+        const real = await realpath(join(workspaceDir, rel)).catch(() => undefined);
+        if (real && isInsideRoot(root, real)) files[k] = await readFile(real, 'utf8').catch(() => undefined);
+      }
+      const t = toolchainRequest(files);
+      for (const n of t.notes) this.o.logger?.info(`[toolchain] ${n}`);
+      if (t.request.node || t.request.packageManager) spec = { ...spec, toolchain: t.request };
+    }
     spec = {
       ...spec,
       containerEnv: { ...spec.containerEnv, ...req.env },
@@ -93,6 +106,12 @@ export class ContainerEnvironmentProvider implements EnvironmentProvider {
         // The frozen reproduction, read-only at its own place in the workspace: stations run it, none can change it.
         ...(req.readOnlyPaths ?? []).map((p) => ({ type: 'bind' as const, workspacePath: p, target: `${spec.workspaceMountTarget}/${p}`, readOnly: true })),
         ...(req.volumes ?? []).map((v) => ({ type: 'volume' as const, name: v.volume, target: v.containerPath, readOnly: true as const })),
+        // The shared package caches of the ecosystems the workspace uses: read-write only in set-up.
+        ...(req.packageCache
+          ? (Object.keys(PACKAGE_CACHES) as (keyof typeof PACKAGE_CACHES)[])
+              .filter((eco) => existsSync(join(workspaceDir, PACKAGE_CACHES[eco].marker)))
+              .map((ecosystem) => ({ type: 'package-cache' as const, ecosystem, readOnly: req.packageCache !== 'read-write' }))
+          : []),
       ],
     };
     const container = await this.o.runtime.prepare(spec, {

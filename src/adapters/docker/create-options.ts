@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { EnvironmentSpec } from '../../core/container';
+import { PACKAGE_CACHES, type CacheEcosystem, type EnvironmentSpec } from '../../core/container';
 import { LABEL_CONFIG, LABEL_OWNER, LABEL_RUN, LABEL_SESSION, nameFragment } from './labels';
 
 /**
@@ -28,6 +28,8 @@ export interface CreateInputs {
   networkMode: string;
   /** Proxy environment for egress stations. */
   proxyEnv: Record<string, string>;
+  /** Volume names of the spec's package caches (packageCacheVolume), by ecosystem. */
+  cacheVolumes?: Map<CacheEcosystem, string>;
   /** Engine supports `--storage-opt size=` (overlay2 on xfs with pquota). */
   storageQuota: boolean;
 }
@@ -59,9 +61,15 @@ export function hardenedCreateOptions(i: CreateInputs): Docker.ContainerCreateOp
     if (m.type === 'bind') mounts.push({ Type: 'bind', Source: i.bindSources.get(m.workspacePath)!, Target: m.target, ReadOnly: m.readOnly });
     // Only Shopfloor's own read-only volumes (an installed agent CLI); nosuid comes with no-new-privileges.
     else if (m.type === 'volume') mounts.push({ Type: 'volume', Source: m.name, Target: m.target, ReadOnly: true });
+    // A package cache: read-write only in set-up stations (the spec says which).
+    else if (m.type === 'package-cache') {
+      const name = i.cacheVolumes?.get(m.ecosystem);
+      if (name) mounts.push({ Type: 'volume', Source: name, Target: PACKAGE_CACHES[m.ecosystem].target, ReadOnly: m.readOnly });
+    }
     else tmpfs[m.target] = `rw,nosuid,nodev${m.sizeBytes ? `,size=${m.sizeBytes}` : ''}`;
   }
-  const env = { ...spec.containerEnv, ...i.proxyEnv };
+  const cacheEnv = Object.assign({}, ...spec.mounts.filter((m) => m.type === 'package-cache' && i.cacheVolumes?.has(m.ecosystem)).map((m) => PACKAGE_CACHES[(m as { ecosystem: CacheEcosystem }).ecosystem].env));
+  const env = { ...cacheEnv, ...spec.containerEnv, ...i.proxyEnv };
   return {
     name: `shopfloor-${nameFragment(i.runId)}-${i.configHash.slice(0, 8)}`,
     Image: i.imageId,

@@ -4,6 +4,13 @@ import { join } from 'node:path';
 import type Docker from 'dockerode';
 import {
   ConfigRefusedError,
+  buildProblems,
+  featureHost,
+  featureMetadataEffect,
+  packageCacheVolume,
+  PACKAGE_CACHES,
+  type CacheEcosystem,
+  type LifecycleCommand,
   LifecycleCommandError,
   MountRefusedError,
   environmentHash,
@@ -22,8 +29,11 @@ import { hardenedCreateOptions } from './create-options';
 import { EgressProxy, type EgressLogEntry } from './egress-proxy';
 import { ensureEgressNetwork } from './egress-network';
 import { EngineEvents } from './engine-events';
+import { ensureRunServices, removeIdleServiceResources } from './compose-services';
+import { buildFeatures } from './features';
+import { ensureToolchainImage } from './toolchain-image';
 import { ensureImage, type ResolvedImage } from './images';
-import { LABEL_CONFIG, LABEL_RUN } from './labels';
+import { LABEL_CONFIG, LABEL_OWNER, LABEL_RUN } from './labels';
 import { removeOrphans, removeRunContainers } from './orphans';
 import { DockerStation } from './station';
 import { readPasswd, resolveStationUsers, stationHome, type ImageUser } from './users';
@@ -75,6 +85,8 @@ interface Egress {
  */
 export class DockerContainerRuntime implements ContainerRuntime {
   private conn?: Promise<Connection>;
+  /** The connection once reached (for the Dev Containers CLI's DOCKER_HOST). */
+  private reached?: Connection;
   private events?: EngineEvents;
   private egress?: Promise<Egress>;
   private readonly images = new Map<string, Promise<ResolvedImage>>();
@@ -94,9 +106,14 @@ export class DockerContainerRuntime implements ContainerRuntime {
     const log = (l: string) => o.onLog?.(l);
     for (const n of spec.notes) log(`[devcontainer] ${n}`);
 
+    // Never silently leave out a part of the configuration this runtime does not start; the
+    // approval check (src/app/environment-check.ts) refuses the same before a run starts.
+    const unbuildable = buildProblems(spec, { localFeatures: true, reachableFeatureHosts: (spec.features ?? []).map((f) => featureHost(f.id)), composeServices: true });
+    if (unbuildable.length) throw new ConfigRefusedError(spec.origin.kind === 'devcontainer' ? spec.origin.configPath : 'station image', unbuildable);
     const workspace = await realpath(o.workspaceDir);
     const bindSources = await this.checkBinds(spec, workspace);
-    const image = await this.image(docker, spec, workspace, o);
+    const { image, lifecycle, capAdd } = await this.stationImage(docker, spec, workspace, o, log);
+    if (capAdd.length) spec = { ...spec, capAdd: [...new Set([...spec.capAdd, ...capAdd])].sort() };
     const all = await this.imageUsers(docker, image);
     const users = resolveStationUsers({ user: image.user, name: spec.image ?? 'the built image' }, all, spec);
     if ('refused' in users) throw new ConfigRefusedError(spec.origin.kind === 'devcontainer' ? spec.origin.configPath : 'station image', [users.refused]);
@@ -122,7 +139,7 @@ export class DockerContainerRuntime implements ContainerRuntime {
     if (known && !known.ended) {
       const state = await docker.getContainer(known.id).inspect().catch(() => undefined);
       if (state?.State.Running) return withReused(known);
-      if (state) return this.restart(docker, known, spec, log);
+      if (state) return this.restart(docker, known, lifecycle, log);
       this.live.delete(key);
     }
     const existing = await docker.listContainers({ all: true, filters: { label: [`${LABEL_RUN}=${o.runId}`, `${LABEL_CONFIG}=${configHash}`] } });
@@ -143,7 +160,7 @@ export class DockerContainerRuntime implements ContainerRuntime {
     if (existing[0]) {
       const station = make(existing[0].Id, true);
       this.live.set(key, station);
-      return existing[0].State === 'running' ? station : this.restart(docker, station, spec, log);
+      return existing[0].State === 'running' ? station : this.restart(docker, station, lifecycle, log);
     }
 
     let proxyEnv: Record<string, string> = {};
@@ -156,6 +173,26 @@ export class DockerContainerRuntime implements ContainerRuntime {
       const url = `http://${egress.address}`;
       proxyEnv = { HTTP_PROXY: url, HTTPS_PROXY: url, http_proxy: url, https_proxy: url, NO_PROXY: 'localhost,127.0.0.1', no_proxy: 'localhost,127.0.0.1' };
     }
+    // Compose services beside the station: on the run's internal network (or, for network_mode service:X, in X's network namespace).
+    let servicesNetwork: string | undefined;
+    if (spec.compose?.services.length) {
+      const services = await ensureRunServices(docker, spec.compose, {
+        runId: o.runId.split('.')[0]!,
+        sessionId: o.sessionId,
+        owner: this.opts.owner,
+        workspace,
+        limits: spec.limits,
+        onBuildOutput: o.onBuildOutput,
+        log,
+      });
+      const shared = spec.compose.shareNetworkWith ? services.ids[spec.compose.shareNetworkWith] : undefined;
+      if (networkMode === 'none') networkMode = shared ? `container:${shared}` : services.network;
+      else {
+        servicesNetwork = services.network;
+        if (shared) log(`[compose] network_mode service:${spec.compose.shareNetworkWith}: this station also has egress, so it joins the run's network instead; reach the service by its name, not localhost`);
+      }
+    }
+    const cacheVolumes = await this.packageCaches(docker, spec, image.id, remoteHome, log);
     const options = hardenedCreateOptions({
       spec,
       imageId: image.id,
@@ -169,11 +206,13 @@ export class DockerContainerRuntime implements ContainerRuntime {
       bindSources,
       networkMode,
       proxyEnv,
+      cacheVolumes,
       storageQuota: false,
     });
     const created = await docker.createContainer(options);
     const station = make(created.id, false);
     try {
+      if (servicesNetwork) await docker.getNetwork(servicesNetwork).connect({ Container: created.id, EndpointConfig: { Aliases: [spec.compose!.service] } });
       if (copy) {
         await copyWorkspaceIn(docker, created.id, workspace, spec.workspaceMountTarget, { uid: remoteHome.uid, gid: remoteHome.gid });
       }
@@ -184,7 +223,8 @@ export class DockerContainerRuntime implements ContainerRuntime {
         if (!ip) throw new Error(`station has no address on ${egress.network}`);
         egress.proxy.register(ip, o.runId, spec.network.egressAllow);
       }
-      await runLifecycle(station, spec.lifecycle, ['onCreate', 'updateContent', 'postCreate', 'postStart'], log);
+      await verifyPackageCaches(station, spec, cacheVolumes, log);
+      await runLifecycle(station, lifecycle, ['onCreate', 'updateContent', 'postCreate', 'postStart'], log);
     } catch (e) {
       // A container that never became a working station is removed, not left for cleanup.
       if (!(e instanceof LifecycleCommandError)) await station.remove().catch(() => undefined);
@@ -215,13 +255,20 @@ export class DockerContainerRuntime implements ContainerRuntime {
   }
 
   cleanupOrphans(isLive: (sessionId: string) => boolean, hasJournal: (runId: string) => boolean): Promise<string[]> {
-    return this.connection().then(({ docker }) => removeOrphans(docker, this.opts.owner, isLive, hasJournal));
+    return this.connection().then(async ({ docker }) => {
+      const removed = await removeOrphans(docker, this.opts.owner, isLive, hasJournal);
+      // The networks and volumes of Compose services whose containers are all gone now.
+      await removeIdleServiceResources(docker, this.opts.owner);
+      return removed;
+    });
   }
 
   async removeRun(runId: string): Promise<string[]> {
     const { docker } = await this.connection();
     for (const key of [...this.live.keys()]) if (key.startsWith(`${runId}/`) || key.startsWith(`${runId}.`)) this.live.delete(key);
-    return removeRunContainers(docker, this.opts.owner, runId);
+    const removed = await removeRunContainers(docker, this.opts.owner, runId);
+    await removeIdleServiceResources(docker, this.opts.owner);
+    return removed;
   }
 
   async dispose(): Promise<void> {
@@ -230,7 +277,7 @@ export class DockerContainerRuntime implements ContainerRuntime {
   }
 
   private connection(): Promise<Connection> {
-    this.conn ??= connectToEngine({ setting: this.opts.dockerHost, timeoutMs: this.opts.connectTimeoutMs }).catch((e) => {
+    this.conn ??= connectToEngine({ setting: this.opts.dockerHost, timeoutMs: this.opts.connectTimeoutMs }).then((c) => (this.reached = c), (e) => {
       // Not cached: the next call tries again (the user may have started Docker meanwhile).
       this.conn = undefined;
       throw e;
@@ -249,6 +296,84 @@ export class DockerContainerRuntime implements ContainerRuntime {
       out.set(m.workspacePath, real);
     }
     return out;
+  }
+
+  /**
+   * The station's image: the configuration's image or build, with the toolchain the
+   * repository asks for (the default image only, src/adapters/docker/toolchain-image.ts), then its features (built with
+   * the Dev Containers CLI, src/adapters/docker/features.ts) when it has any; with the
+   * lifecycle to run (each feature's commands before the configuration's, the spec's merge
+   * order) and the capabilities the features add. Throws ConfigRefusedError for a feature
+   * that asks for more than a station allows.
+   */
+  private async stationImage(
+    docker: Docker,
+    spec: EnvironmentSpec,
+    workspace: string,
+    o: PrepareOptions,
+    log: (l: string) => void,
+  ): Promise<{ image: ResolvedImage; lifecycle: HookCommands; capAdd: string[] }> {
+    let base = await this.image(docker, spec, workspace, o);
+    if (spec.toolchain && (spec.toolchain.node || spec.toolchain.packageManager)) {
+      const arch = (await this.connection()).info.arch;
+      const t = await ensureToolchainImage(docker, { ...base, name: spec.image ?? base.id }, spec.toolchain, { arch, onOutput: o.onBuildOutput });
+      for (const n of t.notes) log(`[toolchain] ${n}`);
+      base = t.image;
+    }
+    const own: HookCommands = Object.fromEntries(Object.entries(spec.lifecycle).map(([k, v]) => [k, [v]]));
+    if (!spec.features?.length) return { image: base, lifecycle: own, capAdd: [] };
+    const name = spec.image ?? (await docker.getImage(base.id).inspect()).RepoTags?.[0] ?? base.id;
+    const built = await buildFeatures(docker, { name, id: base.id }, spec, workspace, { dockerHost: this.dockerHostForCli(), onOutput: o.onBuildOutput });
+    const effect = featureMetadataEffect(built.metadata);
+    if (effect.problems.length) throw new ConfigRefusedError(spec.origin.kind === 'devcontainer' ? spec.origin.configPath : 'station image', effect.problems);
+    for (const n of effect.notes) log(`[devcontainer] ${n}`);
+    const lifecycle: HookCommands = {};
+    for (const hook of ['onCreate', 'updateContent', 'postCreate', 'postStart'] as const) {
+      const list = [...(effect.lifecycle[hook] ?? []), ...(own[hook] ?? [])];
+      if (list.length) lifecycle[hook] = list;
+    }
+    return { image: built, lifecycle, capAdd: effect.capAdd };
+  }
+
+  /**
+   * The volumes of the spec's package caches (packageCacheVolume: per ecosystem and image),
+   * created on first use, labelled with the owner, and handed to the station's user (a
+   * short root helper with only CAP_CHOWN and no network), so set-up can write them.
+   */
+  private async packageCaches(docker: Docker, spec: EnvironmentSpec, imageId: string, user: { uid: number; gid: number }, log: (l: string) => void): Promise<Map<CacheEcosystem, string>> {
+    const out = new Map<CacheEcosystem, string>();
+    for (const m of spec.mounts) {
+      if (m.type !== 'package-cache') continue;
+      const name = packageCacheVolume(m.ecosystem, imageId, this.opts.owner);
+      const exists = await docker.getVolume(name).inspect().then(() => true, () => false);
+      if (!exists) {
+        await docker.createVolume({ Name: name, Labels: { [LABEL_OWNER]: this.opts.owner, 'shopfloor.cache': m.ecosystem } });
+        const target = PACKAGE_CACHES[m.ecosystem].target;
+        const helper = await docker.createContainer({
+          Image: imageId,
+          Entrypoint: ['chown', `${user.uid}:${user.gid}`, target],
+          Cmd: [],
+          User: 'root',
+          NetworkDisabled: true,
+          HostConfig: { NetworkMode: 'none', CapDrop: ['ALL'], CapAdd: ['CHOWN'], SecurityOpt: ['no-new-privileges:true'], Mounts: [{ Type: 'volume', Source: name, Target: target }] },
+        });
+        try {
+          await helper.start();
+          await helper.wait();
+        } finally {
+          await helper.remove({ force: true }).catch(() => undefined);
+        }
+        log(`[cache] created ${m.ecosystem} cache ${name}`);
+      }
+      out.set(m.ecosystem, name);
+    }
+    return out;
+  }
+
+  /** DOCKER_HOST for the Dev Containers CLI: the endpoint this runtime reached, when the docker CLI can use it as is. */
+  private dockerHostForCli(): string | undefined {
+    const c = this.reached?.candidate.endpoint;
+    return c && /^(unix|tcp|npipe|ssh):\/\//.test(c) ? c : undefined;
   }
 
   private image(docker: Docker, spec: EnvironmentSpec, workspace: string, o: PrepareOptions): Promise<ResolvedImage> {
@@ -282,9 +407,9 @@ export class DockerContainerRuntime implements ContainerRuntime {
     return p;
   }
 
-  private async restart(docker: Docker, station: DockerStation, spec: EnvironmentSpec, log: (l: string) => void): Promise<StationContainer> {
+  private async restart(docker: Docker, station: DockerStation, lifecycle: HookCommands, log: (l: string) => void): Promise<StationContainer> {
     await docker.getContainer(station.id).start();
-    await runLifecycle(station, spec.lifecycle, ['postStart'], log);
+    await runLifecycle(station, lifecycle, ['postStart'], log);
     return withReused(station);
   }
 
@@ -303,11 +428,28 @@ export class DockerContainerRuntime implements ContainerRuntime {
   }
 }
 
-/** Runs lifecycle hooks in order; parallel (object-form) commands run concurrently. Throws LifecycleCommandError. */
-async function runLifecycle(station: StationContainer, lc: LifecycleCommands, hooks: (keyof LifecycleCommands)[], log: (l: string) => void): Promise<void> {
-  for (const hook of hooks) {
-    const cmd = lc[hook];
-    if (!cmd) continue;
+/**
+ * Before a set-up station uses a read-write package cache: the ecosystem's own check
+ * (`npm cache verify`), which removes truncated or corrupt entries so they are fetched
+ * again, never used. A failed check is logged, and the install that follows decides.
+ */
+async function verifyPackageCaches(station: StationContainer, spec: EnvironmentSpec, volumes: Map<CacheEcosystem, string>, log: (l: string) => void): Promise<void> {
+  for (const m of spec.mounts) {
+    if (m.type !== 'package-cache' || m.readOnly || !volumes.has(m.ecosystem)) continue;
+    const sink = (b: Buffer) => {
+      for (const line of b.toString('utf8').split('\n')) if (line.trim()) log(`[cache] ${line}`);
+    };
+    const r = await station.exec(PACKAGE_CACHES[m.ecosystem].verify, { onStdout: sink, onStderr: sink, timeoutMs: 300_000 });
+    if (r.exitCode !== 0) log(`[cache] ${PACKAGE_CACHES[m.ecosystem].verify.join(' ')} exited ${r.exitCode}`);
+  }
+}
+
+/** Lifecycle commands per hook, in the order they run (features' first, then the configuration's). */
+type HookCommands = { [K in keyof LifecycleCommands]?: LifecycleCommand[] };
+
+/** Runs lifecycle hooks in order, each hook's commands one after another; parallel (object-form) commands run concurrently. Throws LifecycleCommandError. */
+async function runLifecycle(station: StationContainer, lc: HookCommands, hooks: (keyof LifecycleCommands)[], log: (l: string) => void): Promise<void> {
+  for (const hook of hooks) for (const cmd of lc[hook] ?? []) {
     await Promise.all(
       lifecycleArgvs(`${hook}Command`, cmd).map(async ({ label, argv }) => {
         log(`[${label}] ${argv.join(' ')}`);

@@ -107,6 +107,7 @@ export async function runCommand(opts: RunOptions, deps: RunCommandDeps = {}): P
         profile: opts.setup,
         allowCandidate: opts.allowCandidate,
       },
+      environmentCheck: { dockerHost: opts.dockerHost ?? process.env.SHOPFLOOR_DOCKER_HOST, defaultImage: opts.image ?? process.env.SHOPFLOOR_DEFAULT_IMAGE },
     });
   }
   const { setup } = session;

@@ -1,6 +1,8 @@
 import { posix } from 'node:path';
 import { SAFE_CAPABILITIES, defaultWorkspaceFolder, workspacePathProblem } from './defaults';
+import { resolveCompose } from './compose';
 import { ConfigRefusedError } from './errors';
+import { parseFeatures } from './features';
 import { LIFECYCLE_PROPERTIES, parseLifecycleCommand } from './lifecycle';
 import { parseMount, validateMount, workspaceRelativeSource } from './mounts';
 import { applyRunArgs } from './run-args';
@@ -20,6 +22,12 @@ export interface ResolveDevcontainerInput {
   /** The blueprint's walls; a configuration may lower them, never raise them. */
   limits: ResourceLimits;
   network: NetworkPolicy;
+  /**
+   * Texts of the Compose files the configuration names (`composeFilePaths`), by
+   * repository-relative path; undefined for a file that does not exist. Only read when the
+   * configuration has `dockerComposeFile`.
+   */
+  composeTexts?: Record<string, string | undefined>;
 }
 
 /** Properties that only matter to an editor or a port forwarder; stations ignore them. */
@@ -34,10 +42,15 @@ const IGNORED = ['forwardPorts', 'appPort', 'portsAttributes', 'otherPortsAttrib
  * workspaceFolder and the workspaceMount target (only under WORKSPACE_ROOTS); mounts;
  * runArgs (reviewed subset; `--shm-size` clamped to MAX_SHM_BYTES); capAdd, init,
  * securityOpt (no-new-privileges only); the four lifecycle commands.
+ * `features` (parseFeatures: local, OCI and tarball references; built by the adapter
+ * with the Dev Containers CLI); `dockerComposeFile`, `service`, `runServices`
+ * (resolveCompose: the station's service gives its image or build).
  * `initializeCommand` is never run (it would run on the host): a note says so.
- * Throws ConfigRefusedError listing every refused property at once: features,
- * dockerComposeFile, privileged, escaping mounts, unsafe runArgs, a workspaceFolder or
- * workspaceMount target outside WORKSPACE_ROOTS.
+ * A mount whose source comes from `${localEnv:...}` (never read from the host, so it
+ * names nothing) is left out with a note instead of refused.
+ * Throws ConfigRefusedError listing every refused property at once: privileged,
+ * escaping mounts, unsafe runArgs, a workspaceFolder or workspaceMount target outside
+ * WORKSPACE_ROOTS, a bad feature reference, a Compose file or service that cannot be used.
  */
 export function resolveDevcontainer(input: ResolveDevcontainerInput): EnvironmentSpec {
   const { config: c, configPath, workspaceDir } = input;
@@ -58,13 +71,19 @@ export function resolveDevcontainer(input: ResolveDevcontainerInput): Environmen
     if (problem) refuse('workspaceFolder', problem);
   }
 
-  // Things stations never do, or Shopfloor does not do yet: refused by name.
-  if (c.features && typeof c.features === 'object' && Object.keys(c.features).length > 0) {
-    refuse('features', `Dev Container Features are not supported yet (${Object.keys(c.features).join(', ')}); install them in the Dockerfile instead`);
+  const feats = parseFeatures(c.features, configDir, sub);
+  feats.problems.forEach((p) => refuse(p.property, p.message));
+  let featureInstallOrder: string[] | undefined;
+  if (c.overrideFeatureInstallOrder !== undefined) {
+    if (Array.isArray(c.overrideFeatureInstallOrder) && c.overrideFeatureInstallOrder.every((x) => typeof x === 'string')) featureInstallOrder = c.overrideFeatureInstallOrder as string[];
+    else refuse('overrideFeatureInstallOrder', 'must be an array of feature ids');
   }
-  for (const p of ['dockerComposeFile', 'service', 'runServices']) {
-    if (c[p] !== undefined) refuse(p, 'Docker Compose devcontainers are not supported; use "image" or "build"');
-  }
+  let composed: ReturnType<typeof resolveCompose>['resolution'];
+  if (c.dockerComposeFile !== undefined) {
+    const r = resolveCompose({ config: c, configPath, texts: input.composeTexts ?? {}, workspaceDir, notes });
+    r.problems.forEach((p) => refuse(p.property, p.message));
+    composed = r.resolution;
+  } else for (const p of ['service', 'runServices']) if (c[p] !== undefined) refuse(p, 'only means something with "dockerComposeFile"');
   if (c.privileged === true) refuse('privileged', 'privileged containers are never run');
   if (c.initializeCommand !== undefined) notes.push('initializeCommand is never run: it would run on the host, outside the station');
   if (c.postAttachCommand !== undefined) notes.push('postAttachCommand is not run: stations do not attach an editor');
@@ -76,8 +95,12 @@ export function resolveDevcontainer(input: ResolveDevcontainerInput): Environmen
   let build: EnvironmentSpec['build'];
   const b = (c.build && typeof c.build === 'object' ? c.build : {}) as Record<string, unknown>;
   const dockerfile = typeof b.dockerfile === 'string' ? b.dockerfile : typeof c.dockerFile === 'string' ? c.dockerFile : undefined;
-  if (typeof c.image === 'string' && dockerfile) refuse('image', 'give either "image" or "build.dockerfile", not both');
-  if (typeof c.image === 'string') image = sub(c.image, 'image');
+  if (composed) {
+    if (typeof c.image === 'string' || dockerfile) notes.push(`image and build are ignored: the station's image is that of Compose service "${composed.compose.service}"`);
+    image = composed.image;
+    build = composed.build;
+  } else if (typeof c.image === 'string' && dockerfile) refuse('image', 'give either "image" or "build.dockerfile", not both');
+  else if (typeof c.image === 'string') image = sub(c.image, 'image');
   else if (dockerfile) {
     const context = typeof b.context === 'string' ? b.context : typeof c.context === 'string' ? c.context : '.';
     const df = inRepo(posix.join(configDir, dockerfile));
@@ -90,7 +113,7 @@ export function resolveDevcontainer(input: ResolveDevcontainerInput): Environmen
     build = { dockerfile: df ?? '', context: cx ?? '', args, target: typeof b.target === 'string' ? b.target : undefined };
   } else refuse('image', 'needs "image" or "build.dockerfile"');
 
-  const containerEnv = stringRecord(c.containerEnv, 'containerEnv', refuse, sub);
+  const containerEnv = { ...(composed?.environment ?? {}), ...stringRecord(c.containerEnv, 'containerEnv', refuse, sub) };
   const remoteEnv = stringRecord(c.remoteEnv, 'remoteEnv', refuse, sub);
 
   // Workspace mount: the run's workspace root, at a target of the configuration's choosing.
@@ -111,7 +134,7 @@ export function resolveDevcontainer(input: ResolveDevcontainerInput): Environmen
     }
   }
 
-  const mounts: MountSpec[] = [];
+  const mounts: MountSpec[] = [...(composed?.mounts ?? [])];
   if (c.mounts !== undefined) {
     if (!Array.isArray(c.mounts)) refuse('mounts', 'must be an array');
     else
@@ -119,16 +142,19 @@ export function resolveDevcontainer(input: ResolveDevcontainerInput): Environmen
         const raw = parseMount(typeof m === 'string' ? sub(m, `mounts[${i}]`) : substituteObject(m, sub, `mounts[${i}]`));
         if ('problem' in raw) return refuse(`mounts[${i}]`, raw.problem);
         const v = validateMount(raw, workspaceDir);
-        if ('refused' in v) refuse(`mounts[${i}]`, `${raw.source ?? raw.target ?? ''}: ${v.refused}`);
+        // The host's environment is never read, so a source built from it names no real path: the mount is left out (kubeconfig-style mounts of ${localEnv:HOME}/.kube).
+        const fromHostEnv = /\$\{(localEnv|env):/.test(typeof m === 'string' ? m : JSON.stringify((m as { source?: unknown })?.source ?? ''));
+        if ('refused' in v && fromHostEnv && raw.type === 'bind') notes.push(`mounts[${i}]: ${raw.source ?? ''} -> ${raw.target ?? ''} is not mounted: its source comes from the host's environment, which never enters a station`);
+        else if ('refused' in v) refuse(`mounts[${i}]`, `${raw.source ?? raw.target ?? ''}: ${v.refused}`);
         else mounts.push(v);
       });
   }
 
   let limits = { ...input.limits };
-  let capAdd: string[] = [];
+  let capAdd: string[] = [...(composed?.capAdd ?? [])];
   const init = true;
   let shmSizeBytes: number | undefined;
-  let containerUser = typeof c.containerUser === 'string' ? c.containerUser : undefined;
+  let containerUser = typeof c.containerUser === 'string' ? c.containerUser : composed?.user;
   if (c.runArgs !== undefined) {
     if (!Array.isArray(c.runArgs) || !c.runArgs.every((a) => typeof a === 'string')) refuse('runArgs', 'must be an array of strings');
     else {
@@ -170,6 +196,9 @@ export function resolveDevcontainer(input: ResolveDevcontainerInput): Environmen
     origin: { kind: 'devcontainer', configPath },
     image,
     build,
+    ...(feats.features.length ? { features: feats.features } : {}),
+    ...(featureInstallOrder ? { featureInstallOrder } : {}),
+    ...(composed ? { compose: composed.compose } : {}),
     containerEnv,
     remoteEnv,
     containerUser,

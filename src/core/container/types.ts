@@ -5,6 +5,7 @@
  * says otherwise.
  */
 import type { ExecEndReason } from '../../contracts';
+import type { ToolchainRequest } from './toolchain';
 
 /** Resource walls of one station container. */
 export interface ResourceLimits {
@@ -49,6 +50,16 @@ export type MountSpec =
       /** Absolute POSIX path in the container. */
       target: string;
       readOnly: true;
+    }
+  | {
+      /**
+       * A package cache volume (PACKAGE_CACHES), shared across runs on the same station
+       * image: read-write only in set-up stations, read-only elsewhere. The runtime names
+       * it (packageCacheVolume) once the image is known.
+       */
+      type: 'package-cache';
+      ecosystem: import('./package-cache').CacheEcosystem;
+      readOnly: boolean;
     };
 
 /**
@@ -80,15 +91,89 @@ export interface BuildSpec {
 }
 
 /**
+ * A Dev Container Feature the image is built with (containers.dev/implementors/features).
+ * `local`: `path` is the feature folder relative to the repository root (inside the
+ * devcontainer.json folder); `oci` and `tarball` are fetched by the Dev Containers CLI.
+ */
+export interface FeatureRef {
+  /** The reference as written in devcontainer.json (`./local-features/x`, `ghcr.io/devcontainers/features/node:1`). */
+  id: string;
+  kind: 'local' | 'oci' | 'tarball';
+  /** For `local`: repository-relative folder, POSIX separators. */
+  path?: string;
+  /** The feature's options as written (strings and booleans). */
+  options: Record<string, string | boolean>;
+}
+
+/** A volume of a Compose service, after resolution: a run-scoped named volume, or a bind inside the workspace. */
+export type ComposeVolume =
+  | {
+      /** A named volume of the Compose file; created per run (`shopfloor-<run>-<name>`) and removed with the run. */
+      type: 'run-volume';
+      name: string;
+      target: string;
+    }
+  | Extract<MountSpec, { type: 'bind' } | { type: 'tmpfs' }>;
+
+/** A Compose service started beside the station (`runServices`), on the run's internal network. */
+export interface ComposeServiceSpec {
+  /** The service name; other containers of the run reach it by this name. */
+  name: string;
+  /** Exactly one of `image` and `build` is set. */
+  image?: string;
+  build?: BuildSpec;
+  environment: Record<string, string>;
+  /** `env_file` entries, repository-relative; read when the service is created (an absent one is an error). */
+  envFiles: string[];
+  volumes: ComposeVolume[];
+  /** `command` and `entrypoint` as Compose gives them: a string runs through the image's shell form, an array is an argv. */
+  command?: string | string[];
+  entrypoint?: string | string[];
+  user?: string;
+  /** Services this one waits for (`depends_on`), by name. */
+  dependsOn: string[];
+  /** The service's healthcheck, when it has one: the station waits for it to pass before it starts. */
+  healthcheck?: { test: string[]; intervalMs: number; timeoutMs: number; retries: number; startPeriodMs: number };
+}
+
+/** A devcontainer.json `dockerComposeFile` configuration, resolved. */
+export interface ComposeSpec {
+  /** The Compose files, repository-relative, in order (later files override earlier ones). */
+  files: string[];
+  /** The service the station runs as (its image or build is the station's). */
+  service: string;
+  /** The other services started with the station, in start order (dependencies first). */
+  services: ComposeServiceSpec[];
+  /** `env_file` entries of the station's own service, repository-relative. */
+  envFiles: string[];
+  /**
+   * `network_mode: service:<name>` of the station's service: the station shares that
+   * service's network namespace (so `localhost` reaches it), as Compose does.
+   */
+  shareNetworkWith?: string;
+}
+
+/**
  * A resolved station environment: what to run and how walled in. Built by
  * `resolveDevcontainer` or `defaultEnvironment`; hashed by `environmentHash`.
  */
 export interface EnvironmentSpec {
   /** Where it came from: a devcontainer.json (repository-relative path) or the blueprint's default. */
   origin: { kind: 'devcontainer'; configPath: string } | { kind: 'default' };
-  /** Exactly one of `image` and `build` is set. */
+  /** Exactly one of `image` and `build` is set (for Compose: those of the station's service). */
   image?: string;
   build?: BuildSpec;
+  /** Dev Container Features built on top of `image`/`build`, in the order written; absent or empty: none. */
+  features?: FeatureRef[];
+  /** `features` install order the configuration asks for (`overrideFeatureInstallOrder`). */
+  featureInstallOrder?: string[];
+  /**
+   * Node.js and package manager versions the repository asks for (toolchainRequest), for
+   * the default station image only: a devcontainer.json's own image is the repository's choice.
+   */
+  toolchain?: ToolchainRequest;
+  /** Present for a Compose devcontainer: the services started beside the station. */
+  compose?: ComposeSpec;
   containerEnv: Record<string, string>;
   /** Applied to every exec; `${containerEnv:X}` references are resolved at exec time. */
   remoteEnv: Record<string, string>;

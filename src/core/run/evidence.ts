@@ -61,6 +61,17 @@ export function openQuestions(input: EvidenceInput): string[] {
   return q;
 }
 
+/**
+ * The set-up fallback of the run (the last set-up result with `setupFallback`), with the
+ * validation commands then unavailable: those failing on the base commit, which the
+ * baseline already keeps from being blamed on the change. Undefined when set-up did not fall back.
+ */
+function fallback(input: EvidenceInput): EvidenceBundle['setupFallback'] {
+  const r = [...input.results].reverse().find((x) => x.role === 'setup' && x.setupFallback);
+  if (!r?.setupFallback) return undefined;
+  return { ...r.setupFallback, unavailableValidation: input.baseline?.preexistingFailures ?? [] };
+}
+
 function residualRisk(input: EvidenceInput): string[] {
   const out: string[] = [];
   const check = input.implement?.diff?.check;
@@ -70,6 +81,11 @@ function residualRisk(input: EvidenceInput): string[] {
     // Older station results have no trustHandoff (the schema defaults it); written ones always do.
     if (check.trustHandoff?.length) out.push(`Trust hand-off (runs or configures something on the next machine that opens it): ${check.trustHandoff.join('; ')}`);
   }
+  const fb = fallback(input);
+  if (fb)
+    out.push(
+      `Set-up fell back to production dependencies (${fb.failed.join('; ')} failed): validation that needs development dependencies is unavailable${fb.unavailableValidation.length ? ` (${fb.unavailableValidation.join(', ')})` : ''}`,
+    );
   if (input.baseline?.preexistingFailures.length) out.push(`Validation failing on the base commit too (pre-existing, not caused by the change): ${input.baseline.preexistingFailures.join(', ')}`);
   if (input.packet.risk !== 'auto-ship') out.push(`Packet risk class: ${input.packet.risk}${input.packet.riskReasons.length ? ` (${input.packet.riskReasons.join('; ')})` : ''}`);
   if (!input.results.some((r) => r.role === 'verify')) out.push('No holdout verifier ran: validation used only the repository\'s own tests.');
@@ -158,6 +174,7 @@ export function assembleEvidence(input: EvidenceInput): EvidenceBundle {
     diff: diff ? { patch: diff.patch, patchSha256: sha256Hex(diff.patch), files: diff.files.map((f) => f.path), flags: [...diff.check.flags] } : undefined,
     validation: input.validation.flatMap((r) => r.commands),
     ...(input.baseline ? { baseline: input.baseline } : {}),
+    ...(fallback(input) ? { setupFallback: fallback(input) } : {}),
     ...(input.decision ? { decision: input.decision } : {}),
     noOpOrEscalation: noOp ? { reason: `${input.terminal.reason}${input.terminal.detail ? `: ${input.terminal.detail}` : ''}`, openQuestions: openQuestions(input) } : undefined,
     residualRisk: residualRisk(input),

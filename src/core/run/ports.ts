@@ -133,6 +133,8 @@ export interface EnvironmentRequest {
   readOnlyWorkspace?: boolean;
   /** Workspace-relative folders bound read-only at their place in the workspace (the frozen reproduction, issue 11). */
   readOnlyPaths?: string[];
+  /** The package caches shared across runs (src/core/container/package-cache.ts): read-write only for set-up stations. */
+  packageCache?: 'read-write' | 'read-only';
 }
 
 /** A named volume Shopfloor populated itself (src/adapters/agents/cli-install.ts), mounted read-only at `containerPath`. */

@@ -1,5 +1,6 @@
 import { LOG_FILE_CAP_BYTES, OUTPUT_TAIL_CHARS, REPRODUCTION_CAPS, REPRODUCTION_DIR, type CommandResult, type CommandSpec, type FrozenReproduction, type Station, type TaskPacket } from '../../contracts';
 import { freezeReproduction, reproductionCommand } from './reproduction-writer';
+import { productionInstall } from './setup-fallback';
 import { contentHash } from '../hash';
 import { RUN_LAYOUT } from './layout';
 import { commandEnd } from './command-end';
@@ -120,6 +121,8 @@ export function environmentRequest(ctx: StationContext, mounts: Mount[], prep?: 
     ...(prep?.volumes.length ? { volumes: prep.volumes } : {}),
     ...(ctx.station.kind === 'agent' && READ_ONLY_AGENT_ROLES.includes(ctx.station.role) ? { readOnlyWorkspace: true } : {}),
     ...(ctx.reproduction ? { readOnlyPaths: [REPRODUCTION_DIR] } : {}),
+    // Only set-up writes the shared package caches; every other station reads them at most.
+    packageCache: ctx.station.role === 'setup' ? 'read-write' : 'read-only',
   };
 }
 
@@ -137,7 +140,7 @@ function blank(ctx: StationContext, outcome: StationResult['outcome'], extra: Pa
  * cancellation stops the station as retryable; a station wall (memory, processes, disk)
  * stops it with `wall` set, never as an ordinary failure.
  */
-async function runCommands(ctx: StationContext, env: StationEnvironment, specs: CommandSpec[], extraEnv: Record<string, string> = {}): Promise<StationResult> {
+async function runCommands(ctx: StationContext, env: StationEnvironment, specs: CommandSpec[], extraEnv: Record<string, string> = {}, firstLog = 1): Promise<StationResult> {
   const commands: CommandResult[] = [];
   let machineMs = 0;
   let outcome: StationResult['outcome'] = 'passed';
@@ -149,7 +152,7 @@ async function runCommands(ctx: StationContext, env: StationEnvironment, specs: 
     const limit = reproducing ? reproductionTimeoutMs(spec, timeoutMs(ctx, spec)) : timeoutMs(ctx, spec);
     const { result: r, log } = await withLog<ExecResult>(
       ctx,
-      RUN_LAYOUT.commandLog(ctx.station.id, ctx.attempt, i + 1),
+      RUN_LAYOUT.commandLog(ctx.station.id, ctx.attempt, i + firstLog),
       (onOutput) => env.exec(spec.argv, { env: { ...extraEnv, ...(spec.env ?? {}) }, cwd: spec.cwd, timeoutMs: limit, signal: ctx.signal, onOutput }),
       (res) => res.output,
     );
@@ -283,6 +286,14 @@ export async function executeStation(ctx: StationContext): Promise<StationResult
     if (writesReproduction && station.kind === 'agent') return await writeReproduction(ctx, station, env);
     if (runsAgent && station.kind === 'agent') return await runAgent(ctx, station, env);
     const res = await runCommands(ctx, env, specs, extraEnv);
+    if (station.role === 'setup' && res.outcome === 'failed' && !res.wall && !res.retryable) {
+      const fallen = await setupFallback(ctx, env, specs, res, extraEnv);
+      if (fallen) {
+        // A degraded set-up is never cached: the next run tries the full install again.
+        await ctx.workspace.markSetupOutputs?.();
+        return fallen;
+      }
+    }
     if (station.role === 'setup' && res.outcome === 'passed') {
       // Before the cache saves them: what set-up wrote must never show up in the change.
       await ctx.workspace.markSetupOutputs?.();
@@ -295,6 +306,34 @@ export async function executeStation(ctx: StationContext): Promise<StationResult
   } finally {
     await env.dispose();
   }
+}
+
+/**
+ * Set-up that degrades instead of stopping (issue 15): when the failed commands of a set-up
+ * station are all installs with a production form (productionInstall), those forms run, in
+ * order, in the same environment; when they pass, the station passes with `setupFallback`
+ * naming what failed and what ran instead (the evidence then says which validation is
+ * unavailable). Undefined when a failed command has no production form or a fallback fails
+ * too: the station keeps its failure.
+ */
+async function setupFallback(ctx: StationContext, env: StationEnvironment, specs: CommandSpec[], res: StationResult, extraEnv: Record<string, string>): Promise<StationResult | undefined> {
+  const failed = res.commands.filter((c) => c.exitCode !== 0).map((c) => c.command);
+  const fallbacks = failed.map((f) => productionInstall(f));
+  if (failed.length === 0 || fallbacks.some((f) => f === undefined)) return undefined;
+  const second = await runCommands(ctx, env, fallbacks as CommandSpec[], extraEnv, specs.length + 1);
+  const commands = [...res.commands, ...second.commands];
+  const machineMs = res.machineMs + second.machineMs;
+  if (second.outcome !== 'passed') return { ...res, commands, machineMs, ...(second.wall ? { wall: second.wall, outcome: second.outcome } : {}), ...(second.retryable ? { retryable: second.retryable, outcome: second.outcome } : {}) };
+  const text = (c: CommandSpec) => c.argv.join(' ').slice(0, 200);
+  return {
+    ...res,
+    outcome: 'passed',
+    commandsOutcome: 'passed',
+    commands,
+    machineMs,
+    setupFallback: { failed: failed.map(text), ran: (fallbacks as CommandSpec[]).map((f) => f.description ?? text(f)) },
+    note: `the full install failed (${failed.map(text).join('; ')}); set-up fell back to production dependencies`,
+  };
 }
 
 /** The implement station's diff once its own environment is released (see withDiff). */

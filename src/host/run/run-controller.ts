@@ -97,6 +97,7 @@ export class RunController implements vscode.Disposable {
         options: { blueprint: config.get<string>('run.blueprint') || undefined, unattended: false, environment: 'docker', agentCommand: config.get<string>('agent.command') || undefined, agent: config.get<string>('agent.default') || undefined, profile: true },
         confirmApproval: (packet) => this.confirmApproval(packet),
         chooseAgent: (setup) => pickRunAgent(setup, this.ctx.extension.secrets, this.agentVolumes),
+        environmentCheck: { dockerHost: config.get<string>('docker.host') || undefined, defaultImage: config.get<string>('devcontainer.defaultImage') || undefined },
       });
       await this.ctx.extension.workspaceState.update(STARTED_RUNS, [...this.startedHere, session.runId].slice(-200));
       return session;

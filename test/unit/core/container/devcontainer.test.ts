@@ -80,11 +80,57 @@ describe('core/container resolveDevcontainer', () => {
     assert.ok(s.notes.some((n) => /credentials never enter a container/.test(n)));
   });
 
-  it('refuses features, Docker Compose and privileged by property name', () => {
-    const p = refusal({ image: 'x', features: { 'ghcr.io/devcontainers/features/node:1': {} }, dockerComposeFile: 'c.yml', service: 'app', privileged: true });
-    assert.ok(p.some((x) => x.startsWith('features:') && x.includes('ghcr.io/devcontainers/features/node:1')));
-    assert.ok(p.some((x) => x.startsWith('dockerComposeFile:')));
-    assert.ok(p.some((x) => x.startsWith('privileged:')));
+  it('reads features (local, OCI, tarball) and refuses bad references and privileged by property name', () => {
+    const s = resolve({ image: 'x', features: { 'ghcr.io/devcontainers/features/node:1': { version: '20' }, './local/f': {}, 'https://example.com/f.tgz': '2', 'ghcr.io/x/y/off:1': false } });
+    assert.deepEqual(s.features, [
+      { id: 'ghcr.io/devcontainers/features/node:1', kind: 'oci', options: { version: '20' } },
+      { id: './local/f', kind: 'local', path: '.devcontainer/local/f', options: {} },
+      { id: 'https://example.com/f.tgz', kind: 'tarball', options: { version: '2' } },
+    ]);
+    const p = refusal({ image: 'x', features: { '../outside': {}, node: {}, 'http://example.com/f.tgz': {}, 'ghcr.io/a/b/c:1': { n: [1] } }, privileged: true, service: 'app' });
+    assert.deepEqual(p.map((x) => x.split(':')[0]), ['features.../outside', 'features.node', 'features.http', 'features.ghcr.io/a/b/c', 'service', 'privileged'].map((x) => x.split(':')[0]));
+    assert.match(p[0]!, /local feature must be a folder inside \.devcontainer/);
+  });
+
+  it('resolves a Compose devcontainer from the files it names, and refuses what breaks the walls', () => {
+    const compose = [
+      'services:',
+      '  app: { build: { context: ., dockerfile: Dockerfile, args: { V: "1" } }, environment: [A=1, FROM_HOST], user: node, volumes: ["..:/workspaces/repo", "./data:/data:ro", "/etc:/host-etc"] }',
+      '  db: { image: postgres:16, depends_on: [cache], volumes: [pg:/var/lib/postgresql] }',
+      '  cache: { image: redis }',
+      '  other: { image: nope }',
+      'volumes: { pg: {} }',
+    ].join('\n');
+    const s = resolveDevcontainer({
+      config: { dockerComposeFile: 'compose.yml', service: 'app', runServices: ['db'] },
+      configPath: '.devcontainer/devcontainer.json',
+      workspaceDir: ws,
+      limits: DEFAULT_LIMITS,
+      network: 'none',
+      composeTexts: { '.devcontainer/compose.yml': compose },
+    });
+    assert.deepEqual(s.build, { dockerfile: '.devcontainer/Dockerfile', context: '.devcontainer', args: { V: '1' }, target: undefined });
+    assert.deepEqual(s.containerEnv, { A: '1' }, 'a bare name would copy the host value: left out');
+    assert.equal(s.containerUser, 'node');
+    assert.deepEqual(s.mounts, [{ type: 'bind', workspacePath: '.devcontainer/data', target: '/data', readOnly: true }]);
+    assert.ok(s.notes.some((n) => /\/etc is not mounted/.test(n)));
+    assert.deepEqual(s.compose?.services.map((x) => x.name), ['cache', 'db'], 'dependencies first; services not asked for stay off');
+    const refusedCompose = (text: string, extra: Record<string, unknown> = {}) => {
+      try {
+        resolveDevcontainer({ config: { dockerComposeFile: ['c.yml'], service: 'app', ...extra }, configPath: '.devcontainer/devcontainer.json', workspaceDir: ws, limits: DEFAULT_LIMITS, network: 'none', composeTexts: { '.devcontainer/c.yml': text } });
+      } catch (e) {
+        return (e as ConfigRefusedError).problems.map((p) => `${p.property}: ${p.message}`);
+      }
+      return [];
+    };
+    assert.match(refusedCompose('services: { app: { image: x, privileged: true } }')[0]!, /^services\.app\.privileged/);
+    assert.match(refusedCompose('services: { app: { image: x, network_mode: host } }')[0]!, /^services\.app\.network_mode: host/);
+    assert.match(refusedCompose('services: { app: { image: x, cap_add: [SYS_ADMIN] } }')[0]!, /^services\.app\.cap_add: SYS_ADMIN/);
+    assert.match(refusedCompose('services: { db: { image: x } }')[0]!, /^service: no service "app"/);
+    assert.match(refusedCompose('services: { app: { image: x } }', { runServices: ['nope'] })[0]!, /^runServices: no service "nope"/);
+    assert.match(refusedCompose('services: { app: { build: ../.. } }')[0]!, /^services\.app\.build\.context: .* outside the repository/);
+    assert.match(refusedCompose(': : :')[0]!, /^dockerComposeFile: \.devcontainer\/c\.yml is not YAML/);
+    assert.deepEqual(refusal({ dockerComposeFile: 'missing.yml', service: 'app' }), ['dockerComposeFile: .devcontainer/missing.yml does not exist in the repository', 'image: needs "image" or "build.dockerfile"']);
   });
 
   it('accepts mounts inside the workspace and tmpfs; refuses the Docker socket, ~, .. and volumes', () => {

@@ -1,0 +1,43 @@
+import { contentHash } from '../hash';
+
+/** An ecosystem whose package cache Shopfloor keeps across runs. */
+export type CacheEcosystem = 'npm';
+
+/** How a package cache is kept for one ecosystem. */
+export interface PackageCacheKind {
+  /** Where the cache volume is mounted in a station. */
+  target: string;
+  /** Environment that points the package manager at it (and keeps its logs out of it, so a read-only mount stays quiet). */
+  env: Record<string, string>;
+  /** Checks the cache and removes corrupt or partial entries before a set-up uses it (run as the station's user). */
+  verify: string[];
+  /** The workspace file whose presence says the repository uses this ecosystem. */
+  marker: string;
+}
+
+/**
+ * The package caches Shopfloor keeps (issue 15): npm's content-addressed cache (cacache),
+ * whose `npm cache verify` checks every entry's SHA-512 and removes a truncated or corrupt
+ * one, so the install that follows fetches it again instead of failing on it (npm 9 alone
+ * fails with EINTEGRITY). The cache holds package tarballs and metadata, never credentials
+ * (npm keeps those in .npmrc, which is not in it).
+ */
+export const PACKAGE_CACHES: Record<CacheEcosystem, PackageCacheKind> = {
+  npm: {
+    target: '/var/cache/shopfloor/npm',
+    env: { npm_config_cache: '/var/cache/shopfloor/npm', npm_config_logs_dir: '/tmp/npm-logs', npm_config_update_notifier: 'false' },
+    verify: ['npm', 'cache', 'verify'],
+    marker: 'package.json',
+  },
+};
+
+/**
+ * Name of the cache volume of one ecosystem for one station image and owner (`user@host`):
+ * caches are shared by every run and repository of that owner on that image; a new image
+ * (another Node.js, another user) starts its own, and another owner never reads or writes
+ * this one (a cache written by someone else could hand a poisoned tarball to this owner's
+ * set-up). Pure.
+ */
+export function packageCacheVolume(ecosystem: CacheEcosystem, imageId: string, owner: string): string {
+  return `shopfloor-cache-${ecosystem}-${contentHash({ ecosystem, imageId, owner }).slice(0, 16)}`;
+}

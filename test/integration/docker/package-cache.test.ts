@@ -1,0 +1,70 @@
+import { strict as assert } from 'node:assert';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import type { DockerContainerRuntime } from '../../../src/adapters/docker';
+import { ContainerEnvironmentProvider } from '../../../src/adapters/docker/container-environment';
+import { packageCacheVolume } from '../../../src/core/container';
+import type { EnvironmentRequest } from '../../../src/core/run/ports';
+import { IMAGE, requireEngine, testRuntime, workspace } from './support';
+
+function provider(rt: DockerContainerRuntime, logs: string[]): ContainerEnvironmentProvider {
+  return new ContainerEnvironmentProvider({ runtime: rt, sessionId: 'sess', defaultImage: IMAGE, repoName: 'repo', scratchDir: () => '/nonexistent', logger: { info: (m: string) => logs.push(m) } as never });
+}
+
+function npmRepo(): string {
+  const ws = workspace();
+  writeFileSync(join(ws, 'package.json'), JSON.stringify({ name: 'cached', version: '1.0.0', dependencies: { minimist: '1.2.8' } }));
+  return ws;
+}
+
+const req = (ws: string, runId: string, o: Partial<EnvironmentRequest>): EnvironmentRequest => ({ runId, stationId: 'setup', workspaceDir: ws, network: { mode: 'none' }, env: {}, mounts: [], ...o });
+const EGRESS = { mode: 'egress' as const, allow: ['registry.npmjs.org'] };
+const TARGET = '/var/cache/shopfloor/npm';
+
+describe('docker: package caches shared across runs (npm)', function () {
+  this.timeout(300_000);
+  const { rt, owner, cleanup } = testRuntime('cache');
+  let volume = '';
+  before(() => requireEngine(rt));
+  after(async () => {
+    await cleanup();
+    if (volume) await new Docker().getVolume(volume).remove().catch(() => undefined);
+  });
+
+  it('set-up fills the cache; a set-up of another repository with no network installs from it; other stations read it only', async () => {
+    const logs: string[] = [];
+    const first = await provider(rt, logs).prepare(req(npmRepo(), 'cache-1', { network: EGRESS, packageCache: 'read-write' }));
+    volume = packageCacheVolume('npm', first.imageDigest!, owner);
+    const r1 = await first.exec(['npm', 'install', '--no-audit', '--no-fund']);
+    assert.equal(r1.exitCode, 0, r1.output);
+
+    // Another repository, another run, no network at all: only the shared cache can supply minimist.
+    const offline = await provider(rt, []).prepare(req(npmRepo(), 'cache-2', { packageCache: 'read-write' }));
+    const r2 = await offline.exec(['sh', '-c', 'npm install --offline --no-audit --no-fund && ls node_modules/minimist/package.json']);
+    assert.equal(r2.exitCode, 0, r2.output);
+
+    const reader = await provider(rt, []).prepare(req(npmRepo(), 'cache-3', { stationId: 'validate', packageCache: 'read-only' }));
+    const r3 = await reader.exec(['sh', '-c', `ls ${TARGET}/_cacache >/dev/null && touch ${TARGET}/planted`]);
+    assert.notEqual(r3.exitCode, 0);
+    assert.match(r3.output, /Read-only file system/);
+  });
+
+  it('a truncated cache entry is found and removed before set-up uses it, and the install fetches it again', async () => {
+    assert.ok(volume, 'the first test created the cache');
+    const d = new Docker();
+    // Truncate every content file of the cache, as a killed download or a full disk leaves it.
+    const helper = await d.createContainer({ Image: IMAGE, User: 'root', Entrypoint: ['sh', '-c', `for f in $(find ${TARGET}/_cacache/content-v2 -type f); do chmod u+w "$f"; head -c 100 "$f" > /tmp/x; cat /tmp/x > "$f"; done; find ${TARGET}/_cacache/content-v2 -type f | wc -l`], HostConfig: { Mounts: [{ Type: 'volume', Source: volume, Target: TARGET }] } });
+    await helper.start();
+    await helper.wait();
+    await helper.remove({ force: true });
+
+    const logs: string[] = [];
+    const env = await provider(rt, logs).prepare(req(npmRepo(), 'cache-4', { network: EGRESS, packageCache: 'read-write' }));
+    assert.ok(logs.some((l) => /\[cache\] Corrupted content removed: [1-9]/.test(l)), logs.join('\n'));
+    const r = await env.exec(['sh', '-c', 'npm install --no-audit --no-fund && node -e "require(\'minimist\')" && npm cache verify']);
+    assert.equal(r.exitCode, 0, r.output);
+    assert.match(r.output, /Content verified: [1-9]/, 'the entries are whole again');
+    assert.doesNotMatch(r.output, /Corrupted content removed/);
+  });
+});
