@@ -6,6 +6,7 @@
 // Usage: node scripts/build.mjs [--production] [--watch]
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 
@@ -38,6 +39,21 @@ const nodeBuild = {
   banner: { js: '' },
 };
 
+/**
+ * zod's classic API re-exports all 64 of its locales (`export * as locales`), which is half
+ * of the panel's bundle; the panel only ever reports errors in English (zod's default,
+ * imported directly by its schemas module). This resolves zod's locales index to a module
+ * exporting `en` alone, for the webview bundle only (the CLI and host keep zod as is).
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/]/.test(args.importer) ? { path: join(dirname(args.importer), args.path.replace(/index\.js$/, 'en.js')) } : undefined,
+    );
+  },
+};
+
 const webviewBuild = {
   ...common,
   platform: 'browser',
@@ -46,10 +62,13 @@ const webviewBuild = {
   entryPoints: { main: 'webview-ui/main.ts' },
   outdir: 'dist/webview',
   loader: { '.css': 'css' },
+  plugins: [zodEnglishOnly],
 };
 
 mkdirSync('dist/webview', { recursive: true });
 cpSync('webview-ui/panel.css', 'dist/webview/panel.css');
+// Codicons (the editor's own icon font) ship beside the panel's script, inside its localResourceRoots.
+for (const f of ['codicon.css', 'codicon.ttf']) cpSync(join('node_modules', '@vscode', 'codicons', 'dist', f), join('dist', 'webview', f));
 
 if (watch) {
   const contexts = await Promise.all([esbuild.context(nodeBuild), esbuild.context(webviewBuild)]);

@@ -44,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
       startRun: (file) => controller.start(file),
       decideGate: (p) => controller.decideGate(p),
       pushBranch: (runId) => pushRunBranch(ctx, runId),
+      log,
     }),
   };
   context.subscriptions.push(

@@ -206,15 +206,83 @@ export const Methods = {
 export type MethodName = keyof typeof Methods;
 export type ParamsOf<M extends MethodName> = z.infer<(typeof Methods)[M]['params']>;
 
+/** Most characters (string contents and keys, summed) a message from the webview may carry; a bigger one is dropped unread. */
+export const MAX_MESSAGE_CHARS = 2_000_000;
+/** Deepest nesting a message from the webview may have. */
+const MAX_MESSAGE_DEPTH = 64;
+/** Keys that would reach an object's prototype when copied by assignment (prototype pollution); a message carrying one is dropped. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 /**
- * Parses an incoming message: the envelope, then the method's params.
+ * Checks the raw shape of a message from the webview before any schema reads it: at most
+ * MAX_MESSAGE_CHARS characters of strings and keys, at most 64 levels deep, no
+ * `__proto__`/`constructor`/`prototype` key anywhere. Walks iteratively and stops at the
+ * first problem, so a 10 MB payload costs one bounded pass. Returns the problem or undefined. Pure.
+ */
+export function inspectRawMessage(raw: unknown): string | undefined {
+  let chars = 0;
+  const stack: Array<{ value: unknown; depth: number; path: string }> = [{ value: raw, depth: 0, path: '' }];
+  while (stack.length) {
+    const { value, depth, path } = stack.pop()!;
+    if (typeof value === 'string') chars += value.length;
+    else if (value !== null && typeof value === 'object') {
+      if (depth >= MAX_MESSAGE_DEPTH) return `nested deeper than ${MAX_MESSAGE_DEPTH} levels at ${path || '(root)'}`;
+      for (const key of Object.keys(value)) {
+        if (FORBIDDEN_KEYS.has(key)) return `forbidden key "${key}" at ${path || '(root)'}`;
+        chars += key.length;
+        stack.push({ value: (value as Record<string, unknown>)[key], depth: depth + 1, path: `${path}.${key}` });
+      }
+    }
+    if (chars > MAX_MESSAGE_CHARS) return `larger than ${MAX_MESSAGE_CHARS} characters`;
+  }
+  return undefined;
+}
+
+/** A method of the protocol that is a request (it has a result). */
+export type RequestMethod = { [M in MethodName]: (typeof Methods)[M]['kind'] extends 'request' ? M : never }[MethodName];
+/** A method of the protocol that is a notification. */
+export type NotificationMethod = Exclude<MethodName, RequestMethod>;
+/** The result type of request method `M`, from its result schema. */
+export type ResultOf<M extends RequestMethod> = Results[M];
+type Results = { [M in RequestMethod]: z.infer<(typeof Methods)[M]['result']> };
+
+/** A request as parsed: method and params typed together (switching on `method` narrows `params`). */
+export type ParsedRequest = { [M in RequestMethod]: { v: typeof PROTOCOL_VERSION; kind: 'request'; id: string; method: M; params: ParamsOf<M> } }[RequestMethod];
+/** A notification as parsed: method and params typed together. */
+export type ParsedNotification = { [M in NotificationMethod]: { v: typeof PROTOCOL_VERSION; kind: 'notification'; method: M; params: ParamsOf<M> } }[NotificationMethod];
+/** Any message after parseMessage: requests and notifications typed by method; responses and cancels as enveloped. */
+export type ParsedMessage = ParsedRequest | ParsedNotification | z.infer<typeof ResponseEnvelopeSchema> | z.infer<typeof CancelEnvelopeSchema>;
+
+/** Each request's result schema, keyed so that indexing with a generic method keeps its type (the compiler checks every entry against Methods). */
+const RESULT_PARSERS: { [M in RequestMethod]: (x: unknown) => z.ZodSafeParseResult<Results[M]> } = {
+  'gate/decide': (x) => Methods['gate/decide'].result.safeParse(x),
+  'packet/save': (x) => Methods['packet/save'].result.safeParse(x),
+  'packet/approve': (x) => Methods['packet/approve'].result.safeParse(x),
+  'run/start': (x) => Methods['run/start'].result.safeParse(x),
+  'run/push': (x) => Methods['run/push'].result.safeParse(x),
+};
+
+/**
+ * Parses a request's result against its method's result schema (the webview does this with
+ * every response: results are typed because they were parsed, never by a cast).
+ */
+export function parseResult<M extends RequestMethod>(method: M, result: unknown): { ok: true; result: ResultOf<M> } | { ok: false; error: string } {
+  const r = RESULT_PARSERS[method](result);
+  return r.success ? { ok: true, result: r.data } : { ok: false, error: `bad result for ${method}: ${z.prettifyError(r.error)}` };
+}
+
+/**
+ * Parses an incoming message: for messages to the host, the raw shape first
+ * (inspectRawMessage: size, depth, forbidden keys), then the envelope, then the method's params.
  * Returns `{ ok: false, error }` with a path-qualified message for anything malformed,
  * unknown, or sent in the wrong direction; never throws.
  */
-export function parseMessage(
-  raw: unknown,
-  expectDir: 'toHost' | 'toWebview',
-): { ok: true; message: Envelope } | { ok: false; error: string } {
+export function parseMessage(raw: unknown, expectDir: 'toHost' | 'toWebview'): { ok: true; message: ParsedMessage } | { ok: false; error: string } {
+  // The host's own snapshots may be large (logs, evidence) and carry repository keys; only the webview's messages are untrusted input.
+  if (expectDir === 'toHost') {
+    const problem = inspectRawMessage(raw);
+    if (problem) return { ok: false, error: `refused message: ${problem}` };
+  }
   const env = EnvelopeSchema.safeParse(raw);
   if (!env.success) return { ok: false, error: `bad envelope: ${z.prettifyError(env.error)}` };
   const m = env.data;
@@ -225,7 +293,8 @@ export function parseMessage(
     if (d.kind !== m.kind) return { ok: false, error: `method "${m.method}" is a ${d.kind}, got a ${m.kind}` };
     const p = d.params.safeParse(m.params);
     if (!p.success) return { ok: false, error: `bad params for ${m.method}: ${z.prettifyError(p.error)}` };
-    return { ok: true, message: { ...m, params: p.data } };
+    // The method is known, its kind matches, and its params parsed with that method's own schema: this is the one place the pairing is asserted.
+    return { ok: true, message: { ...m, params: p.data } as ParsedRequest | ParsedNotification };
   }
   return { ok: true, message: m };
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { PacketView, PanelSnapshot } from '../../contracts';
+import type { PacketView, PanelSnapshot, ParsedRequest } from '../../contracts';
 
 /** The run part of a snapshot. */
 export type RunView = NonNullable<PanelSnapshot['run']>;
@@ -36,7 +36,8 @@ export class PanelState implements vscode.Disposable {
   }
 }
 
-/** Answers the panel's requests; each method is one protocol request (src/contracts/protocol.ts). */
+/** Answers the panel's requests; each method is one protocol request (src/contracts/protocol.ts), its params already parsed. */
 export interface PanelRequestHandler {
-  handle(method: string, params: unknown, token: vscode.CancellationToken): Promise<unknown>;
+  /** The result, already checked against the method's result schema. */
+  handle(request: ParsedRequest, token: vscode.CancellationToken): Promise<unknown>;
 }
