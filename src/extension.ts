@@ -5,6 +5,7 @@ import { registerDraftPacket } from './host/commands/draftPacket';
 import { registerOpenPacket } from './host/commands/openPacket';
 import { registerOpenPanel } from './host/commands/openPanel';
 import { offerResume, registerRunCommands } from './host/commands/runCommands';
+import { registerReviewCommands } from './host/commands/reviewCommands';
 import { registerShowLog } from './host/commands/showLog';
 import { registerSetModelApiKey } from './host/model-keys';
 import { createLog } from './host/log';
@@ -13,6 +14,9 @@ import { PanelState } from './host/panel/panel-state';
 import { panelRequests } from './host/panel/requests';
 import { PANEL_VIEW_TYPE, ShopfloorPanel, type PanelServices } from './host/panel/ShopfloorPanel';
 import { RunController } from './host/run/run-controller';
+import { reviewRequests } from './host/review/review-requests';
+import { GitRevisionContent, openRunDiff, REVISION_SCHEME } from './host/review/run-diff';
+import { humanIdentity } from './adapters/git/identity';
 import { pushRunBranch } from './host/run/push-branch';
 import { RunsTreeProvider } from './host/runs-view';
 import { createStatusBar } from './host/status-bar';
@@ -44,6 +48,12 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
       startRun: (file) => controller.start(file),
       decideGate: (p) => controller.decideGate(p),
       pushBranch: (runId) => pushRunBranch(ctx, runId),
+      review: reviewRequests({
+        state,
+        repo: () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+        who: (repo) => humanIdentity(repo),
+        openDiff: (repo, runId, path, allowed) => openRunDiff(repo, runId, path, allowed),
+      }),
       log,
     }),
   };
@@ -65,6 +75,8 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
     statusBar,
     controller,
     ...registerRunCommands(ctx, controller, runs),
+    ...registerReviewCommands(ctx, services),
+    vscode.workspace.registerTextDocumentContentProvider(REVISION_SCHEME, new GitRevisionContent()),
   );
   void offerResume(ctx, controller);
   activationMs = performance.now() - started;

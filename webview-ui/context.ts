@@ -31,6 +31,9 @@ export interface PanelActions {
   startRun(file: string): void;
   pushBranch(runId: string): void;
   decideGate(gate: GateRef, d: GateDecision): void;
+  /** Opens VS Code's diff editor for a file the run changed, against the base commit. */
+  openDiff(runId: string, path: string): void;
+  recordVerdict(runId: string, verdict: 'accept' | 'request-changes' | 'reject', comment: string): void;
 }
 
 /**

@@ -66,7 +66,7 @@ export function gateCard(ctx: RenderContext, gate: OpenGateView): TemplateResult
     <p>${gate.summary}</p>
     ${gate.reproduction ? reproductionView(gate.reproduction) : nothing}
     ${gate.claim || gate.facts
-      ? html`<div class="gate-columns">${gate.claim ? claimView(gate.claim) : nothing}${gate.facts ? factsView(gate.facts, gate.claim) : nothing}</div>`
+      ? html`<div class="gate-columns">${gate.claim ? claimView(gate.claim) : nothing}${gate.facts ? factsView(gate.facts, gate.claim, (path) => ctx.actions.openDiff(gate.runId, path)) : nothing}</div>`
       : nothing}
     ${gate.budget ? budgetView(ctx, gate.gateId, gate.budget, (budget) => send({ decision: 'retry', reason: reason(), raisedBudget: budget })) : nothing}
     ${gate.content && structured ? fold(ctx, key('raw'), 'Everything under review (as recorded)', raw, { className: 'gate-raw' }) : raw}

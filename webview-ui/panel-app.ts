@@ -1,6 +1,7 @@
 import type { FieldProblem, PanelSnapshot } from '../src/contracts/protocol';
 import { HostClient } from './client';
 import type { PanelActions, RenderContext } from './context';
+import { stepReview } from './evidence-view';
 import { packetDraftKey } from './packet-form';
 import { renderSnapshot } from './render';
 import { ViewStore } from './view-state';
@@ -25,6 +26,7 @@ export function startPanel(root: HTMLElement, api: VsCodeApi, win: Window): Pane
   let lastSeq = -1;
   let restoredScroll = false;
   const client = new HostClient(api, (n) => {
+    if (n.method === 'review/didStep') return stepReview(ctx, last?.review ?? null, n.params.delta);
     if (n.method !== 'state/didChange') return;
     if (n.params.seq <= lastSeq) return; // stale push: a newer one was already shown
     lastSeq = n.params.seq;
@@ -72,6 +74,17 @@ export function startPanel(root: HTMLElement, api: VsCodeApi, win: Window): Pane
       setStatus('Pushing…');
       const r = await client.request('run/push', { runId });
       setStatus(r.ok ? (r.result.pushed ? `Pushed to ${r.result.remote ?? 'the remote'}.` : `Not pushed: ${r.result.message ?? ''}`) : `Error: ${r.error}`, !(r.ok && r.result.pushed));
+    },
+    openDiff: async (runId, path) => {
+      const r = await client.request('diff/open', { runId, path });
+      if (!r.ok) setStatus(`Error: ${r.error}`, true);
+      else if (!r.result.opened) setStatus(`Diff not opened: ${r.result.message ?? ''}`, true);
+    },
+    recordVerdict: async (runId, verdict, comment) => {
+      const r = await client.request('review/verdict', { runId, verdict, comment });
+      const recorded = r.ok && r.result.recorded;
+      if (recorded) store.dropDrafts(`review:${runId}:`);
+      setStatus(r.ok ? (recorded ? `Verdict recorded${r.result.message ? `: ${r.result.message}` : '.'}` : `Not recorded: ${r.result.message ?? ''}`) : `Error: ${r.error}`, !recorded);
     },
     decideGate: async (gate, d) => {
       const r = await client.request('gate/decide', { ...gate, ...d });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AgentClaimSchema, BudgetSchema } from './agent';
 import { GateChoiceSchema, GateRefSchema } from './run-event';
 import { TerminalStateSchema } from './terminal-state';
+import { ReviewVerdictKindSchema, ReviewViewSchema, VERDICT_COMMENT_MAX } from './review';
 
 /**
  * The webview protocol between the host and the panel (style.md "One contract").
@@ -145,6 +146,7 @@ export const PanelSnapshotSchema = z.object({
     })
     .nullable(),
   packet: PacketViewSchema.nullable().default(null),
+  review: ReviewViewSchema.nullable().default(null).describe("The evidence bundle shown: the finished run's, or one opened in reviewer mode; null when none."),
   extensionVersion: z.string(),
 });
 export type PanelSnapshot = z.infer<typeof PanelSnapshotSchema>;
@@ -200,6 +202,22 @@ export const Methods = {
     params: z.object({ runId: z.string() }),
     result: z.object({ pushed: z.boolean(), remote: z.string().optional(), url: z.string().optional(), message: z.string().optional() }),
   },
+  /** Webview → host: open VS Code's diff editor for one file the run changed: the base commit on the left, the run's workspace (or output branch) on the right. */
+  'diff/open': {
+    dir: 'toHost',
+    kind: 'request',
+    params: z.object({ runId: z.string().max(200), path: z.string().min(1).max(1000) }),
+    result: z.object({ opened: z.boolean(), message: z.string().optional() }),
+  },
+  /** Webview → host: record the reviewer's verdict on the bundle shown, in its run folder. */
+  'review/verdict': {
+    dir: 'toHost',
+    kind: 'request',
+    params: z.object({ runId: z.string().max(200), verdict: ReviewVerdictKindSchema, comment: z.string().max(VERDICT_COMMENT_MAX) }),
+    result: z.object({ recorded: z.boolean(), message: z.string().optional() }),
+  },
+  /** Host → webview: the reviewer's next/previous section command (`Shopfloor: Next Evidence Section`). */
+  'review/didStep': { dir: 'toWebview', kind: 'notification', params: z.object({ delta: z.union([z.literal(1), z.literal(-1)]) }) },
   /** Webview → host: show the log output channel. */
   'log/show': { dir: 'toHost', kind: 'notification', params: z.object({}) },
 } as const;
@@ -260,6 +278,8 @@ const RESULT_PARSERS: { [M in RequestMethod]: (x: unknown) => z.ZodSafeParseResu
   'packet/approve': (x) => Methods['packet/approve'].result.safeParse(x),
   'run/start': (x) => Methods['run/start'].result.safeParse(x),
   'run/push': (x) => Methods['run/push'].result.safeParse(x),
+  'diff/open': (x) => Methods['diff/open'].result.safeParse(x),
+  'review/verdict': (x) => Methods['review/verdict'].result.safeParse(x),
 };
 
 /**

@@ -28,6 +28,8 @@ export const RUN_LAYOUT = {
   approvedPatch: 'artifacts/approved.patch',
   /** One JSON line per model call through the run's model proxy (ModelCallRecordSchema): usage and price, never a key. */
   modelUsage: 'artifacts/model-usage.jsonl',
+  /** A reviewer's verdict on the evidence bundle (ReviewVerdictSchema), written by reviewer mode. */
+  reviewVerdict: 'review/verdict.json',
   /** Reports of runs that ship nothing. */
   noOpReport: 'no-op-report.md',
   escalation: 'escalation.md',

@@ -108,6 +108,7 @@ export class ShopfloorPanel implements vscode.Disposable {
       workspace: folder ? { name: folder.name, trusted: vscode.workspace.isTrusted } : null,
       run: this.services.state.run,
       packet: this.services.state.packet,
+      review: this.services.state.review,
       extensionVersion: this.ctx.version,
     };
   }
@@ -116,6 +117,11 @@ export class ShopfloorPanel implements vscode.Disposable {
   push(): void {
     if (!this.ready) return;
     void this.post(notification('state/didChange', this.snapshot()));
+  }
+
+  /** Moves reviewer mode one section on (1) or back (-1): the section shown is the webview's view state. */
+  step(delta: 1 | -1): void {
+    if (this.ready) void this.post(notification('review/didStep', { delta }));
   }
 
   private post(message: Envelope): Thenable<boolean> {

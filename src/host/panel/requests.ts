@@ -10,6 +10,11 @@ export type RunStarter = (file: string) => Promise<{ started: boolean; message?:
 export type GateDecider = (params: ParamsOf<'gate/decide'>) => Promise<{ accepted: boolean; problem?: string }>;
 /** Pushes a run's output branch; provided by the run controller. */
 export type BranchPusher = (runId: string) => Promise<{ pushed: boolean; remote?: string; url?: string; message?: string }>;
+/** Opens a changed file's diff, and records a reviewer's verdict (src/host/review/review-requests.ts). */
+export interface ReviewRequests {
+  openDiff(p: ParamsOf<'diff/open'>): Promise<ResultOf<'diff/open'>>;
+  recordVerdict(p: ParamsOf<'review/verdict'>): Promise<ResultOf<'review/verdict'>>;
+}
 
 /** One handler per request method, typed by the protocol's method map. */
 type Handlers = { [M in RequestMethod]: (params: ParamsOf<M>, token: vscode.CancellationToken) => Promise<ResultOf<M>> };
@@ -21,12 +26,14 @@ type Handlers = { [M in RequestMethod]: (params: ParamsOf<M>, token: vscode.Canc
  * A gate decision the gatekeeper refuses (another run's gate, content no longer shown, a
  * closed gate) changes nothing and is logged with why.
  */
-export function panelRequests(deps: { packets: PacketSession; startRun: RunStarter; decideGate: GateDecider; pushBranch: BranchPusher; log?: PanelLog }): PanelRequestHandler {
+export function panelRequests(deps: { packets: PacketSession; startRun: RunStarter; decideGate: GateDecider; pushBranch: BranchPusher; review?: ReviewRequests; log?: PanelLog }): PanelRequestHandler {
   const handlers: Handlers = {
     'packet/save': async (p) => Methods['packet/save'].result.parse(await deps.packets.save(p.file, p.value)),
     'packet/approve': async (p) => Methods['packet/approve'].result.parse(await deps.packets.approve(p.file)),
     'run/start': async (p) => Methods['run/start'].result.parse(await deps.startRun(p.file)),
     'run/push': async (p) => Methods['run/push'].result.parse(await deps.pushBranch(p.runId)),
+    'diff/open': async (p) => Methods['diff/open'].result.parse(deps.review ? await deps.review.openDiff(p) : { opened: false, message: 'not available here' }),
+    'review/verdict': async (p) => Methods['review/verdict'].result.parse(deps.review ? await deps.review.recordVerdict(p) : { recorded: false, message: 'not available here' }),
     'gate/decide': async (p) => {
       const r = Methods['gate/decide'].result.parse(await deps.decideGate(p));
       if (!r.accepted) deps.log?.warn(`refused a gate decision from the panel (${p.decision} at ${p.gateId}${p.runId ? `, run ${p.runId}` : ''}): ${r.problem ?? 'not accepted'}`);

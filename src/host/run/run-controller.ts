@@ -14,6 +14,7 @@ import { APPROVED_HERE } from '../packet/packet-session';
 import { EditorHumanStation } from './panel-human-station';
 import { PanelGatekeeper } from './panel-gatekeeper';
 import { RunViewModel } from './run-view';
+import { loadReview } from '../review/review-loader';
 import { pickRunAgent, type AgentVolumeQuery } from './agent-pick';
 import { readModelKeys, readModelUpstreams } from '../model-keys';
 import { modelProxyConfigFromEnv, type ModelProxyConfig } from '../../adapters/model-proxy/config';
@@ -173,6 +174,8 @@ export class RunController implements vscode.Disposable {
       this.state.setRun(model.view());
     };
     const pushSoon = () => (outputTimer ??= setTimeout(push, OUTPUT_PUSH_MS));
+    // A new run's panel shows no earlier bundle.
+    if (this.state.review?.mode === 'run') this.state.setReview(null);
     const gatekeeper = new PanelGatekeeper(
       () => session.identity(),
       (gate) => {
@@ -237,6 +240,12 @@ export class RunController implements vscode.Disposable {
           );
           model.setEvidence(session.folder.path(outcome.evidenceMarkdownPath));
           push();
+          // The bundle itself, verified, goes to the panel (the evidence view under the run).
+          try {
+            this.state.setReview(loadReview(session.folder.repo, runId, 'run'));
+          } catch (e) {
+            log.warn(`run ${runId}: the evidence could not be shown: ${e instanceof Error ? e.message : String(e)}`);
+          }
           lastSpend = spendText(outcome.evidence.agentTotals);
           void this.announce(session, outcome);
         } catch (e) {
