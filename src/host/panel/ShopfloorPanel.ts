@@ -4,6 +4,9 @@ import type { HostContext } from '../context';
 import type { PanelRequestHandler, PanelState } from './panel-state';
 import { makeNonce, panelHtml } from './html';
 import { PanelMessageRouter } from './message-router';
+import { PANEL_VIEW_TYPE } from './view-type';
+
+export { PANEL_VIEW_TYPE } from './view-type';
 
 /** What the panel needs besides the host context: the state it shows and who answers its requests. */
 export interface PanelServices {
@@ -11,8 +14,6 @@ export interface PanelServices {
   requests: PanelRequestHandler;
 }
 
-/** The webview panel's view type; also its activation event `onWebviewPanel:shopfloor.panel`. */
-export const PANEL_VIEW_TYPE = 'shopfloor.panel';
 
 /**
  * The Shopfloor panel: one webview, one transport (postMessage), a ready handshake before
