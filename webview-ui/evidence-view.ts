@@ -74,8 +74,8 @@ export const EVIDENCE_SECTIONS: readonly EvidenceSection[] = [
                 const after = b.reproduction.after[i];
                 return html`<tr>
                   <td><code>${argv((before ?? after)!)}</code></td>
-                  <td class=${before && before.exitCode !== 0 ? 'bad' : 'ok'}>${exit(before)}<pre class="tail">${before?.outputTail.slice(-800) ?? ''}</pre></td>
-                  <td class=${after && after.exitCode === 0 ? 'ok' : 'bad'}>${exit(after)}<pre class="tail">${after?.outputTail.slice(-800) ?? ''}</pre></td>
+                  <td class=${before && before.exitCode !== 0 ? 'expected' : 'bad'}>${exit(before)}${before ? (before.exitCode !== 0 ? ' (fails: the problem is there)' : ' (passes: the problem is not there)') : ''}<pre class="tail">${before?.outputTail.slice(-800) ?? ''}</pre></td>
+                  <td class=${after && after.exitCode === 0 ? 'ok' : 'bad'}>${exit(after)}${after ? (after.exitCode === 0 ? ' (passes: fixed)' : ' (still fails)') : ''}<pre class="tail">${after?.outputTail.slice(-800) ?? ''}</pre></td>
                 </tr>`;
               })}</tbody>
             </table>`
@@ -210,7 +210,7 @@ export function evidenceView(ctx: RenderContext, view: ReviewView): TemplateResu
   const trust = view.trusted
     ? html`<p class="banner trusted" role="status" data-testid="review-trusted">Verified: the journal's hash chain and seal hold and every file it binds matches its SHA-256.</p>`
     : html`<div class="banner untrusted" role="alert" data-testid="review-untrusted">
-        <strong>Not verified: do not trust this bundle.</strong> Its journal or evidence failed verification:
+        <span class="codicon codicon-error" aria-hidden="true"></span> <strong>Not verified: do not trust this bundle.</strong> Its journal or evidence failed verification:
         <ul>${view.problems.map((p) => html`<li>${p}</li>`)}</ul>
       </div>`;
   const b = view.bundle;
@@ -223,10 +223,10 @@ export function evidenceView(ctx: RenderContext, view: ReviewView): TemplateResu
       ${sections.map((s) => fold(ctx, `evidence:${s.key}`, s.title, html`<div class="evidence-section" data-testid="evidence-${s.key}">${s.render(b, ctx, view)}</div>`, { byDefault: s.key === 'summary' }))}
       ${verdictView(ctx, view)}</section>`;
   }
-  const at = Math.max(0, sections.findIndex((s) => s.key === ctx.store.reviewSection));
+  const at = sectionIndex(ctx, view.runId, sections);
   const current = sections[at]!;
   const go = (i: number) => {
-    ctx.store.reviewSection = sections[Math.min(sections.length - 1, Math.max(0, i))]!.key;
+    ctx.store.reviewSection = `${view.runId}/${sections[Math.min(sections.length - 1, Math.max(0, i))]!.key}`;
     ctx.rerender();
   };
   return html`<section class=${cls} aria-label="Evidence bundle" data-testid="evidence">${header}
@@ -245,7 +245,14 @@ export function evidenceView(ctx: RenderContext, view: ReviewView): TemplateResu
 export function stepReview(ctx: RenderContext, view: ReviewView | null, delta: 1 | -1): void {
   if (!view?.bundle) return;
   const sections = sectionsOf(view.bundle);
-  const at = Math.max(0, sections.findIndex((s) => s.key === ctx.store.reviewSection));
-  ctx.store.reviewSection = sections[Math.min(sections.length - 1, Math.max(0, at + delta))]!.key;
+  const at = sectionIndex(ctx, view.runId, sections);
+  ctx.store.reviewSection = `${view.runId}/${sections[Math.min(sections.length - 1, Math.max(0, at + delta))]!.key}`;
   ctx.rerender();
+}
+
+/** The section of run `runId` shown (view state `<runId>/<section>`; another run's bundle starts at its first section). */
+function sectionIndex(ctx: RenderContext, runId: string, sections: readonly EvidenceSection[]): number {
+  const stored = ctx.store.reviewSection;
+  if (!stored?.startsWith(`${runId}/`)) return 0;
+  return Math.max(0, sections.findIndex((s) => s.key === stored.slice(runId.length + 1)));
 }

@@ -1,7 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit-html';
 import type { OpenGateView } from '../src/contracts/protocol';
 import type { GateChoice, GateDecision, GateRef, RejectTerminal, RenderContext } from './context';
-import { budgetView, claimView, factsView, reproductionView } from './gate-details';
+import { budgetView, claimView, commandsView, factsView, gatePacketView, reproductionView } from './gate-details';
 import { fold } from './section';
 
 /** Terminal states a reviewer may choose when rejecting at a gate (reason codes from src/contracts/terminal-state.ts). */
@@ -59,14 +59,18 @@ export function gateCard(ctx: RenderContext, gate: OpenGateView): TemplateResult
           aria-keyshortcuts=${choice === 'approve' ? 'Control+Enter' : choice === 'reject' ? 'Control+Shift+Enter' : nothing}
           @click=${() => decide(choice)}>${label}</vscode-button>`
       : nothing;
-  const structured = gate.claim || gate.budget || gate.reproduction;
+  const structured = gate.claim || gate.budget || gate.reproduction || gate.commands || gate.text !== null || gate.packet || gate.facts;
+  const statuses = new Map((gate.diffFiles ?? []).map((f) => [f.path, f.status]));
   const raw = gate.content ? html`<pre class="gate-content" tabindex="0" aria-label="Under review">${gate.content}</pre>` : nothing;
   return html`<div class="gate" role="group" aria-label=${`Gate ${gate.position} ${gate.stationId}`} data-testid="gate" @keydown=${onKey}>
     <h3>Gate ${gate.position} ${gate.stationId}</h3>
     <p>${gate.summary}</p>
+    ${gate.packet ? gatePacketView(gate.packet) : nothing}
     ${gate.reproduction ? reproductionView(gate.reproduction) : nothing}
+    ${gate.commands ? commandsView(ctx, gate.gateId, gate.commands) : nothing}
+    ${gate.text !== null ? html`<section class="gate-text" aria-label=${`What ${gate.stationId} wrote`} data-testid="gate-text"><h4>What ${gate.stationId} wrote</h4><pre class="prose">${gate.text}</pre></section>` : nothing}
     ${gate.claim || gate.facts
-      ? html`<div class="gate-columns">${gate.claim ? claimView(gate.claim) : nothing}${gate.facts ? factsView(gate.facts, gate.claim, (path) => ctx.actions.openDiff(gate.runId, path)) : nothing}</div>`
+      ? html`<div class="gate-columns">${gate.claim ? claimView(gate.claim) : nothing}${gate.facts ? factsView(gate.facts, gate.claim, (path) => ctx.actions.openDiff(gate.runId, path), statuses) : nothing}</div>`
       : nothing}
     ${gate.budget ? budgetView(ctx, gate.gateId, gate.budget, (budget) => send({ decision: 'retry', reason: reason(), raisedBudget: budget })) : nothing}
     ${gate.content && structured ? fold(ctx, key('raw'), 'Everything under review (as recorded)', raw, { className: 'gate-raw' }) : raw}

@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit-html';
 import type { Budget } from '../src/contracts/agent';
-import type { GateBudgetView, GateClaimView, GateFactsView, GateReproductionView } from '../src/contracts/protocol';
+import type { GateBudgetView, GateClaimView, GateCommandView, GateFactsView, GatePacketView, GateReproductionView } from '../src/contracts/protocol';
 import type { RenderContext } from './context';
 import { fold } from './section';
 
@@ -37,12 +37,22 @@ export function claimView(c: GateClaimView): TemplateResult {
   </section>`;
 }
 
+/** What each diff flag (src/core/run/diff-check.ts) means for the reviewer. */
+const FLAG_TEXT: Record<string, string> = {
+  'out-of-scope': 'files outside the packet\'s scope changed',
+  'deleted-tests': 'tests were deleted',
+  'skipped-tests': 'tests were skipped or focused',
+  'loosened-assertions': 'assertions were loosened (fewer, or strict traded for loose)',
+  'reproduction-changed': 'a file the reproduction runs or names changed',
+};
+const flagText = (f: string) => (FLAG_TEXT[f] ? `${f}: ${FLAG_TEXT[f]}` : f);
+
 /**
  * What the line found itself: the diff's flags and risk paths, the files the diff really
  * changes (each with a button opening the editor's own diff against the base commit, when
  * `openDiff` is given), and how the earlier stations ended.
  */
-export function factsView(f: GateFactsView, claim: GateClaimView | null, openDiff?: (path: string) => void): TemplateResult {
+export function factsView(f: GateFactsView, claim: GateClaimView | null, openDiff?: (path: string) => void, statuses: ReadonlyMap<string, string> = new Map()): TemplateResult {
   const flagged = f.diffFlags.length > 0 || f.touchedRiskPaths.length > 0;
   // A file the agent says it changed that the diff does not change (or the reverse) is the first thing a reviewer should see.
   const claimed = new Set(claim?.filesChanged ?? []);
@@ -56,7 +66,7 @@ export function factsView(f: GateFactsView, claim: GateClaimView | null, openDif
       ${f.filesChanged.length
         ? html`<ul class="files">${f.filesChanged.map(
             (p) => html`<li>
-              <span class="path">${p}</span>
+              <span class="path">${p}</span>${statuses.get(p) ? html`<span class="muted"> ${statuses.get(p)}</span>` : nothing}
               ${openDiff
                 ? html`<vscode-button secondary data-testid="open-diff" data-path=${p} aria-label=${`Open the diff of ${p} against the base commit`} @click=${() => openDiff(p)}>Diff</vscode-button>`
                 : nothing}
@@ -64,7 +74,7 @@ export function factsView(f: GateFactsView, claim: GateClaimView | null, openDif
           )}</ul>`
         : html`<p class="muted">none</p>`}
     </div>
-    ${list('Diff flags', f.diffFlags, 'facts-flags')}
+    ${list('Diff flags', f.diffFlags.map(flagText), 'facts-flags')}
     ${list('Risk paths touched', f.touchedRiskPaths, 'facts-risk-paths')}
     ${unclaimed.length || notInDiff.length
       ? html`<div class="fact mismatch" role="note" data-testid="facts-claim-mismatch">
@@ -76,7 +86,7 @@ export function factsView(f: GateFactsView, claim: GateClaimView | null, openDif
         </div>`
       : nothing}
     ${list('Stations so far (reproduction, validation)', f.stations.map((s) => `${s.id} (${s.role}): ${s.status}`), 'facts-stations', 'none finished yet')}
-    ${f.preexistingFailures.length ? list('Failing on the base commit too', f.preexistingFailures, 'facts-preexisting') : nothing}
+    ${f.preexistingFailures.length ? list('Failing on the base commit too (pre-existing, not blamed on the change)', f.preexistingFailures, 'facts-preexisting') : nothing}
   </section>`;
 }
 
@@ -163,5 +173,37 @@ export function reproductionView(r: GateReproductionView): TemplateResult {
         )}
       </div>
     </div>
+  </section>`;
+}
+
+/** The commands a station ran, each with its exit code, and its output one click away. */
+export function commandsView(ctx: RenderContext, gateId: string, cmds: readonly GateCommandView[]): TemplateResult {
+  return html`<section class="commands-run" aria-label="Commands run" data-testid="gate-commands">
+    <h4>Commands run</h4>
+    ${cmds.length
+      ? html`<ul class="commands">${cmds.map(
+          (c, i) => html`<li class=${c.exitCode === 0 && !c.timedOut ? 'ok' : 'bad'} data-testid="gate-command">
+            <code>${c.argv.join(' ')}</code> · <strong>${c.timedOut ? 'stopped at its bound' : c.exitCode === null ? 'killed' : `exit ${c.exitCode}`}</strong>
+            ${c.outputTail ? fold(ctx, `gate:${gateId}:cmd:${i}`, 'Output', html`<pre class="gate-content">${c.outputTail}</pre>`) : nothing}
+          </li>`,
+        )}</ul>`
+      : html`<p class="muted">none</p>`}
+  </section>`;
+}
+
+/** The task packet a gate before a station shows: what the station will work from. */
+export function gatePacketView(p: GatePacketView): TemplateResult {
+  const argvs = (xs: string[][]) => (xs.length ? html`<ul>${xs.map((a) => html`<li><code>${a.join(' ')}</code></li>`)}</ul>` : html`<span class="muted">none</span>`);
+  return html`<section class="gate-packet" aria-label="The task packet" data-testid="gate-packet">
+    <h4>The task packet</h4>
+    <dl class="kv">
+      <dt>Intent</dt><dd class="prose">${p.intent}</dd>
+      <dt>Scope</dt><dd>${p.scope.join(', ') || 'none'}</dd>
+      <dt>Non-goals</dt><dd>${p.nonGoals.join('; ') || 'none'}</dd>
+      <dt>Reproduction</dt><dd>${argvs(p.reproduction)}</dd>
+      <dt>Validation</dt><dd>${argvs(p.validation)}</dd>
+      <dt>Risk</dt><dd>${p.risk}</dd>
+      <dt>Output</dt><dd>${p.outputFormat}</dd>
+    </dl>
   </section>`;
 }

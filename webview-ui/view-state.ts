@@ -18,7 +18,7 @@ export type ViewState = {
   scrollY: number;
   /** Whether the station log scrolls to each new line. */
   follow: boolean;
-  /** Reviewer mode: the section of the bundle shown, by key. */
+  /** Reviewer mode: the section of the bundle shown, as `<runId>/<section key>`. */
   reviewSection?: string;
 };
 

@@ -97,6 +97,22 @@ export const StationLogViewSchema = z.object({
 });
 export type StationLogView = z.infer<typeof StationLogViewSchema>;
 
+/** A command a station ran, as its gate shows it: argv, exit code (null: killed), whether it hit its bound, the tail of its output. */
+export const GateCommandViewSchema = z.object({ argv: z.array(z.string()), exitCode: z.number().nullable(), timedOut: z.boolean(), outputTail: z.string() });
+export type GateCommandView = z.infer<typeof GateCommandViewSchema>;
+
+/** The task packet as a gate before a station shows it: the fields a person checks before letting the station run. */
+export const GatePacketViewSchema = z.object({
+  intent: z.string(),
+  scope: z.array(z.string()),
+  nonGoals: z.array(z.string()),
+  reproduction: z.array(z.array(z.string())),
+  validation: z.array(z.array(z.string())),
+  risk: z.string(),
+  outputFormat: z.string(),
+});
+export type GatePacketView = z.infer<typeof GatePacketViewSchema>;
+
 /** The gate waiting for a human, as the panel shows it (built by the host from the engine's Gate). */
 export const OpenGateViewSchema = z.object({
   ...GateRefSchema.shape,
@@ -110,6 +126,10 @@ export const OpenGateViewSchema = z.object({
   facts: GateFactsViewSchema.nullable().default(null).describe("The line's own facts at this gate (diff flags, risk paths, earlier stations' results); null where there are none."),
   budget: GateBudgetViewSchema.nullable().default(null).describe('At a budget gate: what was reached and the budget now; the reviewer may retry with a raised budget. Null elsewhere.'),
   reproduction: GateReproductionViewSchema.nullable().default(null).describe('After a reproduce station whose agent wrote the reproduction: script, expected failure and actual output side by side. Null elsewhere.'),
+  commands: z.array(GateCommandViewSchema).nullable().default(null).describe('After a command station: the commands it ran with their exit codes. Null elsewhere.'),
+  text: z.string().nullable().default(null).describe('After a station that wrote text (a plan, an investigation note): the text. Null elsewhere.'),
+  packet: GatePacketViewSchema.nullable().default(null).describe('At a gate before a station: the task packet it will work from. Null elsewhere.'),
+  diffFiles: z.array(z.object({ path: z.string(), status: z.string() })).nullable().default(null).describe('After implement: each changed file with its status (added, modified, deleted, renamed). Null elsewhere.'),
 });
 export type OpenGateView = z.infer<typeof OpenGateViewSchema>;
 

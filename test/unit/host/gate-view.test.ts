@@ -49,6 +49,17 @@ describe('host/run/gate-view: the claim beside the line\'s own facts, and the bu
     assert.equal(v.facts, null);
   });
 
+  it('reads the commands of a command station, the text a station wrote, the packet at a before gate and the diff\'s file statuses', () => {
+    const cmds = openGateView(gate({ stationId: 'validate', content: { outcome: 'failed', commands: [{ argv: ['npm', 'test'], exitCode: 1, timedOut: false, outputTail: 'x' }, 'junk'], note: null }, risk: { packetRisk: 'one-reviewer', touchedRiskPaths: [], diffFlags: [] } }));
+    assert.deepEqual(cmds.commands, [{ argv: ['npm', 'test'], exitCode: 1, timedOut: false, outputTail: 'x' }]);
+    assert.equal(cmds.text, null);
+    assert.equal(cmds.packet, null);
+    assert.equal(openGateView(gate({ content: { text: 'The plan.' } })).text, 'The plan.');
+    const before = openGateView(gate({ position: 'before', content: { packet: { intent: 'Export 42.', scope: { paths: [{ path: 'index.js' }] }, nonGoals: ['x'], reproduction: [{ argv: ['node', 'r.js'] }], validation: [{ argv: ['npm', 'test'] }], risk: 'hard-stop', outputFormat: 'pr' }, plan: null } }));
+    assert.deepEqual(before.packet, { intent: 'Export 42.', scope: ['index.js'], nonGoals: ['x'], reproduction: [['node', 'r.js']], validation: [['npm', 'test']], risk: 'hard-stop', outputFormat: 'pr' });
+    assert.deepEqual(openGateView(gate()).diffFiles, [{ path: 'index.js', status: 'modified' }, { path: 'test.js', status: 'deleted' }]);
+  });
+
   it('the run view fills the facts with the stations that finished, and keeps the running station\'s log lines, capped, with colours (SGR) kept and every other control sequence removed', () => {
     const m = new RunViewModel('r1', aBlueprint().build());
     m.apply({ type: 'station/started', stationId: 'reproduce', attempt: 1 });

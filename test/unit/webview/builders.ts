@@ -43,6 +43,10 @@ export function aGate(over: Partial<Gate> = {}): Gate {
     facts: null,
     budget: null,
     reproduction: null,
+    commands: null,
+    text: null,
+    packet: null,
+    diffFiles: null,
     ...over,
   };
 }

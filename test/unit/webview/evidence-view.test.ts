@@ -59,8 +59,13 @@ describe('webview-ui/evidence-view: the bundle, its trust, and reviewer mode', (
     assert.match(text(root, '[data-testid="review-position"]'), /Section 3 of .*Reproduction before and after/);
     const rows = root.querySelectorAll('[data-testid="evidence-repro-table"] tbody tr');
     assert.equal(rows.length, 1);
-    assert.match(rows[0]!.textContent ?? '', /node repro\.js.*exit 1.*AssertionError.*exit 0/s);
-    assert.equal((api.state as { reviewSection: string }).reviewSection, 'reproduction');
+    assert.match(rows[0]!.textContent ?? '', /node repro\.js.*exit 1 \(fails: the problem is there\).*AssertionError.*exit 0 \(passes: fixed\)/s);
+    assert.equal((api.state as { reviewSection: string }).reviewSection, 'run-1/reproduction');
+    // Another run's bundle starts at its own first section.
+    app.receive(pushOf(aSnapshot(2, { packet: null, review: review({ runId: 'run-2', bundle: anEvidenceBundle('run-2') }) })));
+    assert.match(text(root, '[data-testid="review-position"]'), /Section 1 of/);
+    app.receive(pushOf(aSnapshot(3, { packet: null, review: review() })));
+    assert.match(text(root, '[data-testid="review-position"]'), /Section 3 of/);
     app.receive({ v: PROTOCOL_VERSION, kind: 'notification', method: 'review/didStep', params: { delta: -1 } });
     assert.match(text(root, '[data-testid="review-position"]'), /Section 2 of/);
     for (let i = 0; i < 20; i++) app.receive({ v: PROTOCOL_VERSION, kind: 'notification', method: 'review/didStep', params: { delta: 1 } });

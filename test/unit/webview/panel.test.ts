@@ -176,3 +176,43 @@ describe('webview-ui: repository and station text is shown as text', () => {
     assert.equal((api.state as { follow: boolean }).follow, false);
   });
 });
+
+describe('webview-ui/gate-card: what is being approved, rendered for a person', () => {
+  it('a gate after a command station lists its commands with their exit codes', () => {
+    const { root, app } = mount();
+    app.receive(pushOf(aSnapshot(1, { run: aRun({ openGate: aGate({ stationId: 'validate', gateId: 'validate.after.4', commands: [{ argv: ['npm', 'test'], exitCode: 0, timedOut: false, outputTail: '1 passing' }, { argv: ['npm', 'run', 'lint'], exitCode: 2, timedOut: false, outputTail: 'lint error' }] }) }) })));
+    const rows = [...root.querySelectorAll('[data-testid="gate-command"]')];
+    assert.deepEqual(rows.map((r) => r.className), ['ok', 'bad']);
+    assert.match(rows[0]!.textContent ?? '', /npm test\s*·\s*exit 0/);
+    assert.match(rows[1]!.textContent ?? '', /npm run lint\s*·\s*exit 2/);
+    assert.ok(root.querySelector('[data-section="gate:validate.after.4:raw"]'), 'the raw content is one click away, folded');
+  });
+
+  it('a gate before a station shows the packet fields; a plan gate shows the plan as text', () => {
+    const { root, app } = mount();
+    const packet = { intent: 'Export 42.', scope: ['index.js'], nonGoals: ['No refactor'], reproduction: [['node', 'repro.js']], validation: [['npm', 'test']], risk: 'one-reviewer', outputFormat: 'pr' };
+    app.receive(pushOf(aSnapshot(1, { run: aRun({ openGate: aGate({ position: 'before', gateId: 'implement.before.1', packet }) }) })));
+    assert.match(root.querySelector('[data-testid="gate-packet"]')?.textContent ?? '', /Intent\s*Export 42\..*Scope\s*index\.js.*Reproduction\s*node repro\.js.*Validation\s*npm test.*Risk\s*one-reviewer/s);
+    app.receive(pushOf(aSnapshot(2, { run: aRun({ openGate: aGate({ stationId: 'plan', gateId: 'plan.after.2', text: '1. Change the export.\n2. Run the tests.' }) }) })));
+    assert.match(root.querySelector('[data-testid="gate-text"]')?.textContent ?? '', /What plan wrote\s*1\. Change the export\.\n2\. Run the tests\./);
+  });
+
+  it('the diff summary names each file with its status, explains each flag, calls out claim and diff disagreeing, and opens the editor\'s diff per file', () => {
+    const { root, app, api } = mount();
+    const facts = { packetRisk: 'one-reviewer', filesChanged: ['index.js', 'test.js'], diffFlags: ['deleted-tests', 'out-of-scope'], touchedRiskPaths: [], preexistingFailures: ['npm run lint'], stations: [] };
+    const claim = { terminal: 'PR_READY' as const, summary: 'Fixed.', filesChanged: ['index.js', 'README.md'], validationRun: [], residualUncertainty: '', reasoning: '', claimEnded: null };
+    app.receive(pushOf(aSnapshot(1, { run: aRun({ openGate: aGate({ facts, claim, diffFiles: [{ path: 'index.js', status: 'modified' }, { path: 'test.js', status: 'deleted' }] }) }) })));
+    const files = root.querySelector('[data-testid="facts-files"]')!.textContent ?? '';
+    assert.match(files, /index\.js\s*modified/);
+    assert.match(files, /test\.js\s*deleted/);
+    assert.match(root.querySelector('[data-testid="facts-flags"]')?.textContent ?? '', /deleted-tests: tests were deleted.*out-of-scope: files outside the packet's scope changed/s);
+    assert.match(root.querySelector('[data-testid="facts-preexisting"]')?.textContent ?? '', /pre-existing, not blamed on the change.*npm run lint/s);
+    const mismatch = root.querySelector('[data-testid="facts-claim-mismatch"]')?.textContent ?? '';
+    assert.match(mismatch, /test\.js: changed, not in the agent's claim/);
+    assert.match(mismatch, /README\.md: claimed, not changed by the diff/);
+    const diff = root.querySelectorAll('[data-testid="open-diff"]')[1] as HTMLElement;
+    assert.equal(diff.getAttribute('aria-label'), 'Open the diff of test.js against the base commit');
+    diff.click();
+    assert.deepEqual((api.posted.at(-1) as { method: string; params: unknown }), { v: PROTOCOL_VERSION, kind: 'request', id: (api.posted.at(-1) as { id: string }).id, method: 'diff/open', params: { runId: 'r1', path: 'test.js' } });
+  });
+});
