@@ -9,6 +9,7 @@ const benches = [
   ['devcontainer', 'run.ts', quick ? ['--quick'] : []],
   ['agent', 'proxy.ts', quick ? ['--calls', '300'] : []],
   ['agent', 'station.ts', quick ? ['--quick'] : []],
+  ['panel', 'activation.ts', quick ? ['--runs', '5'] : []],
 ] as const;
 let failed = 0;
 for (const [name, file, args] of benches) {
