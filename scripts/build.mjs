@@ -41,7 +41,7 @@ const zodEnglishOnly = {
 
 /**
  * The extension's services (src/host/wiring.ts) are their own bundle, dist/host.js, loaded
- * by src/extension.ts's `import('./host/wiring')` on the first command: activation then
+ * by src/extension.ts's `require('./host/wiring')` on the first command: activation then
  * loads a few kilobytes instead of the whole host, engine and zod (issue 14 "Start-up cost").
  */
 const hostApart = {
@@ -65,8 +65,6 @@ const nodeBuild = {
   define: { SHOPFLOOR_VERSION: JSON.stringify(pkg.version) },
   banner: { js: '' },
   plugins: [zodEnglishOnly, hostApart],
-  // import() of dist/host.js becomes require(), so the extension host's own module loader (which serves `vscode`) loads it.
-  supported: { 'dynamic-import': false },
 };
 
 const webviewBuild = {

@@ -34,7 +34,9 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
   const load = (why: string): Promise<HostWiring> =>
     (loading ??= (async () => {
       const t = performance.now();
-      const { wireHost } = await import('./host/wiring');
+      // A require at the call, not an import at the top: the services load here, on first use (scripts/build.mjs ships them as dist/host.js).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { wireHost } = require('./host/wiring') as typeof import('./host/wiring');
       stubs.forEach((d) => d.dispose());
       stubs = [];
       const wiring = wireHost(ctx, statusBar);
