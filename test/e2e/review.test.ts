@@ -31,12 +31,26 @@ async function workspaceWith(theme: string): Promise<{ repo: string; runId: stri
   return { repo: run.repo, runId: run.runId, tampered: tampered.runId };
 }
 
+/** Runs "Review Evidence Bundle" and picks `runId` (typed into the quick pick, which can be re-laid out while it opens; tried twice), then finds the panel showing it. */
 async function review(page: Page, runId: string): Promise<Frame> {
-  await runCommand(page, 'Shopfloor: Review Evidence Bundle');
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: runId }).first();
-  await row.waitFor({ timeout: 30_000 });
-  await row.click();
-  return findWebviewFrame(page, `[data-testid="evidence"]`, 60_000);
+  for (let attempt = 1; ; attempt++) {
+    await runCommand(page, 'Shopfloor: Review Evidence Bundle');
+    try {
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible', timeout: 15_000 });
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Browse for a run folder' }).first().waitFor({ state: 'attached', timeout: 15_000 });
+      await input.fill(runId);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: runId }).first().waitFor({ state: 'attached', timeout: 15_000 });
+      await page.keyboard.press('Enter');
+      break;
+    } catch (e) {
+      await page.keyboard.press('Escape');
+      if (attempt >= 2) throw e;
+    }
+  }
+  const frame = await findWebviewFrame(page, `[data-testid="evidence"]`, 60_000);
+  await frame.waitForFunction((id) => (document.querySelector('[data-testid="evidence"] h2')?.textContent ?? '').includes(id), runId, { timeout: 30_000 });
+  return frame;
 }
 
 describe('e2e: reviewer mode (code-server + Chromium)', function () {

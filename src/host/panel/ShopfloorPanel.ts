@@ -52,6 +52,11 @@ export class ShopfloorPanel implements vscode.Disposable {
     return ShopfloorPanel.current;
   }
 
+  /** Whether the panel is on screen (VS Code's own notion: visible in its editor group). */
+  get visible(): boolean {
+    return this.panel.visible;
+  }
+
   private static options(ctx: HostContext): vscode.WebviewPanelOptions & vscode.WebviewOptions {
     const root = ctx.extension.extensionUri;
     return {

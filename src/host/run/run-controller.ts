@@ -15,6 +15,7 @@ import { EditorHumanStation } from './panel-human-station';
 import { PanelGatekeeper } from './panel-gatekeeper';
 import { RunViewModel } from './run-view';
 import { loadReview } from '../review/review-loader';
+import { ShopfloorPanel } from '../panel/ShopfloorPanel';
 import { pickRunAgent, type AgentVolumeQuery } from './agent-pick';
 import { readModelKeys, readModelUpstreams } from '../model-keys';
 import { modelProxyConfigFromEnv, type ModelProxyConfig } from '../../adapters/model-proxy/config';
@@ -182,6 +183,9 @@ export class RunController implements vscode.Disposable {
         model.setGate(gate);
         push();
         if (gate) this.setStatus(`$(debug-pause) Shopfloor: gate ${gate.position} ${gate.stationId}`, 'A gate is waiting for your decision. Click to open the panel.');
+        // Someone working elsewhere in the editor hears of the gate; with the panel in view it is already on screen.
+        if (gate && !ShopfloorPanel.instance?.visible)
+          void vscode.window.showInformationMessage(`Shopfloor: gate ${gate.position} ${gate.stationId} of run ${runId} waits for your decision.`, 'Open Gate').then((c) => c && vscode.commands.executeCommand('shopfloor.openPanel'));
       },
       () => vscode.workspace.getConfiguration('shopfloor').get<boolean>('gates.confirmWithModal', false),
       cts.token,
