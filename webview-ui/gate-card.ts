@@ -67,7 +67,7 @@ export function gateCard(ctx: RenderContext, gate: OpenGateView): TemplateResult
     <p>${gate.summary}</p>
     ${gate.packet ? gatePacketView(gate.packet) : nothing}
     ${gate.reproduction ? reproductionView(gate.reproduction) : nothing}
-    ${gate.commands ? commandsView(ctx, gate.gateId, gate.commands) : nothing}
+    ${gate.commands ? commandsView(ctx, gate.gateId, gate.commands, gate.facts?.stations.find((s) => s.id === gate.stationId)?.role === 'reproduce') : nothing}
     ${gate.text !== null ? html`<section class="gate-text" aria-label=${`What ${gate.stationId} wrote`} data-testid="gate-text"><h4>What ${gate.stationId} wrote</h4><pre class="prose">${gate.text}</pre></section>` : nothing}
     ${gate.claim || gate.facts
       ? html`<div class="gate-columns">${gate.claim ? claimView(gate.claim) : nothing}${gate.facts ? factsView(gate.facts, gate.claim, (path) => ctx.actions.openDiff(gate.runId, path), statuses) : nothing}</div>`

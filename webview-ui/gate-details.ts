@@ -176,14 +176,20 @@ export function reproductionView(r: GateReproductionView): TemplateResult {
   </section>`;
 }
 
-/** The commands a station ran, each with its exit code, and its output one click away. */
-export function commandsView(ctx: RenderContext, gateId: string, cmds: readonly GateCommandView[]): TemplateResult {
+/**
+ * The commands a station ran, each with its exit code, and its output one click away. At a
+ * reproduce station (`mustFail`) a failing command is what was wanted (the problem is there)
+ * and a passing one is the warning.
+ */
+export function commandsView(ctx: RenderContext, gateId: string, cmds: readonly GateCommandView[], mustFail = false): TemplateResult {
+  const passed = (c: GateCommandView) => c.exitCode === 0 && !c.timedOut;
+  const cls = (c: GateCommandView) => (mustFail ? (passed(c) ? 'bad' : 'expected') : passed(c) ? 'ok' : 'bad');
   return html`<section class="commands-run" aria-label="Commands run" data-testid="gate-commands">
     <h4>Commands run</h4>
     ${cmds.length
       ? html`<ul class="commands">${cmds.map(
-          (c, i) => html`<li class=${c.exitCode === 0 && !c.timedOut ? 'ok' : 'bad'} data-testid="gate-command">
-            <code>${c.argv.join(' ')}</code> · <strong>${c.timedOut ? 'stopped at its bound' : c.exitCode === null ? 'killed' : `exit ${c.exitCode}`}</strong>
+          (c, i) => html`<li class=${cls(c)} data-testid="gate-command">
+            <code>${c.argv.join(' ')}</code> · <strong>${c.timedOut ? 'stopped at its bound' : c.exitCode === null ? 'killed' : `exit ${c.exitCode}`}</strong>${mustFail ? (passed(c) ? ' (passes: the problem is not there)' : ' (fails: the problem is there)') : nothing}
             ${c.outputTail ? fold(ctx, `gate:${gateId}:cmd:${i}`, 'Output', html`<pre class="gate-content">${c.outputTail}</pre>`) : nothing}
           </li>`,
         )}</ul>`

@@ -188,6 +188,15 @@ describe('webview-ui/gate-card: what is being approved, rendered for a person', 
     assert.ok(root.querySelector('[data-section="gate:validate.after.4:raw"]'), 'the raw content is one click away, folded');
   });
 
+  it('after a reproduce station a failing command is what was wanted, and says so', () => {
+    const { root, app } = mount();
+    const facts = { packetRisk: 'one-reviewer', filesChanged: [], diffFlags: [], touchedRiskPaths: [], preexistingFailures: [], stations: [{ id: 'reproduce', role: 'reproduce', status: 'failed' }] };
+    app.receive(pushOf(aSnapshot(1, { run: aRun({ openGate: aGate({ stationId: 'reproduce', gateId: 'reproduce.after.1', facts, commands: [{ argv: ['node', 'repro.js'], exitCode: 1, timedOut: false, outputTail: '' }] }) }) })));
+    const row = root.querySelector('[data-testid="gate-command"]')!;
+    assert.equal(row.className, 'expected');
+    assert.match(row.textContent ?? '', /exit 1 \(fails: the problem is there\)/);
+  });
+
   it('a gate before a station shows the packet fields; a plan gate shows the plan as text', () => {
     const { root, app } = mount();
     const packet = { intent: 'Export 42.', scope: ['index.js'], nonGoals: ['No refactor'], reproduction: [['node', 'repro.js']], validation: [['npm', 'test']], risk: 'one-reviewer', outputFormat: 'pr' };
