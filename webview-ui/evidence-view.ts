@@ -1,4 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit-html';
+import { keyed } from 'lit-html/directives/keyed.js';
 import type { CommandResult, EvidenceBundle } from '../src/contracts/evidence';
 import type { ReviewView } from '../src/contracts/review';
 import { REVIEW_VERDICTS } from '../src/contracts/review';
@@ -178,18 +179,25 @@ const VERDICT_LABEL: Record<(typeof REVIEW_VERDICTS)[number], string> = { accept
 /** The verdict: the one recorded so far, and the form to record one (accept, request changes, reject, with a comment). */
 function verdictView(ctx: RenderContext, view: ReviewView): TemplateResult {
   const key = `review:${view.runId}:comment`;
+  const sectionPrefix = `review:${view.runId}:section:`;
   const comment = ctx.store.draft(key) ?? '';
   const v = view.verdict;
+  const pending = Object.keys(ctx.store.draftsUnder(sectionPrefix)).length;
+  const titles = new Map(EVIDENCE_SECTIONS.map((s) => [s.key, s.title]));
   return html`<section class="verdict" aria-label="Verdict" data-testid="review-verdict">
     <h3>Verdict</h3>
     ${v
       ? html`<p data-testid="review-verdict-recorded"><strong>${VERDICT_LABEL[v.verdict]}</strong> by ${v.by} at ${v.at}${v.trusted ? '' : ' (given on a bundle that did not verify)'}${v.comment ? html`: <span class="prose">${v.comment}</span>` : nothing}</p>`
       : html`<p class="muted">No verdict yet.</p>`}
+    ${v && Object.keys(v.sectionComments).length
+      ? html`<ul data-testid="review-section-comments-recorded">${Object.entries(v.sectionComments).map(([k, t]) => html`<li><strong>${titles.get(k) ?? k}:</strong> <span class="prose">${t}</span></li>`)}</ul>`
+      : nothing}
+    ${pending ? html`<p class="muted" data-testid="review-pending-comments">${pending} section comment(s) will be recorded with the verdict.</p>` : nothing}
     <textarea rows="3" aria-label="Comment with the verdict" placeholder="Comment (stored with the verdict in the run folder)" data-testid="review-comment" .value=${comment}
       @input=${(e: Event) => ctx.store.setDraft(key, (e.currentTarget as HTMLTextAreaElement).value, '')}></textarea>
     <div class="actions">${REVIEW_VERDICTS.map(
       (k) => html`<vscode-button ?secondary=${k !== 'accept'} data-testid="review-${k}" aria-label=${`${VERDICT_LABEL[k]}: record this verdict`}
-        @click=${() => ctx.actions.recordVerdict(view.runId, k, ctx.store.draft(key) ?? '')}>${VERDICT_LABEL[k]}</vscode-button>`,
+        @click=${() => ctx.actions.recordVerdict(view.runId, k, ctx.store.draft(key) ?? '', ctx.store.draftsUnder(sectionPrefix))}>${VERDICT_LABEL[k]}</vscode-button>`,
     )}</div>
   </section>`;
 }
@@ -237,6 +245,14 @@ export function evidenceView(ctx: RenderContext, view: ReviewView): TemplateResu
     </nav>
     <ol class="toc">${sections.map((s, i) => html`<li><a href="#" aria-current=${i === at ? 'step' : nothing} @click=${(e: Event) => (e.preventDefault(), go(i))}>${s.title}</a></li>`)}</ol>
     <section class="evidence-section" data-testid="evidence-${current.key}" aria-label=${current.title}><h3>${current.title}</h3>${current.render(b, ctx, view)}</section>
+    ${keyed(current.key, html`<label class="section-comment">Comment on this section
+      <textarea rows="2" data-testid="review-section-comment" aria-label=${`Comment on ${current.title}`} placeholder="Recorded with the verdict"
+        .value=${ctx.store.draft(`review:${view.runId}:section:${current.key}`) ?? ''}
+        @input=${(e: Event) => {
+          const had = ctx.store.hasDrafts(`review:${view.runId}:section:`);
+          ctx.store.setDraft(`review:${view.runId}:section:${current.key}`, (e.currentTarget as HTMLTextAreaElement).value, '');
+          if (had !== ctx.store.hasDrafts(`review:${view.runId}:section:`)) ctx.rerender();
+        }}></textarea></label>`)}
     ${verdictView(ctx, view)}
   </section>`;
 }

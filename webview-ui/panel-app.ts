@@ -80,8 +80,8 @@ export function startPanel(root: HTMLElement, api: VsCodeApi, win: Window): Pane
       if (!r.ok) setStatus(`Error: ${r.error}`, true);
       else if (!r.result.opened) setStatus(`Diff not opened: ${r.result.message ?? ''}`, true);
     },
-    recordVerdict: async (runId, verdict, comment) => {
-      const r = await client.request('review/verdict', { runId, verdict, comment });
+    recordVerdict: async (runId, verdict, comment, sectionComments) => {
+      const r = await client.request('review/verdict', { runId, verdict, comment, sectionComments });
       const recorded = r.ok && r.result.recorded;
       if (recorded) store.dropDrafts(`review:${runId}:`);
       setStatus(r.ok ? (recorded ? `Verdict recorded${r.result.message ? `: ${r.result.message}` : '.'}` : `Not recorded: ${r.result.message ?? ''}`) : `Error: ${r.error}`, !recorded);

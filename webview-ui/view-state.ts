@@ -88,6 +88,11 @@ export class ViewStore {
     this.save();
   }
 
+  /** The drafts whose key starts with `prefix`, keyed by the rest of the key. */
+  draftsUnder(prefix: string): Record<string, string> {
+    return Object.fromEntries(Object.entries(this.state.drafts).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+  }
+
   /** Whether any draft starts with `prefix`. */
   hasDrafts(prefix: string): boolean {
     return Object.keys(this.state.drafts).some((k) => k.startsWith(prefix));

@@ -233,7 +233,12 @@ export const Methods = {
   'review/verdict': {
     dir: 'toHost',
     kind: 'request',
-    params: z.object({ runId: z.string().max(200), verdict: ReviewVerdictKindSchema, comment: z.string().max(VERDICT_COMMENT_MAX) }),
+    params: z.object({
+      runId: z.string().max(200),
+      verdict: ReviewVerdictKindSchema,
+      comment: z.string().max(VERDICT_COMMENT_MAX),
+      sectionComments: z.record(z.string().max(64), z.string().max(VERDICT_COMMENT_MAX)).refine((r) => Object.keys(r).length <= 50, 'at most 50 section comments').default({}),
+    }),
     result: z.object({ recorded: z.boolean(), message: z.string().optional() }),
   },
   /** Host → webview: the reviewer's next/previous section command (`Shopfloor: Next Evidence Section`). */

@@ -19,6 +19,7 @@ export const ReviewVerdictSchema = z.object({
   runId: z.string(),
   verdict: ReviewVerdictKindSchema,
   comment: z.string().max(VERDICT_COMMENT_MAX),
+  sectionComments: z.record(z.string().max(64), z.string().max(VERDICT_COMMENT_MAX)).default({}).describe('Comments on single sections of the bundle, by section key (summary, reproduction, diff, ...).'),
   by: z.string().describe('Who recorded it: `Name <email>` from git, else the OS user.'),
   at: TimestampSchema,
   evidenceSha256: Sha256Schema.describe('SHA-256 of the evidence.json bytes the verdict was given on.'),

@@ -78,10 +78,10 @@ function readVerdict(path: string): ReviewVerdict | null {
  * when it was given, and names the SHA-256 of the evidence.json it judged. Throws when the
  * run has no evidence.json. I/O: reads the run folder, writes one file.
  */
-export function recordVerdict(repo: string, runId: string, v: Pick<ReviewVerdict, 'verdict' | 'comment'>, by: string, at: Date): ReviewVerdict {
+export function recordVerdict(repo: string, runId: string, v: Pick<ReviewVerdict, 'verdict' | 'comment'> & { sectionComments?: Record<string, string> }, by: string, at: Date): ReviewVerdict {
   const view = loadReview(repo, runId, 'review');
   if (!view.evidenceSha256) throw new Error(`run ${runId} has no evidence bundle to give a verdict on`);
-  const verdict = ReviewVerdictSchema.parse({ schemaVersion: 1, runId, verdict: v.verdict, comment: v.comment, by, at: at.toISOString(), evidenceSha256: view.evidenceSha256, trusted: view.trusted });
+  const verdict = ReviewVerdictSchema.parse({ schemaVersion: 1, runId, verdict: v.verdict, comment: v.comment, sectionComments: Object.fromEntries(Object.entries(v.sectionComments ?? {}).filter(([, t]) => t.trim())), by, at: at.toISOString(), evidenceSha256: view.evidenceSha256, trusted: view.trusted });
   const path = runFolder(repo, runId).path(RUN_LAYOUT.reviewVerdict);
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;

@@ -33,10 +33,11 @@ describe('host/review/review-requests: diffs and verdicts only for what the pane
     const { repo, runId } = await aFinishedRunFolder();
     const state = new PanelState();
     const r = reviewRequests({ state, repo: () => repo, who: async () => 'Rita Reviewer', openDiff: async () => ({ opened: false }), now: () => new Date('2026-12-03T12:00:00Z') });
-    assert.match((await r.recordVerdict({ runId, verdict: 'accept', comment: '' })).message ?? '', /does not show run/);
+    assert.match((await r.recordVerdict({ runId, verdict: 'accept', comment: '', sectionComments: {} })).message ?? '', /does not show run/);
     state.setReview(loadReview(repo, runId, 'review'));
-    assert.deepEqual(await r.recordVerdict({ runId, verdict: 'accept', comment: 'Good.' }), { recorded: true, message: undefined });
+    assert.deepEqual(await r.recordVerdict({ runId, verdict: 'accept', comment: 'Good.', sectionComments: { diff: 'Small and in scope.', summary: '  ' } }), { recorded: true, message: undefined });
     assert.equal(state.review?.verdict?.verdict, 'accept');
     assert.equal(state.review?.verdict?.by, 'Rita Reviewer');
+    assert.deepEqual(state.review?.verdict?.sectionComments, { diff: 'Small and in scope.' }, 'blank section comments are not recorded');
   });
 });
