@@ -58,7 +58,7 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
     vscode.window.registerTreeDataProvider('shopfloor.runs', {
       onDidChangeTreeData: treeChanged.event,
       getTreeItem: (item: vscode.TreeItem) => item,
-      getChildren: async () => (await load('the Runs view')).runs.getChildren(),
+      getChildren: async (item?: vscode.TreeItem) => (await load('the Runs view')).runs.getChildren(item as Parameters<HostWiring['runs']['getChildren']>[0]),
     }),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => (await load('a restored panel')).revive(panel),

@@ -40,7 +40,19 @@ export function wireHost(ctx: HostContext, statusBar: vscode.StatusBarItem): Hos
   const state = new PanelState();
   const packets = new PacketSession(state, log, ctx.extension.workspaceState);
   const controller = new RunController(ctx, state, statusBar);
-  const runs = new RunsTreeProvider((id) => controller.activeRunId === id);
+  const runs = new RunsTreeProvider(
+    (id) => controller.activeRunId === id,
+    () => (state.run?.openGate ? `gate ${state.run.openGate.position} ${state.run.openGate.stationId}` : undefined),
+  );
+  // The Runs view shows the gate a run waits at: refresh it when the panel's run changes (a gate opens or closes).
+  let lastGate: string | undefined;
+  const gateWatch = state.onDidChange(() => {
+    const g = state.run?.openGate?.gateId;
+    if (g !== lastGate) {
+      lastGate = g;
+      runs.refresh();
+    }
+  });
   const services: PanelServices = {
     state,
     requests: panelRequests({
@@ -59,6 +71,7 @@ export function wireHost(ctx: HostContext, statusBar: vscode.StatusBarItem): Hos
   };
   const disposables: vscode.Disposable[] = [
     state,
+    gateWatch,
     registerOpenPanel(ctx, services),
     registerOpenPacket(ctx, services, packets),
     registerDraftPacket(ctx),
