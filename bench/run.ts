@@ -10,6 +10,9 @@ const benches = [
   ['agent', 'proxy.ts', quick ? ['--calls', '300'] : []],
   ['agent', 'station.ts', quick ? ['--quick'] : []],
   ['panel', 'activation.ts', quick ? ['--runs', '5'] : []],
+  ['mcp-gateway', 'run.ts', quick ? ['--calls', '300', '--appends', '300'] : []],
+  ['registry', 'sync.ts', quick ? ['--rounds', '2'] : []],
+  ['registry', 'analytics.ts', quick ? ['--runs', '2'] : []],
 ] as const;
 let failed = 0;
 for (const [name, file, args] of benches) {

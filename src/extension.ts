@@ -30,7 +30,9 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
   const commands = ((context.extension.packageJSON as { contributes?: { commands?: Array<{ command: string }> } }).contributes?.commands ?? []).map((c) => c.command);
   let stubs: vscode.Disposable[] = [];
   let loading: Promise<HostWiring> | undefined;
+  let wired: HostWiring | undefined;
   const treeChanged = new vscode.EventEmitter<void>();
+  const toolsChanged = new vscode.EventEmitter<void>();
   const load = (why: string): Promise<HostWiring> =>
     (loading ??= (async () => {
       const t = performance.now();
@@ -40,7 +42,8 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
       stubs.forEach((d) => d.dispose());
       stubs = [];
       const wiring = wireHost(ctx, statusBar);
-      context.subscriptions.push(wiring, wiring.runs.onDidChangeTreeData(() => treeChanged.fire()));
+      context.subscriptions.push(wiring, wiring.runs.onDidChangeTreeData(() => treeChanged.fire()), wiring.tools.onDidChangeTreeData(() => toolsChanged.fire()));
+      wired = wiring;
       log.info(`Shopfloor services loaded in ${(performance.now() - t).toFixed(1)} ms (for ${why})`);
       return wiring;
     })());
@@ -54,11 +57,18 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
     log,
     statusBar,
     treeChanged,
+    toolsChanged,
     { dispose: () => stubs.forEach((d) => d.dispose()) },
     vscode.window.registerTreeDataProvider('shopfloor.runs', {
       onDidChangeTreeData: treeChanged.event,
       getTreeItem: (item: vscode.TreeItem) => item,
       getChildren: async (item?: vscode.TreeItem) => (await load('the Runs view')).runs.getChildren(item as Parameters<HostWiring['runs']['getChildren']>[0]),
+    }),
+    // The Tools view's elements are its own nodes: VS Code asks for their items only after getChildren (which loaded the services) returned them.
+    vscode.window.registerTreeDataProvider<Parameters<HostWiring['tools']['getTreeItem']>[0]>('shopfloor.tools', {
+      onDidChangeTreeData: toolsChanged.event,
+      getTreeItem: (node) => wired!.tools.getTreeItem(node),
+      getChildren: async (node) => (await load('the Tools view')).tools.getChildren(node),
     }),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => (await load('a restored panel')).revive(panel),

@@ -171,6 +171,10 @@ export class RoutedAgentRunner implements AgentRunner {
     return this.runnerFor(task.station, task.packet).run(task);
   }
 
+  agentName(station: Station, packet: TaskPacket): string {
+    return agentNameFor(station, packet, this.settings, this.routing).name;
+  }
+
   private runnerFor(station: Station, packet: TaskPacket): AgentRunner {
     const name = agentNameFor(station, packet, this.settings, this.routing).name;
     let runner = this.runners.get(name);

@@ -7,8 +7,9 @@ import { DockerModelAccess } from './model-access';
 import { modelProxyConfigFromEnv, type ModelProxyConfig } from '../adapters/model-proxy';
 import { runBudget } from '../core/agent/usage';
 import type { RunInputs, RunPorts } from '../core/run/engine';
-import type { Budget } from '../contracts';
-import type { EnvironmentProvider, Gatekeeper, HumanStation, ModelAccessProvider, RunObserver } from '../core/run/ports';
+import type { Budget, ToolServer } from '../contracts';
+import type { ArtifactStore, EnvironmentProvider, Gatekeeper, HumanStation, ModelAccessProvider, RunObserver, ToolAccessProvider } from '../core/run/ports';
+import { DockerToolAccess } from './tool-access';
 import { GitOutputPublisher } from '../adapters/git/output';
 import { GitWorkspaceProvider } from '../adapters/git/worktree';
 import { LocalEnvironmentProvider } from '../adapters/local/local-environment';
@@ -18,6 +19,7 @@ import { FileArtifactStore } from '../adapters/store/artifact-store';
 import { FileJournal } from '../adapters/store/file-journal';
 import { runsDir, type RunFolder } from '../adapters/store/run-folder';
 import { RUN_LAYOUT } from '../core/run/layout';
+import { WarmEnvironments } from '../core/run/warm-environments';
 import { dockerEnvironments } from './docker-environments';
 import { scenariosResolver, type RunSetup } from './run-setup';
 
@@ -54,6 +56,12 @@ export interface ComposeRequest {
    * (modelProxyConfigFromEnv). Keys stay on the host: the proxy adds them to each call.
    */
   modelConfig?: ModelProxyConfig;
+  /** Team MCP servers behind the run's gateway (loadToolServers: user config, and the workspace's when trusted); absent: none, the gateway serves its factory tools only. */
+  toolServers?: readonly ToolServer[];
+  /** Opens the run's MCP gateway instead of the Docker one (tests); absent on Docker: DockerToolAccess. */
+  toolAccess?: (run: { runId: string; artifacts: ArtifactStore }) => ToolAccessProvider & { close?(): Promise<void> };
+  /** The human the run's agents act for (the MCP audit log's `delegatedBy`). */
+  delegatedBy?: () => Promise<string>;
 }
 
 /**
@@ -95,13 +103,20 @@ export async function composeRun(o: ComposeRequest): Promise<ComposedRun> {
   let agentContext: AgentContext = {};
   let modelAccess: ModelAccessProvider | undefined = o.modelAccess?.({ runId: folder.runId, budget: runBudget(o.setup.packet, o.setup.blueprint) });
   let closeModelAccess = async () => {};
-  let release = async () => {};
+  const artifacts = new FileArtifactStore(folder.dir);
+  const testTools = o.toolAccess?.({ runId: folder.runId, artifacts });
+  let tools: (ToolAccessProvider & { close?(): Promise<void> }) | undefined = testTools;
+  let release = async () => {
+    await testTools?.close?.();
+  };
   if (o.setup.environment === 'local') {
     environments = new LocalEnvironmentProvider(() => folder.path(RUN_LAYOUT.localEnvironment));
   } else {
     const docker = dockerEnvironments({ repo, scratchDir: folder.path(RUN_LAYOUT.scratch), dockerHost: o.dockerHost, defaultImage: o.defaultImage, logger: o.logger });
     await docker.cleanupOrphans().catch((e: unknown) => o.logger?.warn(`orphan cleanup skipped: ${(e as Error).message}`));
-    environments = docker.provider;
+    // Warm stations: the next station's container is created while a gate waits (issue 15).
+    const warm = new WarmEnvironments(docker.provider, o.logger);
+    environments = warm;
     agentContext = { installer: docker.installer };
     // Agent stations reach their model only through the run's proxy on the egress gateway (started on first use).
     if (!o.modelAccess) {
@@ -109,9 +124,14 @@ export async function composeRun(o: ComposeRequest): Promise<ComposedRun> {
       modelAccess = access;
       closeModelAccess = () => access.close();
     }
+    // Agent stations reach tools only through the run's MCP gateway, also on the egress gateway (started on first use).
+    tools ??= new DockerToolAccess({ runId: folder.runId, runtime: docker.runtime, artifacts, servers: o.toolServers ?? [], delegatedBy: o.delegatedBy ?? (async () => 'unattended') });
+    const closeTools = tools;
     release = async () => {
+      await closeTools.close?.().catch((e: unknown) => o.logger?.warn(`could not stop the MCP gateway: ${(e as Error).message}`));
       await closeModelAccess().catch((e: unknown) => o.logger?.warn(`could not stop the model proxy: ${(e as Error).message}`));
-      await docker.provider.cleanup(folder.runId).catch((e: unknown) => o.logger?.warn(`could not remove the run's containers: ${(e as Error).message}`));
+      o.logger?.info(`warm stations: ${warm.stats.hits} started in an environment prepared while a gate waited, ${warm.stats.misses} prepared on their path, ${warm.stats.discarded} warm environment(s) discarded`);
+      await warm.cleanup(folder.runId).catch((e: unknown) => o.logger?.warn(`could not remove the run's containers: ${(e as Error).message}`));
       await docker.dispose();
     };
   }
@@ -127,12 +147,13 @@ export async function composeRun(o: ComposeRequest): Promise<ComposedRun> {
     inputs: { runId: folder.runId, repo, packet: o.setup.packet, blueprint: o.setup.blueprint, profile: o.setup.profile, engineVersion: o.engineVersion, blueprintSource: o.setup.blueprintSource },
     ports: {
       journal,
-      artifacts: new FileArtifactStore(folder.dir),
+      artifacts,
       workspaces,
       environments,
       gatekeeper: o.gatekeeper,
       agents: new RoutedAgentRunner(agentSettingsOf(o.setup, o.agentVersions), o.setup.blueprint.routing, undefined, agentContext, o.setup.packet),
       ...(modelAccess ? { modelAccess } : {}),
+      ...(tools ? { tools } : {}),
       humans: o.humans,
       output: new GitOutputPublisher(repo),
       setupCache: new DirectorySetupCache(setupCacheDir),

@@ -14,7 +14,8 @@ import type { Logger } from '../core/ports';
 import { runLine, type RunOutcome } from '../core/run/engine';
 import type { Gatekeeper, HumanStation, RunObserver } from '../core/run/ports';
 import { newRunId } from '../core/run/run-id';
-import type { ComposeFn, ModelAccessFactory } from './compose';
+import type { ComposeFn, ComposeRequest, ModelAccessFactory } from './compose';
+import type { ToolServer } from '../contracts/mcp';
 import type { ModelProxyConfig } from '../adapters/model-proxy/config';
 import { agentRefusal, agentSettingsOf } from './agent-routing';
 import { freshRunSetup, loadRunSetup, saveRunSetup, type RunOptions, type RunSetup } from './run-setup';
@@ -61,6 +62,16 @@ export interface EngineSettings {
   agentVersions?: Record<string, string>;
   /** Keys, upstreams and prices of the run's model proxy (the editor's SecretStorage keys); absent: from the host environment. */
   modelConfig?: ModelProxyConfig;
+  /** Team MCP servers behind the run's gateway (adapters/mcp/config.ts loadToolServers); absent: the gateway serves its factory tools only. */
+  toolServers?: readonly ToolServer[];
+  /** Another MCP gateway for agent stations (tests); absent on Docker: the run's own gateway. */
+  toolAccess?: ComposeRequest['toolAccess'];
+  /**
+   * Called once the run has its terminal state and its containers are gone, e.g. the
+   * registry's outcome sync (src/app/registry-sync.ts). Whatever it throws is logged and
+   * never fails the run; absent: nothing is called.
+   */
+  onFinished?: (run: { outcome: RunOutcome; folder: RunFolder; setup: RunSetup }) => Promise<void>;
 }
 
 /** A run ready to execute: started (set-up written) or found for resume. */
@@ -185,14 +196,20 @@ function session(folder: RunFolder, setup: RunSetup, resumed: boolean): RunSessi
         modelAccess: settings.modelAccess,
         agentVersions: settings.agentVersions,
         modelConfig: settings.modelConfig,
+        toolServers: settings.toolServers,
+        toolAccess: settings.toolAccess,
+        delegatedBy: () => (who ??= humanIdentity(folder.repo)),
       });
+      let outcome: RunOutcome;
       try {
         replayToObserver(composed.ports.journal.existing.map((r) => r.event), ui.observer);
-        return await runLine(composed.inputs, composed.ports);
+        outcome = await runLine(composed.inputs, composed.ports);
       } finally {
         await composed.close();
         await recordHead(folder);
       }
+      await settings.onFinished?.({ outcome, folder, setup }).catch((e: unknown) => ui.logger?.warn(`after the run: ${(e as Error).message}`));
+      return outcome;
     },
   };
 }

@@ -11,6 +11,7 @@ import type { ArtifactStore, ProfileFacts, ScenariosResolver } from '../core/run
 import { isInsideRoot } from '../core/container';
 import { parseRunFile } from '../core/run/run-file';
 import { GitRepoReader } from '../adapters/git/repo-reader';
+import { adoptionOf } from '../adapters/registry/workspace-copies';
 
 /** Where stations run: `docker` (isolated devcontainers, the default) or `local` (this machine, no isolation; tests only). */
 export type EnvironmentKind = RunSetup['environment'];
@@ -31,6 +32,19 @@ export interface RunOptions {
   holdout?: string;
   /** Profile the repository for set-up commands (`--no-setup` turns it off). */
   profile: boolean;
+  /** Let an unattended run use a registry copy whose version is not in production (`--allow-candidate`); issue 13. */
+  allowCandidate?: boolean;
+}
+
+/** A repository blueprint's source with the registry version it was adopted or forked from, when its adoption record says so (issue 13). */
+function withRegistrySource(source: BlueprintSource, repo: string, name: string): BlueprintSource {
+  if (source.kind !== 'repository') return source;
+  try {
+    const a = adoptionOf(repo, name);
+    return a ? { ...source, registry: { source: a.source, sourceHash: a.sourceHash, fork: a.fork, ...(a.channel ? { channel: a.channel } : {}) } } : source;
+  } catch {
+    return source; // a name the registry would refuse, or an unreadable record: the run does not depend on it
+  }
 }
 
 /**
@@ -138,6 +152,12 @@ export function defaultHoldoutRoot(): string {
  */
 export async function freshRunSetup(o: { repo: string; packet: TaskPacket } & RunOptions): Promise<RunSetup> {
   const loaded = loadBlueprint(o.blueprint ?? '', o.packet, o.repo);
+  const registrySource = withRegistrySource(loaded.source, o.repo, loaded.blueprint.name);
+  // Unattended runs use only production versions of registry blueprints unless told otherwise (issue 13 item 4).
+  if (o.unattended && !o.allowCandidate && registrySource.registry && registrySource.registry.channel !== 'production')
+    throw new Error(
+      `${loaded.blueprint.name} is a registry copy of ${registrySource.registry.source}, which was ${registrySource.registry.channel ?? 'of unknown channel'} when adopted; an unattended run uses only production versions (adopt one with \`shopfloor registry adopt ${registrySource.registry.fork ? loaded.blueprint.name : registrySource.registry.source.split('@')[0]}\`, or pass --allow-candidate)`,
+    );
   const profiled = o.profile ? await profileRepository(new GitRepoReader(o.repo)) : undefined;
   const profile: ProfileFacts = profiled ? profileFacts(profiled) : { setup: [], dependencyCheck: [], registryHosts: [] };
   const language = profiled?.languages[0]?.language;
@@ -145,7 +165,7 @@ export async function freshRunSetup(o: { repo: string; packet: TaskPacket } & Ru
   return {
     packet: o.packet,
     blueprint: loaded.blueprint,
-    blueprintSource: loaded.source,
+    blueprintSource: registrySource,
     refusedBlueprints: loaded.refused,
     profile,
     unattended: o.unattended,

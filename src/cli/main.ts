@@ -4,6 +4,7 @@ import { registerApprove } from './commands/approve';
 import { registerValidate } from './commands/validate';
 import { registerDraft } from './commands/draft';
 import { registerProfile } from './commands/profile';
+import { registerRegistry } from './commands/registry';
 import { registerRun } from './commands/run';
 import { registerRuns } from './commands/runs';
 import { registerShow } from './commands/show';
@@ -26,6 +27,7 @@ export function buildProgram(version: string): Command {
   registerRuns(program);
   registerShow(program);
   registerVerify(program);
+  registerRegistry(program);
   return program;
 }
 

@@ -63,6 +63,25 @@ export function preview(content: unknown): string {
 }
 
 /**
+ * What a gate says about the MCP gateway (issue 12): the tool calls held for the output
+ * gate, with their arguments (approving runs them), and changed tool definitions (approving
+ * re-approves them), field by field. Escaped: tool servers and agents wrote it.
+ */
+export function toolNotice(gate: Pick<Gate, 'content' | 'toolDrift'>): string {
+  const out: string[] = [];
+  const effects = (gate.content as { effects?: { id: string; server: string; tool: string; arguments: unknown; reason: string }[] } | undefined)?.effects ?? [];
+  if (effects.length) {
+    out.push(`!! approving also runs ${effects.length} tool call(s) the agents proposed (held until now):`);
+    for (const e of effects) out.push(`   ${e.id} ${e.server}__${e.tool} ${JSON.stringify(e.arguments).slice(0, 500)}  (${e.reason})`);
+  }
+  for (const d of gate.toolDrift ?? []) {
+    out.push(`!! MCP tool ${d.tool} changed since it was approved (hidden from agents); approving re-approves it:`);
+    for (const c of d.changes) out.push(`   ${c.field}: ${c.before.slice(0, 300)}  →  ${c.after.slice(0, 300)}`);
+  }
+  return out.length ? `${escapeControl(out.join('\n'))}\n` : '';
+}
+
+/**
  * A human deciding gates at a terminal prompt. Shows the summary, the content hash and a
  * preview; accepts approve, reject (then a terminal state and reason), retry and skip where
  * the gate allows them. Editing a plan at a gate is done in the editor panel, not here.
@@ -84,6 +103,8 @@ export class TerminalGatekeeper implements Gatekeeper {
       w(`!! pre-existing failures (red on the base commit too, not caused by the change): ${gate.risk.preexistingFailures.join(', ')}; approving accepts them\n`);
     const p = preview(gate.content);
     if (p) w(`${p}\n`);
+    const held = toolNotice(gate);
+    if (held) w(held);
     const choices: GateAnswer['decision'][] = gate.allowed.filter((c) => c !== 'edit');
     const keys: Record<string, GateAnswer['decision']> = { a: 'approve', r: 'reject', t: 'retry', s: 'skip' };
     for (;;) {

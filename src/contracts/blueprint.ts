@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BudgetSchema } from './agent';
-import { BlueprintRefSchema, CommandSpecSchema, LIMITS, SemverSchema, SlugSchema, boundedList } from './common';
+import { BlueprintRefSchema, CommandSpecSchema, LIMITS, SemverSchema, Sha256Schema, SlugSchema, boundedList } from './common';
 
 /** When a station stops for a human (or an unattended policy): before it runs, after, both, or never. */
 export const GatePolicySchema = z
@@ -153,6 +153,10 @@ export const BlueprintSourceSchema = z.object({
   kind: z.enum(['builtin', 'repository', 'file']),
   file: z.string().optional().describe('Repository-relative (repository) or absolute (file) path.'),
   tier: z.enum(['platform', 'domain', 'team']),
+  registry: z
+    .object({ source: BlueprintRefSchema, sourceHash: Sha256Schema, fork: z.boolean(), channel: z.enum(['candidate', 'production']).optional() })
+    .optional()
+    .describe('For a repository blueprint adopted or forked from the registry (issue 13): the registry version it is based on and that version\'s content hash (equal to the run\'s blueprint hash while the copy is unedited).'),
 });
 export type BlueprintSource = z.infer<typeof BlueprintSourceSchema>;
 

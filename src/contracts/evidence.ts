@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ToolEvidenceSchema } from './mcp';
 import { BlueprintRefSchema, CommandSpecSchema, Sha256Schema, TimestampSchema } from './common';
 import { BlueprintSourceSchema } from './blueprint';
 import { SeedSchema, TaskPacketSchema } from './packet';
@@ -206,7 +207,8 @@ export const EvidenceBundleSchema = z
     residualRisk: z.array(z.string()),
     gates: z.array(GateDecisionSchema),
     cost: CostSchema,
-    toolCalls: z.array(ToolCallAuditSchema).default([]),
+    toolCalls: z.array(ToolCallAuditSchema).default([]).describe('Every call an agent made through the MCP gateway (allowed, denied, queued, executed after the output gate), from its audit log.'),
+    tools: ToolEvidenceSchema.optional().describe('The MCP gateway\'s account (issue 12): calls with decisions, effects held for the output gate and their outcomes, pinned tool hashes, drift, recorded artifacts and claims; absent when no agent station had the gateway.'),
     agents: z.array(AgentEvidenceSchema).default([]).describe('Every agent station attempt of the run (retries, revise rounds and interrupted attempts included: each was paid for), in order (issue 10).'),
     agentTotals: z
       .object({ stations: z.number().int().min(0), inputTokens: z.number().int().min(0), outputTokens: z.number().int().min(0), usd: z.number().min(0).optional(), wallMs: z.number().min(0) })

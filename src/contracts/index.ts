@@ -14,3 +14,4 @@ export * from './run-files';
 export * from './agent';
 export * from './pricing';
 export * from './reproduction';
+export * from './mcp';

@@ -49,6 +49,10 @@ export const ApprovalSchema = z.object({
     .record(z.string(), Sha256Schema)
     .optional()
     .describe('SHA-256 of each top-level field as approved, so a stale approval can say which fields were edited since.'),
+  toolPins: z
+    .array(z.object({ tool: z.string(), sha256: Sha256Schema }))
+    .optional()
+    .describe("The definitions of the team MCP tools `allowedTools` names, as approved, by hash (issue 12): a tool whose definition differs when the run's gateway offers it is hidden until a human re-approves it at a gate."),
 });
 
 /**

@@ -11,6 +11,7 @@ import { AgentEventSchema } from './agent';
 import { PriceTableSchema } from './pricing';
 import { ReproductionManifestSchema } from './reproduction';
 import { ReviewVerdictSchema } from './review';
+import { AuditRecordSchema, McpConfigSchema } from './mcp';
 
 /** The contracts published as JSON Schema files under schemas/, by file stem. */
 export const PUBLISHED_SCHEMAS: Record<string, z.ZodType> = {
@@ -27,4 +28,6 @@ export const PUBLISHED_SCHEMAS: Record<string, z.ZodType> = {
   'price-table': PriceTableSchema,
   'reproduction-manifest': ReproductionManifestSchema,
   'review-verdict': ReviewVerdictSchema,
+  'mcp-config': McpConfigSchema,
+  'mcp-audit-record': AuditRecordSchema,
 };

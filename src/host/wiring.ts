@@ -17,11 +17,14 @@ import { pushRunBranch } from './run/push-branch';
 import { reviewRequests } from './review/review-requests';
 import { GitRevisionContent, openRunDiff, REVISION_SCHEME } from './review/run-diff';
 import { RunsTreeProvider } from './runs-view';
+import { ToolsTreeProvider } from './tools-view';
+import { registerRegistryCommands } from './commands/registryCommands';
 import { humanIdentity } from '../adapters/git/identity';
 
 /** The extension's services once loaded: what the thin activate() hands calls on to. */
 export interface HostWiring extends vscode.Disposable {
   runs: RunsTreeProvider;
+  tools: ToolsTreeProvider;
   services: PanelServices;
   /** Re-attaches a panel VS Code restored after a reload. */
   revive(panel: vscode.WebviewPanel): void;
@@ -53,6 +56,7 @@ export function wireHost(ctx: HostContext, statusBar: vscode.StatusBarItem): Hos
       runs.refresh();
     }
   });
+  const tools = new ToolsTreeProvider();
   const services: PanelServices = {
     state,
     requests: panelRequests({
@@ -77,7 +81,9 @@ export function wireHost(ctx: HostContext, statusBar: vscode.StatusBarItem): Hos
     registerDraftPacket(ctx),
     registerApprovePacket(ctx, packets),
     registerShowLog(ctx),
+    ...registerRegistryCommands(ctx),
     registerSetModelApiKey(ctx),
+    vscode.commands.registerCommand('shopfloor.refreshTools', () => tools.refresh()),
     controller,
     ...registerRunCommands(ctx, controller, runs),
     ...registerReviewCommands(ctx, services),
@@ -85,6 +91,7 @@ export function wireHost(ctx: HostContext, statusBar: vscode.StatusBarItem): Hos
   ];
   return {
     runs,
+    tools,
     services,
     revive: (panel) => void ShopfloorPanel.revive(panel, ctx, services),
     offerResume: () => offerResume(ctx, controller),

@@ -118,6 +118,7 @@ export class ClaudeCodeRunner implements AgentRunner {
       String(maxTurns),
       ...(task.readOnly ? ['--disallowedTools', WRITE_TOOLS.join(',')] : []),
       ...(task.session ? ['--resume', task.session] : []),
+      ...mcpArgs(task),
     ];
 
     // One signal stops the CLI for a cancellation or a spent budget; which one fired decides the outcome.
@@ -184,6 +185,22 @@ export class ClaudeCodeRunner implements AgentRunner {
     const hint = r.exitCode === 126 || r.exitCode === 127 ? ` (the CLI binary could not be started in this image: it was installed for the installer image's C library, glibc; a musl (Alpine) station image cannot run it)` : '';
     return ended('error', `Claude Code exited ${r.exitCode} without a result event${hint}${noise}`);
   }
+}
+
+/**
+ * The run's MCP gateway as the CLI's only MCP server (issue 12): `--mcp-config` with the
+ * gateway over Streamable HTTP (`type: "http"`, its station token in a header) and
+ * `--strict-mcp-config`, so MCP servers from the user's or the project's own Claude Code
+ * configuration (`~/.claude.json`, `.mcp.json`) are not loaded. Claude Code then offers
+ * the gateway's tools as `mcp__shopfloor__<tool>`. Without tool access: no flags (the
+ * station's home in the container holds no Claude Code configuration to inherit).
+ * Source: Claude Code CLI reference (`--mcp-config`, `--strict-mcp-config`) and its MCP
+ * docs (HTTP servers with `headers`).
+ */
+export function mcpArgs(task: Pick<AgentTask, 'toolAccess'>): string[] {
+  if (!task.toolAccess) return [];
+  const { name, url, headers } = task.toolAccess.server;
+  return ['--mcp-config', JSON.stringify({ mcpServers: { [name]: { type: 'http', url, headers } } }), '--strict-mcp-config'];
 }
 
 /**

@@ -45,9 +45,11 @@ export class CodexAgentRunner implements AgentRunner {
     const baseUrl = this.opts.provider?.baseUrl ?? access.OPENAI_BASE_URL;
     const envKey = this.opts.provider?.envKey ?? 'OPENAI_API_KEY';
     const prompt = task.prompt?.text ?? (task.station.kind === 'agent' ? (task.station.prompt ?? '') : '');
-    const env: Record<string, string> = { ...protocolEnv(task), ...(this.opts.codexHome ? { CODEX_HOME: this.opts.codexHome } : {}) };
+    const gateway = task.toolAccess?.server;
+    const token = gateway ? /^Bearer (\S+)$/.exec(gateway.headers.Authorization ?? '')?.[1] : undefined;
+    const env: Record<string, string> = { ...protocolEnv(task), ...(this.opts.codexHome ? { CODEX_HOME: this.opts.codexHome } : {}), ...(token ? { [GATEWAY_TOKEN_ENV]: token } : {}) };
     const version = await this.version(task, command, env);
-    const argv = codexArgv({ command, model: this.opts.model, baseUrl, envKey, prompt, session: task.session });
+    const argv = codexArgv({ command, model: this.opts.model, baseUrl, envKey, prompt, session: task.session, ...(gateway && token ? { gateway: { name: gateway.name, url: gateway.url } } : {}) });
     return runStreamAgent({ task, argv, env, parser: new CodexEventParser(this.opts.model), agent: 'codex', version });
   }
 
@@ -58,9 +60,16 @@ export class CodexAgentRunner implements AgentRunner {
   }
 }
 
+/** The variable Codex reads the MCP gateway's station token from. */
+export const GATEWAY_TOKEN_ENV = 'SHOPFLOOR_MCP_TOKEN';
+
 /** The argv of one Codex station run (without the CODEX_HOME wrapper), exported for tests. */
-export function codexArgv(o: { command: readonly string[]; model: string; baseUrl?: string; envKey: string; prompt: string; session?: string }): string[] {
+export function codexArgv(o: { command: readonly string[]; model: string; baseUrl?: string; envKey: string; prompt: string; session?: string; gateway?: { name: string; url: string } }): string[] {
   const flags = ['--json', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', '-m', o.model];
+  // The run's MCP gateway as a Streamable HTTP server (Codex config `mcp_servers.<name>.url`
+  // with `bearer_token_env_var`, so the token is in the environment, not the argv). CODEX_HOME
+  // is the station's own, so no server the user configured for Codex is loaded beside it.
+  if (o.gateway) flags.push('-c', `mcp_servers.${o.gateway.name}.url=${toml(o.gateway.url)}`, '-c', `mcp_servers.${o.gateway.name}.bearer_token_env_var=${toml(GATEWAY_TOKEN_ENV)}`);
   if (o.baseUrl)
     flags.push(
       '-c', `model_provider=${PROVIDER}`,

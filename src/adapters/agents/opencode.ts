@@ -35,7 +35,11 @@ export class OpenCodeAgentRunner implements AgentRunner {
     const access = task.modelAccess?.env ?? {};
     const baseUrl = this.opts.provider?.baseUrl ?? access.OPENAI_BASE_URL;
     const envKey = this.opts.provider?.envKey ?? 'OPENAI_API_KEY';
-    const config = { autoupdate: false, share: 'disabled', ...(baseUrl ? { provider: { [providerId]: { options: { baseURL: baseUrl, apiKey: `{env:${envKey}}` } } } } : {}) };
+    // The run's MCP gateway is OpenCode's only MCP server (`mcp.<name>` of type `remote`,
+    // its token in a header); the station's HOME holds no user configuration to add others.
+    const gateway = task.toolAccess?.server;
+    const mcp = gateway ? { mcp: { [gateway.name]: { type: 'remote', url: gateway.url, headers: gateway.headers, enabled: true } } } : {};
+    const config = { autoupdate: false, share: 'disabled', ...(baseUrl ? { provider: { [providerId]: { options: { baseURL: baseUrl, apiKey: `{env:${envKey}}` } } } } : {}), ...mcp };
     const prompt = task.prompt?.text ?? (task.station.kind === 'agent' ? (task.station.prompt ?? '') : '');
     const env: Record<string, string> = { ...protocolEnv(task), OPENCODE_CONFIG_CONTENT: JSON.stringify(config), OPENCODE_DISABLE_MODELS_FETCH: '1', OPENCODE_DISABLE_AUTOUPDATE: '1' };
     const v = await task.environment.exec(mergeStderr([...command, '--version']), { env, timeoutMs: 30_000, signal: task.signal }).catch(() => undefined);

@@ -4,6 +4,7 @@ import type { JournalRecord } from '../../contracts';
 import { sha256Hex } from '../../core/hash';
 import { checkSeal, type JournalProblem } from '../../core/journal';
 import { RUN_LAYOUT } from '../../core/run/layout';
+import { verifyAuditLog } from '../../core/mcp/audit-chain';
 import { readJournal } from './file-journal';
 import type { RunLedgerEntry } from './run-ledger';
 
@@ -45,6 +46,7 @@ export function verifyRunFolder(journalPath: string, ledger?: RunLedgerEntry): R
       if (r.event.terminal.state === 'PR_READY') bound(RUN_LAYOUT.approvedPatch, approvedPatchSha256(join(dir, ...r.event.evidence.split('/'))), r.seq);
     }
   }
+  if (filesChecked) problems.push(...auditProblems(dir, v.records));
   const j = ledger?.journal;
   if (j && j.records > 0) {
     if (v.records.length < j.records) problems.push(`the journal has ${v.records.length} records; this machine wrote ${j.records}: its tail was cut`);
@@ -52,6 +54,31 @@ export function verifyRunFolder(journalPath: string, ledger?: RunLedgerEntry): R
   }
   const journal = v.problem ?? checkSeal(v.records);
   return { ok: !journal && problems.length === 0, records: v.records, journal, problems, filesChecked };
+}
+
+/**
+ * The MCP gateway's audit log (issue 12): its hash chain (core/mcp/audit-chain.ts), and
+ * that it is as long as, and ends where, the evidence bundle the journal binds says
+ * (`tools.auditHead`). A run without the gateway has neither.
+ */
+function auditProblems(dir: string, records: readonly JournalRecord[]): string[] {
+  const path = join(dir, ...RUN_LAYOUT.toolAudit.split('/'));
+  const terminal = records.find((r) => r.event.type === 'run/terminal');
+  let head: { records: number; hash: string } | undefined;
+  if (terminal?.event.type === 'run/terminal') {
+    try {
+      head = (JSON.parse(fs.readFileSync(join(dir, ...terminal.event.evidence.split('/')), 'utf8')) as { tools?: { auditHead?: { records: number; hash: string } } }).tools?.auditHead;
+    } catch {
+      head = undefined; // a missing or changed bundle is reported by its own binding
+    }
+  }
+  if (!fs.existsSync(path)) return head ? [`${RUN_LAYOUT.toolAudit} is missing; the evidence records ${head.records} tool calls`] : [];
+  const a = verifyAuditLog(fs.readFileSync(path, 'utf8'));
+  if (!a.ok) return [`${RUN_LAYOUT.toolAudit} line ${a.line}: ${a.problem}`];
+  if (!head) return [];
+  if (a.records.length !== head.records) return [`${RUN_LAYOUT.toolAudit} has ${a.records.length} records; the evidence records ${head.records}: ${a.records.length < head.records ? 'its tail was cut' : 'records were added after the run ended'}`];
+  if (a.records[head.records - 1]!.hash !== head.hash) return [`${RUN_LAYOUT.toolAudit} record ${head.records} differs from the one the evidence records`];
+  return [];
 }
 
 /** `diff.patchSha256` of the evidence bundle at `path`, or undefined (no file, not JSON, a bundle written before it was recorded). */

@@ -1,3 +1,4 @@
+import { loadToolServers } from '../../adapters/mcp/config';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { resumeRun, startRun, RunRefusedError, type EngineSettings, type RunSession } from '../../app/run-session';
@@ -9,6 +10,8 @@ import { PolicyGatekeeper } from '../../core/run/gate-policy';
 import { describeBlueprintSource } from '../../core/run/markdown';
 import { escapeControl } from '../../core/terminal-text';
 import type { Gatekeeper, RunObserver } from '../../core/run/ports';
+import { outcomeSyncEnabled, registryOutcomeSync } from '../../app/registry-sync';
+import { registryLocation } from '../../adapters/registry/location';
 import { openTerminal, TerminalGatekeeper, TerminalHumanStation, type Terminal } from '../terminal-prompt';
 
 /** Options of `shopfloor run`, also stored with the run so `--resume` runs it the same way. */
@@ -26,6 +29,12 @@ interface RunOptions {
   holdout?: string;
   dockerHost?: string;
   image?: string;
+  /** Registry the finished run's outcome is synced to (default: SHOPFLOOR_REGISTRY_URL, else ~/.shopfloor/registry.git). */
+  registry?: string;
+  /** False with --no-registry-sync. */
+  registrySync?: boolean;
+  /** --allow-candidate: an unattended run may use a registry copy that is not a production version. */
+  allowCandidate?: boolean;
 }
 
 /** Exit codes: 0 PR_READY or NO_OP, 3 ESCALATE, 4 RETRYABLE_FAILURE (2: usage or internal error; 130/143/129: interrupted by SIGINT/SIGTERM/SIGHUP, resumable). */
@@ -96,6 +105,7 @@ export async function runCommand(opts: RunOptions, deps: RunCommandDeps = {}): P
         agent: opts.agent,
         holdout: opts.holdout,
         profile: opts.setup,
+        allowCandidate: opts.allowCandidate,
       },
     });
   }
@@ -126,10 +136,14 @@ export async function runCommand(opts: RunOptions, deps: RunCommandDeps = {}): P
     return [sig, h] as const;
   });
   const verbose = !opts.json || !!process.stderr.isTTY;
+  const logger = verbose ? stderrLogger() : undefined;
+  // Every finished run syncs its outcome to the registry (issue 13); a sync failure is a warning, never the run's result.
+  const onFinished = opts.registrySync !== false && outcomeSyncEnabled() ? registryOutcomeSync({ location: registryLocation({ url: opts.registry }), logger: logger ?? stderrLogger() }) : undefined;
   try {
     const outcome = await session.execute(
-      { gatekeeper, humans: new TerminalHumanStation(term, name), observer: progress(!!opts.json), logger: verbose ? stderrLogger() : undefined },
-      { signal: controller.signal, dockerHost: opts.dockerHost ?? process.env.SHOPFLOOR_DOCKER_HOST, defaultImage: opts.image ?? process.env.SHOPFLOOR_DEFAULT_IMAGE, compose: deps.compose },
+      { gatekeeper, humans: new TerminalHumanStation(term, name), observer: progress(!!opts.json), logger },
+      // The CLI runs in a repository its user chose to run in: its .shopfloor/mcp.json is read beside the user's ~/.shopfloor/mcp.json.
+      { signal: controller.signal, dockerHost: opts.dockerHost ?? process.env.SHOPFLOOR_DOCKER_HOST, defaultImage: opts.image ?? process.env.SHOPFLOOR_DEFAULT_IMAGE, compose: deps.compose, toolServers: loadToolServers(session.folder.repo, { trusted: true }), onFinished },
     );
     return { outcome, folder: session.folder.dir, session };
   } catch (e) {
@@ -163,6 +177,9 @@ export function registerRun(program: Command): void {
     .option('--agent-command <argv>', 'command run for agent stations that name none (whitespace-separated or a JSON array; no shell)')
     .option('--no-setup', 'do not profile the repository for set-up commands')
     .option('--resume <run>', 'resume a run that was interrupted, from its journal')
+    .option('--registry <url>', 'blueprint registry the outcome is synced to (default: SHOPFLOOR_REGISTRY_URL, else ~/.shopfloor/registry.git)')
+    .option('--allow-candidate', 'let an unattended run use a registry blueprint copy whose version is not in production')
+    .option('--no-registry-sync', 'do not sync the outcome to the registry (also SHOPFLOOR_REGISTRY_SYNC=off)')
     .option('--holdout <dir>', 'folder of holdout scenarios for verifier stations (default ~/.shopfloor/holdout; never inside the repository); a blueprint names its scenarios by a path relative to it')
     .action(async (opts: RunOptions) => {
       let result;

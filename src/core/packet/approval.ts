@@ -1,4 +1,4 @@
-import type { TaskPacket } from '../../contracts';
+import type { TaskPacket, ToolPin } from '../../contracts';
 import { packetContentHash as documentHash, packetFieldHashes } from '../documents/packet-view';
 
 /**
@@ -13,16 +13,17 @@ export function packetContentHash(packet: TaskPacket): string {
 
 /**
  * The approval record of exactly `value`'s current content by `by` at `at` (RFC 3339):
- * the content hash plus one hash per top-level field. The one builder of approvals, used by
+ * the content hash plus one hash per top-level field, and the hashes of the allowed team
+ * MCP tools' definitions as they were listed at approval (adapters/mcp/approval-pins.ts). The one builder of approvals, used by
  * `shopfloor approve` and the panel's Approve. Pure.
  */
-export function approvalOf(value: Record<string, unknown>, by: string, at: string): NonNullable<TaskPacket['approval']> {
-  return { by, at, contentHash: documentHash(value), fields: packetFieldHashes(value) };
+export function approvalOf(value: Record<string, unknown>, by: string, at: string, toolPins?: readonly ToolPin[]): NonNullable<TaskPacket['approval']> {
+  return { by, at, contentHash: documentHash(value), fields: packetFieldHashes(value), ...(toolPins ? { toolPins: [...toolPins] } : {}) };
 }
 
 /** The packet with an approval of exactly its current content by `by` at `at` (RFC 3339). */
-export function approvePacket(packet: TaskPacket, by: string, at: string): TaskPacket {
-  return { ...packet, approval: approvalOf(packet as unknown as Record<string, unknown>, by, at) };
+export function approvePacket(packet: TaskPacket, by: string, at: string, toolPins?: readonly ToolPin[]): TaskPacket {
+  return { ...packet, approval: approvalOf(packet as unknown as Record<string, unknown>, by, at, toolPins) };
 }
 
 export type ApprovalStatus =

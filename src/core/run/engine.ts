@@ -11,6 +11,7 @@ import {
   type Station,
   type TaskPacket,
   type TerminalState,
+  type ToolEvidence,
 } from '../../contracts';
 import type { Clock, Logger } from '../ports';
 import { contentHash, sha256Hex } from '../hash';
@@ -38,6 +39,7 @@ import type {
   Gatekeeper,
   GateRisk,
   ModelAccessProvider,
+  ToolAccessProvider,
   HumanStation,
   OutputPublisher,
   ProfileFacts,
@@ -50,7 +52,7 @@ import type {
   WorkspaceProvider,
 } from './ports';
 import { Replay } from './replay';
-import { executeStation, type StationContext } from './station-exec';
+import { executeStation, prewarmRequest, type StationContext } from './station-exec';
 import { packetWithReproduction } from './reproduction-writer';
 import type { StationResult } from './station-result';
 
@@ -87,6 +89,8 @@ export interface RunPorts {
    * agent, or a CLI using the user's own configuration in tests).
    */
   modelAccess?: ModelAccessProvider;
+  /** The run's MCP gateway (issue 12): agent stations' only MCP server; its effects wait for the output gate. Absent: agents get no MCP server from the line. */
+  tools?: ToolAccessProvider;
   /** Resolves a verifier's scenarios reference to a host folder under the user's holdout root, or says why not. */
   scenarios?: ScenariosResolver;
   clock: Clock;
@@ -197,6 +201,10 @@ class LineRun {
   private readonly raisedBudgets = new Map<string, Budget>();
   /** Every agent station attempt of the run, in order, interrupted ones included: the evidence's agents and totals (each attempt was paid for). */
   private readonly agentRuns: StationResult[] = [];
+  /** The MCP gateway's account, read once the run is decided. */
+  private toolEvidence?: ToolEvidence;
+  /** Held effects already noted in the journal as settled. */
+  private readonly settledEffects = new Set<string>();
   /** The human who accepted the implement agent's claim at its after gate, for absorb (rule T8c). */
   private claimAcceptedBy?: string;
 
@@ -219,11 +227,14 @@ class LineRun {
       const d = this.roundFacts;
       // Pre-existing failures are shown at the output gate (and only then part of its content, so other runs' gate hashes stay as they were).
       const pre = d.preexistingFailures ?? [];
-      const content = pre.length ? { terminal: decision.terminal, patch: this.currentPatch, preexistingFailures: pre } : { terminal: decision.terminal, patch: this.currentPatch };
+      // Effects the gateway held (issue 12) are part of what the output gate approves, and only then part of its content.
+      const effects = (await this.ports.tools?.proposedEffects()) ?? [];
+      const content = { terminal: decision.terminal, patch: this.currentPatch, ...(pre.length ? { preexistingFailures: pre } : {}), ...(effects.length ? { effects } : {}) };
       const preNote = pre.length ? ` Validation fails the same way on the base commit, before the change (pre-existing, not blamed on it): ${pre.join(', ')}; approving accepts them.` : '';
+      const effectNote = effects.length ? ` Approving also runs ${effects.length} held tool call(s): ${effects.map((e) => `${e.server}__${e.tool} (${e.id})`).join(', ')}.` : '';
       // The file the output commit is built from: written once, never rewritten, so a change to it after approval is refused at publish.
       if ((await this.ports.artifacts.read(RUN_LAYOUT.approvedPatch)) === undefined) await this.ports.artifacts.write(RUN_LAYOUT.approvedPatch, this.currentPatch);
-      const a = await this.gate('decide', 'after', content, `Ship ${d.diff?.files ?? 0} changed file(s) as branch shopfloor/${this.inputs.runId}?${preNote}`, gateChoicesFor('output', 'after'));
+      const a = await this.gate('decide', 'after', content, `Ship ${d.diff?.files ?? 0} changed file(s) as branch shopfloor/${this.inputs.runId}?${preNote}${effectNote}`, gateChoicesFor('output', 'after'));
       if (a.decision === 'reject') {
         // Asked again so the evidence's decision facts hold the rejection (T1).
         this.facts.rejected = a.terminal ?? DEFAULT_REJECTION;
@@ -236,6 +247,8 @@ class LineRun {
       if (this.rounds[this.round]) this.rounds[this.round]!.decision = { kind: decision.kind, rule: decision.rule };
       // The gate's content hash binds this patch (it is part of the content); a resume checks the gate's hash against the journal's.
       if (approvedBy) this.approvedPatchSha256 = sha256Hex(this.currentPatch);
+      // Held effects run only now, after a human approved them with the change; a rejection discards them (settled once: a resume finds them settled).
+      if (effects.length) await this.settleEffects(approvedBy !== undefined);
     }
     if (decision.kind !== 'terminal') decision = { kind: 'terminal', rule: 'T14', terminal: { state: 'ESCALATE', reason: 'missing-context', detail: 'The line ended without a decision.' } };
     return this.finish(decision.terminal, decision.rule, approvedBy);
@@ -559,6 +572,54 @@ class LineRun {
     return `${st.id}: ${r.outcome}, exit codes ${r.commands.map((c) => c.exitCode ?? 'none').join(', ') || 'none'}`;
   }
 
+  /** The context one attempt of a station runs with (executeStation), and the one its environment is prepared from while a gate waits. */
+  private stationContext(st: Station, attempt: number): StationContext {
+    return {
+      runId: this.inputs.runId,
+      station: st,
+      attempt,
+      blueprint: this.bp,
+      packet: this.stationPacket(),
+      plan: this.plan,
+      feedback: this.round > 0 ? this.feedback : undefined,
+      reproduction: this.reproduction,
+      profile: this.inputs.profile,
+      workspace: this.workspace,
+      environments: this.ports.environments,
+      agents: this.ports.agents,
+      humans: this.ports.humans,
+      artifacts: this.ports.artifacts,
+      setupCache: this.ports.setupCache,
+      scenarios: this.ports.scenarios,
+      signal: this.ports.signal,
+      onOutput: (chunk) => this.ports.observer?.onOutput?.(st.id, chunk),
+      riskPaths: this.bp.riskPaths,
+      // A revise round continues the session this station's agent had in the round before.
+      session: this.round > 0 ? this.latest.get(st.id)?.agent?.sessionId : undefined,
+      modelAccess: this.ports.modelAccess,
+      toolAccess: this.ports.tools,
+      budget: this.stationBudget(st),
+      startPatch: this.currentPatch,
+    };
+  }
+
+  /**
+   * Warm stations (issue 15): while a gate waits for a human, the environment of the station
+   * that runs if it is approved (this one for a before gate, the next for an after gate) is
+   * prepared in the background. WarmEnvironments uses it only for the same request, so a
+   * decision that changes what the station needs costs only the discarded environment.
+   */
+  private prewarmFor(stationId: string, position: 'before' | 'after'): void {
+    const envs = this.ports.environments;
+    if (!envs.prewarm) return;
+    const i = this.bp.stations.findIndex((s) => s.id === stationId);
+    const st = i < 0 ? undefined : position === 'before' ? this.bp.stations[i] : this.bp.stations[i + 1];
+    if (!st) return;
+    void prewarmRequest(this.stationContext(st, (this.attempts.get(st.id) ?? 0) + 1))
+      .then((r) => r && envs.prewarm!(r))
+      .catch((e: unknown) => this.ports.logger?.debug(`no warm environment for ${st.id}: ${(e as Error).message}`));
+  }
+
   private async skipStation(st: Station): Promise<StationResult> {
     const attempt = (this.attempts.get(st.id) ?? 0) + 1;
     this.attempts.set(st.id, attempt);
@@ -607,32 +668,7 @@ class LineRun {
         if (failures > 0) await this.ports.sleep((this.ports.backoffMs ?? 2000) * 2 ** (failures - 1));
         this.attempts.set(st.id, attempt);
         await this.replay.append({ type: 'station/started', stationId: st.id, attempt });
-        result = await execute({
-          runId: this.inputs.runId,
-          station: st,
-          attempt,
-          blueprint: this.bp,
-          packet: this.stationPacket(),
-          plan: this.plan,
-          feedback: this.round > 0 ? this.feedback : undefined,
-          reproduction: this.reproduction,
-          profile: this.inputs.profile,
-          workspace: this.workspace,
-          environments: this.ports.environments,
-          agents: this.ports.agents,
-          humans: this.ports.humans,
-          artifacts: this.ports.artifacts,
-          setupCache: this.ports.setupCache,
-          scenarios: this.ports.scenarios,
-          signal: this.ports.signal,
-          onOutput: (chunk) => this.ports.observer?.onOutput?.(st.id, chunk),
-          riskPaths: this.bp.riskPaths,
-          // A revise round continues the session this station's agent had in the round before.
-          session: this.round > 0 ? this.latest.get(st.id)?.agent?.sessionId : undefined,
-          modelAccess: this.ports.modelAccess,
-          budget: this.stationBudget(st),
-          startPatch: this.currentPatch,
-        });
+        result = await execute(this.stationContext(st, attempt));
         // An interrupted attempt is not a result: no station/finished, so a resume runs it again.
         if (this.ports.signal?.aborted) {
           // What an interrupted agent already spent is kept (the resumed attempt starts over and spends again).
@@ -706,6 +742,13 @@ class LineRun {
       this.gates.push(d);
       return answer;
     }
+    this.prewarmFor(stationId, position);
+    // Tool definitions that changed mid-run are shown at the next gate; approving it re-approves them.
+    const drift = (await this.ports.tools?.drift()) ?? [];
+    if (drift.length) {
+      gate.toolDrift = drift;
+      gate.summary = `${summary} Approving also re-approves ${drift.length} MCP tool definition(s) that changed during the run: ${drift.map((d) => `${d.tool} (${d.changes.map((c) => c.field).join(', ')})`).join('; ')}.`;
+    }
     let answer: GateAnswer | undefined;
     for (let tries = 0; tries < 3 && !answer; tries++) {
       const a = await this.ports.gatekeeper.decide(gate);
@@ -742,6 +785,10 @@ class LineRun {
       },
     }));
     const decision = (rec.event as Extract<typeof rec.event, { type: 'gate/decided' }>).decision;
+    if (drift.length && answer.decision !== 'reject') {
+      await this.ports.tools!.repin(drift.map((d) => d.tool));
+      await this.note(`gate ${gateId}: re-approved changed MCP tool definitions: ${drift.map((d) => `${d.tool} sha256 ${d.current.slice(0, 12)}`).join(', ')}`);
+    }
     this.applyEdits(answer);
     this.gates.push(decision);
     return answer;
@@ -766,6 +813,11 @@ class LineRun {
   private async finish(terminal: TerminalState, rule: string, approvedBy: GateDecision['by'] | undefined): Promise<RunOutcome> {
     const { artifacts } = this.ports;
     const recorded = this.replay.take('run/terminal');
+    // A run that ends without an approved output gate never runs a held effect.
+    if (!recorded && this.ports.tools) {
+      await this.settleEffects(false);
+      this.toolEvidence = await this.ports.tools.evidence();
+    }
     let evidence: EvidenceBundle;
     let markdown: string | undefined;
     let terminalAt: string;
@@ -829,6 +881,15 @@ class LineRun {
     return undefined;
   }
 
+  /** Settles the gateway's held effects (executed when approved, else discarded) and notes each outcome in the journal. */
+  private async settleEffects(approved: boolean): Promise<void> {
+    const out = (await this.ports.tools?.settleEffects(approved)) ?? [];
+    for (const o of out.filter((x) => !this.settledEffects.has(x.id))) {
+      this.settledEffects.add(o.id);
+      await this.note(`tool effect ${o.id} (${o.server}__${o.tool}): ${o.state}${o.detail ? `: ${o.detail}` : ''}`);
+    }
+  }
+
   private evidence(terminal: TerminalState, rule: string, endedAt: string): EvidenceBundle {
     const all = this.bp.stations.map((s) => this.latest.get(s.id)).filter((r): r is StationResult => r !== undefined);
     const before = this.bp.stations.filter((s, i) => s.role === 'reproduce' && (!this.facts.implements || i < this.implementIndex)).map((s) => this.latest.get(s.id));
@@ -837,6 +898,7 @@ class LineRun {
     const defined = (xs: (StationResult | undefined)[]) => xs.filter((r): r is StationResult => r !== undefined);
     return assembleEvidence({
       runId: this.inputs.runId,
+      ...(this.toolEvidence ? { tools: this.toolEvidence } : {}),
       packet: this.packet,
       terminal,
       rule,

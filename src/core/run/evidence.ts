@@ -1,10 +1,13 @@
 import type { BlueprintSource, EvidenceBundle, FrozenReproduction, GateDecision, TaskPacket, TerminalState } from '../../contracts';
+import type { ToolEvidence } from '../../contracts/mcp';
 import { contentHash, sha256Hex } from '../hash';
 import type { StationResult } from './station-result';
 
 /** What the engine hands over to assemble the evidence bundle. */
 export interface EvidenceInput {
   runId: string;
+  /** The MCP gateway's account, when agent stations had it. */
+  tools?: ToolEvidence;
   packet: TaskPacket;
   terminal: TerminalState;
   /** Rule of docs/terminal-decision.md that decided. */
@@ -167,7 +170,8 @@ export function assembleEvidence(input: EvidenceInput): EvidenceBundle {
       wallMs: Math.max(0, Date.parse(input.endedAt) - Date.parse(input.startedAt)),
       humanMs: input.gates.filter((g) => g.by.kind === 'human').reduce((a, g) => a + g.humanMs, 0),
     },
-    toolCalls: [],
+    toolCalls: (input.tools?.calls ?? []).map((c) => ({ at: c.at, tool: c.server === 'shopfloor' ? c.tool : `${c.server}__${c.tool}`, argsDigest: c.argsSha256, ...(c.resultSha256 ? { resultDigest: c.resultSha256 } : {}), allowed: c.decision === 'allowed' || c.decision === 'executed' })),
+    ...(input.tools ? { tools: input.tools } : {}),
     agents,
     ...(totals ? { agentTotals: totals } : {}),
     environment: { imageDigest, baseCommit: input.baseCommit, blueprint: input.blueprint, blueprintHash: input.blueprintHash, blueprintSource: input.blueprintSource, engineVersion: input.engineVersion },

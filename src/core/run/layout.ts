@@ -30,6 +30,14 @@ export const RUN_LAYOUT = {
   modelUsage: 'artifacts/model-usage.jsonl',
   /** A reviewer's verdict on the evidence bundle (ReviewVerdictSchema), written by reviewer mode. */
   reviewVerdict: 'review/verdict.json',
+  /** The MCP gateway's hash-chained audit log (AuditRecordSchema), one line per call: digests, never raw arguments or results. */
+  toolAudit: 'artifacts/tools/audit.jsonl',
+  /** Effectful tool calls held for the output gate and what became of them (ProposedEffect + state). */
+  toolEffects: 'artifacts/tools/effects.json',
+  /** Tool definitions pinned by hash when first offered to a station (ToolPin + the definition, for showing drift). */
+  toolPins: 'artifacts/tools/pins.json',
+  /** An artifact an agent recorded with the gateway's `record_evidence` tool. */
+  toolEvidence: (stationId: string, attempt: number, n: number) => `artifacts/tools/evidence/${stationId}-${attempt}-${n}.txt`,
   /** Reports of runs that ship nothing. */
   noOpReport: 'no-op-report.md',
   escalation: 'escalation.md',

@@ -85,6 +85,7 @@ export function renderEvidenceMarkdown(e: EvidenceBundle): string {
     if (e.noOpOrEscalation.openQuestions.length) out.push('Open questions:', '', ...e.noOpOrEscalation.openQuestions.map((q) => `- ${inline(q)}`), '');
   }
   if (e.agents?.length) out.push(...agentsSection(e));
+  if (e.tools) out.push(...toolsSection(e.tools));
   out.push('## Residual risk', '', ...(e.residualRisk.length ? e.residualRisk.map((r) => `- ${inline(r)}`) : ['- None noted.']), '');
   out.push('## Gate decisions', '');
   if (e.gates.length) {
@@ -120,6 +121,25 @@ function agentsSection(e: EvidenceBundle): string[] {
     if (a.claim) out.push('', `Claim of ${inline(a.stationId)} (the agent's word, not the line's finding): **${a.claim.terminal}**: ${inline(a.claim.summary)}${a.claim.reasoning ? ` Reasoning: ${inline(a.claim.reasoning)}` : ''}${a.claim.residualUncertainty ? ` Unsure of: ${inline(a.claim.residualUncertainty)}` : ''}`);
     else if (a.claimProblem) out.push('', `No claim from ${inline(a.stationId)}: ${inline(a.claimProblem)}`);
   }
+  out.push('');
+  return out;
+}
+
+/** The MCP gateway's account: every call with its decision, held effects and what became of them, drift, recorded artifacts and claims. */
+function toolsSection(t: NonNullable<EvidenceBundle['tools']>): string[] {
+  const out = ['## Tool calls (MCP gateway)', '', `Audit log: \`${inline(t.audit)}\`${t.auditHead ? ` (${t.auditHead.records} records, last hash \`${t.auditHead.hash.slice(0, 12)}\`; digests only, no raw arguments)` : ''}`, ''];
+  if (t.calls.length) {
+    out.push('| Station | Tool | Decision | Reason | Time | Arguments sha256 |', '|---|---|---|---|---|---|');
+    for (const c of t.calls) out.push(`| ${inline(c.stationId)} | ${inline(c.server === 'shopfloor' ? c.tool : `${c.server}__${c.tool}`)} | ${c.decision} | ${inline(c.reason ?? '')} | ${c.durationMs} ms | \`${c.argsSha256.slice(0, 12)}\` |`);
+  } else out.push('No tool calls.');
+  if (t.effects.length) {
+    out.push('', 'Effects held for the output gate:', '');
+    for (const x of t.effects) out.push(`- ${inline(x.id)} ${inline(`${x.server}__${x.tool}`)}: **${x.state}**${x.detail ? `: ${inline(x.detail)}` : ''}${x.resultText ? ` Result: ${inline(x.resultText.slice(0, 300))}` : ''}`);
+  }
+  if (t.drift.length) out.push('', `Tools whose definitions changed and were not re-approved (hidden from agents): ${t.drift.map((d) => inline(d.tool)).join(', ')}`);
+  if (t.pins.length) out.push('', `Pinned tool definitions: ${t.pins.map((p) => `${inline(p.tool)} \`${p.sha256.slice(0, 12)}\``).join(', ')}`);
+  for (const r of t.recorded) out.push('', `Recorded by ${inline(r.stationId)}: ${inline(r.label)} (\`${inline(r.path)}\`, sha256 \`${r.sha256.slice(0, 12)}\`)`);
+  for (const c of t.claims) out.push('', `Reported by ${inline(c.stationId)} (the agent's word, not the line's finding): **${inline(c.state)}**${c.reason ? ` ${inline(c.reason)}` : ''}${c.detail ? `: ${inline(c.detail)}` : ''}`);
   out.push('');
   return out;
 }

@@ -5,6 +5,7 @@
  * the same interfaces.
  */
 import type { ScriptChange } from './trust-paths';
+import type { EffectOutcome, ProposedEffect, ToolDrift, ToolEvidence } from '../../contracts/mcp';
 import type { AgentClaim, AgentToolCall, AgentUsage, Budget, CommandResult, CommandSpec, ExecEndReason, GateChoice, GatePosition, JournalRecord, RunEvent, Station, TaskPacket, TerminalState } from '../../contracts';
 
 // ---------- journal and artifacts ----------
@@ -144,6 +145,12 @@ export interface VolumeMount {
 export interface EnvironmentProvider {
   prepare(request: EnvironmentRequest): Promise<StationEnvironment>;
   /**
+   * Starts preparing `request` in the background, for a `prepare` of the same request
+   * later (warm stations: the engine calls it while a gate waits). Never throws; absent: no
+   * warming. See WarmEnvironments (src/core/run/warm-environments.ts).
+   */
+  prewarm?(request: EnvironmentRequest): void;
+  /**
    * Removes every environment of the run, and with them every process a station started
    * (a detached background process included): called when a killed run resumes, and after
    * the implement station, before its diff is taken, so nothing it left running can change
@@ -261,6 +268,12 @@ export interface Gate {
   plan?: string;
   /** Facts the unattended policy reads. */
   risk: GateRisk;
+  /**
+   * Pinned MCP tools whose definitions changed since they were approved (issue 12): hidden
+   * from stations; approving this gate re-approves them. Not part of `content`: re-approved
+   * tools are pinned again, so a resumed run would see none.
+   */
+  toolDrift?: ToolDrift[];
 }
 
 export type { GateChoice };
@@ -338,6 +351,52 @@ export interface ModelAccessProvider {
   forStation(stationId: string, attempt: number, budget: Budget | undefined): Promise<ModelAccess & { release(): Promise<void> }>;
 }
 
+/**
+ * What an agent station gets of the run's MCP gateway (issue 12; docs/mcp-gateway.md):
+ * the one MCP server its CLI is configured with. `headers` carry the station's token,
+ * which works only for this station attempt and until `release`.
+ */
+export interface ToolAccess {
+  server: { name: string; url: string; headers: Record<string, string> };
+  /** Ends the station's token: later calls with it get 401. */
+  release(): Promise<void>;
+}
+
+/** Who and what a station's tool access is for. */
+export interface ToolStation {
+  stationId: string;
+  attempt: number;
+  /** The agent the token is issued to (e.g. `claude`), for the audit log. */
+  agent: string;
+  /** The packet as the station sees it: `allowedTools` decides what it is shown; reproduction and validation are what the factory tools run. */
+  packet: TaskPacket;
+  /** The station's container: `run_reproduction` and `run_validation` run there. */
+  environment: StationEnvironment;
+}
+
+/**
+ * The run's MCP gateway as the engine sees it (src/adapters/mcp): per-station access,
+ * the effects held for the output gate, drifted tool definitions, and the account for
+ * the evidence. One per run.
+ */
+export interface ToolAccessProvider {
+  forStation(station: ToolStation): Promise<ToolAccess>;
+  /** Every effect proposed in this run, oldest first, whether still queued or already settled (so the output gate's content is the same on a resume). */
+  proposedEffects(): Promise<ProposedEffect[]>;
+  /**
+   * Decides every queued effect after the output gate: executes them when `approved`
+   * (each result joins the audit log and the returned outcomes), discards them otherwise.
+   * Never throws for a failing effect: it is an outcome `failed` with its detail.
+   */
+  settleEffects(approved: boolean): Promise<EffectOutcome[]>;
+  /** Pinned tools whose definitions changed since they were pinned (hidden from stations). */
+  drift(): Promise<ToolDrift[]>;
+  /** A human re-approved these drifted tools at a gate: their current definitions are pinned and shown again. */
+  repin(tools: readonly string[]): Promise<void>;
+  /** The gateway's account for the evidence bundle. */
+  evidence(): Promise<ToolEvidence | undefined>;
+}
+
 /** What an agent station is asked to do. */
 export interface AgentTask {
   station: Station;
@@ -353,6 +412,8 @@ export interface AgentTask {
   /** True for plan and investigate: the workspace is mounted read-only and a write fails the station. */
   readOnly?: boolean;
   modelAccess?: ModelAccess;
+  /** The run's MCP gateway for this station: the CLI's only MCP server (servers the user configured for the editor are not inherited). */
+  toolAccess?: ToolAccess;
   environment: StationEnvironment;
   timeoutMs: number;
   signal?: AbortSignal;
@@ -417,6 +478,8 @@ export interface AgentRunner {
    */
   prepare?(station: Station): Promise<AgentPreparation>;
   run(task: AgentTask): Promise<AgentResult>;
+  /** The agent CLI that will run `station` (e.g. `claude`), for the MCP gateway's audit identity; absent: the station's `agent` field is used. */
+  agentName?(station: Station, packet: TaskPacket): string;
 }
 
 /** A person does a `human` station's work in the editor, then marks it done. */

@@ -9,7 +9,7 @@ import { isRetryableCause } from './errors';
 import type { CommandsOutcome } from './decide-terminal';
 import { buildStationPrompt } from '../agent/prompt';
 import { costOfUsage, summarizeToolCalls } from '../agent/usage';
-import type { AgentPreparation, AgentRunner, ArtifactLog, ArtifactStore, EnvironmentProvider, EnvironmentRequest, ExecResult, HumanStation, ModelAccessProvider, Mount, ProfileFacts, RunWorkspace, ScenariosResolver, SetupCache, StationEnvironment } from './ports';
+import type { AgentPreparation, AgentRunner, ArtifactLog, ArtifactStore, EnvironmentProvider, EnvironmentRequest, ExecResult, HumanStation, ModelAccessProvider, Mount, ToolAccessProvider, ProfileFacts, RunWorkspace, ScenariosResolver, SetupCache, StationEnvironment } from './ports';
 import type { StationResult } from './station-result';
 import type { Blueprint, Budget } from '../../contracts';
 
@@ -38,6 +38,8 @@ export interface StationContext {
   session?: string;
   /** Model access for agent stations (the run's model proxy); absent: agents get none from the line. */
   modelAccess?: ModelAccessProvider;
+  /** The run's MCP gateway for agent stations; absent: agents get no MCP server from the line. */
+  toolAccess?: ToolAccessProvider;
   /** The budget of this station's attempt (the blueprint's, or as a human raised it at a gate). */
   budget?: Budget;
   /** The change the implement station's round started from: what an agent's NO_OP or ESCALATE claim puts the workspace back to. */
@@ -198,6 +200,45 @@ export function setupCacheKey(baseCommit: string, specs: CommandSpec[], image: s
   return contentHash({ baseCommit, argv: specs.map((s) => ({ argv: s.argv, cwd: s.cwd, env: s.env })), image: image ?? null });
 }
 
+/** What a station needs of its environment, decided before anything runs; or how it ends without one. */
+type EnvironmentPlan =
+  | { done: { outcome: StationResult['outcome']; extra: Partial<StationResult> } }
+  | { specs: CommandSpec[]; runsAgent: boolean; writesReproduction: boolean; mounts: Mount[]; extraEnv: Record<string, string> };
+
+/** The one place that decides whether and how a station gets an environment (executeStation and prewarmRequest both read it). */
+function planEnvironment(ctx: StationContext): EnvironmentPlan {
+  const { station } = ctx;
+  const specs = commandsOf(station, ctx.packet, ctx.profile);
+  if ((station.kind === 'command' || station.kind === 'builtin') && specs.length === 0) return { done: { outcome: 'passed', extra: { note: 'no commands to run' } } };
+  // An agent reproduce station with the packet's reproduction to run runs it like a command station: no agent.
+  const runsAgent = station.kind === 'agent' && !(station.role === 'reproduce' && specs.length > 0);
+  const writesReproduction = runsAgent && station.role === 'reproduce';
+  const mounts: Mount[] = [];
+  const extraEnv: Record<string, string> = {};
+  if (station.kind === 'verifier') {
+    const found = ctx.scenarios?.(station.scenarios) ?? { refused: 'no holdout root is configured' };
+    if ('refused' in found) return { done: { outcome: 'failed', extra: { commandsOutcome: 'failed', note: `holdout scenarios ${JSON.stringify(station.scenarios)} refused: ${found.refused}` } } };
+    mounts.push({ hostPath: found.hostPath, containerPath: '/scenarios', readOnly: true });
+    extraEnv.SHOPFLOOR_SCENARIOS = '/scenarios';
+  }
+  return { specs, runsAgent, writesReproduction, mounts, extraEnv };
+}
+
+/**
+ * The environment request `ctx`'s station will make (issue 15, warm stations), for
+ * preparing it while a gate waits; undefined when the station needs none (built-in, human,
+ * no commands, refused scenarios). Runs the agent's `prepare` (its CLI install, cached), so
+ * that too is off the station's path. Throws what `prepare` throws.
+ */
+export async function prewarmRequest(ctx: StationContext): Promise<EnvironmentRequest | undefined> {
+  const { station } = ctx;
+  if (station.kind === 'human' || (station.kind === 'builtin' && station.builtin !== 'dependency-check')) return undefined;
+  const plan = planEnvironment(ctx);
+  if ('done' in plan) return undefined;
+  const prep = plan.runsAgent ? await ctx.agents.prepare?.(station) : undefined;
+  return environmentRequest(ctx, plan.mounts, prep);
+}
+
 /**
  * Runs one attempt of a station in a fresh environment and returns its result; never
  * throws for a station failure. Environment failures tagged RetryableCause become a
@@ -212,22 +253,11 @@ export async function executeStation(ctx: StationContext): Promise<StationResult
     const r = await ctx.humans.perform({ stationId: station.id, instructions: station.instructions ?? station.title ?? station.id, packet: ctx.packet });
     return withDiff(ctx, blank(ctx, r.done ? 'passed' : 'failed', { note: `${r.done ? 'marked done' : 'not done'} by ${r.by}${r.note ? `: ${r.note}` : ''}` }));
   }
-  const specs = commandsOf(station, ctx.packet, ctx.profile);
-  if ((station.kind === 'command' || station.kind === 'builtin') && specs.length === 0) return blank(ctx, 'passed', { note: 'no commands to run' });
+  const plan = planEnvironment(ctx);
+  if ('done' in plan) return blank(ctx, plan.done.outcome, plan.done.extra);
+  const { specs, runsAgent, writesReproduction, mounts, extraEnv } = plan;
   // The approved written reproduction is in place, read-only, for every station after it.
   if (ctx.reproduction) await ctx.workspace.placeTree?.(REPRODUCTION_DIR, ctx.reproduction.files);
-  // An agent reproduce station with the packet's reproduction to run runs it like a command station: no agent.
-  const runsAgent = station.kind === 'agent' && !(station.role === 'reproduce' && specs.length > 0);
-  const writesReproduction = runsAgent && station.role === 'reproduce';
-
-  const mounts: Mount[] = [];
-  const extraEnv: Record<string, string> = {};
-  if (station.kind === 'verifier') {
-    const found = ctx.scenarios?.(station.scenarios) ?? { refused: 'no holdout root is configured' };
-    if ('refused' in found) return blank(ctx, 'failed', { commandsOutcome: 'failed', note: `holdout scenarios ${JSON.stringify(station.scenarios)} refused: ${found.refused}` });
-    mounts.push({ hostPath: found.hostPath, containerPath: '/scenarios', readOnly: true });
-    extraEnv.SHOPFLOOR_SCENARIOS = '/scenarios';
-  }
   let prep: AgentPreparation | undefined;
   try {
     prep = runsAgent ? await ctx.agents.prepare?.(station) : undefined;
@@ -300,6 +330,14 @@ async function runAgent(ctx: StationContext, station: Extract<Station, { kind: '
   const prompt = buildStationPrompt({ packet: ctx.packet, station, blueprint: ctx.blueprint, plan: ctx.plan, feedback: ctx.feedback });
   const readOnly = station.role === 'plan' || station.role === 'investigate';
   const access = ctx.modelAccess ? await ctx.modelAccess.forStation(station.id, ctx.attempt, ctx.budget) : undefined;
+  let tools: Awaited<ReturnType<ToolAccessProvider['forStation']>> | undefined;
+  try {
+    const agent = ctx.agents.agentName?.(station, ctx.packet) ?? station.agent ?? 'agent';
+    tools = ctx.toolAccess ? await ctx.toolAccess.forStation({ stationId: station.id, attempt: ctx.attempt, agent, packet: ctx.packet, environment: env }) : undefined;
+  } catch (e) {
+    await access?.release();
+    throw e;
+  }
   let r: Awaited<ReturnType<AgentRunner['run']>>;
   let budgetExceeded: string | undefined;
   let proxyUsage: ReturnType<NonNullable<NonNullable<typeof access>['usage']>> | undefined;
@@ -318,6 +356,7 @@ async function runAgent(ctx: StationContext, station: Extract<Station, { kind: '
           session: ctx.session,
           readOnly,
           modelAccess: access,
+          ...(tools ? { toolAccess: tools } : {}),
           environment: env,
           timeoutMs: timeoutMs(ctx),
           signal: ctx.signal,
@@ -329,6 +368,7 @@ async function runAgent(ctx: StationContext, station: Extract<Station, { kind: '
     proxyUsage = access?.usage?.();
   } finally {
     await access?.release();
+    await tools?.release();
   }
   // Only a wall is read off the agent's end reason; its timeout and other outcomes stay the agent adapter's.
   const end = r.endReason ? commandEnd({ exitCode: r.exitCode, endReason: r.endReason, endDetail: r.endDetail }, `agent ${r.agent}`) : undefined;

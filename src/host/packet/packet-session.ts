@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { loadToolServers } from '../../adapters/mcp/config';
+import { pinToolsForApproval } from '../../adapters/mcp/approval-pins';
 import { parse as parseYaml } from 'yaml';
 import { TaskPacketSchema, type FieldProblem } from '../../contracts';
 import { humanIdentity } from '../../adapters/git/identity';
@@ -66,7 +68,12 @@ export class PacketSession {
     }
     const folder = vscode.workspace.getWorkspaceFolder(uri);
     const by = await humanIdentity(folder?.uri.fsPath ?? process.cwd());
-    const approval = approvalOf(value, by, new Date().toISOString());
+    // The team MCP tools the packet allows are pinned by hash as their servers list them now (issue 12).
+    const servers = folder ? loadToolServers(folder.uri.fsPath, { trusted: vscode.workspace.isTrusted }) : [];
+    const allowed = Array.isArray(value.allowedTools) ? value.allowedTools.filter((t): t is string => typeof t === 'string') : [];
+    const tools = servers.length ? await pinToolsForApproval(servers, allowed) : undefined;
+    for (const u of tools?.unreachable ?? []) this.log.warn(`MCP server ${u.server} could not be listed at approval (${u.error}): its tools stay hidden from agents until a gate approves them`);
+    const approval = approvalOf(value, by, new Date().toISOString(), tools?.pins);
     const next = { ...value, approval };
     await vscode.workspace.fs.writeFile(uri, Buffer.from(JSON.stringify(next, null, 2) + '\n'));
     if (this.memento) await this.memento.update(APPROVED_HERE, [...this.memento.get<string[]>(APPROVED_HERE, []), approval.contentHash].slice(-500));

@@ -1,3 +1,4 @@
+import { loadToolServers } from '../../adapters/mcp/config';
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +20,8 @@ import { ShopfloorPanel } from '../panel/ShopfloorPanel';
 import { pickRunAgent, type AgentVolumeQuery } from './agent-pick';
 import { readModelKeys, readModelUpstreams } from '../model-keys';
 import { modelProxyConfigFromEnv, type ModelProxyConfig } from '../../adapters/model-proxy/config';
+import { registryOutcomeSync } from '../../app/registry-sync';
+import { registryLocationOf } from '../commands/registryCommands';
 
 const STARTED_RUNS = 'shopfloor.startedRuns';
 /** Longest wait, in ms, before a station's new output reaches the panel. */
@@ -240,6 +243,10 @@ export class RunController implements vscode.Disposable {
               compose: this.compose,
               // The keys set with "Shopfloor: Set Model API Key" reach the run's model proxy (and only it).
               modelConfig: await this.modelConfig(),
+              // Runs start only in trusted workspaces (see refusal above), so the workspace's .shopfloor/mcp.json is read too.
+              toolServers: loadToolServers(session.folder.repo, { trusted: vscode.workspace.isTrusted }),
+              // The finished run's outcome goes to the registry (issue 13); a failure is a log warning, never the run's result.
+              onFinished: config.get<boolean>('registry.syncOutcomes', true) && this.ctx.extension.globalStorageUri ? registryOutcomeSync({ location: registryLocationOf(this.ctx), logger: asLogger(log) }) : undefined,
             },
           );
           model.setEvidence(session.folder.path(outcome.evidenceMarkdownPath));

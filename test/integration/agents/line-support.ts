@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DEFAULT_UPSTREAMS } from '../../../src/adapters/model-proxy';
 import { runFolder } from '../../../src/adapters/store/run-folder';
 import { composeRun } from '../../../src/app/compose';
-import type { Blueprint, Budget, ModelProvider, TaskPacket } from '../../../src/contracts';
+import type { Blueprint, Budget, ModelProvider, TaskPacket, ToolServer } from '../../../src/contracts';
 import { DEFAULT_PRICES } from '../../../src/core/agent/pricing';
 import { runLine, type RunOutcome } from '../../../src/core/run/engine';
 import { PolicyGatekeeper } from '../../../src/core/run/gate-policy';
@@ -53,6 +53,9 @@ export async function agentLine(o: {
    * reproduction (issue 11). Validation is then the frozen reproduction alone.
    */
   agentWritesReproduction?: boolean;
+  /** Team MCP servers behind the run's gateway (issue 12), and the packet's allowedTools. */
+  toolServers?: ToolServer[];
+  allowedTools?: string[];
 }): Promise<{ out: RunOutcome; repo: string; runDir: string; calls: number }> {
   await requireDocker();
   const kase = SHELL_QUOTE;
@@ -76,9 +79,10 @@ export async function agentLine(o: {
       { id: 'validate', role: 'validate', kind: 'command', from: 'packet.validation', gate: none, retries: 0 },
     ])
     .build();
-  const packet: TaskPacket = o.agentWritesReproduction
+  const drafted: TaskPacket = o.agentWritesReproduction
     ? aPacket().with('intent', kase.seed).withScope('index.js').with('reproduction', []).with('validation', []).with('flags', ['no-reproduction']).build()
     : aPacket().with('intent', kase.seed).withScope('index.js').with('reproduction', [{ argv: kase.poc }]).with('validation', [{ argv: kase.poc }]).build();
+  const packet: TaskPacket = o.allowedTools ? { ...drafted, allowedTools: o.allowedTools } : drafted;
   const runId = `20261202-170000-${Math.random().toString(16).slice(2, 8)}`;
   const c = await composeRun({
     folder: runFolder(repo, runId),
@@ -88,6 +92,8 @@ export async function agentLine(o: {
     observer: {},
     engineVersion: `${o.agent}-line-test`,
     modelConfig: { keys: { [o.provider]: realKey }, upstreams: { ...DEFAULT_UPSTREAMS, [o.provider]: double.upstream }, prices: DEFAULT_PRICES },
+    ...(o.toolServers ? { toolServers: o.toolServers } : {}),
+    delegatedBy: async () => 'Ada Lovelace <ada@example.com>',
   });
   let out: RunOutcome;
   try {
@@ -108,7 +114,7 @@ export async function agentLine(o: {
 export const sh = (argv: readonly string[]) => argv.map((x) => `'${x.replace(/'/g, `'\\''`)}'`).join(' ');
 
 /** One run of the line (agentLine) with Claude Code stations and the Anthropic double scripted by `turns` (consumed in order, across stations). */
-export async function claudeLine(turns: (fix: { from: string; to: string }) => DoubleTurn[], o: { gatekeeper?: Gatekeeper; budget?: Budget; agentWritesReproduction?: boolean } = {}) {
+export async function claudeLine(turns: (fix: { from: string; to: string }) => DoubleTurn[], o: { gatekeeper?: Gatekeeper; budget?: Budget; agentWritesReproduction?: boolean; toolServers?: ToolServer[]; allowedTools?: string[] } = {}) {
   let double!: AnthropicDouble;
   const r = await agentLine({
     agent: 'claude',

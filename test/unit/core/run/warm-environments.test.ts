@@ -1,0 +1,85 @@
+import { strict as assert } from 'node:assert';
+import { runLine } from '../../../../src/core/run/engine';
+import type { EnvironmentProvider, EnvironmentRequest, StationEnvironment } from '../../../../src/core/run/ports';
+import { WarmEnvironments } from '../../../../src/core/run/warm-environments';
+import { FakeEnvironments, ScriptedGatekeeper, fakePorts } from './fakes';
+import { inputs } from './inputs';
+
+const req = (stationId: string, image = 'img'): EnvironmentRequest => ({ runId: 'r', stationId, workspaceDir: '/w', network: { mode: 'none' }, image, env: {}, mounts: [] });
+
+/** An inner provider that counts prepares and disposals, and can fail. */
+class CountingProvider implements EnvironmentProvider {
+  prepared: string[] = [];
+  disposed: string[] = [];
+  cleanups = 0;
+  fail = false;
+  async prepare(r: EnvironmentRequest): Promise<StationEnvironment> {
+    if (this.fail) throw new Error('engine down');
+    this.prepared.push(`${r.stationId}:${r.image}`);
+    return { exec: async () => ({ exitCode: 0, endReason: 'exited', durationMs: 0, output: '', truncated: false }), dispose: async () => void this.disposed.push(`${r.stationId}:${r.image}`) };
+  }
+  async cleanup() {
+    this.cleanups++;
+  }
+}
+
+describe('core/run/warm-environments: warm stations (issue 15)', () => {
+  it('a station whose request matches the warm one gets it: one creation, off its path', async () => {
+    const inner = new CountingProvider();
+    const warm = new WarmEnvironments(inner);
+    warm.prewarm(req('validate'));
+    warm.prewarm(req('validate')); // the same request again: not prepared twice
+    await warm.prepare(req('validate'));
+    assert.deepEqual(inner.prepared, ['validate:img']);
+    assert.deepEqual(warm.stats, { hits: 1, misses: 0, discarded: 0 });
+  });
+
+  it('a request that changed at the gate disposes the warm one and prepares its own', async () => {
+    const inner = new CountingProvider();
+    const warm = new WarmEnvironments(inner);
+    warm.prewarm(req('validate', 'old'));
+    await warm.prepare(req('validate', 'new'));
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(inner.prepared, ['validate:old', 'validate:new']);
+    assert.deepEqual(inner.disposed, ['validate:old']);
+    assert.deepEqual(warm.stats, { hits: 0, misses: 1, discarded: 1 });
+  });
+
+  it('a failed prewarm is forgotten: the station prepares on its own path and sees its own failure', async () => {
+    const inner = new CountingProvider();
+    const warm = new WarmEnvironments(inner);
+    inner.fail = true;
+    warm.prewarm(req('validate'));
+    await assert.rejects(warm.prepare(req('validate')), /engine down/);
+    inner.fail = false;
+    warm.prewarm(req('validate'));
+    assert.ok(await warm.prepare(req('validate')));
+  });
+
+  it('cleanup disposes a warm environment before the run’s own cleanup (nothing outlives it)', async () => {
+    const inner = new CountingProvider();
+    const warm = new WarmEnvironments(inner);
+    warm.prewarm(req('validate'));
+    await warm.cleanup('r');
+    assert.deepEqual(inner.disposed, ['validate:img']);
+    assert.equal(inner.cleanups, 1);
+  });
+
+  it('in the line: stations after a gate start in the environment prepared while it waited, and the run ends as it does without warming', async () => {
+    const plain = fakePorts();
+    const without = await runLine(inputs(), plain.ports);
+    // A human who takes a moment at each gate, so the background preparation finishes first.
+    const f = fakePorts();
+    const slow = new ScriptedGatekeeper();
+    const decide = slow.decide.bind(slow);
+    slow.decide = async (g) => {
+      await new Promise((r) => setTimeout(r, 5));
+      return decide(g);
+    };
+    const warm = new WarmEnvironments(f.environments as FakeEnvironments);
+    const out = await runLine(inputs(), { ...f.ports, environments: warm, gatekeeper: slow });
+    assert.deepEqual(out.terminal, without.terminal);
+    assert.ok(warm.stats.hits >= 1, JSON.stringify(warm.stats));
+    assert.equal(f.environments.requests.length, plain.environments.requests.length + warm.stats.discarded, 'every creation is either used or counted as discarded');
+  });
+});
