@@ -9,6 +9,7 @@ const benches = [
   ['devcontainer', 'run.ts', quick ? ['--quick'] : []],
   ['agent', 'proxy.ts', quick ? ['--calls', '300'] : []],
   ['agent', 'station.ts', quick ? ['--quick'] : []],
+  ['panel', 'activation.ts', quick ? ['--runs', '5'] : []],
   ['mcp-gateway', 'run.ts', quick ? ['--calls', '300', '--appends', '300'] : []],
   ['registry', 'sync.ts', quick ? ['--rounds', '2'] : []],
   ['registry', 'analytics.ts', quick ? ['--runs', '2'] : []],

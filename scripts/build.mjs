@@ -6,6 +6,7 @@
 // Usage: node scripts/build.mjs [--production] [--watch]
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 
@@ -23,6 +24,33 @@ const common = {
   legalComments: 'none',
 };
 
+/**
+ * zod's classic API re-exports all 64 of its locales (`export * as locales`), which is half
+ * of the panel's bundle; the panel only ever reports errors in English (zod's default,
+ * imported directly by its schemas module), and so do the CLI and the extension. This
+ * resolves zod's locales index to its `en` module, in every bundle.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/]/.test(args.importer) ? { path: join(dirname(args.importer), args.path.replace(/index\.js$/, 'en.js')) } : undefined,
+    );
+  },
+};
+
+/**
+ * The extension's services (src/host/wiring.ts) are their own bundle, dist/host.js, loaded
+ * by src/extension.ts's `require('./host/wiring')` on the first command: activation then
+ * loads a few kilobytes instead of the whole host, engine and zod (issue 14 "Start-up cost").
+ */
+const hostApart = {
+  name: 'host-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/host\/wiring$/ }, (args) => (/[\\/]src[\\/]extension\.ts$/.test(args.importer) ? { path: './host.js', external: true } : undefined));
+  },
+};
+
 const nodeBuild = {
   ...common,
   platform: 'node',
@@ -32,10 +60,11 @@ const nodeBuild = {
   // jsonc-parser's "main" is a UMD build whose dynamic requires esbuild cannot follow;
   // its ESM build ("module") bundles cleanly.
   mainFields: ['module', 'main'],
-  entryPoints: { extension: 'src/extension.ts', cli: 'src/cli/main.ts' },
+  entryPoints: { extension: 'src/extension.ts', host: 'src/host/wiring.ts', cli: 'src/cli/main.ts' },
   outdir: 'dist',
   define: { SHOPFLOOR_VERSION: JSON.stringify(pkg.version) },
   banner: { js: '' },
+  plugins: [zodEnglishOnly, hostApart],
 };
 
 const webviewBuild = {
@@ -46,10 +75,13 @@ const webviewBuild = {
   entryPoints: { main: 'webview-ui/main.ts' },
   outdir: 'dist/webview',
   loader: { '.css': 'css' },
+  plugins: [zodEnglishOnly],
 };
 
 mkdirSync('dist/webview', { recursive: true });
 cpSync('webview-ui/panel.css', 'dist/webview/panel.css');
+// Codicons (the editor's own icon font) ship beside the panel's script, inside its localResourceRoots.
+for (const f of ['codicon.css', 'codicon.ttf']) cpSync(join('node_modules', '@vscode', 'codicons', 'dist', f), join('dist', 'webview', f));
 
 if (watch) {
   const contexts = await Promise.all([esbuild.context(nodeBuild), esbuild.context(webviewBuild)]);

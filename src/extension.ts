@@ -1,28 +1,20 @@
 import * as vscode from 'vscode';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { HostContext } from './host/context';
-import { registerApprovePacket } from './host/commands/approvePacket';
-import { registerDraftPacket } from './host/commands/draftPacket';
-import { registerOpenPacket } from './host/commands/openPacket';
-import { registerOpenPanel } from './host/commands/openPanel';
-import { offerResume, registerRunCommands } from './host/commands/runCommands';
-import { registerShowLog } from './host/commands/showLog';
-import { registerRegistryCommands } from './host/commands/registryCommands';
-import { registerSetModelApiKey } from './host/model-keys';
 import { createLog } from './host/log';
-import { PacketSession } from './host/packet/packet-session';
-import { PanelState } from './host/panel/panel-state';
-import { panelRequests } from './host/panel/requests';
-import { PANEL_VIEW_TYPE, ShopfloorPanel, type PanelServices } from './host/panel/ShopfloorPanel';
-import { RunController } from './host/run/run-controller';
-import { pushRunBranch } from './host/run/push-branch';
-import { RunsTreeProvider } from './host/runs-view';
-import { ToolsTreeProvider } from './host/tools-view';
+import { PANEL_VIEW_TYPE } from './host/panel/view-type';
 import { createStatusBar } from './host/status-bar';
+import type { HostWiring } from './host/wiring';
 
 /**
- * Composition root of the extension: builds the host context once and wires commands,
- * views and the panel. Activation events are Shopfloor's own commands, views, panel and
- * `.shopfloor` files only (package.json), never `*`.
+ * Composition root of the extension. Activation events are Shopfloor's own commands,
+ * views, panel and `.shopfloor` files only (package.json), never `*`; and activation does
+ * no work that the first command does not need (issue 14 "Start-up cost"): it creates the
+ * log and status bar and registers a stand-in for every contributed command, the Runs view
+ * and the panel serializer. The host's services (src/host/wiring.ts: packets, runs, the
+ * engine, git, Docker, zod's schemas) load on the first command, the first look at the Runs
+ * view or a restored panel; each stand-in then hands its call to the real command.
  */
 export function activate(context: vscode.ExtensionContext): { activationMs: number } {
   const started = performance.now();
@@ -34,44 +26,57 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
     version: String((context.extension.packageJSON as { version?: string }).version ?? '0.0.0'),
     activationMs: () => activationMs,
   };
-  const state = new PanelState();
-  const packets = new PacketSession(state, log, context.workspaceState);
   const statusBar = createStatusBar();
-  const controller = new RunController(ctx, state, statusBar);
-  const runs = new RunsTreeProvider((id) => controller.activeRunId === id);
-  const tools = new ToolsTreeProvider();
-  const services: PanelServices = {
-    state,
-    requests: panelRequests({
-      packets,
-      startRun: (file) => controller.start(file),
-      decideGate: (p) => controller.decideGate(p),
-      pushBranch: (runId) => pushRunBranch(ctx, runId),
+  const commands = ((context.extension.packageJSON as { contributes?: { commands?: Array<{ command: string }> } }).contributes?.commands ?? []).map((c) => c.command);
+  let stubs: vscode.Disposable[] = [];
+  let loading: Promise<HostWiring> | undefined;
+  let wired: HostWiring | undefined;
+  const treeChanged = new vscode.EventEmitter<void>();
+  const toolsChanged = new vscode.EventEmitter<void>();
+  const load = (why: string): Promise<HostWiring> =>
+    (loading ??= (async () => {
+      const t = performance.now();
+      // A require at the call, not an import at the top: the services load here, on first use (scripts/build.mjs ships them as dist/host.js).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { wireHost } = require('./host/wiring') as typeof import('./host/wiring');
+      stubs.forEach((d) => d.dispose());
+      stubs = [];
+      const wiring = wireHost(ctx, statusBar);
+      context.subscriptions.push(wiring, wiring.runs.onDidChangeTreeData(() => treeChanged.fire()), wiring.tools.onDidChangeTreeData(() => toolsChanged.fire()));
+      wired = wiring;
+      log.info(`Shopfloor services loaded in ${(performance.now() - t).toFixed(1)} ms (for ${why})`);
+      return wiring;
+    })());
+  stubs = commands.map((id) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      await load(id);
+      return vscode.commands.executeCommand(id, ...args);
     }),
-  };
+  );
   context.subscriptions.push(
     log,
-    state,
-    registerOpenPanel(ctx, services),
-    registerOpenPacket(ctx, services, packets),
-    registerDraftPacket(ctx),
-    registerApprovePacket(ctx, packets),
-    registerShowLog(ctx),
-    ...registerRegistryCommands(ctx),
-    registerSetModelApiKey(ctx),
-    vscode.window.registerTreeDataProvider('shopfloor.runs', runs),
-    vscode.window.registerTreeDataProvider('shopfloor.tools', tools),
-    vscode.commands.registerCommand('shopfloor.refreshTools', () => tools.refresh()),
-    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel) => {
-        ShopfloorPanel.revive(panel, ctx, services);
-      },
-    }),
     statusBar,
-    controller,
-    ...registerRunCommands(ctx, controller, runs),
+    treeChanged,
+    toolsChanged,
+    { dispose: () => stubs.forEach((d) => d.dispose()) },
+    vscode.window.registerTreeDataProvider('shopfloor.runs', {
+      onDidChangeTreeData: treeChanged.event,
+      getTreeItem: (item: vscode.TreeItem) => item,
+      getChildren: async (item?: vscode.TreeItem) => (await load('the Runs view')).runs.getChildren(item as Parameters<HostWiring['runs']['getChildren']>[0]),
+    }),
+    // The Tools view's elements are its own nodes: VS Code asks for their items only after getChildren (which loaded the services) returned them.
+    vscode.window.registerTreeDataProvider<Parameters<HostWiring['tools']['getTreeItem']>[0]>('shopfloor.tools', {
+      onDidChangeTreeData: toolsChanged.event,
+      getTreeItem: (node) => wired!.tools.getTreeItem(node),
+      getChildren: async (node) => (await load('the Tools view')).tools.getChildren(node),
+    }),
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => (await load('a restored panel')).revive(panel),
+    }),
   );
-  void offerResume(ctx, controller);
+  // Runs a crash or reload interrupted are offered for resume after activation, and only where there are runs.
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  if (folder && existsSync(join(folder, '.shopfloor', 'runs'))) setTimeout(() => void load('the resume offer').then((w) => w.offerResume()), 0);
   activationMs = performance.now() - started;
   log.info(
     `Shopfloor ${ctx.version} activated in ${activationMs.toFixed(1)} ms ` +

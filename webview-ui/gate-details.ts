@@ -1,112 +1,93 @@
-import type { GateBudgetView, GateClaimView, GateFactsView, GateReproductionView, StationLogView } from '../src/contracts/protocol';
+import { html, nothing, type TemplateResult } from 'lit-html';
 import type { Budget } from '../src/contracts/agent';
-import { el } from './render-dom';
+import type { GateBudgetView, GateClaimView, GateCommandView, GateFactsView, GatePacketView, GateReproductionView } from '../src/contracts/protocol';
+import type { RenderContext } from './context';
+import { fold } from './section';
 
 /**
- * The structured parts of a gate and the live station log: the agent's claim as a
- * readable record beside the line's own facts, a budget gate's figures with the raised
- * budget to retry with, and the running station's output. Everything is set as text
- * (render-dom `el`): claims and logs are agent and repository text.
+ * The structured parts of a gate: the agent's claim as a readable record beside the line's
+ * own facts, a budget gate's figures with the raised budget to retry with, and a written
+ * reproduction. Every value is a lit text binding (a text node), never HTML: claims and
+ * outputs are agent and repository text.
  */
 
 /** A labelled list of strings, or a "none" line. */
-function list(title: string, items: readonly string[], testid: string, none = 'none'): HTMLElement {
-  const dl = el('div', { className: 'fact', attrs: { 'data-testid': testid } }, [el('h5', { text: title })]);
-  if (!items.length) dl.append(el('p', { className: 'muted', text: none }));
-  else dl.append(el('ul', {}, items.map((i) => el('li', { text: i }))));
-  return dl;
+function list(title: string, items: readonly string[], testid: string, none = 'none'): TemplateResult {
+  return html`<div class="fact" data-testid=${testid}>
+    <h5>${title}</h5>
+    ${items.length ? html`<ul>${items.map((i) => html`<li>${i}</li>`)}</ul>` : html`<p class="muted">${none}</p>`}
+  </div>`;
 }
 
-function para(title: string, text: string, testid: string): HTMLElement {
-  return el('div', { className: 'fact', attrs: { 'data-testid': testid } }, [el('h5', { text: title }), el('p', { className: 'prose', text })]);
+function para(title: string, text: string, testid: string): TemplateResult {
+  return html`<div class="fact" data-testid=${testid}><h5>${title}</h5><p class="prose">${text}</p></div>`;
 }
 
 /** The agent's claim: what it says it did, the end it claims, what it checked and what it is unsure of. It is the agent's word, and says so. */
-export function renderClaim(c: GateClaimView): HTMLElement {
-  const box = el('section', { className: 'claim', attrs: { 'aria-label': "The agent's claim", 'data-testid': 'gate-claim' } }, [
-    el('h4', { text: "The agent's claim" }),
-    el('p', { className: 'muted', text: 'What the agent says; weigh it against the line\'s own facts.' }),
-    el('p', { attrs: { 'data-testid': 'claim-terminal' } }, [el('strong', { text: 'Claims: ' }), el('span', { className: `claim-state claim-${c.terminal}`, text: c.terminal }), ...(c.claimEnded ? [el('span', { text: ` (ended the station: it changed nothing; approving accepts ${c.claimEnded})` })] : [])]),
-    para('Summary', c.summary, 'claim-summary'),
-    list('Files it says it changed', c.filesChanged, 'claim-files'),
-    list('Validation it says it ran', c.validationRun, 'claim-validation'),
-    para('Residual uncertainty', c.residualUncertainty || 'none stated', 'claim-uncertainty'),
-  ]);
-  if (c.reasoning) box.append(para('Reasoning', c.reasoning, 'claim-reasoning'));
-  return box;
+export function claimView(c: GateClaimView): TemplateResult {
+  return html`<section class="claim" aria-label="The agent's claim" data-testid="gate-claim">
+    <h4>The agent's claim</h4>
+    <p class="muted">What the agent says; weigh it against the line's own facts.</p>
+    <p data-testid="claim-terminal"><strong>Claims: </strong><span class="claim-state claim-${c.terminal}">${c.terminal}</span>${c.claimEnded ? ` (ended the station: it changed nothing; approving accepts ${c.claimEnded})` : nothing}</p>
+    ${para('Summary', c.summary, 'claim-summary')}
+    ${list('Files it says it changed', c.filesChanged, 'claim-files')}
+    ${list('Validation it says it ran', c.validationRun, 'claim-validation')}
+    ${para('Residual uncertainty', c.residualUncertainty || 'none stated', 'claim-uncertainty')}
+    ${c.reasoning ? para('Reasoning', c.reasoning, 'claim-reasoning') : nothing}
+  </section>`;
 }
 
-/** What the line found itself: the diff's flags and risk paths, the files the diff really changes, and how the earlier stations ended. */
-export function renderFacts(f: GateFactsView): HTMLElement {
-  const flagged = f.diffFlags.length > 0 || f.touchedRiskPaths.length > 0;
-  return el('section', { className: `facts${flagged ? ' flagged' : ''}`, attrs: { 'aria-label': "The line's own facts", 'data-testid': 'gate-facts' } }, [
-    el('h4', { text: "The line's own facts" }),
-    el('p', { className: 'muted', text: `Packet risk: ${f.packetRisk}` }),
-    list('Files the diff changes', f.filesChanged, 'facts-files'),
-    list('Diff flags', f.diffFlags, 'facts-flags'),
-    list('Risk paths touched', f.touchedRiskPaths, 'facts-risk-paths'),
-    list('Stations so far (reproduction, validation)', f.stations.map((s) => `${s.id} (${s.role}): ${s.status}`), 'facts-stations', 'none finished yet'),
-    ...(f.preexistingFailures.length ? [list('Failing on the base commit too', f.preexistingFailures, 'facts-preexisting')] : []),
-  ]);
-}
-
-/** What the reviewer has typed into the raised-budget fields, kept across re-renders of the same gate. */
-const budgetDraft: { gateId?: string; tokens?: string; usd?: string; wallMin?: string } = {};
+/** What each diff flag (src/core/run/diff-check.ts) means for the reviewer. */
+const FLAG_TEXT: Record<string, string> = {
+  'out-of-scope': 'files outside the packet\'s scope changed',
+  'deleted-tests': 'tests were deleted',
+  'skipped-tests': 'tests were skipped or focused',
+  'loosened-assertions': 'assertions were loosened (fewer, or strict traded for loose)',
+  'reproduction-changed': 'a file the reproduction runs or names changed',
+};
+const flagText = (f: string) => (FLAG_TEXT[f] ? `${f}: ${FLAG_TEXT[f]}` : f);
 
 /**
- * A budget gate: what was reached, the budget now, the agent's last output, and fields for
- * the raised budget (tokens, US dollars, wall minutes; a field left empty keeps no limit of
- * that kind). `retry(budget)` sends `retry` with it; a value that is not a positive number
- * is refused here with a message, and the host's gate rules check it again.
+ * What the line found itself: the diff's flags and risk paths, the files the diff really
+ * changes (each with a button opening the editor's own diff against the base commit, when
+ * `openDiff` is given), and how the earlier stations ended.
  */
-export function renderBudget(gateId: string, b: GateBudgetView, retry: (budget: Budget) => void): HTMLElement {
-  if (budgetDraft.gateId !== gateId) {
-    Object.assign(budgetDraft, { gateId, tokens: undefined, usd: undefined, wallMin: undefined });
-  }
-  const now = b.current;
-  const box = el('section', { className: 'budget', attrs: { 'aria-label': 'Budget reached', 'data-testid': 'gate-budget' } }, [
-    el('h4', { text: `Budget reached${b.agent ? ` (${b.agent})` : ''}` }),
-    el('p', { text: b.exceeded, attrs: { 'data-testid': 'budget-exceeded' } }),
-    el('p', { className: 'muted', text: `Budget now: ${now ? describe(now) : 'none on the station (the run budget)'}` }),
-  ]);
-  if (b.outputTail) box.append(el('details', {}, [el('summary', { text: "The agent's last output" }), el('pre', { className: 'gate-content', text: b.outputTail })]));
-  const problem = el('p', { className: 'error', attrs: { role: 'alert', 'data-testid': 'budget-error' } });
-  const field = (key: 'tokens' | 'usd' | 'wallMin', label: string, current: number | undefined, step: string) => {
-    const input = el('input', { attrs: { type: 'number', min: '0', step, 'aria-label': label, 'data-testid': `budget-${key}`, placeholder: current !== undefined ? String(current) : 'no limit' } });
-    input.value = budgetDraft[key] ?? (current !== undefined ? String(current) : '');
-    input.addEventListener('input', () => {
-      budgetDraft[key] = input.value;
-      problem.textContent = '';
-    });
-    return { input, row: el('label', { className: 'budget-field' }, [el('span', { text: label }), input]) };
-  };
-  const tokens = field('tokens', 'Tokens', now?.tokens, '1');
-  const usd = field('usd', 'US dollars', now?.usd, '0.01');
-  const wall = field('wallMin', 'Wall minutes', now?.wallMs !== undefined ? now.wallMs / 60_000 : undefined, '1');
-  const button = el('vscode-button' as keyof HTMLElementTagNameMap, { text: 'Raise budget and retry', attrs: { 'data-testid': 'gate-raise-budget' } });
-  button.addEventListener('click', () => {
-    const read = (v: string, int: boolean): number | undefined | 'bad' => {
-      if (!v.trim()) return undefined;
-      const n = Number(v);
-      if (!Number.isFinite(n) || n <= 0) return 'bad';
-      return int ? Math.round(n) : n;
-    };
-    const t = read(tokens.input.value, true);
-    const u = read(usd.input.value, false);
-    const w = read(wall.input.value, false);
-    if (t === 'bad' || u === 'bad' || w === 'bad') {
-      problem.textContent = 'Each limit must be a positive number, or empty for no limit of that kind.';
-      return;
-    }
-    if (t === undefined && u === undefined && w === undefined) {
-      problem.textContent = 'Give at least one limit (tokens, dollars or minutes).';
-      return;
-    }
-    problem.textContent = '';
-    retry({ ...(t !== undefined ? { tokens: t } : {}), ...(u !== undefined ? { usd: u } : {}), ...(w !== undefined ? { wallMs: Math.round(w * 60_000) } : {}) });
-  });
-  box.append(el('div', { className: 'budget-fields' }, [tokens.row, usd.row, wall.row]), problem, el('div', { className: 'actions' }, [button]));
-  return box;
+export function factsView(f: GateFactsView, claim: GateClaimView | null, openDiff?: (path: string) => void, statuses: ReadonlyMap<string, string> = new Map()): TemplateResult {
+  const flagged = f.diffFlags.length > 0 || f.touchedRiskPaths.length > 0;
+  // A file the agent says it changed that the diff does not change (or the reverse) is the first thing a reviewer should see.
+  const claimed = new Set(claim?.filesChanged ?? []);
+  const unclaimed = claim ? f.filesChanged.filter((p) => !claimed.has(p)) : [];
+  const notInDiff = claim ? [...claimed].filter((p) => !f.filesChanged.includes(p)) : [];
+  return html`<section class="facts${flagged ? ' flagged' : ''}" aria-label="The line's own facts" data-testid="gate-facts">
+    <h4>The line's own facts</h4>
+    <p class="muted">Packet risk: ${f.packetRisk}</p>
+    <div class="fact" data-testid="facts-files">
+      <h5>Files the diff changes</h5>
+      ${f.filesChanged.length
+        ? html`<ul class="files">${f.filesChanged.map(
+            (p) => html`<li>
+              <span class="path">${p}</span>${statuses.get(p) ? html`<span class="muted"> ${statuses.get(p)}</span>` : nothing}
+              ${openDiff
+                ? html`<vscode-button secondary data-testid="open-diff" data-path=${p} aria-label=${`Open the diff of ${p} against the base commit`} @click=${() => openDiff(p)}>Diff</vscode-button>`
+                : nothing}
+            </li>`,
+          )}</ul>`
+        : html`<p class="muted">none</p>`}
+    </div>
+    ${list('Diff flags', f.diffFlags.map(flagText), 'facts-flags')}
+    ${list('Risk paths touched', f.touchedRiskPaths, 'facts-risk-paths')}
+    ${unclaimed.length || notInDiff.length
+      ? html`<div class="fact mismatch" role="note" data-testid="facts-claim-mismatch">
+          <h5>Claim and diff disagree</h5>
+          <ul>
+            ${unclaimed.map((p) => html`<li>${p}: changed, not in the agent's claim</li>`)}
+            ${notInDiff.map((p) => html`<li>${p}: claimed, not changed by the diff</li>`)}
+          </ul>
+        </div>`
+      : nothing}
+    ${list('Stations so far (reproduction, validation)', f.stations.map((s) => `${s.id} (${s.role}): ${s.status}`), 'facts-stations', 'none finished yet')}
+    ${f.preexistingFailures.length ? list('Failing on the base commit too (pre-existing, not blamed on the change)', f.preexistingFailures, 'facts-preexisting') : nothing}
+  </section>`;
 }
 
 function describe(b: Budget): string {
@@ -114,45 +95,121 @@ function describe(b: Budget): string {
   return parts.join(', ') || 'no limits';
 }
 
-/** Whether the log was scrolled to its end at the last render: only then does a new render follow the output. */
-let following = true;
+/** A positive number (rounded when `integer`), `undefined` for an empty field, or 'bad'. */
+function positive(text: string, integer: boolean): number | undefined | 'bad' {
+  const t = text.trim();
+  if (!t) return undefined;
+  const n = Number(t);
+  if (!Number.isFinite(n) || n <= 0) return 'bad';
+  return integer ? Math.round(n) : n;
+}
 
-/** The running station's live output, scrolled to its end while the reader keeps it there. */
-export function renderStationLog(log: StationLogView, running: boolean): HTMLElement {
-  const pre = el('pre', { className: 'station-log-text', text: log.lines.join('\n'), attrs: { tabindex: '0', 'aria-label': `Output of ${log.stationId}`, 'data-testid': 'station-log-text' } });
-  pre.addEventListener('scroll', () => (following = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4));
-  requestAnimationFrame(() => {
-    if (following) pre.scrollTop = pre.scrollHeight;
-  });
-  return el('section', { className: 'station-log', attrs: { 'aria-label': `Log of ${log.stationId}`, 'data-testid': 'station-log' } }, [
-    el('h3', { text: `${running ? 'Live output' : 'Output'} · ${log.stationId}` }),
-    ...(log.dropped ? [el('p', { className: 'muted', text: `${log.dropped} earlier line(s) not shown; the full log is in the run folder.` })] : []),
-    log.lines.length ? pre : el('p', { className: 'muted', text: 'No output yet.' }),
-  ]);
+/**
+ * A budget gate: what was reached, the budget now, the agent's last output, and fields for
+ * the raised budget (tokens, US dollars, wall minutes; a field left empty keeps no limit of
+ * that kind). `retry(budget)` sends `retry` with it; a value that is not a positive number
+ * is refused here with a message, and the host's gate rules check it again. The typed
+ * values are drafts of this gate (view state).
+ */
+export function budgetView(ctx: RenderContext, gateId: string, b: GateBudgetView, retry: (budget: Budget) => void): TemplateResult {
+  const now = b.current;
+  const errorKey = `gate:${gateId}:budget`;
+  const initial = { tokens: now?.tokens, usd: now?.usd, wallMin: now?.wallMs !== undefined ? now.wallMs / 60_000 : undefined };
+  const value = (k: keyof typeof initial) => ctx.store.draft(`gate:${gateId}:budget-${k}`) ?? (initial[k] !== undefined ? String(initial[k]) : '');
+  const field = (k: keyof typeof initial, label: string, step: string) => html`<label class="budget-field"><span>${label}</span><input
+      type="number" min="0" step=${step} aria-label=${label} data-testid="budget-${k}"
+      placeholder=${initial[k] !== undefined ? String(initial[k]) : 'no limit'}
+      .value=${value(k)}
+      @input=${(e: Event) => {
+        ctx.store.setDraft(`gate:${gateId}:budget-${k}`, (e.currentTarget as HTMLInputElement).value);
+        if (ctx.errors.delete(errorKey)) ctx.rerender();
+      }}
+    /></label>`;
+  const submit = () => {
+    const t = positive(value('tokens'), true);
+    const u = positive(value('usd'), false);
+    const w = positive(value('wallMin'), false);
+    const fail = (m: string) => {
+      ctx.errors.set(errorKey, m);
+      ctx.rerender();
+    };
+    if (t === 'bad' || u === 'bad' || w === 'bad') return fail('Each limit must be a positive number, or empty for no limit of that kind.');
+    if (t === undefined && u === undefined && w === undefined) return fail('Give at least one limit (tokens, dollars or minutes).');
+    ctx.errors.delete(errorKey);
+    retry({ ...(t !== undefined ? { tokens: t } : {}), ...(u !== undefined ? { usd: u } : {}), ...(w !== undefined ? { wallMs: Math.round(w * 60_000) } : {}) });
+  };
+  return html`<section class="budget" aria-label="Budget reached" data-testid="gate-budget">
+    <h4>Budget reached${b.agent ? ` (${b.agent})` : ''}</h4>
+    <p data-testid="budget-exceeded">${b.exceeded}</p>
+    <p class="muted">Budget now: ${now ? describe(now) : 'none on the station (the run budget)'}</p>
+    ${b.outputTail ? fold(ctx, `gate:${gateId}:budget-output`, "The agent's last output", html`<pre class="gate-content">${b.outputTail}</pre>`) : nothing}
+    <div class="budget-fields">${field('tokens', 'Tokens', '1')}${field('usd', 'US dollars', '0.01')}${field('wallMin', 'Wall minutes', '1')}</div>
+    <p class="error" role="alert" data-testid="budget-error">${ctx.errors.get(errorKey) ?? ''}</p>
+    <div class="actions"><vscode-button data-testid="gate-raise-budget" @click=${submit}>Raise budget and retry</vscode-button></div>
+  </section>`;
 }
 
 /**
  * A written reproduction side by side (issue 11): the script the agent wrote, how it says it
  * fails, and how it failed when the line ran it on the base commit, with the line's verdict.
  */
-export function renderReproduction(r: GateReproductionView): HTMLElement {
-  const script = el('div', { className: 'fact', attrs: { 'data-testid': 'repro-script' } }, [
-    el('h5', { text: 'Script' }),
-    ...r.files.flatMap((f) => [el('p', { className: 'muted', text: f.path }), el('pre', { className: 'gate-content', text: f.text, attrs: { tabindex: '0', 'aria-label': `File ${f.path}` } })]),
-  ]);
-  const expected = list('Expected failure', r.expected, 'repro-expected');
-  const actual = el('div', { className: 'fact', attrs: { 'data-testid': 'repro-actual' } }, [
-    el('h5', { text: 'Actual (base commit)' }),
-    ...r.runs.flatMap((x) => [
-      el('p', { text: `${x.argv.join(' ')}: ${x.timedOut ? 'stopped at its bound' : `exit ${x.exitCode ?? 'none'}`}` }),
-      el('p', { className: 'prose', text: `Verdict: ${x.verdict ?? 'not judged'}`, attrs: { 'data-testid': 'repro-verdict' } }),
-      el('pre', { className: 'gate-content', text: x.outputTail, attrs: { tabindex: '0', 'aria-label': 'Output' } }),
-    ]),
-  ]);
-  return el('section', { className: 'reproduction', attrs: { 'aria-label': 'The written reproduction', 'data-testid': 'gate-reproduction' } }, [
-    el('h4', { text: 'The written reproduction' }),
-    el('p', { className: 'prose', text: r.statement, attrs: { 'data-testid': 'repro-statement' } }),
-    el('p', { className: 'muted', text: `Frozen on approval: sha256 ${r.sha256.slice(0, 12)}; later stations run this copy, read-only.` }),
-    el('div', { className: 'gate-columns' }, [script, expected, actual]),
-  ]);
+export function reproductionView(r: GateReproductionView): TemplateResult {
+  return html`<section class="reproduction" aria-label="The written reproduction" data-testid="gate-reproduction">
+    <h4>The written reproduction</h4>
+    <p class="prose" data-testid="repro-statement">${r.statement}</p>
+    <p class="muted">Frozen on approval: sha256 ${r.sha256.slice(0, 12)}; later stations run this copy, read-only.</p>
+    <div class="gate-columns">
+      <div class="fact" data-testid="repro-script">
+        <h5>Script</h5>
+        ${r.files.map((f) => html`<p class="muted">${f.path}</p><pre class="gate-content" tabindex="0" aria-label=${`File ${f.path}`}>${f.text}</pre>`)}
+      </div>
+      ${list('Expected failure', r.expected, 'repro-expected')}
+      <div class="fact" data-testid="repro-actual">
+        <h5>Actual (base commit)</h5>
+        ${r.runs.map(
+          (x) => html`<p>${x.argv.join(' ')}: ${x.timedOut ? 'stopped at its bound' : `exit ${x.exitCode ?? 'none'}`}</p>
+            <p class="prose" data-testid="repro-verdict">Verdict: ${x.verdict ?? 'not judged'}</p>
+            <pre class="gate-content" tabindex="0" aria-label="Output">${x.outputTail}</pre>`,
+        )}
+      </div>
+    </div>
+  </section>`;
+}
+
+/**
+ * The commands a station ran, each with its exit code, and its output one click away. At a
+ * reproduce station (`mustFail`) a failing command is what was wanted (the problem is there)
+ * and a passing one is the warning.
+ */
+export function commandsView(ctx: RenderContext, gateId: string, cmds: readonly GateCommandView[], mustFail = false): TemplateResult {
+  const passed = (c: GateCommandView) => c.exitCode === 0 && !c.timedOut;
+  const cls = (c: GateCommandView) => (mustFail ? (passed(c) ? 'bad' : 'expected') : passed(c) ? 'ok' : 'bad');
+  return html`<section class="commands-run" aria-label="Commands run" data-testid="gate-commands">
+    <h4>Commands run</h4>
+    ${cmds.length
+      ? html`<ul class="commands">${cmds.map(
+          (c, i) => html`<li class=${cls(c)} data-testid="gate-command">
+            <code>${c.argv.join(' ')}</code> · <strong>${c.timedOut ? 'stopped at its bound' : c.exitCode === null ? 'killed' : `exit ${c.exitCode}`}</strong>${mustFail ? (passed(c) ? ' (passes: the problem is not there)' : ' (fails: the problem is there)') : nothing}
+            ${c.outputTail ? fold(ctx, `gate:${gateId}:cmd:${i}`, 'Output', html`<pre class="gate-content">${c.outputTail}</pre>`) : nothing}
+          </li>`,
+        )}</ul>`
+      : html`<p class="muted">none</p>`}
+  </section>`;
+}
+
+/** The task packet a gate before a station shows: what the station will work from. */
+export function gatePacketView(p: GatePacketView): TemplateResult {
+  const argvs = (xs: string[][]) => (xs.length ? html`<ul>${xs.map((a) => html`<li><code>${a.join(' ')}</code></li>`)}</ul>` : html`<span class="muted">none</span>`);
+  return html`<section class="gate-packet" aria-label="The task packet" data-testid="gate-packet">
+    <h4>The task packet</h4>
+    <dl class="kv">
+      <dt>Intent</dt><dd class="prose">${p.intent}</dd>
+      <dt>Scope</dt><dd>${p.scope.join(', ') || 'none'}</dd>
+      <dt>Non-goals</dt><dd>${p.nonGoals.join('; ') || 'none'}</dd>
+      <dt>Reproduction</dt><dd>${argvs(p.reproduction)}</dd>
+      <dt>Validation</dt><dd>${argvs(p.validation)}</dd>
+      <dt>Risk</dt><dd>${p.risk}</dd>
+      <dt>Output</dt><dd>${p.outputFormat}</dd>
+    </dl>
+  </section>`;
 }

@@ -1,26 +1,17 @@
+import { html, nothing, type TemplateResult } from 'lit-html';
+import { OUTPUT_FORMATS, RISK_CLASSES as RISKS } from '../src/contracts/packet';
 import type { FieldProblem, PacketView } from '../src/contracts/protocol';
-import { el } from './render-dom';
-
-/** Enumerations the form offers; kept in step with src/contracts/packet.ts by the schema (the host re-validates). */
-const OUTPUT_FORMATS = ['pr', 'patch', 'investigation-note', 'no-op-report', 'escalation'];
-const RISKS = ['auto-ship', 'one-reviewer', 'hard-stop'];
+import type { RenderContext } from './context';
+import { fold } from './section';
 
 type Json = Record<string, unknown>;
-
-/** Callbacks from the form to the host, each a protocol request. */
-export interface PacketFormActions {
-  /** `problems` are found in the form itself (unparseable command lines); nothing is sent then. */
-  save(value: Json, problems: FieldProblem[]): void;
-  approve(): void;
-  startRun(): void;
-}
 
 interface FieldSpec {
   key: string;
   label: string;
   help: string;
   kind: 'text' | 'lines' | 'commands' | 'scope' | 'select';
-  options?: string[];
+  options?: readonly string[];
 }
 
 const FIELDS: FieldSpec[] = [
@@ -37,8 +28,7 @@ const FIELDS: FieldSpec[] = [
 
 /** The problems that belong to a form field: those whose path starts with its key. */
 export function problemsFor(key: string, problems: FieldProblem[]): FieldProblem[] {
-  const own = key === 'scope' ? ['scope'] : [key];
-  return problems.filter((p) => own.some((k) => p.path === k || p.path.startsWith(`${k}.`) || p.path.startsWith(`${k}[`)));
+  return problems.filter((p) => p.path === key || p.path.startsWith(`${key}.`) || p.path.startsWith(`${key}[`));
 }
 
 interface Origin {
@@ -103,95 +93,95 @@ export function readForm(root: HTMLElement, base: Json): { value: Json; problems
   return { value, problems };
 }
 
-/** Renders the packet form; every value is set as text or a property, never as HTML. */
-export function renderPacketForm(view: PacketView, actions: PacketFormActions, localProblems: FieldProblem[] = []): HTMLElement {
+/** The text a field shows for the host's value (before any draft). */
+function hostText(f: FieldSpec, v: Json): string {
+  if (f.kind === 'text' || f.kind === 'select') return String(v[f.key] ?? '');
+  if (f.kind === 'lines') return Array.isArray(v[f.key]) ? (v[f.key] as unknown[]).map(String).join('\n') : '';
+  if (f.kind === 'scope') return ((v.scope as { paths?: Array<{ path: string }> } | undefined)?.paths ?? []).map((p) => p.path).join('\n');
+  return commandLines(v[f.key]);
+}
+
+/** The draft key of a packet field: drafts belong to one packet file. */
+export const packetDraftKey = (file: string, field: string): string => `packet:${file}:${field}`;
+
+/**
+ * The packet form. Each field shows the reader's draft when there is one (typed, not yet
+ * saved: view state, kept across snapshots, hiding and reloads), else the host's value; a
+ * snapshot during a run therefore never wipes a half-typed edit. Every value is a text or
+ * property binding, never HTML.
+ */
+export function packetForm(ctx: RenderContext, view: PacketView): TemplateResult {
   const v = view.value;
-  const problems = [...localProblems, ...view.problems];
-  const section = el('section', { className: 'packet', attrs: { 'aria-label': 'Task packet', 'data-testid': 'packet-form' } });
+  const problems = [...ctx.localProblems, ...view.problems];
   const approvalText = view.approval
     ? view.approval.valid
       ? `Approved by ${view.approval.by} at ${view.approval.at}`
       : `Approval by ${view.approval.by} no longer matches the content: approve again`
     : 'Not approved';
-  section.append(
-    el('h2', { text: `Task packet · ${view.file}` }),
-    el('p', { className: view.approval?.valid ? 'approval ok' : 'approval', text: approvalText, attrs: { 'data-testid': 'approval' } }),
-  );
   const flags = Array.isArray(v.flags) ? (v.flags as string[]) : [];
-  if (flags.includes('missing-context')) {
-    section.append(
-      el('div', { className: 'banner warning', attrs: { role: 'alert', 'data-testid': 'missing-context' } }, [
-        el('strong', { text: 'Missing context. ' }),
-        el('span', { text: 'The seed is too vague to act on; Shopfloor did not invent a task. Add what is missing (where, how to reproduce) or let the run end NO_OP/ESCALATE.' }),
-      ]),
-    );
-  }
-  if (flags.length) section.append(el('p', { className: 'flags', attrs: { 'aria-label': 'Flags' } }, flags.map((f) => el('span', { className: 'flag', text: f }))));
   const seed = v.source as { kind?: string; text?: string } | undefined;
-  if (seed?.text) {
-    const details = el('details', { className: 'seed' }, [el('summary', { text: `Seed (${seed.kind ?? 'unknown'})` }), el('pre', { text: seed.text })]);
-    section.append(details);
-  }
-
-  const form = el('form', { className: 'fields', attrs: { novalidate: '' } });
-  for (const f of FIELDS) {
-    const id = `field-${f.key}`;
-    let input: HTMLTextAreaElement | HTMLSelectElement;
-    if (f.kind === 'select') {
-      const select = el('select', { attrs: { id, 'data-field': f.key } });
-      for (const o of f.options ?? []) select.append(el('option', { text: o, attrs: { value: o } }));
-      select.value = String(v[f.key] ?? '');
-      input = select;
-    } else {
-      const area = el('textarea', { attrs: { id, 'data-field': f.key, rows: f.kind === 'text' ? '3' : '4', spellcheck: 'false' } });
-      area.value =
-        f.kind === 'text'
-          ? String(v[f.key] ?? '')
-          : f.kind === 'lines'
-            ? (Array.isArray(v[f.key]) ? (v[f.key] as unknown[]).map(String).join('\n') : '')
-            : f.kind === 'scope'
-              ? (((v.scope as { paths?: Array<{ path: string }> } | undefined)?.paths ?? []).map((p) => p.path).join('\n'))
-              : commandLines(v[f.key]);
-      input = area;
-    }
-    input.disabled = view.readOnly;
-    const own = problemsFor(f.key, problems);
-    if (own.length) input.setAttribute('aria-invalid', 'true');
-    const group = el('div', { className: own.length ? 'field invalid' : 'field' }, [el('label', { text: f.label, attrs: { for: id } }), input]);
-    if (f.help) group.append(el('small', { className: 'help', text: f.help }));
-    // No reproduction is not a blank to fill in: the reproduce station's agent writes one (issue 11).
-    if (f.key === 'reproduction' && !commandLines(v[f.key]).trim()) {
-      input.setAttribute('placeholder', 'None yet (or type one: one JSON argv per line)');
-      group.insertBefore(el('p', { className: 'notice', text: 'No reproduction yet: Shopfloor will ask the agent to write one at the reproduce station.', attrs: { role: 'note', 'data-testid': 'no-reproduction' } }), input);
-    }
-    const origins = originsFor(f.key, v);
-    if (origins.length) {
-      group.append(
-        el('details', { className: 'origins' }, [el('summary', { text: `Where this came from (${origins.length})` }), el('ul', {}, origins.map((o) => el('li', { text: o })))]),
-      );
-    }
-    for (const p of own) group.append(el('div', { className: 'error', text: `${p.path}: ${p.message}`, attrs: { role: 'alert', 'data-testid': `error-${f.key}` } }));
-    form.append(group);
-  }
+  const prefix = packetDraftKey(view.file, '');
+  const edited = ctx.store.hasDrafts(prefix);
   const other = problems.filter((p) => !FIELDS.some((f) => problemsFor(f.key, [p]).length));
-  for (const p of other) form.append(el('div', { className: 'error', text: `${p.path || '(packet)'}: ${p.message}`, attrs: { role: 'alert' } }));
-  section.append(form);
-
-  const buttons = el('div', { className: 'actions' });
-  const button = (label: string, testid: string, onClick: () => void, secondary = false, disabled = false) => {
-    const b = el('vscode-button' as keyof HTMLElementTagNameMap, { text: label, attrs: { 'data-testid': testid } });
-    if (secondary) b.setAttribute('secondary', '');
-    if (disabled) b.setAttribute('disabled', '');
-    b.addEventListener('click', onClick);
-    buttons.append(b);
+  const field = (f: FieldSpec) => {
+    const id = `field-${f.key}`;
+    const host = hostText(f, v);
+    const draftKey = packetDraftKey(view.file, f.key);
+    const shown = ctx.store.draft(draftKey) ?? host;
+    const own = problemsFor(f.key, problems);
+    const onInput = (e: Event) => {
+      ctx.store.setDraft(draftKey, (e.currentTarget as HTMLTextAreaElement | HTMLSelectElement).value, host);
+      if (edited !== ctx.store.hasDrafts(prefix)) ctx.rerender();
+    };
+    const noRepro = f.key === 'reproduction' && !host.trim();
+    const origins = originsFor(f.key, v);
+    const input =
+      f.kind === 'select'
+        ? html`<select id=${id} data-field=${f.key} ?disabled=${view.readOnly} aria-invalid=${own.length ? 'true' : nothing} @change=${onInput}>
+            ${(f.options ?? []).map((o) => html`<option value=${o} ?selected=${o === shown}>${o}</option>`)}
+          </select>`
+        : html`<textarea id=${id} data-field=${f.key} rows=${f.kind === 'text' ? '3' : '4'} spellcheck="false" ?disabled=${view.readOnly}
+            aria-invalid=${own.length ? 'true' : nothing}
+            placeholder=${noRepro ? 'None yet (or type one: one JSON argv per line)' : nothing}
+            .value=${shown} @input=${onInput}></textarea>`;
+    return html`<div class=${own.length ? 'field invalid' : 'field'}>
+      <label for=${id}>${f.label}${ctx.store.draft(draftKey) !== undefined ? html` <span class="edited" data-testid="edited-${f.key}">(edited)</span>` : nothing}</label>
+      ${noRepro ? html`<p class="notice" role="note" data-testid="no-reproduction">No reproduction yet: Shopfloor will ask the agent to write one at the reproduce station.</p>` : nothing}
+      ${input}
+      ${f.help ? html`<small class="help">${f.help}</small>` : nothing}
+      ${origins.length
+        ? fold(ctx, `packet:${view.file}:origins:${f.key}`, `Where this came from (${origins.length})`, html`<ul>${origins.map((o) => html`<li>${o}</li>`)}</ul>`, { className: 'origins' })
+        : nothing}
+      ${own.map((p) => html`<div class="error" role="alert" data-testid="error-${f.key}">${p.path}: ${p.message}</div>`)}
+    </div>`;
   };
-  const formRoot = section;
-  button('Save packet', 'save', () => {
-    const r = readForm(formRoot, v);
-    actions.save(r.value, r.problems);
-  }, true, view.readOnly);
-  button('Approve packet', 'approve', () => actions.approve(), false, view.readOnly || problems.length > 0);
-  button('Start run', 'start-run', () => actions.startRun(), false, view.readOnly || !view.approval?.valid);
-  section.append(buttons);
-  return section;
+  return html`<section class="packet" aria-label="Task packet" data-testid="packet-form">
+    <h2>Task packet · ${view.file}</h2>
+    <p class=${view.approval?.valid ? 'approval ok' : 'approval'} data-testid="approval">${approvalText}</p>
+    ${flags.includes('missing-context')
+      ? html`<div class="banner warning" role="alert" data-testid="missing-context"><strong>Missing context. </strong><span>The seed is too vague to act on; Shopfloor did not invent a task. Add what is missing (where, how to reproduce) or let the run end NO_OP/ESCALATE.</span></div>`
+      : nothing}
+    ${flags.length ? html`<p class="flags" aria-label="Flags">${flags.map((f) => html`<vscode-badge class="flag">${f}</vscode-badge>`)}</p>` : nothing}
+    ${seed?.text ? fold(ctx, `packet:${view.file}:seed`, `Seed (${seed.kind ?? 'unknown'})`, html`<pre>${seed.text}</pre>`, { className: 'seed' }) : nothing}
+    ${edited
+      ? html`<div class="banner" role="status" data-testid="packet-unsaved">Unsaved edits (kept while the panel updates).
+          <vscode-button secondary data-testid="packet-discard" @click=${() => {
+            ctx.store.dropDrafts(prefix);
+            ctx.rerender();
+          }}>Discard edits</vscode-button></div>`
+      : nothing}
+    <form class="fields" novalidate @submit=${(e: Event) => e.preventDefault()}>
+      ${FIELDS.map(field)}
+      ${other.map((p) => html`<div class="error" role="alert">${p.path || '(packet)'}: ${p.message}</div>`)}
+    </form>
+    <div class="actions">
+      <vscode-button data-testid="save" secondary ?disabled=${view.readOnly}
+        @click=${(e: Event) => {
+          const r = readForm((e.currentTarget as HTMLElement).closest('section')!, v);
+          ctx.actions.savePacket(view.file, r.value, r.problems);
+        }}>Save packet</vscode-button>
+      <vscode-button data-testid="approve" ?disabled=${view.readOnly || problems.length > 0} @click=${() => ctx.actions.approvePacket(view.file)}>Approve packet</vscode-button>
+      <vscode-button data-testid="start-run" ?disabled=${view.readOnly || !view.approval?.valid} @click=${() => ctx.actions.startRun(view.file)}>Start run</vscode-button>
+    </div>
+  </section>`;
 }

@@ -9,6 +9,7 @@ export * from './run-event';
 export * from './evidence';
 export * from './registry';
 export * from './protocol';
+export * from './review';
 export * from './run-files';
 export * from './agent';
 export * from './pricing';

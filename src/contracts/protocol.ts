@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AgentClaimSchema, BudgetSchema } from './agent';
 import { GateChoiceSchema, GateRefSchema } from './run-event';
 import { TerminalStateSchema } from './terminal-state';
+import { ReviewVerdictKindSchema, ReviewViewSchema, VERDICT_COMMENT_MAX } from './review';
 
 /**
  * The webview protocol between the host and the panel (style.md "One contract").
@@ -96,6 +97,22 @@ export const StationLogViewSchema = z.object({
 });
 export type StationLogView = z.infer<typeof StationLogViewSchema>;
 
+/** A command a station ran, as its gate shows it: argv, exit code (null: killed), whether it hit its bound, the tail of its output. */
+export const GateCommandViewSchema = z.object({ argv: z.array(z.string()), exitCode: z.number().nullable(), timedOut: z.boolean(), outputTail: z.string() });
+export type GateCommandView = z.infer<typeof GateCommandViewSchema>;
+
+/** The task packet as a gate before a station shows it: the fields a person checks before letting the station run. */
+export const GatePacketViewSchema = z.object({
+  intent: z.string(),
+  scope: z.array(z.string()),
+  nonGoals: z.array(z.string()),
+  reproduction: z.array(z.array(z.string())),
+  validation: z.array(z.array(z.string())),
+  risk: z.string(),
+  outputFormat: z.string(),
+});
+export type GatePacketView = z.infer<typeof GatePacketViewSchema>;
+
 /** The gate waiting for a human, as the panel shows it (built by the host from the engine's Gate). */
 export const OpenGateViewSchema = z.object({
   ...GateRefSchema.shape,
@@ -109,6 +126,10 @@ export const OpenGateViewSchema = z.object({
   facts: GateFactsViewSchema.nullable().default(null).describe("The line's own facts at this gate (diff flags, risk paths, earlier stations' results); null where there are none."),
   budget: GateBudgetViewSchema.nullable().default(null).describe('At a budget gate: what was reached and the budget now; the reviewer may retry with a raised budget. Null elsewhere.'),
   reproduction: GateReproductionViewSchema.nullable().default(null).describe('After a reproduce station whose agent wrote the reproduction: script, expected failure and actual output side by side. Null elsewhere.'),
+  commands: z.array(GateCommandViewSchema).nullable().default(null).describe('After a command station: the commands it ran with their exit codes. Null elsewhere.'),
+  text: z.string().nullable().default(null).describe('After a station that wrote text (a plan, an investigation note): the text. Null elsewhere.'),
+  packet: GatePacketViewSchema.nullable().default(null).describe('At a gate before a station: the task packet it will work from. Null elsewhere.'),
+  diffFiles: z.array(z.object({ path: z.string(), status: z.string() })).nullable().default(null).describe('After implement: each changed file with its status (added, modified, deleted, renamed). Null elsewhere.'),
 });
 export type OpenGateView = z.infer<typeof OpenGateViewSchema>;
 
@@ -145,6 +166,7 @@ export const PanelSnapshotSchema = z.object({
     })
     .nullable(),
   packet: PacketViewSchema.nullable().default(null),
+  review: ReviewViewSchema.nullable().default(null).describe("The evidence bundle shown: the finished run's, or one opened in reviewer mode; null when none."),
   extensionVersion: z.string(),
 });
 export type PanelSnapshot = z.infer<typeof PanelSnapshotSchema>;
@@ -200,21 +222,112 @@ export const Methods = {
     params: z.object({ runId: z.string() }),
     result: z.object({ pushed: z.boolean(), remote: z.string().optional(), url: z.string().optional(), message: z.string().optional() }),
   },
+  /** Webview → host: open VS Code's diff editor for one file the run changed: the base commit on the left, the run's workspace (or output branch) on the right. */
+  'diff/open': {
+    dir: 'toHost',
+    kind: 'request',
+    params: z.object({ runId: z.string().max(200), path: z.string().min(1).max(1000) }),
+    result: z.object({ opened: z.boolean(), message: z.string().optional() }),
+  },
+  /** Webview → host: record the reviewer's verdict on the bundle shown, in its run folder. */
+  'review/verdict': {
+    dir: 'toHost',
+    kind: 'request',
+    params: z.object({
+      runId: z.string().max(200),
+      verdict: ReviewVerdictKindSchema,
+      comment: z.string().max(VERDICT_COMMENT_MAX),
+      sectionComments: z.record(z.string().max(64), z.string().max(VERDICT_COMMENT_MAX)).refine((r) => Object.keys(r).length <= 50, 'at most 50 section comments').default({}),
+    }),
+    result: z.object({ recorded: z.boolean(), message: z.string().optional() }),
+  },
+  /** Host → webview: the reviewer's next/previous section command (`Shopfloor: Next Evidence Section`). */
+  'review/didStep': { dir: 'toWebview', kind: 'notification', params: z.object({ delta: z.union([z.literal(1), z.literal(-1)]) }) },
   /** Webview → host: show the log output channel. */
   'log/show': { dir: 'toHost', kind: 'notification', params: z.object({}) },
 } as const;
 export type MethodName = keyof typeof Methods;
 export type ParamsOf<M extends MethodName> = z.infer<(typeof Methods)[M]['params']>;
 
+/** Most characters (string contents and keys, summed) a message from the webview may carry; a bigger one is dropped unread. */
+export const MAX_MESSAGE_CHARS = 2_000_000;
+/** Deepest nesting a message from the webview may have. */
+const MAX_MESSAGE_DEPTH = 64;
+/** Keys that would reach an object's prototype when copied by assignment (prototype pollution); a message carrying one is dropped. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 /**
- * Parses an incoming message: the envelope, then the method's params.
+ * Checks the raw shape of a message from the webview before any schema reads it: at most
+ * MAX_MESSAGE_CHARS characters of strings and keys, at most 64 levels deep, no
+ * `__proto__`/`constructor`/`prototype` key anywhere. Walks iteratively and stops at the
+ * first problem, so a 10 MB payload costs one bounded pass. Returns the problem or undefined. Pure.
+ */
+export function inspectRawMessage(raw: unknown): string | undefined {
+  let chars = 0;
+  const stack: Array<{ value: unknown; depth: number; path: string }> = [{ value: raw, depth: 0, path: '' }];
+  while (stack.length) {
+    const { value, depth, path } = stack.pop()!;
+    if (typeof value === 'string') chars += value.length;
+    else if (value !== null && typeof value === 'object') {
+      if (depth >= MAX_MESSAGE_DEPTH) return `nested deeper than ${MAX_MESSAGE_DEPTH} levels at ${path || '(root)'}`;
+      for (const key of Object.keys(value)) {
+        if (FORBIDDEN_KEYS.has(key)) return `forbidden key "${key}" at ${path || '(root)'}`;
+        chars += key.length;
+        stack.push({ value: (value as Record<string, unknown>)[key], depth: depth + 1, path: `${path}.${key}` });
+      }
+    }
+    if (chars > MAX_MESSAGE_CHARS) return `larger than ${MAX_MESSAGE_CHARS} characters`;
+  }
+  return undefined;
+}
+
+/** A method of the protocol that is a request (it has a result). */
+export type RequestMethod = { [M in MethodName]: (typeof Methods)[M]['kind'] extends 'request' ? M : never }[MethodName];
+/** A method of the protocol that is a notification. */
+export type NotificationMethod = Exclude<MethodName, RequestMethod>;
+/** The result type of request method `M`, from its result schema. */
+export type ResultOf<M extends RequestMethod> = Results[M];
+type Results = { [M in RequestMethod]: z.infer<(typeof Methods)[M]['result']> };
+
+/** A request as parsed: method and params typed together (switching on `method` narrows `params`). */
+export type ParsedRequest = { [M in RequestMethod]: { v: typeof PROTOCOL_VERSION; kind: 'request'; id: string; method: M; params: ParamsOf<M> } }[RequestMethod];
+/** A notification as parsed: method and params typed together. */
+export type ParsedNotification = { [M in NotificationMethod]: { v: typeof PROTOCOL_VERSION; kind: 'notification'; method: M; params: ParamsOf<M> } }[NotificationMethod];
+/** Any message after parseMessage: requests and notifications typed by method; responses and cancels as enveloped. */
+export type ParsedMessage = ParsedRequest | ParsedNotification | z.infer<typeof ResponseEnvelopeSchema> | z.infer<typeof CancelEnvelopeSchema>;
+
+/** Each request's result schema, keyed so that indexing with a generic method keeps its type (the compiler checks every entry against Methods). */
+const RESULT_PARSERS: { [M in RequestMethod]: (x: unknown) => z.ZodSafeParseResult<Results[M]> } = {
+  'gate/decide': (x) => Methods['gate/decide'].result.safeParse(x),
+  'packet/save': (x) => Methods['packet/save'].result.safeParse(x),
+  'packet/approve': (x) => Methods['packet/approve'].result.safeParse(x),
+  'run/start': (x) => Methods['run/start'].result.safeParse(x),
+  'run/push': (x) => Methods['run/push'].result.safeParse(x),
+  'diff/open': (x) => Methods['diff/open'].result.safeParse(x),
+  'review/verdict': (x) => Methods['review/verdict'].result.safeParse(x),
+};
+
+/**
+ * Parses a request's result against its method's result schema (the webview does this with
+ * every response: results are typed because they were parsed, never by a cast).
+ */
+export function parseResult<M extends RequestMethod>(method: M, result: unknown): { ok: true; result: ResultOf<M> } | { ok: false; error: string } {
+  const r = RESULT_PARSERS[method](result);
+  return r.success ? { ok: true, result: r.data } : { ok: false, error: `bad result for ${method}: ${z.prettifyError(r.error)}` };
+}
+
+/**
+ * Parses an incoming message: for messages to the host, the raw shape first
+ * (inspectRawMessage: size, depth, forbidden keys), then the envelope, then the method's params.
  * Returns `{ ok: false, error }` with a path-qualified message for anything malformed,
  * unknown, or sent in the wrong direction; never throws.
  */
-export function parseMessage(
-  raw: unknown,
-  expectDir: 'toHost' | 'toWebview',
-): { ok: true; message: Envelope } | { ok: false; error: string } {
+export function parseMessage(raw: unknown, expectDir: 'toHost' | 'toWebview'): { ok: true; message: ParsedMessage } | { ok: false; error: string } {
+  // The host's own snapshots may be large (logs, evidence) and carry repository keys; only the webview's messages are untrusted input.
+  if (expectDir === 'toHost') {
+    const problem = inspectRawMessage(raw);
+    if (problem) return { ok: false, error: `refused message: ${problem}` };
+  }
   const env = EnvelopeSchema.safeParse(raw);
   if (!env.success) return { ok: false, error: `bad envelope: ${z.prettifyError(env.error)}` };
   const m = env.data;
@@ -225,7 +338,8 @@ export function parseMessage(
     if (d.kind !== m.kind) return { ok: false, error: `method "${m.method}" is a ${d.kind}, got a ${m.kind}` };
     const p = d.params.safeParse(m.params);
     if (!p.success) return { ok: false, error: `bad params for ${m.method}: ${z.prettifyError(p.error)}` };
-    return { ok: true, message: { ...m, params: p.data } };
+    // The method is known, its kind matches, and its params parsed with that method's own schema: this is the one place the pairing is asserted.
+    return { ok: true, message: { ...m, params: p.data } as ParsedRequest | ParsedNotification };
   }
   return { ok: true, message: m };
 }

@@ -10,6 +10,7 @@ import { RunSetupSchema, StationResultSchema } from './run-files';
 import { AgentEventSchema } from './agent';
 import { PriceTableSchema } from './pricing';
 import { ReproductionManifestSchema } from './reproduction';
+import { ReviewVerdictSchema } from './review';
 import { AuditRecordSchema, McpConfigSchema } from './mcp';
 
 /** The contracts published as JSON Schema files under schemas/, by file stem. */
@@ -26,6 +27,7 @@ export const PUBLISHED_SCHEMAS: Record<string, z.ZodType> = {
   'agent-event': AgentEventSchema,
   'price-table': PriceTableSchema,
   'reproduction-manifest': ReproductionManifestSchema,
+  'review-verdict': ReviewVerdictSchema,
   'mcp-config': McpConfigSchema,
   'mcp-audit-record': AuditRecordSchema,
 };

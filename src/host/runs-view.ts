@@ -24,32 +24,70 @@ export class RunItem extends vscode.TreeItem {
   }
 }
 
+/** A group of runs in the Runs view: one per state, in the order a person acts on them. */
+export class RunGroup extends vscode.TreeItem {
+  constructor(
+    readonly key: string,
+    label: string,
+    readonly runs: RunItem[],
+    icon: string,
+  ) {
+    super(label, vscode.TreeItemCollapsibleState.Expanded);
+    this.description = String(runs.length);
+    this.contextValue = 'run-group';
+    this.iconPath = new vscode.ThemeIcon(icon);
+  }
+}
+
+/** The groups, in order: what needs a person first (a waiting gate, a resumable run), then the terminal states. */
+const GROUPS: ReadonlyArray<{ key: string; label: string; icon: string }> = [
+  { key: 'running', label: 'Running', icon: 'sync' },
+  { key: 'open', label: 'Interrupted (resumable)', icon: 'debug-pause' },
+  { key: 'PR_READY', label: 'PR_READY', icon: ICON.PR_READY! },
+  { key: 'ESCALATE', label: 'ESCALATE', icon: ICON.ESCALATE! },
+  { key: 'RETRYABLE_FAILURE', label: 'RETRYABLE_FAILURE', icon: ICON.RETRYABLE_FAILURE! },
+  { key: 'NO_OP', label: 'NO_OP', icon: ICON.NO_OP! },
+];
+
 /**
- * The "Runs" tree: the runs of the open repository, newest first, read from their
- * journals (`.shopfloor/runs/*`). Finished runs open their evidence; open ones (killed or
- * in progress) can be resumed.
+ * The "Runs" tree: the runs of the open repository grouped by state (running, with the
+ * gate it waits at; interrupted and resumable; then each terminal state, with its icon),
+ * newest first within a group, read from their journals (`.shopfloor/runs/*`). Finished
+ * runs open their evidence; open ones can be resumed.
  */
-export class RunsTreeProvider implements vscode.TreeDataProvider<RunItem> {
+export class RunsTreeProvider implements vscode.TreeDataProvider<RunItem | RunGroup> {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
 
-  constructor(private readonly isRunning: (runId: string) => boolean) {}
+  constructor(
+    private readonly isRunning: (runId: string) => boolean,
+    /** The gate the running run waits at, e.g. "gate after implement"; undefined when none waits. */
+    private readonly waitingGate: () => string | undefined = () => undefined,
+  ) {}
 
-  getTreeItem(item: RunItem): vscode.TreeItem {
+  getTreeItem(item: RunItem | RunGroup): vscode.TreeItem {
     return item;
   }
 
-  getChildren(): RunItem[] {
+  getChildren(element?: RunItem | RunGroup): Array<RunItem | RunGroup> {
+    if (element instanceof RunGroup) return element.runs;
+    if (element) return [];
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (!folder) return [];
-    return listRuns(folder.uri.fsPath).map((r) => {
+    const byGroup = new Map<string, RunItem[]>();
+    for (const r of listRuns(folder.uri.fsPath)) {
       const evidence = runFolder(folder.uri.fsPath, r.id).path(RUN_LAYOUT.evidenceMd);
       const finished = r.status === 'finished';
+      const running = !r.terminal && this.isRunning(r.id);
       const label = `${r.id}${r.blueprint ? ` · ${r.blueprint}` : ''}`;
-      const state = r.terminal ? `${r.terminal.state} (${r.terminal.reason})` : this.isRunning(r.id) ? 'running' : 'interrupted: resumable';
+      const gate = running ? this.waitingGate() : undefined;
+      const state = r.terminal ? `${r.terminal.state} (${r.terminal.reason})` : running ? (gate ? `waiting at ${gate}` : 'running') : 'interrupted: resumable';
       const verified = r.verified ? '' : ' · journal does not verify';
-      return new RunItem(r.id, finished ? evidence : undefined, label, `${state}${verified}`, finished, r.terminal ? (ICON[r.terminal.state] ?? 'circle') : this.isRunning(r.id) ? 'sync~spin' : 'debug-pause');
-    });
+      const item = new RunItem(r.id, finished ? evidence : undefined, label, `${state}${verified}`, finished, r.terminal ? (ICON[r.terminal.state] ?? 'circle') : running ? (gate ? 'debug-pause' : 'sync~spin') : 'debug-pause');
+      const key = r.terminal?.state ?? (running ? 'running' : 'open');
+      byGroup.set(key, [...(byGroup.get(key) ?? []), item]);
+    }
+    return GROUPS.filter((g) => byGroup.has(g.key)).map((g) => new RunGroup(g.key, g.label, byGroup.get(g.key)!, g.icon));
   }
 
   refresh(): void {

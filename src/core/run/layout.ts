@@ -28,6 +28,8 @@ export const RUN_LAYOUT = {
   approvedPatch: 'artifacts/approved.patch',
   /** One JSON line per model call through the run's model proxy (ModelCallRecordSchema): usage and price, never a key. */
   modelUsage: 'artifacts/model-usage.jsonl',
+  /** A reviewer's verdict on the evidence bundle (ReviewVerdictSchema), written by reviewer mode. */
+  reviewVerdict: 'review/verdict.json',
   /** The MCP gateway's hash-chained audit log (AuditRecordSchema), one line per call: digests, never raw arguments or results. */
   toolAudit: 'artifacts/tools/audit.jsonl',
   /** Effectful tool calls held for the output gate and what became of them (ProposedEffect + state). */

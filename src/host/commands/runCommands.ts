@@ -41,9 +41,10 @@ export function registerRunCommands(ctx: HostContext, runs: RunController, tree:
     vscode.commands.registerCommand('shopfloor.cancelRun', () => {
       if (!runs.cancel()) void vscode.window.showInformationMessage('Shopfloor: no run in progress.');
     }),
+    // The bundle opens in the panel's evidence view (verified first); the Markdown export stays in the run folder.
     vscode.commands.registerCommand('shopfloor.openEvidence', async (item?: RunItem) => {
       if (!item?.evidence) return;
-      await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(item.evidence));
+      await vscode.commands.executeCommand('shopfloor.reviewEvidence', { runId: item.runId });
     }),
     vscode.commands.registerCommand('shopfloor.refreshRuns', () => tree.refresh()),
     runs.onDidChangeRuns(() => {

@@ -1,8 +1,12 @@
 import * as vscode from 'vscode';
-import { notification, parseMessage, PROTOCOL_VERSION, RequestEnvelopeSchema, type Envelope, type PanelSnapshot } from '../../contracts';
+import { notification, PROTOCOL_VERSION, type Envelope, type PanelSnapshot } from '../../contracts';
 import type { HostContext } from '../context';
 import type { PanelRequestHandler, PanelState } from './panel-state';
 import { makeNonce, panelHtml } from './html';
+import { PanelMessageRouter } from './message-router';
+import { PANEL_VIEW_TYPE } from './view-type';
+
+export { PANEL_VIEW_TYPE } from './view-type';
 
 /** What the panel needs besides the host context: the state it shows and who answers its requests. */
 export interface PanelServices {
@@ -10,8 +14,6 @@ export interface PanelServices {
   requests: PanelRequestHandler;
 }
 
-/** The webview panel's view type; also its activation event `onWebviewPanel:shopfloor.panel`. */
-export const PANEL_VIEW_TYPE = 'shopfloor.panel';
 
 /**
  * The Shopfloor panel: one webview, one transport (postMessage), a ready handshake before
@@ -24,7 +26,7 @@ export class ShopfloorPanel implements vscode.Disposable {
   private ready = false;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly readyWaiters: Array<() => void> = [];
-  private readonly pending = new Map<string, vscode.CancellationTokenSource>();
+  private readonly router: PanelMessageRouter;
 
   /** Shows the panel, creating it (or revealing the open one). */
   static show(ctx: HostContext, services: PanelServices): ShopfloorPanel {
@@ -50,6 +52,11 @@ export class ShopfloorPanel implements vscode.Disposable {
     return ShopfloorPanel.current;
   }
 
+  /** Whether the panel is on screen (VS Code's own notion: visible in its editor group). */
+  get visible(): boolean {
+    return this.panel.visible;
+  }
+
   private static options(ctx: HostContext): vscode.WebviewPanelOptions & vscode.WebviewOptions {
     const root = ctx.extension.extensionUri;
     return {
@@ -72,9 +79,22 @@ export class ShopfloorPanel implements vscode.Disposable {
       nonce: makeNonce(),
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'dist', 'webview', 'main.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'dist', 'webview', 'panel.css')).toString(),
+      codiconUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'dist', 'webview', 'codicon.css')).toString(),
+    });
+    this.router = new PanelMessageRouter({
+      log: ctx.log,
+      post: (m) => this.post(m),
+      requests: services.requests,
+      onReady: () => {
+        this.ready = true;
+        this.ctx.log.info('webview ready handshake complete');
+        this.push();
+        this.readyWaiters.splice(0).forEach((r) => r());
+      },
+      onShowLog: () => this.ctx.log.show(true),
     });
     this.disposables.push(
-      webview.onDidReceiveMessage((raw) => this.onMessage(raw)),
+      webview.onDidReceiveMessage((raw) => this.router.receive(raw)),
       panel.onDidDispose(() => this.dispose()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.push()),
       services.state.onDidChange(() => this.push()),
@@ -87,47 +107,6 @@ export class ShopfloorPanel implements vscode.Disposable {
     return this.ready ? Promise.resolve() : new Promise((r) => this.readyWaiters.push(r));
   }
 
-  private onMessage(raw: unknown): void {
-    const parsed = parseMessage(raw, 'toHost');
-    if (!parsed.ok) {
-      this.ctx.log.warn(`dropped a webview message: ${parsed.error}`);
-      // A request with bad params still gets its answer, so the webview never waits forever.
-      const req = RequestEnvelopeSchema.safeParse(raw);
-      if (req.success) void this.post({ v: PROTOCOL_VERSION, kind: 'response', id: req.data.id, ok: false, error: { message: parsed.error } });
-      return;
-    }
-    const m = parsed.message;
-    if (m.kind === 'notification' && m.method === 'webview/ready') {
-      this.ready = true;
-      this.ctx.log.info('webview ready handshake complete');
-      this.push();
-      this.readyWaiters.splice(0).forEach((r) => r());
-    } else if (m.kind === 'notification' && m.method === 'log/show') {
-      this.ctx.log.show(true);
-    } else if (m.kind === 'request') {
-      void this.answer(m.id, m.method, m.params);
-    } else if (m.kind === 'cancel') {
-      this.pending.get(m.id)?.cancel();
-    }
-  }
-
-  /** Runs a request's handler and always answers, so the webview never waits forever. */
-  private async answer(id: string, method: string, params: unknown): Promise<void> {
-    const cts = new vscode.CancellationTokenSource();
-    this.pending.set(id, cts);
-    try {
-      const result = await this.services.requests.handle(method, params, cts.token);
-      await this.post({ v: PROTOCOL_VERSION, kind: 'response', id, ok: true, result });
-    } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      this.ctx.log.error(`panel request ${method} failed: ${message}`);
-      await this.post({ v: PROTOCOL_VERSION, kind: 'response', id, ok: false, error: { message } });
-    } finally {
-      this.pending.delete(id);
-      cts.dispose();
-    }
-  }
-
   private snapshot(): PanelSnapshot {
     const folder = vscode.workspace.workspaceFolders?.[0];
     return {
@@ -135,6 +114,7 @@ export class ShopfloorPanel implements vscode.Disposable {
       workspace: folder ? { name: folder.name, trusted: vscode.workspace.isTrusted } : null,
       run: this.services.state.run,
       packet: this.services.state.packet,
+      review: this.services.state.review,
       extensionVersion: this.ctx.version,
     };
   }
@@ -143,6 +123,11 @@ export class ShopfloorPanel implements vscode.Disposable {
   push(): void {
     if (!this.ready) return;
     void this.post(notification('state/didChange', this.snapshot()));
+  }
+
+  /** Moves reviewer mode one section on (1) or back (-1): the section shown is the webview's view state. */
+  step(delta: 1 | -1): void {
+    if (this.ready) void this.post(notification('review/didStep', { delta }));
   }
 
   private post(message: Envelope): Thenable<boolean> {

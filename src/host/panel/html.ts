@@ -40,7 +40,7 @@ export function panelHtml(i: PanelHtmlInput): string {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${attr(panelCsp(i.cspSource, i.nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${attr(i.styleUri)}">
+${i.codiconUri ? `<link rel="stylesheet" id="vscode-codicon-stylesheet" href="${attr(i.codiconUri)}">\n` : ''}<link rel="stylesheet" href="${attr(i.styleUri)}">
 <title>Shopfloor</title>
 </head>
 <body>

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { PacketView, PanelSnapshot } from '../../contracts';
+import type { PacketView, PanelSnapshot, ParsedRequest, ReviewView } from '../../contracts';
 
 /** The run part of a snapshot. */
 export type RunView = NonNullable<PanelSnapshot['run']>;
@@ -13,12 +13,17 @@ export class PanelState implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private packetValue: PacketView | null = null;
   private runValue: RunView | null = null;
+  private reviewValue: ReviewView | null = null;
 
   get packet(): PacketView | null {
     return this.packetValue;
   }
   get run(): RunView | null {
     return this.runValue;
+  }
+  /** The evidence bundle shown (a finished run's, or one opened in reviewer mode). */
+  get review(): ReviewView | null {
+    return this.reviewValue;
   }
 
   setPacket(packet: PacketView | null): void {
@@ -31,12 +36,18 @@ export class PanelState implements vscode.Disposable {
     this.changed.fire();
   }
 
+  setReview(review: ReviewView | null): void {
+    this.reviewValue = review;
+    this.changed.fire();
+  }
+
   dispose(): void {
     this.changed.dispose();
   }
 }
 
-/** Answers the panel's requests; each method is one protocol request (src/contracts/protocol.ts). */
+/** Answers the panel's requests; each method is one protocol request (src/contracts/protocol.ts), its params already parsed. */
 export interface PanelRequestHandler {
-  handle(method: string, params: unknown, token: vscode.CancellationToken): Promise<unknown>;
+  /** The result, already checked against the method's result schema. */
+  handle(request: ParsedRequest, token: vscode.CancellationToken): Promise<unknown>;
 }

@@ -1,42 +1,50 @@
-import * as vscode from 'vscode';
-import { Methods, type ParamsOf } from '../../contracts';
+import type * as vscode from 'vscode';
+import { Methods, type ParamsOf, type RequestMethod, type ResultOf } from '../../contracts';
 import type { PacketSession } from '../packet/packet-session';
+import type { PanelLog } from './message-router';
 import type { PanelRequestHandler } from './panel-state';
 
 /** Starts a run from an approved packet file; provided by the run controller. */
 export type RunStarter = (file: string) => Promise<{ started: boolean; message?: string }>;
 /** Applies a human gate decision from the panel; provided by the run controller. */
-export type GateDecider = (params: ParamsOf<'gate/decide'>) => Promise<{ accepted: boolean }>;
+export type GateDecider = (params: ParamsOf<'gate/decide'>) => Promise<{ accepted: boolean; problem?: string }>;
+/** Pushes a run's output branch; provided by the run controller. */
+export type BranchPusher = (runId: string) => Promise<{ pushed: boolean; remote?: string; url?: string; message?: string }>;
+/** Opens a changed file's diff, and records a reviewer's verdict (src/host/review/review-requests.ts). */
+export interface ReviewRequests {
+  openDiff(p: ParamsOf<'diff/open'>): Promise<ResultOf<'diff/open'>>;
+  recordVerdict(p: ParamsOf<'review/verdict'>): Promise<ResultOf<'review/verdict'>>;
+}
+
+/** One handler per request method, typed by the protocol's method map. */
+type Handlers = { [M in RequestMethod]: (params: ParamsOf<M>, token: vscode.CancellationToken) => Promise<ResultOf<M>> };
 
 /**
  * Routes the panel's requests to the host services. Params were validated against the
  * protocol before they reach here; results are validated against the method's result
  * schema before they leave, so a host bug cannot send the webview an unexpected shape.
+ * A gate decision the gatekeeper refuses (another run's gate, content no longer shown, a
+ * closed gate) changes nothing and is logged with why.
  */
-/** Pushes a run's output branch; provided by the run controller. */
-export type BranchPusher = (runId: string) => Promise<{ pushed: boolean; remote?: string; url?: string; message?: string }>;
-
-export function panelRequests(deps: { packets: PacketSession; startRun: RunStarter; decideGate: GateDecider; pushBranch: BranchPusher }): PanelRequestHandler {
-  return {
-    async handle(method, params, _token: vscode.CancellationToken) {
-      switch (method) {
-        case 'packet/save': {
-          const p = params as ParamsOf<'packet/save'>;
-          return Methods['packet/save'].result.parse(await deps.packets.save(p.file, p.value));
-        }
-        case 'packet/approve': {
-          const p = params as ParamsOf<'packet/approve'>;
-          return Methods['packet/approve'].result.parse(await deps.packets.approve(p.file));
-        }
-        case 'run/start':
-          return Methods['run/start'].result.parse(await deps.startRun((params as ParamsOf<'run/start'>).file));
-        case 'run/push':
-          return Methods['run/push'].result.parse(await deps.pushBranch((params as ParamsOf<'run/push'>).runId));
-        case 'gate/decide':
-          return Methods['gate/decide'].result.parse(await deps.decideGate(params as ParamsOf<'gate/decide'>));
-        default:
-          throw new Error(`no handler for ${method}`);
-      }
+export function panelRequests(deps: { packets: PacketSession; startRun: RunStarter; decideGate: GateDecider; pushBranch: BranchPusher; review?: ReviewRequests; log?: PanelLog }): PanelRequestHandler {
+  const handlers: Handlers = {
+    'packet/save': async (p) => Methods['packet/save'].result.parse(await deps.packets.save(p.file, p.value)),
+    'packet/approve': async (p) => Methods['packet/approve'].result.parse(await deps.packets.approve(p.file)),
+    'run/start': async (p) => Methods['run/start'].result.parse(await deps.startRun(p.file)),
+    'run/push': async (p) => Methods['run/push'].result.parse(await deps.pushBranch(p.runId)),
+    'diff/open': async (p) => Methods['diff/open'].result.parse(deps.review ? await deps.review.openDiff(p) : { opened: false, message: 'not available here' }),
+    'review/verdict': async (p) => Methods['review/verdict'].result.parse(deps.review ? await deps.review.recordVerdict(p) : { recorded: false, message: 'not available here' }),
+    'gate/decide': async (p) => {
+      const r = Methods['gate/decide'].result.parse(await deps.decideGate(p));
+      if (!r.accepted) deps.log?.warn(`refused a gate decision from the panel (${p.decision} at ${p.gateId}${p.runId ? `, run ${p.runId}` : ''}): ${r.problem ?? 'not accepted'}`);
+      return r;
     },
   };
+  return {
+    handle: (request, token) => dispatch(handlers, request.method, request.params, token),
+  };
+}
+
+function dispatch<M extends RequestMethod>(handlers: Handlers, method: M, params: ParamsOf<M>, token: vscode.CancellationToken): Promise<ResultOf<M>> {
+  return handlers[method](params, token);
 }

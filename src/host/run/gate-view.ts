@@ -1,4 +1,4 @@
-import { AgentClaimSchema, BudgetSchema, type GateBudgetView, type GateClaimView, type GateFactsView, type GateReproductionView, type OpenGateView } from '../../contracts';
+import { AgentClaimSchema, BudgetSchema, type GateBudgetView, type GateCommandView, type GatePacketView, type GateClaimView, type GateFactsView, type GateReproductionView, type OpenGateView } from '../../contracts';
 import type { Gate } from '../../core/run/ports';
 import { describeExpectedFailure } from '../../core/run/reproduction-check';
 
@@ -29,6 +29,35 @@ export function openGateView(gate: Gate): OpenGateView {
     facts: factsOf(gate, c),
     budget: budgetOf(gate, c),
     reproduction: reproductionOf(c),
+    commands: c.reproduction ? null : commandsOf(c),
+    text: typeof c.text === 'string' ? c.text : null,
+    packet: gate.position === 'before' ? packetOf(c) : null,
+    diffFiles: Array.isArray(c.files) && typeof c.patch === 'string' ? c.files.map((f) => (typeof f === 'string' ? { path: f, status: 'changed' } : { path: String((f as { path?: unknown }).path ?? ''), status: String((f as { status?: unknown }).status ?? 'changed') })).filter((f) => f.path) : null,
+  };
+}
+
+/** The commands of a command station's after gate (engine.ts afterContent `commands`), or null. */
+function commandsOf(c: Record<string, unknown>): GateCommandView[] | null {
+  if (!Array.isArray(c.commands)) return null;
+  return c.commands
+    .filter((x): x is Record<string, unknown> => !!x && typeof x === 'object')
+    .map((x) => ({ argv: strings(x.argv), exitCode: typeof x.exitCode === 'number' ? x.exitCode : null, timedOut: x.timedOut === true, outputTail: typeof x.outputTail === 'string' ? x.outputTail : '' }));
+}
+
+/** The packet a before gate carries (engine.ts: `{ packet, plan }`), read field by field; null when it has none. */
+function packetOf(c: Record<string, unknown>): GatePacketView | null {
+  const p = c.packet as Record<string, unknown> | undefined;
+  if (!p || typeof p !== 'object' || typeof p.intent !== 'string') return null;
+  const argvs = (v: unknown) => (Array.isArray(v) ? v.map((x) => strings((x as { argv?: unknown } | null)?.argv)) : []);
+  const scope = (p.scope as { paths?: unknown } | undefined)?.paths;
+  return {
+    intent: p.intent,
+    scope: Array.isArray(scope) ? scope.map((s) => (s as { path?: unknown } | null)?.path).filter((x): x is string => typeof x === 'string') : [],
+    nonGoals: strings(p.nonGoals),
+    reproduction: argvs(p.reproduction),
+    validation: argvs(p.validation),
+    risk: typeof p.risk === 'string' ? p.risk : '',
+    outputFormat: typeof p.outputFormat === 'string' ? p.outputFormat : '',
   };
 }
 

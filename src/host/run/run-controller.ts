@@ -15,6 +15,8 @@ import { APPROVED_HERE } from '../packet/packet-session';
 import { EditorHumanStation } from './panel-human-station';
 import { PanelGatekeeper } from './panel-gatekeeper';
 import { RunViewModel } from './run-view';
+import { loadReview } from '../review/review-loader';
+import { ShopfloorPanel } from '../panel/ShopfloorPanel';
 import { pickRunAgent, type AgentVolumeQuery } from './agent-pick';
 import { readModelKeys, readModelUpstreams } from '../model-keys';
 import { modelProxyConfigFromEnv, type ModelProxyConfig } from '../../adapters/model-proxy/config';
@@ -177,12 +179,17 @@ export class RunController implements vscode.Disposable {
       this.state.setRun(model.view());
     };
     const pushSoon = () => (outputTimer ??= setTimeout(push, OUTPUT_PUSH_MS));
+    // A new run's panel shows no earlier bundle.
+    if (this.state.review?.mode === 'run') this.state.setReview(null);
     const gatekeeper = new PanelGatekeeper(
       () => session.identity(),
       (gate) => {
         model.setGate(gate);
         push();
         if (gate) this.setStatus(`$(debug-pause) Shopfloor: gate ${gate.position} ${gate.stationId}`, 'A gate is waiting for your decision. Click to open the panel.');
+        // Someone working elsewhere in the editor hears of the gate; with the panel in view it is already on screen.
+        if (gate && !ShopfloorPanel.instance?.visible)
+          void vscode.window.showInformationMessage(`Shopfloor: gate ${gate.position} ${gate.stationId} of run ${runId} waits for your decision.`, 'Open Gate').then((c) => c && vscode.commands.executeCommand('shopfloor.openPanel'));
       },
       () => vscode.workspace.getConfiguration('shopfloor').get<boolean>('gates.confirmWithModal', false),
       cts.token,
@@ -245,6 +252,12 @@ export class RunController implements vscode.Disposable {
           );
           model.setEvidence(session.folder.path(outcome.evidenceMarkdownPath));
           push();
+          // The bundle itself, verified, goes to the panel (the evidence view under the run).
+          try {
+            this.state.setReview(loadReview(session.folder.repo, runId, 'run'));
+          } catch (e) {
+            log.warn(`run ${runId}: the evidence could not be shown: ${e instanceof Error ? e.message : String(e)}`);
+          }
           lastSpend = spendText(outcome.evidence.agentTotals);
           void this.announce(session, outcome);
         } catch (e) {

@@ -8,9 +8,13 @@ export const LOG_LINES = 200;
 /** Characters of one log line the panel keeps. */
 export const LOG_LINE_CHARS = 2000;
 
-/** Terminal escape sequences (colours, cursor moves) and other control characters, which a text log shows as noise. */
+/**
+ * Terminal escape sequences (cursor moves, titles) and other control characters, which a
+ * text log shows as noise. Colour and weight (SGR, `ESC [ ... m`) are kept: the panel shows
+ * them as theme colours (webview-ui/ansi.ts) and drops anything else it does not know.
+ */
 // eslint-disable-next-line no-control-regex
-const CONTROL = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07]*(?:\x07|\x1b\\)|[\x00-\x08\x0b-\x1f\x7f]/g;
+const CONTROL = /\x1b\[(?![0-9;]*m)[0-?]*[ -/]*[@-~]|\x1b\][^\x07]*(?:\x07|\x1b\\)|\x1b(?!\[)|[\x00-\x08\x0b-\x1a\x1c-\x1f\x7f]/g;
 
 /**
  * Folds run events into what the panel shows: each station's status (pending, running,

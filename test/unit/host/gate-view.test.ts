@@ -49,14 +49,25 @@ describe('host/run/gate-view: the claim beside the line\'s own facts, and the bu
     assert.equal(v.facts, null);
   });
 
-  it('the run view fills the facts with the stations that finished, and keeps the running station\'s log lines, cleaned and capped', () => {
+  it('reads the commands of a command station, the text a station wrote, the packet at a before gate and the diff\'s file statuses', () => {
+    const cmds = openGateView(gate({ stationId: 'validate', content: { outcome: 'failed', commands: [{ argv: ['npm', 'test'], exitCode: 1, timedOut: false, outputTail: 'x' }, 'junk'], note: null }, risk: { packetRisk: 'one-reviewer', touchedRiskPaths: [], diffFlags: [] } }));
+    assert.deepEqual(cmds.commands, [{ argv: ['npm', 'test'], exitCode: 1, timedOut: false, outputTail: 'x' }]);
+    assert.equal(cmds.text, null);
+    assert.equal(cmds.packet, null);
+    assert.equal(openGateView(gate({ content: { text: 'The plan.' } })).text, 'The plan.');
+    const before = openGateView(gate({ position: 'before', content: { packet: { intent: 'Export 42.', scope: { paths: [{ path: 'index.js' }] }, nonGoals: ['x'], reproduction: [{ argv: ['node', 'r.js'] }], validation: [{ argv: ['npm', 'test'] }], risk: 'hard-stop', outputFormat: 'pr' }, plan: null } }));
+    assert.deepEqual(before.packet, { intent: 'Export 42.', scope: ['index.js'], nonGoals: ['x'], reproduction: [['node', 'r.js']], validation: [['npm', 'test']], risk: 'hard-stop', outputFormat: 'pr' });
+    assert.deepEqual(openGateView(gate()).diffFiles, [{ path: 'index.js', status: 'modified' }, { path: 'test.js', status: 'deleted' }]);
+  });
+
+  it('the run view fills the facts with the stations that finished, and keeps the running station\'s log lines, capped, with colours (SGR) kept and every other control sequence removed', () => {
     const m = new RunViewModel('r1', aBlueprint().build());
     m.apply({ type: 'station/started', stationId: 'reproduce', attempt: 1 });
     m.apply({ type: 'station/finished', stationId: 'reproduce', attempt: 1, outcome: 'failed', durationMs: 5 } as never);
     m.apply({ type: 'station/started', stationId: 'implement', attempt: 1 });
-    m.addOutput('implement', '\u001b[32mReading index.js\u001b[0m\nEditing');
+    m.addOutput('implement', '\u001b[2K\u001b]0;title\u0007\u001b[32mReading index.js\u001b[0m\u0008\nEditing');
     m.addOutput('implement', ' index.js\r\n<script>alert(1)</script>\n');
-    assert.deepEqual(m.view().log, { stationId: 'implement', lines: ['Reading index.js', 'Editing index.js', '<script>alert(1)</script>'], dropped: 0 });
+    assert.deepEqual(m.view().log, { stationId: 'implement', lines: ['\u001b[32mReading index.js\u001b[0m', 'Editing index.js', '<script>alert(1)</script>'], dropped: 0 });
     for (let i = 0; i < LOG_LINES + 5; i++) m.addOutput('implement', `line ${i}\n`);
     const log = m.view().log!;
     assert.equal(log.lines.length, LOG_LINES);

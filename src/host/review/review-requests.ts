@@ -1,0 +1,47 @@
+import type { ParamsOf, ResultOf } from '../../contracts';
+import type { PanelState } from '../panel/panel-state';
+import { loadReview, recordVerdict } from './review-loader';
+
+/** What the panel's diff and verdict requests need from the host. */
+export interface ReviewDeps {
+  state: PanelState;
+  /** The repository of the open workspace, if any. */
+  repo(): string | undefined;
+  /** Who a verdict is recorded as (git identity, else the OS user). */
+  who(repo: string): Promise<string>;
+  openDiff(repo: string, runId: string, path: string, allowed: readonly string[]): Promise<ResultOf<'diff/open'>>;
+  now?: () => Date;
+}
+
+/**
+ * The `diff/open` and `review/verdict` requests. A diff is opened only for a file of the run
+ * the panel shows (the open gate's changed files, or the bundle's), and a verdict only for
+ * the bundle the panel shows; anything else is refused with why.
+ */
+export function reviewRequests(deps: ReviewDeps): {
+  openDiff(p: ParamsOf<'diff/open'>): Promise<ResultOf<'diff/open'>>;
+  recordVerdict(p: ParamsOf<'review/verdict'>): Promise<ResultOf<'review/verdict'>>;
+} {
+  return {
+    async openDiff(p) {
+      const repo = deps.repo();
+      if (!repo) return { opened: false, message: 'no folder is open' };
+      const { run, review } = deps.state;
+      const allowed = [
+        ...(run?.runId === p.runId ? (run.openGate?.facts?.filesChanged ?? []) : []),
+        ...(review?.runId === p.runId ? (review.bundle?.diff?.files ?? []) : []),
+      ];
+      if (!allowed.length) return { opened: false, message: `the panel shows no changed files of run ${p.runId}` };
+      return deps.openDiff(repo, p.runId, p.path, allowed);
+    },
+    async recordVerdict(p) {
+      const repo = deps.repo();
+      const shown = deps.state.review;
+      if (!repo) return { recorded: false, message: 'no folder is open' };
+      if (shown?.runId !== p.runId) return { recorded: false, message: `the panel does not show run ${p.runId}'s bundle` };
+      const v = recordVerdict(repo, p.runId, p, await deps.who(repo), (deps.now ?? (() => new Date()))());
+      deps.state.setReview(loadReview(repo, p.runId, shown.mode));
+      return { recorded: true, message: v.trusted ? undefined : 'recorded on a bundle that does not verify (the verdict says so)' };
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import * as vscode from 'vscode';
+import type { HostContext } from './context';
+import { registerApprovePacket } from './commands/approvePacket';
+import { registerDraftPacket } from './commands/draftPacket';
+import { registerOpenPacket } from './commands/openPacket';
+import { registerOpenPanel } from './commands/openPanel';
+import { registerReviewCommands } from './commands/reviewCommands';
+import { offerResume, registerRunCommands } from './commands/runCommands';
+import { registerShowLog } from './commands/showLog';
+import { registerSetModelApiKey } from './model-keys';
+import { PacketSession } from './packet/packet-session';
+import { PanelState } from './panel/panel-state';
+import { panelRequests } from './panel/requests';
+import { ShopfloorPanel, type PanelServices } from './panel/ShopfloorPanel';
+import { RunController } from './run/run-controller';
+import { pushRunBranch } from './run/push-branch';
+import { reviewRequests } from './review/review-requests';
+import { GitRevisionContent, openRunDiff, REVISION_SCHEME } from './review/run-diff';
+import { RunsTreeProvider } from './runs-view';
+import { ToolsTreeProvider } from './tools-view';
+import { registerRegistryCommands } from './commands/registryCommands';
+import { humanIdentity } from '../adapters/git/identity';
+
+/** The extension's services once loaded: what the thin activate() hands calls on to. */
+export interface HostWiring extends vscode.Disposable {
+  runs: RunsTreeProvider;
+  tools: ToolsTreeProvider;
+  services: PanelServices;
+  /** Re-attaches a panel VS Code restored after a reload. */
+  revive(panel: vscode.WebviewPanel): void;
+  /** Offers to resume runs a crash or reload interrupted. */
+  offerResume(): Promise<void>;
+}
+
+/**
+ * Builds the host's services and registers every command (src/extension.ts loads this on
+ * the first command, the first look at the Runs view or a restored panel, not at
+ * activation): the packet session, the run controller, the panel's request handlers, the
+ * reviewer mode and the Runs view's data.
+ */
+export function wireHost(ctx: HostContext, statusBar: vscode.StatusBarItem): HostWiring {
+  const log = ctx.log;
+  const state = new PanelState();
+  const packets = new PacketSession(state, log, ctx.extension.workspaceState);
+  const controller = new RunController(ctx, state, statusBar);
+  const runs = new RunsTreeProvider(
+    (id) => controller.activeRunId === id,
+    () => (state.run?.openGate ? `gate ${state.run.openGate.position} ${state.run.openGate.stationId}` : undefined),
+  );
+  // The Runs view shows the gate a run waits at: refresh it when the panel's run changes (a gate opens or closes).
+  let lastGate: string | undefined;
+  const gateWatch = state.onDidChange(() => {
+    const g = state.run?.openGate?.gateId;
+    if (g !== lastGate) {
+      lastGate = g;
+      runs.refresh();
+    }
+  });
+  const tools = new ToolsTreeProvider();
+  const services: PanelServices = {
+    state,
+    requests: panelRequests({
+      packets,
+      startRun: (file) => controller.start(file),
+      decideGate: (p) => controller.decideGate(p),
+      pushBranch: (runId) => pushRunBranch(ctx, runId),
+      review: reviewRequests({
+        state,
+        repo: () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+        who: (repo) => humanIdentity(repo),
+        openDiff: (repo, runId, path, allowed) => openRunDiff(repo, runId, path, allowed),
+      }),
+      log,
+    }),
+  };
+  const disposables: vscode.Disposable[] = [
+    state,
+    gateWatch,
+    registerOpenPanel(ctx, services),
+    registerOpenPacket(ctx, services, packets),
+    registerDraftPacket(ctx),
+    registerApprovePacket(ctx, packets),
+    registerShowLog(ctx),
+    ...registerRegistryCommands(ctx),
+    registerSetModelApiKey(ctx),
+    vscode.commands.registerCommand('shopfloor.refreshTools', () => tools.refresh()),
+    controller,
+    ...registerRunCommands(ctx, controller, runs),
+    ...registerReviewCommands(ctx, services),
+    vscode.workspace.registerTextDocumentContentProvider(REVISION_SCHEME, new GitRevisionContent()),
+  ];
+  return {
+    runs,
+    tools,
+    services,
+    revive: (panel) => void ShopfloorPanel.revive(panel, ctx, services),
+    offerResume: () => offerResume(ctx, controller),
+    dispose: () => disposables.splice(0).forEach((d) => d.dispose()),
+  };
+}

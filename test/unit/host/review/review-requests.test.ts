@@ -1,0 +1,43 @@
+import { strict as assert } from 'node:assert';
+import { installVscodeStub } from '../../../support/vscode-stub';
+import { aFinishedRunFolder } from '../../../support/run-folder-fixture';
+import type { OpenGateView } from '../../../../src/contracts';
+
+installVscodeStub();
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { PanelState } = require('../../../../src/host/panel/panel-state') as typeof import('../../../../src/host/panel/panel-state');
+const { reviewRequests } = require('../../../../src/host/review/review-requests') as typeof import('../../../../src/host/review/review-requests');
+const { loadReview } = require('../../../../src/host/review/review-loader') as typeof import('../../../../src/host/review/review-loader');
+const { openRunDiff } = require('../../../../src/host/review/run-diff') as typeof import('../../../../src/host/review/run-diff');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const facts = { packetRisk: 'one-reviewer', filesChanged: ['index.js'], diffFlags: [], touchedRiskPaths: [], preexistingFailures: [], stations: [] };
+const openGate = { runId: 'r1', gateId: 'g', stationId: 'implement', position: 'after', contentHash: 'h', summary: '', content: '', allowed: ['approve'], plan: null, claim: null, facts, budget: null, reproduction: null, commands: null, text: null, packet: null, diffFiles: null } as OpenGateView;
+
+describe('host/review/review-requests: diffs and verdicts only for what the panel shows', () => {
+  it('opens a diff only for a changed file of the run shown; any other path or run is refused before anything is read', async () => {
+    const state = new PanelState();
+    state.setRun({ runId: 'r1', blueprint: 'b', stations: [], openGate, terminal: null, evidence: null, output: null, branch: null, log: null });
+    const opened: string[][] = [];
+    const r = reviewRequests({ state, repo: () => '/repo', who: async () => 'Rita', openDiff: async (repo, runId, path, allowed) => (opened.push([repo, runId, path, ...allowed]), { opened: true }) });
+    assert.deepEqual(await r.openDiff({ runId: 'r1', path: 'index.js' }), { opened: true });
+    assert.deepEqual(opened, [['/repo', 'r1', 'index.js', 'index.js']]);
+    assert.match((await r.openDiff({ runId: 'r2', path: 'index.js' })).message ?? '', /shows no changed files of run r2/);
+    // The path check itself (openRunDiff) refuses paths outside the list before it reads the journal.
+    assert.match((await openRunDiff('/repo', 'r1', '../../etc/passwd', ['index.js'])).message ?? '', /not a path inside the repository/);
+    assert.match((await openRunDiff('/repo', 'r1', '/etc/passwd', ['index.js'])).message ?? '', /not a path inside the repository/);
+    assert.match((await openRunDiff('/repo', 'r1', 'secret.txt', ['index.js'])).message ?? '', /not one of the files this run changed/);
+  });
+
+  it('records a verdict only on the bundle shown, then shows the bundle with it', async () => {
+    const { repo, runId } = await aFinishedRunFolder();
+    const state = new PanelState();
+    const r = reviewRequests({ state, repo: () => repo, who: async () => 'Rita Reviewer', openDiff: async () => ({ opened: false }), now: () => new Date('2026-12-03T12:00:00Z') });
+    assert.match((await r.recordVerdict({ runId, verdict: 'accept', comment: '', sectionComments: {} })).message ?? '', /does not show run/);
+    state.setReview(loadReview(repo, runId, 'review'));
+    assert.deepEqual(await r.recordVerdict({ runId, verdict: 'accept', comment: 'Good.', sectionComments: { diff: 'Small and in scope.', summary: '  ' } }), { recorded: true, message: undefined });
+    assert.equal(state.review?.verdict?.verdict, 'accept');
+    assert.equal(state.review?.verdict?.by, 'Rita Reviewer');
+    assert.deepEqual(state.review?.verdict?.sectionComments, { diff: 'Small and in scope.' }, 'blank section comments are not recorded');
+  });
+});

@@ -1,0 +1,54 @@
+import type { Budget } from '../src/contracts/agent';
+import type { FieldProblem, ParamsOf } from '../src/contracts/protocol';
+import type { ViewStore } from './view-state';
+
+/** A gate decision the panel can send: the protocol's own list. */
+export type GateChoice = ParamsOf<'gate/decide'>['decision'];
+/** A rejection's terminal state, as the protocol takes it. */
+export type RejectTerminal = NonNullable<ParamsOf<'gate/decide'>['terminal']>;
+
+/** Which gate a decision is for: the run and the content hash shown travel with it, so the host refuses a decision meant for other content. */
+export interface GateRef {
+  gateId: string;
+  runId: string;
+  contentHash: string;
+}
+
+/** One gate decision as the card sends it; `editedPlan` comes with `edit`, `raisedBudget` with `retry` at a budget gate. */
+export interface GateDecision {
+  decision: GateChoice;
+  reason?: string;
+  terminal?: RejectTerminal;
+  editedPlan?: string;
+  raisedBudget?: Budget;
+}
+
+/** What the rendered panel can ask of the host; each is one protocol message. */
+export interface PanelActions {
+  showLog(): void;
+  savePacket(file: string, value: Record<string, unknown>, problems: FieldProblem[]): void;
+  approvePacket(file: string): void;
+  startRun(file: string): void;
+  pushBranch(runId: string): void;
+  decideGate(gate: GateRef, d: GateDecision): void;
+  /** Opens VS Code's diff editor for a file the run changed, against the base commit. */
+  openDiff(runId: string, path: string): void;
+  recordVerdict(runId: string, verdict: 'accept' | 'request-changes' | 'reject', comment: string, sectionComments: Record<string, string>): void;
+}
+
+/**
+ * What every view template reads besides the snapshot: the view state (open sections,
+ * drafts), the actions, messages that belong to this render only (problems found in the
+ * form, a refused budget), and `rerender` for a change that is view state alone.
+ */
+export interface RenderContext {
+  store: ViewStore;
+  actions: PanelActions;
+  /** Problems the form found itself (unparseable command lines), shown until the next save. */
+  localProblems: FieldProblem[];
+  /** The last status line an action reported. */
+  status: { text: string; isError: boolean };
+  /** Transient messages by key (e.g. `gate:<id>:budget`), cleared when the input changes. */
+  errors: Map<string, string>;
+  rerender(): void;
+}

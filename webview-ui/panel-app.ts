@@ -1,0 +1,121 @@
+import type { FieldProblem, PanelSnapshot } from '../src/contracts/protocol';
+import { HostClient } from './client';
+import type { PanelActions, RenderContext } from './context';
+import { stepReview } from './evidence-view';
+import { packetDraftKey } from './packet-form';
+import { renderSnapshot } from './render';
+import { ViewStore } from './view-state';
+import type { VsCodeApi } from './vscode-api';
+
+/** A started panel: feed it the host's messages; tests read its store and client. */
+export interface PanelApp {
+  receive(data: unknown): void;
+  readonly store: ViewStore;
+  /** The last snapshot shown, if any. */
+  readonly snapshot: PanelSnapshot | undefined;
+}
+
+/**
+ * Starts the panel in `root`: restores the view state, renders every newer snapshot
+ * (stale ones are dropped by `seq`), sends the ready handshake with the view state, and
+ * keeps the page's scroll in the view state. Everything shown comes from the host.
+ */
+export function startPanel(root: HTMLElement, api: VsCodeApi, win: Window): PanelApp {
+  const store = new ViewStore(api);
+  let last: PanelSnapshot | undefined;
+  let lastSeq = -1;
+  let restoredScroll = false;
+  const client = new HostClient(api, (n) => {
+    if (n.method === 'review/didStep') return stepReview(ctx, last?.review ?? null, n.params.delta);
+    if (n.method !== 'state/didChange') return;
+    if (n.params.seq <= lastSeq) return; // stale push: a newer one was already shown
+    lastSeq = n.params.seq;
+    last = n.params;
+    draw();
+    root.ownerDocument.body.dataset.ready = 'true';
+    root.ownerDocument.body.dataset.seq = String(n.params.seq);
+  });
+
+  const setStatus = (text: string, isError = false) => {
+    ctx.status = { text, isError };
+    draw();
+  };
+  const focusFirstProblem = () => {
+    const field = root.querySelector<HTMLElement>('[aria-invalid="true"]');
+    field?.scrollIntoView?.({ block: 'center' });
+    field?.focus();
+  };
+
+  const actions: PanelActions = {
+    showLog: () => client.notify('log/show', {}),
+    savePacket: async (file, value, problems: FieldProblem[]) => {
+      ctx.localProblems = problems;
+      if (problems.length) {
+        draw();
+        focusFirstProblem();
+        return;
+      }
+      const r = await client.request('packet/save', { file, value });
+      const saved = r.ok && r.result.saved;
+      // Saved: the host's value is now what was typed, so the drafts are done with.
+      if (saved) store.dropDrafts(packetDraftKey(file, ''));
+      setStatus(r.ok ? (saved ? 'Packet saved.' : 'Not saved: fix the fields marked below.') : `Error: ${r.error}`, !saved);
+      if (!saved) focusFirstProblem();
+    },
+    approvePacket: async (file) => {
+      const r = await client.request('packet/approve', { file });
+      setStatus(r.ok ? (r.result.approved ? 'Packet approved.' : `Not approved: ${r.result.message ?? ''}`) : `Error: ${r.error}`, !(r.ok && r.result.approved));
+    },
+    startRun: async (file) => {
+      const r = await client.request('run/start', { file });
+      setStatus(r.ok ? (r.result.started ? 'Run started.' : `Not started: ${r.result.message ?? ''}`) : `Error: ${r.error}`, !(r.ok && r.result.started));
+    },
+    pushBranch: async (runId) => {
+      setStatus('Pushing…');
+      const r = await client.request('run/push', { runId });
+      setStatus(r.ok ? (r.result.pushed ? `Pushed to ${r.result.remote ?? 'the remote'}.` : `Not pushed: ${r.result.message ?? ''}`) : `Error: ${r.error}`, !(r.ok && r.result.pushed));
+    },
+    openDiff: async (runId, path) => {
+      const r = await client.request('diff/open', { runId, path });
+      if (!r.ok) setStatus(`Error: ${r.error}`, true);
+      else if (!r.result.opened) setStatus(`Diff not opened: ${r.result.message ?? ''}`, true);
+    },
+    recordVerdict: async (runId, verdict, comment, sectionComments) => {
+      const r = await client.request('review/verdict', { runId, verdict, comment, sectionComments });
+      const recorded = r.ok && r.result.recorded;
+      if (recorded) store.dropDrafts(`review:${runId}:`);
+      setStatus(r.ok ? (recorded ? `Verdict recorded${r.result.message ? `: ${r.result.message}` : '.'}` : `Not recorded: ${r.result.message ?? ''}`) : `Error: ${r.error}`, !recorded);
+    },
+    decideGate: async (gate, d) => {
+      const r = await client.request('gate/decide', { ...gate, ...d });
+      if (!r.ok) setStatus(`Error: ${r.error}`, true);
+      else if (!r.result.accepted) setStatus(`Not accepted: ${r.result.problem ?? 'that gate is no longer open'}.`, true);
+    },
+  };
+
+  const ctx: RenderContext = { store, actions, localProblems: [], status: { text: '', isError: false }, errors: new Map(), rerender: () => draw() };
+
+  function draw(): void {
+    if (!last) return;
+    renderSnapshot(root, last, ctx);
+    if (!restoredScroll) {
+      restoredScroll = true;
+      if (store.scrollY) win.scrollTo?.(0, store.scrollY);
+    }
+  }
+
+  let scrollTimer: ReturnType<typeof setTimeout> | undefined;
+  win.addEventListener('scroll', () => {
+    clearTimeout(scrollTimer);
+    scrollTimer = setTimeout(() => (store.scrollY = Math.round(win.scrollY)), 150);
+  });
+
+  client.notify('webview/ready', { viewState: store.snapshot() });
+  return {
+    receive: (data) => client.receive(data),
+    store,
+    get snapshot() {
+      return last;
+    },
+  };
+}
