@@ -93,7 +93,8 @@ export async function ensureImage(docker: Docker, spec: EnvironmentSpec, workspa
   return { ...built, built: true };
 }
 
-async function inspectImage(docker: Docker, name: string): Promise<Omit<ResolvedImage, 'built'> | undefined> {
+/** An image's id, user and env on the engine, or undefined when it is not there (404); other engine errors are thrown. */
+export async function inspectImage(docker: Docker, name: string): Promise<Omit<ResolvedImage, 'built'> | undefined> {
   try {
     const i = await docker.getImage(name).inspect();
     return { id: i.Id, user: i.Config?.User ?? '', env: i.Config?.Env ?? [] };

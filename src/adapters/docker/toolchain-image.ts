@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import { ImageBuildError, NPM_FOR_NODE, imageTagFor, versionSatisfies, type BuildOutput, type ToolchainRequest } from '../../core/container';
 import { contentHash } from '../../core/hash';
 import { packContext } from './build-context';
-import type { ResolvedImage } from './images';
+import { inspectImage, type ResolvedImage } from './images';
 import { LABEL_IMAGE_HASH } from './labels';
 
 /** Versions of the tools an image has, from `node -v` and friends; '' when a tool is absent. */
@@ -51,7 +51,7 @@ export async function ensureToolchainImage(
   const arch = { x86_64: 'x64', amd64: 'x64', aarch64: 'arm64', arm64: 'arm64' }[o.arch] ?? o.arch;
   const hash = contentHash({ v: 1, kind: 'toolchain', base: base.id, node: wantNode?.range, pm: pm && [pm.pkg, pm.range], npmFollowsNode, arch });
   const tag = imageTagFor(hash);
-  const existing = await inspect(docker, tag);
+  const existing = await inspectImage(docker, tag);
   if (existing) return { image: { ...existing, built: false }, notes: [...notes, ...described(wantNode, pm)] };
 
   const dockerfile = [
@@ -104,7 +104,7 @@ export async function ensureToolchainImage(
     failure ??= (e as Error).message;
   }
   if (failure) throw new ImageBuildError(`the station image with ${described(wantNode, pm).join(' and ')} could not be built: ${failure.trim()}`, log.join('\n'));
-  const built = await inspect(docker, tag);
+  const built = await inspectImage(docker, tag);
   if (!built) throw new ImageBuildError(`toolchain build produced no image ${tag}`, log.join('\n'));
   return { image: { ...built, built: true }, notes: [...notes, ...described(wantNode, pm)] };
 }
@@ -153,12 +153,3 @@ function frames(buf: Buffer): string {
   return Buffer.concat(parts).toString('utf8');
 }
 
-async function inspect(docker: Docker, name: string): Promise<Omit<ResolvedImage, 'built'> | undefined> {
-  try {
-    const i = await docker.getImage(name).inspect();
-    return { id: i.Id, user: i.Config?.User ?? '', env: i.Config?.Env ?? [] };
-  } catch (e) {
-    if ((e as { statusCode?: number }).statusCode === 404) return undefined;
-    throw e;
-  }
-}

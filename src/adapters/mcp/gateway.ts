@@ -5,7 +5,7 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { AuditRecord, EffectOutcome, ProposedEffect, ToolDefinition, ToolDrift, ToolEvidence, ToolPin, ToolServer } from '../../contracts/mcp';
-import { canonicalJson, sha256Hex } from '../../core/hash';
+import { contentHash, sha256Hex } from '../../core/hash';
 import { effectReason } from '../../core/mcp/effects';
 import { NEVER_APPROVED, toolDefinitionHash, toolDrift } from '../../core/mcp/pins';
 import { findSecret } from '../../core/mcp/secrets';
@@ -452,10 +452,10 @@ async function closeSessions(grant: StationGrant): Promise<void> {
   }));
 }
 
-/** SHA-256 of a value's canonical JSON (values JSON cannot hash, e.g. NaN, fall back to JSON.stringify). */
+/** SHA-256 of a value's canonical JSON (core/hash.ts contentHash); a value it cannot hash (e.g. NaN) falls back to JSON.stringify. */
 function digest(v: unknown): string {
   try {
-    return sha256Hex(canonicalJson(v));
+    return contentHash(v);
   } catch {
     return sha256Hex(JSON.stringify(v) ?? 'undefined');
   }
