@@ -21,6 +21,8 @@ export interface GateDecision {
   terminal?: RejectTerminal;
   editedPlan?: string;
   raisedBudget?: Budget;
+  /** With `approve` at the output gate: held tool calls (effect ids) the reviewer declined. */
+  declinedEffects?: string[];
 }
 
 /** What the rendered panel can ask of the host; each is one protocol message. */

@@ -2,6 +2,7 @@ import { html, nothing, type TemplateResult } from 'lit-html';
 import type { OpenGateView } from '../src/contracts/protocol';
 import type { GateChoice, GateDecision, GateRef, RejectTerminal, RenderContext } from './context';
 import { budgetView, claimView, commandsView, factsView, gatePacketView, reproductionView } from './gate-details';
+import { declinedEffects, effectsView, toolDriftView } from './gate-tools';
 import { fold } from './section';
 
 /** Terminal states a reviewer may choose when rejecting at a gate (reason codes from src/contracts/terminal-state.ts). */
@@ -16,7 +17,8 @@ const BUTTON_LABELS: Record<GateChoice, string> = { approve: 'Approve', edit: 'E
 
 /**
  * The open gate, rendered for a person: what is under review (a written reproduction, the
- * agent's claim beside the line's own facts, a budget gate's figures, the plan to edit),
+ * agent's claim beside the line's own facts, a budget gate's figures, the plan to edit, the
+ * tool calls held for the output gate with a checkbox each, changed tool definitions),
  * the raw content one click away, and the decision: approve, edit, retry, skip, reject with
  * the terminal state and reason. The reason, the chosen terminal state and the edited plan
  * are drafts of this gate in the view state. Keyboard: Ctrl+Enter approves, Ctrl+Shift+Enter
@@ -33,7 +35,11 @@ export function gateCard(ctx: RenderContext, gate: OpenGateView): TemplateResult
     const why = reason();
     if (choice === 'reject') {
       send({ decision: 'reject', reason: why, terminal: { ...rejectChoice().terminal, detail: why } });
-    } else send({ decision: choice, reason: why });
+    } else {
+      // Held tool calls the reviewer unticked go with the approval; the others run after the gate.
+      const declined = choice === 'approve' ? declinedEffects(ctx, gate.gateId, gate.effects) : [];
+      send({ decision: choice, reason: why, ...(declined.length ? { declinedEffects: declined } : {}) });
+    }
   };
   const canEditPlan = gate.plan !== null && allowed('edit');
   const editorOpen = canEditPlan && ctx.store.isOpen(key('plan-editor'));
@@ -59,7 +65,7 @@ export function gateCard(ctx: RenderContext, gate: OpenGateView): TemplateResult
           aria-keyshortcuts=${choice === 'approve' ? 'Control+Enter' : choice === 'reject' ? 'Control+Shift+Enter' : nothing}
           @click=${() => decide(choice)}>${label}</vscode-button>`
       : nothing;
-  const structured = gate.claim || gate.budget || gate.reproduction || gate.commands || gate.text !== null || gate.packet || gate.facts;
+  const structured = gate.claim || gate.budget || gate.reproduction || gate.commands || gate.text !== null || gate.packet || gate.facts || gate.effects?.length;
   const statuses = new Map((gate.diffFiles ?? []).map((f) => [f.path, f.status]));
   const raw = gate.content ? html`<pre class="gate-content" tabindex="0" aria-label="Under review">${gate.content}</pre>` : nothing;
   return html`<div class="gate" role="group" aria-label=${`Gate ${gate.position} ${gate.stationId}`} data-testid="gate" @keydown=${onKey}>
@@ -72,6 +78,8 @@ export function gateCard(ctx: RenderContext, gate: OpenGateView): TemplateResult
     ${gate.claim || gate.facts
       ? html`<div class="gate-columns">${gate.claim ? claimView(gate.claim) : nothing}${gate.facts ? factsView(gate.facts, gate.claim, (path) => ctx.actions.openDiff(gate.runId, path), statuses) : nothing}</div>`
       : nothing}
+    ${gate.effects?.length ? effectsView(ctx, gate.gateId, gate.effects, allowed('approve')) : nothing}
+    ${gate.toolDrift?.length ? toolDriftView(ctx, gate.gateId, gate.toolDrift) : nothing}
     ${gate.budget ? budgetView(ctx, gate.gateId, gate.budget, (budget) => send({ decision: 'retry', reason: reason(), raisedBudget: budget })) : nothing}
     ${gate.content && structured ? fold(ctx, key('raw'), 'Everything under review (as recorded)', raw, { className: 'gate-raw' }) : raw}
     ${editorOpen

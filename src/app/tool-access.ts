@@ -2,6 +2,7 @@ import { McpGateway } from '../adapters/mcp/gateway';
 import type { DockerContainerRuntime } from '../adapters/docker/runtime';
 import type { ToolServer } from '../contracts/mcp';
 import { RUN_LAYOUT } from '../core/run/layout';
+import type { EffectPlan } from '../core/mcp/effects';
 import type { ArtifactStore, ToolAccess, ToolAccessProvider, ToolStation } from '../core/run/ports';
 
 /**
@@ -26,8 +27,8 @@ export class DockerToolAccess implements ToolAccessProvider {
     return (await this.started())?.proposedEffects() ?? [];
   }
 
-  async settleEffects(approved: boolean) {
-    return (await this.started())?.settleEffects(approved) ?? [];
+  async settleEffects(plan: EffectPlan) {
+    return (await this.started())?.settleEffects(plan) ?? [];
   }
 
   async drift() {

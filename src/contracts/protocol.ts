@@ -113,6 +113,25 @@ export const GatePacketViewSchema = z.object({
 });
 export type GatePacketView = z.infer<typeof GatePacketViewSchema>;
 
+/** A tool call the MCP gateway held for the output gate (issue 12), as the gate card lists it: approving the gate runs it unless the reviewer declines it. */
+export const GateEffectViewSchema = z.object({
+  id: z.string(),
+  stationId: z.string(),
+  tool: z.string().describe('Namespaced `server__tool`.'),
+  reason: z.string().describe('Why it was held (its annotations, or the MCP config).'),
+  arguments: z.string().describe('The call\'s arguments as JSON text, capped.'),
+});
+export type GateEffectView = z.infer<typeof GateEffectViewSchema>;
+
+/** A pinned MCP tool whose definition changed during the run (src/contracts/mcp.ts ToolDrift): field by field, before and after. */
+export const GateToolDriftViewSchema = z.object({
+  tool: z.string(),
+  pinned: z.string(),
+  current: z.string(),
+  changes: z.array(z.object({ field: z.string(), before: z.string(), after: z.string() })),
+});
+export type GateToolDriftView = z.infer<typeof GateToolDriftViewSchema>;
+
 /** The gate waiting for a human, as the panel shows it (built by the host from the engine's Gate). */
 export const OpenGateViewSchema = z.object({
   ...GateRefSchema.shape,
@@ -130,6 +149,8 @@ export const OpenGateViewSchema = z.object({
   text: z.string().nullable().default(null).describe('After a station that wrote text (a plan, an investigation note): the text. Null elsewhere.'),
   packet: GatePacketViewSchema.nullable().default(null).describe('At a gate before a station: the task packet it will work from. Null elsewhere.'),
   diffFiles: z.array(z.object({ path: z.string(), status: z.string() })).nullable().default(null).describe('After implement: each changed file with its status (added, modified, deleted, renamed). Null elsewhere.'),
+  effects: z.array(GateEffectViewSchema).nullable().default(null).describe('At the output gate: tool calls the MCP gateway held; approving runs each one the reviewer did not decline. Null elsewhere.'),
+  toolDrift: z.array(GateToolDriftViewSchema).nullable().default(null).describe('Pinned MCP tools whose definitions changed during the run (hidden from agents); approving this gate re-approves them. Null when none.'),
 });
 export type OpenGateView = z.infer<typeof OpenGateViewSchema>;
 
@@ -191,6 +212,7 @@ export const Methods = {
         terminal: TerminalStateSchema.refine((t) => t.state === 'ESCALATE' || t.state === 'NO_OP', 'a rejection ends ESCALATE or NO_OP').optional(),
         editedPlan: z.string().max(PLAN_MAX_CHARS).optional().describe('With `edit`: the plan as the reviewer edited it; approved with the decision.'),
         raisedBudget: BudgetSchema.optional().describe('With `retry` at a budget gate: the station\'s new budget (the gate rules refuse it anywhere else).'),
+        declinedEffects: z.array(z.string().max(200)).max(500).optional().describe('With `approve` at the output gate: ids of held tool calls the reviewer declined (discarded; the others run).'),
       })
       .refine((p) => p.decision !== 'edit' || (p.editedPlan !== undefined && p.editedPlan.trim() !== ''), {
         message: 'an edit carries the edited plan',

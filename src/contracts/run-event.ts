@@ -33,6 +33,10 @@ export const GateDecisionSchema = z
     reason: z.string().optional(),
     terminal: TerminalStateSchema.optional().describe('With `reject`: the chosen terminal state.'),
     budget: BudgetSchema.optional().describe("With `retry` at a station that reached its budget: the budget a human raised it to for the retry."),
+    declinedEffects: z
+      .array(z.string())
+      .optional()
+      .describe('With `approve` at the output gate: ids of held tool calls (MCP gateway effects) the reviewer declined; they are discarded, the others run after the gate.'),
   })
   .describe('A gate decision.');
 export type GateDecision = z.infer<typeof GateDecisionSchema>;

@@ -6,7 +6,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { AuditRecord, EffectOutcome, ProposedEffect, ToolDefinition, ToolDrift, ToolEvidence, ToolPin, ToolServer } from '../../contracts/mcp';
 import { contentHash, sha256Hex } from '../../core/hash';
-import { effectReason } from '../../core/mcp/effects';
+import { effectReason, type EffectPlan } from '../../core/mcp/effects';
 import { NEVER_APPROVED, toolDefinitionHash, toolDrift } from '../../core/mcp/pins';
 import { findSecret } from '../../core/mcp/secrets';
 import { FACTORY_SERVER, namespacedTool, splitNamespaced } from '../../core/mcp/tool-names';
@@ -140,8 +140,10 @@ export class McpGateway implements ToolAccessProvider {
     return this.effects.map(({ state: _s, outcome: _o, ...p }) => p);
   }
 
-  async settleEffects(approved: boolean): Promise<EffectOutcome[]> {
+  async settleEffects(plan: EffectPlan): Promise<EffectOutcome[]> {
     const out: EffectOutcome[] = [];
+    const run = new Set(plan.run);
+    const discarded = new Map(plan.discard.map((d) => [d.id, d.reason]));
     for (const e of this.effects) {
       if (e.state !== 'queued') {
         if (e.outcome) out.push(e.outcome);
@@ -149,10 +151,11 @@ export class McpGateway implements ToolAccessProvider {
       }
       const base = { id: e.id, server: e.server, tool: e.tool, argsSha256: e.argsSha256 };
       const station = { stationId: e.stationId, attempt: e.attempt, agent: 'output-gate' };
-      if (!approved) {
+      if (!run.has(e.id)) {
+        const why = discarded.get(e.id) ?? 'the output gate did not approve it';
         e.state = 'discarded';
-        e.outcome = { ...base, state: 'discarded', detail: 'the output gate did not approve the change' };
-        this.record(station, e.server, e.tool, 'discarded', 0, e.arguments, undefined, 'the output gate did not approve the change');
+        e.outcome = { ...base, state: 'discarded', detail: why };
+        this.record(station, e.server, e.tool, 'discarded', 0, e.arguments, undefined, why);
       } else {
         const up = this.upstreams.find((u) => u.config.name === e.server);
         const started = this.now();

@@ -14,3 +14,40 @@ export function effectReason(def: ToolDefinition, configEffectful: readonly stri
   if (a['readOnlyHint'] !== true) return 'its annotations do not say it is read-only';
   return undefined;
 }
+
+/**
+ * What becomes of the held effects after the output gate: which run and why each other one
+ * is discarded. The one rule (issue 12, "Effects held at the gate"): a held call runs only
+ * when the change shipped (`shipped`: the output gate was approved and the run ends
+ * PR_READY), a human (not a policy) approved that gate, and that human did not decline the
+ * call (`declinedEffects` of the gate decision, effect ids). Pure.
+ */
+export interface EffectPlan {
+  /** Effect ids to execute, in the order given. */
+  run: string[];
+  /** Effect ids to discard, each with the reason the evidence and the audit log give. */
+  discard: { id: string; reason: string }[];
+}
+
+export function planEffects(effectIds: readonly string[], shipped: boolean, answer?: { by: { kind: 'human' | 'policy'; name: string }; declinedEffects?: readonly string[] }): EffectPlan {
+  const why = (id: string): string | undefined => {
+    if (!shipped || !answer) return 'the output gate did not approve the change';
+    if (answer.by.kind !== 'human') return `the output gate was decided by ${answer.by.name}: only a human approves held tool calls`;
+    if (answer.declinedEffects?.includes(id)) return `declined at the output gate by ${answer.by.name}`;
+    return undefined;
+  };
+  const plan: EffectPlan = { run: [], discard: [] };
+  for (const id of effectIds) {
+    const reason = why(id);
+    if (reason === undefined) plan.run.push(id);
+    else plan.discard.push({ id, reason });
+  }
+  return plan;
+}
+
+/** The ids of the held effects an output gate's content lists (engine.ts `effects`), or none. Pure. */
+export function heldEffectIds(content: unknown): string[] {
+  const effects = content && typeof content === 'object' ? (content as { effects?: unknown }).effects : undefined;
+  if (!Array.isArray(effects)) return [];
+  return effects.map((e) => (e && typeof e === 'object' ? (e as { id?: unknown }).id : undefined)).filter((id): id is string => typeof id === 'string');
+}

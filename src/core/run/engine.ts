@@ -28,6 +28,7 @@ import { parseRunFile } from './run-file';
 import { assembleEvidence } from './evidence';
 import { renderEvidenceMarkdown, renderReport } from './markdown';
 import { describeBudget } from '../agent/usage';
+import { planEffects, type EffectPlan } from '../mcp/effects';
 import type {
   AgentRunner,
   ArtifactStore,
@@ -247,8 +248,8 @@ class LineRun {
       if (this.rounds[this.round]) this.rounds[this.round]!.decision = { kind: decision.kind, rule: decision.rule };
       // The gate's content hash binds this patch (it is part of the content); a resume checks the gate's hash against the journal's.
       if (approvedBy) this.approvedPatchSha256 = sha256Hex(this.currentPatch);
-      // Held effects run only now, after a human approved them with the change; a rejection discards them (settled once: a resume finds them settled).
-      if (effects.length) await this.settleEffects(approvedBy !== undefined);
+      // Held effects run only now, after a human approved them with the change; a rejection, a policy's approval or a declined call discards them (settled once: a resume finds them settled).
+      if (effects.length) await this.settleEffects(planEffects(effects.map((e) => e.id), approvedBy !== undefined, a));
     }
     if (decision.kind !== 'terminal') decision = { kind: 'terminal', rule: 'T14', terminal: { state: 'ESCALATE', reason: 'missing-context', detail: 'The line ended without a decision.' } };
     return this.finish(decision.terminal, decision.rule, approvedBy);
@@ -728,7 +729,7 @@ class LineRun {
     const decided = this.replay.take('gate/decided', (e) => e.decision.gateId === gateId);
     if (decided) {
       const d = decided.event.decision;
-      const answer: GateAnswer = { decision: d.decision, by: d.by, reason: d.reason, terminal: d.terminal, ...(d.budget ? { raisedBudget: d.budget } : {}) };
+      const answer: GateAnswer = { decision: d.decision, by: d.by, reason: d.reason, terminal: d.terminal, ...(d.budget ? { raisedBudget: d.budget } : {}), ...(d.declinedEffects ? { declinedEffects: d.declinedEffects } : {}) };
       if (d.decision === 'edit') {
         const p = await this.ports.artifacts.read(RUN_LAYOUT.gateEditedPacket(gateId));
         const plan = await this.ports.artifacts.read(RUN_LAYOUT.gateEditedPlan(gateId));
@@ -782,6 +783,7 @@ class LineRun {
         reason: final.reason,
         terminal: final.decision === 'reject' ? final.terminal : undefined,
         ...(final.raisedBudget ? { budget: final.raisedBudget } : {}),
+        ...(final.declinedEffects?.length ? { declinedEffects: final.declinedEffects } : {}),
       },
     }));
     const decision = (rec.event as Extract<typeof rec.event, { type: 'gate/decided' }>).decision;
@@ -815,7 +817,7 @@ class LineRun {
     const recorded = this.replay.take('run/terminal');
     // A run that ends without an approved output gate never runs a held effect.
     if (!recorded && this.ports.tools) {
-      await this.settleEffects(false);
+      await this.settleEffects(planEffects((await this.ports.tools.proposedEffects()).map((e) => e.id), false));
       this.toolEvidence = await this.ports.tools.evidence();
     }
     let evidence: EvidenceBundle;
@@ -881,9 +883,9 @@ class LineRun {
     return undefined;
   }
 
-  /** Settles the gateway's held effects (executed when approved, else discarded) and notes each outcome in the journal. */
-  private async settleEffects(approved: boolean): Promise<void> {
-    const out = (await this.ports.tools?.settleEffects(approved)) ?? [];
+  /** Settles the gateway's held effects by `plan` (run or discarded with its reason) and notes each outcome in the journal. */
+  private async settleEffects(plan: EffectPlan): Promise<void> {
+    const out = (await this.ports.tools?.settleEffects(plan)) ?? [];
     for (const o of out.filter((x) => !this.settledEffects.has(x.id))) {
       this.settledEffects.add(o.id);
       await this.note(`tool effect ${o.id} (${o.server}__${o.tool}): ${o.state}${o.detail ? `: ${o.detail}` : ''}`);

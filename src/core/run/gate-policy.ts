@@ -1,5 +1,6 @@
 import type { TerminalState } from '../../contracts';
 import type { Gate, GateAnswer, Gatekeeper } from './ports';
+import { heldEffectIds } from '../mcp/effects';
 
 /** Why an unattended policy must hand a gate to a human, or undefined when it may decide. */
 export function needsHuman(gate: Gate): { why: string; terminal: TerminalState } | undefined {
@@ -37,7 +38,9 @@ export function needsHuman(gate: Gate): { why: string; terminal: TerminalState }
  * NO_OP claim (T8c) always stop for a human. With a `human` gatekeeper (a
  * terminal prompt) those gates go to the human; without one (headless, no TTY) the policy
  * rejects them and the run ends ESCALATE (`hard-stop-risk`, `out-of-scope-change` for flags
- * only, `pre-existing-failure` for pre-existing failures only).
+ * only, `pre-existing-failure` for pre-existing failures only). An output gate holding
+ * tool calls (MCP effects) goes to the human when there is one; without one the policy
+ * approves the change and the calls are discarded (only a human approves them).
  */
 export class PolicyGatekeeper implements Gatekeeper {
   constructor(
@@ -47,7 +50,15 @@ export class PolicyGatekeeper implements Gatekeeper {
 
   async decide(gate: Gate): Promise<GateAnswer> {
     const stop = needsHuman(gate);
-    if (!stop) return { decision: 'approve', by: { kind: 'policy', name: this.name }, reason: 'no hard-stop risk, risk path, diff flag or pre-existing failure' };
+    // Held tool calls run only on a human's approval (core/mcp/effects.ts planEffects): a human who is there is asked; without one the change is approved and the calls are discarded.
+    const held = heldEffectIds(gate.content).length;
+    if (!stop && held && this.human) return this.human.decide(gate);
+    if (!stop)
+      return {
+        decision: 'approve',
+        by: { kind: 'policy', name: this.name },
+        reason: `no hard-stop risk, risk path, diff flag or pre-existing failure${held ? `; ${held} held tool call(s) are not run: only a human approves them` : ''}`,
+      };
     if (this.human) return this.human.decide(gate);
     return { decision: 'reject', by: { kind: 'policy', name: this.name }, reason: `needs a human: ${stop.why}; none is available`, terminal: stop.terminal };
   }

@@ -1,5 +1,6 @@
 import { BudgetSchema, TERMINAL_REASONS, TaskPacketSchema, isStationWall, type GateChoice, type Station, type TerminalState } from '../../contracts';
 import type { Gate, GateAnswer } from './ports';
+import { heldEffectIds } from '../mcp/effects';
 
 /**
  * The gate rules in one place (design.md "Gate"): which decisions a gate allows, what a
@@ -43,12 +44,21 @@ export function rejectionTerminal(chosen: TerminalState | undefined, reason?: st
  * allow, no decider named, a raised budget where the gate offers none or not from a human
  * or not a valid budget, an edit with neither an edited packet nor a non-empty edited
  * plan, an edited plan where the gate offers none to edit, an edited packet that is not a
- * valid task packet. Pure.
+ * valid task packet, declined tool calls with anything but approve or naming a call the
+ * gate's content does not hold. Pure.
  */
-export function normalizeAnswer(gate: Pick<Gate, 'allowed' | 'plan'> & { risk?: Pick<Gate['risk'], 'budgetExceeded'> }, a: GateAnswer): { answer: GateAnswer } | { problem: string } {
+export function normalizeAnswer(gate: Pick<Gate, 'allowed' | 'plan'> & { risk?: Pick<Gate['risk'], 'budgetExceeded'>; content?: unknown }, a: GateAnswer): { answer: GateAnswer } | { problem: string } {
   if (!gate.allowed.includes(a.decision)) return { problem: `this gate allows ${gate.allowed.join(', ')}` };
   if (!a.by?.name?.trim()) return { problem: 'it does not say who decided' };
   const base: GateAnswer = { decision: a.decision, by: a.by, ...(a.reason !== undefined ? { reason: a.reason } : {}) };
+  if (a.declinedEffects?.length) {
+    // Declining held tool calls is part of approving the change that carries them (the output gate's content lists them).
+    if (a.decision !== 'approve') return { problem: 'held tool calls are declined only when approving the output gate (a rejection discards them all)' };
+    const held = new Set(heldEffectIds(gate.content));
+    const unknown = a.declinedEffects.filter((id) => !held.has(id));
+    if (unknown.length) return { problem: `this gate holds no tool call ${unknown.join(', ')}` };
+    base.declinedEffects = [...new Set(a.declinedEffects)];
+  }
   switch (a.decision) {
     case 'retry': {
       if (a.raisedBudget === undefined) return { answer: base };

@@ -6,6 +6,7 @@
  */
 import type { ScriptChange } from './trust-paths';
 import type { EffectOutcome, ProposedEffect, ToolDrift, ToolEvidence } from '../../contracts/mcp';
+import type { EffectPlan } from '../mcp/effects';
 import type { AgentClaim, AgentToolCall, AgentUsage, Budget, CommandResult, CommandSpec, ExecEndReason, GateChoice, GatePosition, JournalRecord, RunEvent, Station, TaskPacket, TerminalState } from '../../contracts';
 
 // ---------- journal and artifacts ----------
@@ -313,6 +314,8 @@ export interface GateAnswer {
   terminal?: TerminalState;
   editedPacket?: TaskPacket;
   editedPlan?: string;
+  /** With `approve` at the output gate: held effects (ids from the gate content's `effects`) the human declined; they are discarded, the others run. */
+  declinedEffects?: string[];
 }
 
 /** Decides gates: a human (editor, terminal prompt) or an explicit unattended policy; never an agent. */
@@ -386,11 +389,13 @@ export interface ToolAccessProvider {
   /** Every effect proposed in this run, oldest first, whether still queued or already settled (so the output gate's content is the same on a resume). */
   proposedEffects(): Promise<ProposedEffect[]>;
   /**
-   * Decides every queued effect after the output gate: executes them when `approved`
-   * (each result joins the audit log and the returned outcomes), discards them otherwise.
-   * Never throws for a failing effect: it is an outcome `failed` with its detail.
+   * Settles every queued effect after the output gate by `plan` (core/mcp/effects.ts
+   * planEffects): executes the ids in `plan.run` (each result joins the audit log and the
+   * returned outcomes) and discards the others with their reason (a queued effect the plan
+   * does not name is discarded too). Returns the outcome of every effect of the run, settled
+   * earlier or now. Never throws for a failing effect: it is an outcome `failed` with its detail.
    */
-  settleEffects(approved: boolean): Promise<EffectOutcome[]>;
+  settleEffects(plan: EffectPlan): Promise<EffectOutcome[]>;
   /** Pinned tools whose definitions changed since they were pinned (hidden from stations). */
   drift(): Promise<ToolDrift[]>;
   /** A human re-approved these drifted tools at a gate: their current definitions are pinned and shown again. */

@@ -1,4 +1,4 @@
-import { AgentClaimSchema, BudgetSchema, type GateBudgetView, type GateCommandView, type GatePacketView, type GateClaimView, type GateFactsView, type GateReproductionView, type OpenGateView } from '../../contracts';
+import { AgentClaimSchema, BudgetSchema, type GateBudgetView, type GateCommandView, type GatePacketView, type GateClaimView, type GateFactsView, type GateReproductionView, type GateEffectView, type OpenGateView } from '../../contracts';
 import type { Gate } from '../../core/run/ports';
 import { describeExpectedFailure } from '../../core/run/reproduction-check';
 
@@ -32,8 +32,30 @@ export function openGateView(gate: Gate): OpenGateView {
     commands: c.reproduction ? null : commandsOf(c),
     text: typeof c.text === 'string' ? c.text : null,
     packet: gate.position === 'before' ? packetOf(c) : null,
+    effects: effectsOf(c),
+    toolDrift: gate.toolDrift?.length ? gate.toolDrift.map((d) => ({ tool: d.tool, pinned: d.pinned, current: d.current, changes: d.changes.map((x) => ({ field: x.field, before: x.before, after: x.after })) })) : null,
     diffFiles: Array.isArray(c.files) && typeof c.patch === 'string' ? c.files.map((f) => (typeof f === 'string' ? { path: f, status: 'changed' } : { path: String((f as { path?: unknown }).path ?? ''), status: String((f as { status?: unknown }).status ?? 'changed') })).filter((f) => f.path) : null,
   };
+}
+
+/** How much of a held call's arguments the gate card shows, in characters. */
+const EFFECT_ARGS_CAP = 4000;
+
+/** The tool calls the output gate holds (engine.ts run(): content `effects`, ProposedEffect), read field by field; null when it holds none. */
+function effectsOf(c: Record<string, unknown>): GateEffectView[] | null {
+  if (!Array.isArray(c.effects) || !c.effects.length) return null;
+  return c.effects
+    .filter((e): e is Record<string, unknown> => !!e && typeof e === 'object' && typeof (e as { id?: unknown }).id === 'string')
+    .map((e) => {
+      const args = JSON.stringify(e.arguments ?? {}, null, 2) ?? '{}';
+      return {
+        id: String(e.id),
+        stationId: typeof e.stationId === 'string' ? e.stationId : '',
+        tool: `${String(e.server ?? '')}__${String(e.tool ?? '')}`,
+        reason: typeof e.reason === 'string' ? e.reason : '',
+        arguments: args.length > EFFECT_ARGS_CAP ? `${args.slice(0, EFFECT_ARGS_CAP)}\n… [${args.length - EFFECT_ARGS_CAP} more characters; see artifacts/tools/effects.json]` : args,
+      };
+    });
 }
 
 /** The commands of a command station's after gate (engine.ts afterContent `commands`), or null. */

@@ -63,6 +63,8 @@ export class PanelGatekeeper implements Gatekeeper {
       editedPlan: p.decision === 'edit' ? p.editedPlan : undefined,
       // A raised budget is checked by the gate rules: only with retry, at a budget gate.
       ...(p.raisedBudget ? { raisedBudget: p.raisedBudget } : {}),
+      // Declined held tool calls are checked by the gate rules against what the gate holds.
+      ...(p.declinedEffects?.length ? { declinedEffects: p.declinedEffects } : {}),
     });
     if ('problem' in n) return { accepted: false, problem: n.problem };
     this.pending = undefined;

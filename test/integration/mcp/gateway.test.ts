@@ -6,6 +6,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { McpGateway } from '../../../src/adapters/mcp/gateway';
 import { pinToolsForApproval } from '../../../src/adapters/mcp/approval-pins';
+import { planEffects } from '../../../src/core/mcp/effects';
 import { approvePacket } from '../../../src/core/packet/approval';
 import { FileArtifactStore } from '../../../src/adapters/store/artifact-store';
 import type { TaskPacket, ToolServer } from '../../../src/contracts';
@@ -161,12 +162,12 @@ describe('MCP gateway (real SDK servers over stdio and Streamable HTTP)', functi
     assert.ok(!existsSync(ticketLog), 'not executed during the run');
     const proposed = await gateway.proposedEffects();
     assert.deepEqual(proposed.map((p) => [p.server, p.tool, p.arguments]), [['team', 'create_ticket', { title: 'Fix quoting' }]]);
-    const out = await gateway.settleEffects(true);
+    const out = await gateway.settleEffects(planEffects(proposed.map((p) => p.id), true, { by: { kind: 'human', name: 'alice' } }));
     assert.deepEqual(out.map((o) => o.state), ['executed']);
     assert.equal(readFileSync(ticketLog, 'utf8'), 'Fix quoting\n');
     // A second effect, then a rejection: discarded, never executed.
     await c.callTool({ name: 'team__create_ticket', arguments: { title: 'Second' } });
-    const rejected = await gateway.settleEffects(false);
+    const rejected = await gateway.settleEffects(planEffects((await gateway.proposedEffects()).map((p) => p.id), false));
     assert.deepEqual(rejected.map((o) => o.state), ['executed', 'discarded']);
     assert.equal(readFileSync(ticketLog, 'utf8'), 'Fix quoting\n');
     await c.close();

@@ -47,6 +47,8 @@ export function aGate(over: Partial<Gate> = {}): Gate {
     text: null,
     packet: null,
     diffFiles: null,
+    effects: null,
+    toolDrift: null,
     ...over,
   };
 }

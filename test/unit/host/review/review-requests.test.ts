@@ -12,7 +12,7 @@ const { openRunDiff } = require('../../../../src/host/review/run-diff') as typeo
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const facts = { packetRisk: 'one-reviewer', filesChanged: ['index.js'], diffFlags: [], touchedRiskPaths: [], preexistingFailures: [], stations: [] };
-const openGate = { runId: 'r1', gateId: 'g', stationId: 'implement', position: 'after', contentHash: 'h', summary: '', content: '', allowed: ['approve'], plan: null, claim: null, facts, budget: null, reproduction: null, commands: null, text: null, packet: null, diffFiles: null } as OpenGateView;
+const openGate = { runId: 'r1', gateId: 'g', stationId: 'implement', position: 'after', contentHash: 'h', summary: '', content: '', allowed: ['approve'], plan: null, claim: null, facts, budget: null, reproduction: null, commands: null, text: null, packet: null, diffFiles: null, effects: null, toolDrift: null } as OpenGateView;
 
 describe('host/review/review-requests: diffs and verdicts only for what the panel shows', () => {
   it('opens a diff only for a changed file of the run shown; any other path or run is refused before anything is read', async () => {
