@@ -1,6 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit-html';
 import { keyed } from 'lit-html/directives/keyed.js';
 import type { CommandResult, EvidenceBundle } from '../src/contracts/evidence';
+import type { ToolEvidence } from '../src/contracts/mcp';
 import type { ReviewView } from '../src/contracts/review';
 import { REVIEW_VERDICTS } from '../src/contracts/review';
 import type { RenderContext } from './context';
@@ -146,10 +147,9 @@ export const EVIDENCE_SECTIONS: readonly EvidenceSection[] = [
     key: 'tools',
     title: 'Tool calls',
     show: () => true,
-    render: (b) =>
-      b.toolCalls.length
+    render: (b) => (b.tools ? gatewayAccount(b.tools) : b.toolCalls.length
         ? html`<ul>${b.toolCalls.map((t) => html`<li>${t.at} <code>${t.tool}</code> ${t.allowed ? 'allowed' : html`<strong class="error">refused</strong>`} · args ${t.argsDigest.slice(0, 12)}</li>`)}</ul>`
-        : html`<p class="muted">No tool calls were audited for this run (agents' own tool use is counted under Cost).</p>`,
+        : html`<p class="muted">No tool calls were audited for this run (agents' own tool use is counted under Cost).</p>`),
   },
   {
     key: 'risk',
@@ -271,4 +271,32 @@ function sectionIndex(ctx: RenderContext, runId: string, sections: readonly Evid
   const stored = ctx.store.reviewSection;
   if (!stored?.startsWith(`${runId}/`)) return 0;
   return Math.max(0, sections.findIndex((s) => s.key === stored.slice(runId.length + 1)));
+}
+
+/** How each gateway decision reads for a reviewer: a queued call was held for the output gate, not refused. */
+const DECISION_TEXT: Record<ToolEvidence['calls'][number]['decision'], string> = {
+  allowed: 'allowed',
+  denied: 'refused',
+  queued: 'held for the output gate',
+  executed: 'run after the output gate',
+  discarded: 'discarded',
+};
+
+/**
+ * The MCP gateway's account (evidence `tools`, issue 12): every audited call with the
+ * gateway's decision and reason, what became of each held call, changed definitions that
+ * were not re-approved, and the audit log's head that `shopfloor verify` checks.
+ */
+function gatewayAccount(t: ToolEvidence): TemplateResult {
+  const tool = (server: string, name: string) => (server === 'shopfloor' ? name : `${server}__${name}`);
+  return html`${t.calls.length
+      ? html`<table data-testid="tool-calls"><thead><tr><th scope="col">Time</th><th scope="col">Station</th><th scope="col">Tool</th><th scope="col">Decision</th><th scope="col">Why</th><th scope="col">Time taken</th><th scope="col">Arguments</th></tr></thead>
+          <tbody>${t.calls.map((c) => html`<tr class=${`decision-${c.decision}`}><td>${c.at}</td><td>${c.stationId}</td><td><code>${tool(c.server, c.tool)}</code></td>
+            <td>${c.decision === 'denied' ? html`<strong class="error">${DECISION_TEXT[c.decision]}</strong>` : DECISION_TEXT[c.decision]}</td><td class="prose">${c.reason ?? ''}</td><td>${Math.round(c.durationMs)} ms</td><td><code>${c.argsSha256.slice(0, 12)}</code></td></tr>`)}</tbody></table>`
+      : html`<p class="muted">The gateway served no tool call in this run.</p>`}
+    ${t.effects.length
+      ? html`<h4>Held calls</h4><ul data-testid="tool-effects">${t.effects.map((e) => html`<li><code>${e.server}__${e.tool}</code> ${e.id}: <strong>${e.state}</strong>${e.detail ? html` <span class="prose">(${e.detail})</span>` : nothing}</li>`)}</ul>`
+      : nothing}
+    ${t.drift.length ? html`<p class="error" data-testid="tool-drift">Changed tool definitions not re-approved (hidden from agents): ${t.drift.map((d) => d.tool).join(', ')}</p>` : nothing}
+    ${t.auditHead ? html`<p class="muted">Audit log ${t.audit}: ${t.auditHead.records} record(s), head ${t.auditHead.hash.slice(0, 12)} (checked by <code>shopfloor verify</code>).</p>` : nothing}`;
 }

@@ -5,6 +5,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Budget, TaskPacket, TerminalState } from '../contracts';
 import { parseBudget } from '../core/agent/usage';
 import { reviewerRejections } from '../core/run/gates';
+import { heldEffectIds } from '../core/mcp/effects';
 import { escapeControl } from '../core/terminal-text';
 import type { Gate, GateAnswer, Gatekeeper, HumanStation } from '../core/run/ports';
 
@@ -113,9 +114,26 @@ export class TerminalGatekeeper implements Gatekeeper {
       if (!decision || !choices.includes(decision)) continue;
       const by = { kind: 'human' as const, name: this.name };
       if (decision === 'retry' && gate.risk.budgetExceeded) return { decision, by, ...(await this.raisedBudget()) };
+      if (decision === 'approve') return { decision, by, ...(await this.declined(gate)) };
       if (decision !== 'reject') return { decision, by };
       return { decision: 'reject', by, ...(await this.rejection()) };
     }
+  }
+
+  /** Asks, when approving a gate that holds tool calls, which of them to run (empty or y: run it; n: decline it). */
+  private async declined(gate: Gate): Promise<{ declinedEffects?: string[] }> {
+    const out: string[] = [];
+    for (const id of heldEffectIds(gate.content)) {
+      for (;;) {
+        const a = (await ask(this.term, `Run held tool call ${id} after this gate? [Y/n]: `)).toLowerCase();
+        if (a === '' || a === 'y' || a === 'yes') break;
+        if (a === 'n' || a === 'no') {
+          out.push(id);
+          break;
+        }
+      }
+    }
+    return out.length ? { declinedEffects: out } : {};
   }
 
   /** Asks for the raised budget of a retry at a budget gate (empty: retry under the same budget). */

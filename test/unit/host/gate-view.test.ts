@@ -135,4 +135,27 @@ describe('host/run/panel-gatekeeper: a raised budget from the panel reaches the 
     assert.ok(PanelSnapshotSchema.shape.run.unwrap().shape.openGate.unwrap().safeParse(v).success, 'the view is a valid OpenGateView');
     assert.equal(openGateView(gate()).reproduction, null);
   });
+
+  it('the output gate lists its held tool calls with their arguments, and a decline from the panel reaches the engine only for a call the gate holds', async () => {
+    const effect = { id: 'effect-1', stationId: 'implement', attempt: 1, server: 'tracker', tool: 'create_ticket', arguments: { title: 'x'.repeat(5000) }, argsSha256: 'e'.repeat(64), reason: 'marked effectful in the MCP config', proposedAt: '2026-12-03T10:00:00.000Z' };
+    const drift = [{ tool: 'docs__search', pinned: 'a'.repeat(64), current: 'b'.repeat(64), changes: [{ field: 'description', before: '"a"', after: '"b"' }] }];
+    const output = gate({ gateId: 'decide.after.5', stationId: 'decide', allowed: ['approve', 'reject'], content: { terminal: { state: 'PR_READY', reason: 'validated-fix' }, patch: 'diff', effects: [effect] }, toolDrift: drift });
+    const v = openGateView(output);
+    assert.deepEqual(v.effects?.map((e) => [e.id, e.stationId, e.tool, e.reason]), [['effect-1', 'implement', 'tracker__create_ticket', 'marked effectful in the MCP config']]);
+    assert.match(v.effects![0]!.arguments, /^\{\n  "title": "x{10}[\s\S]*more characters; see artifacts\/tools\/effects\.json\]$/);
+    assert.deepEqual(v.toolDrift, drift);
+    assert.ok(PanelSnapshotSchema.shape.run.unwrap().shape.openGate.unwrap().safeParse(v).success, 'the view is a valid OpenGateView');
+    assert.equal(openGateView(gate()).effects, null);
+    assert.equal(openGateView(gate()).toolDrift, null);
+
+    const gk = new PanelGatekeeper(async () => 'Rita', () => undefined, () => false);
+    void gk.decide(output);
+    const bad = await gk.answer({ gateId: output.gateId, decision: 'approve', declinedEffects: ['effect-7'] });
+    assert.equal(bad.accepted, false);
+    assert.match(bad.problem ?? '', /holds no tool call effect-7/);
+    const answer = gk.decide(output);
+    assert.deepEqual(await gk.answer({ gateId: output.gateId, decision: 'approve', declinedEffects: ['effect-1'] }), { accepted: true });
+    assert.deepEqual((await answer).declinedEffects, ['effect-1']);
+  });
 });
+

@@ -120,4 +120,33 @@ describe('webview-ui/evidence-view: the bundle, its trust, and reviewer mode', (
     assert.equal(root.querySelector('[data-testid="evidence"] script, [data-testid="evidence"] img, [data-testid="evidence"] b'), null);
     assert.ok((root.textContent ?? '').includes('<script>window.x=1</script>'));
   });
+
+  it('the tool calls section shows the gateway decision of each call (a held call is not "refused") and what became of it', () => {
+    const { root, app } = mount();
+    const bundle = anEvidenceBundle('run-1');
+    const digest = 'd'.repeat(64);
+    bundle.tools = {
+      audit: 'artifacts/tools/audit.jsonl',
+      auditHead: { records: 3, hash: 'f'.repeat(64) },
+      calls: [
+        { at: '2026-12-03T10:00:00.000Z', stationId: 'implement', server: 'docs', tool: 'search', decision: 'allowed', durationMs: 3.2, argsSha256: digest },
+        { at: '2026-12-03T10:00:01.000Z', stationId: 'implement', server: 'team', tool: 'echo', decision: 'denied', reason: 'not in the packet\'s allowedTools', durationMs: 0, argsSha256: digest },
+        { at: '2026-12-03T10:00:02.000Z', stationId: 'implement', server: 'tracker', tool: 'create_ticket', decision: 'queued', reason: 'its annotations do not say it is read-only', durationMs: 1, argsSha256: digest },
+      ],
+      effects: [{ id: 'effect-1', server: 'tracker', tool: 'create_ticket', argsSha256: digest, state: 'discarded', detail: 'declined at the output gate by Rita' }],
+      pins: [],
+      drift: [],
+      recorded: [],
+      claims: [],
+    };
+    app.receive(pushOf(aSnapshot(1, { packet: null, review: review({ bundle, mode: 'run' }) })));
+    const rows = [...root.querySelectorAll('[data-testid="tool-calls"] tbody tr')].map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent?.trim()).join(' | '));
+    assert.equal(rows.length, 3);
+    assert.match(rows[0]!, /implement \| docs__search \| allowed \|  \| 3 ms/);
+    assert.match(rows[1]!, /team__echo \| refused \| not in the packet's allowedTools/);
+    assert.match(rows[2]!, /tracker__create_ticket \| held for the output gate \| its annotations/);
+    assert.doesNotMatch(rows[2]!, /refused/);
+    assert.match(text(root, '[data-testid="tool-effects"]'), /tracker__create_ticket effect-1: discarded \(declined at the output gate by Rita\)/);
+    assert.match(root.textContent ?? '', /Audit log artifacts\/tools\/audit\.jsonl: 3 record\(s\), head ffffffffffff/);
+  });
 });
