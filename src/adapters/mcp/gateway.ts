@@ -42,6 +42,8 @@ export interface McpGatewayOptions {
 interface CatalogEntry {
   server: UpstreamServer;
   def: ToolDefinition;
+  /** toolDefinitionHash(def), computed once when the catalogue is read: every call compares it with the pin. */
+  sha256: string;
   effect?: string;
 }
 
@@ -189,7 +191,7 @@ export class McpGateway implements ToolAccessProvider {
     await this.refresh();
     for (const t of tools) {
       const now = this.catalog.get(t);
-      if (now) this.pins.set(t, { sha256: toolDefinitionHash(now.def), def: now.def });
+      if (now) this.pins.set(t, { sha256: now.sha256, def: now.def });
     }
     await this.savePins();
   }
@@ -246,7 +248,7 @@ export class McpGateway implements ToolAccessProvider {
           }
           for (const def of defs) {
             const effect = effectReason(def, u.config.effectful);
-            next.set(namespacedTool(u.config.name, def.name), { server: u, def, ...(effect ? { effect } : {}) });
+            next.set(namespacedTool(u.config.name, def.name), { server: u, def, sha256: toolDefinitionHash(def), ...(effect ? { effect } : {}) });
           }
         }),
       );
@@ -266,7 +268,7 @@ export class McpGateway implements ToolAccessProvider {
     let changed = false;
     for (const [tool, e] of this.catalog) {
       if (this.pins.has(tool) || !toolAllowed(packet.allowedTools, tool).allowed) continue;
-      const now = toolDefinitionHash(e.def);
+      const now = e.sha256;
       const at = approved ? (approved.find((p) => p.tool === tool)?.sha256 ?? NEVER_APPROVED) : now;
       this.pins.set(tool, at === now ? { sha256: at, def: e.def } : { sha256: at });
       changed = true;
@@ -288,7 +290,7 @@ export class McpGateway implements ToolAccessProvider {
     const pin = this.pins.get(name);
     if (!pin) return `${name} was not pinned when the packet's tools were approved`;
     if (pin.sha256 === NEVER_APPROVED) return `${name} was not among the tools approved with the packet (hidden until a human approves it at a gate)`;
-    if (pin.sha256 !== toolDefinitionHash(e.def)) return `${name} changed since it was pinned (hidden until a human re-approves it at a gate)`;
+    if (pin.sha256 !== e.sha256) return `${name} changed since it was pinned (hidden until a human re-approves it at a gate)`;
     return undefined;
   }
 
