@@ -92,9 +92,13 @@ export type GateReproductionView = z.infer<typeof GateReproductionViewSchema>;
 /** The live log of the station running now (its readable agent or command output), capped to the last lines. */
 export const StationLogViewSchema = z.object({
   stationId: z.string(),
-  lines: z.array(z.string()).max(500),
-  dropped: z.number().int().min(0).describe('Earlier lines no longer shown (the full log is in the run folder).'),
+  lines: z.array(z.string()).max(500).describe('The last lines of the log (lines [dropped, dropped+lines.length)); the panel asks `log/range` for the others.'),
+  dropped: z.number().int().min(0).describe('Earlier lines not in this snapshot (the full log is in the run folder, served by `log/range`).'),
+  total: z.number().int().min(0).optional().describe('Lines of the whole log (dropped + lines.length); absent from older hosts.'),
 });
+
+/** Lines one `log/range` request may ask for. */
+export const LOG_RANGE_MAX = 500;
 export type StationLogView = z.infer<typeof StationLogViewSchema>;
 
 /** A command a station ran, as its gate shows it: argv, exit code (null: killed), whether it hit its bound, the tail of its output. */
@@ -244,6 +248,20 @@ export const Methods = {
     params: z.object({ runId: z.string() }),
     result: z.object({ pushed: z.boolean(), remote: z.string().optional(), url: z.string().optional(), message: z.string().optional() }),
   },
+  /** Webview → host: lines [from, from+count) of a station's full log in the panel's run (the snapshot carries only its last lines). */
+  'log/range': {
+    dir: 'toHost',
+    kind: 'request',
+    params: z.object({ runId: z.string().max(200), stationId: z.string().max(200), from: z.number().int().min(0), count: z.number().int().min(1).max(LOG_RANGE_MAX) }),
+    result: z.object({ lines: z.array(z.string()).max(LOG_RANGE_MAX), total: z.number().int().min(0) }),
+  },
+  /** Webview → host: the next or previous line of a station's log containing `query` (case-insensitive plain text), from `fromLine` (exclusive). */
+  'log/search': {
+    dir: 'toHost',
+    kind: 'request',
+    params: z.object({ runId: z.string().max(200), stationId: z.string().max(200), query: z.string().min(1).max(500), fromLine: z.number().int().min(-1), direction: z.enum(['next', 'previous']) }),
+    result: z.object({ line: z.number().int().min(0).nullable(), complete: z.boolean().describe('False when the search stopped at its time budget; ask again from `searchedTo`.'), searchedTo: z.number().int() }),
+  },
   /** Webview → host: open VS Code's diff editor for one file the run changed: the base commit on the left, the run's workspace (or output branch) on the right. */
   'diff/open': {
     dir: 'toHost',
@@ -326,6 +344,8 @@ const RESULT_PARSERS: { [M in RequestMethod]: (x: unknown) => z.ZodSafeParseResu
   'run/start': (x) => Methods['run/start'].result.safeParse(x),
   'run/push': (x) => Methods['run/push'].result.safeParse(x),
   'diff/open': (x) => Methods['diff/open'].result.safeParse(x),
+  'log/range': (x) => Methods['log/range'].result.safeParse(x),
+  'log/search': (x) => Methods['log/search'].result.safeParse(x),
   'review/verdict': (x) => Methods['review/verdict'].result.safeParse(x),
 };
 

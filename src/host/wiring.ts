@@ -64,6 +64,7 @@ export function wireHost(ctx: HostContext, statusBar: vscode.StatusBarItem): Hos
       startRun: (file) => controller.start(file),
       decideGate: (p) => controller.decideGate(p),
       pushBranch: (runId) => pushRunBranch(ctx, runId),
+      logs: () => controller.stationLogs,
       review: reviewRequests({
         state,
         repo: () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,

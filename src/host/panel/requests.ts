@@ -3,6 +3,7 @@ import { Methods, type ParamsOf, type RequestMethod, type ResultOf } from '../..
 import type { PacketSession } from '../packet/packet-session';
 import type { PanelLog } from './message-router';
 import type { PanelRequestHandler } from './panel-state';
+import type { StationLogs } from '../run/station-logs';
 
 /** Starts a run from an approved packet file; provided by the run controller. */
 export type RunStarter = (file: string) => Promise<{ started: boolean; message?: string }>;
@@ -16,6 +17,9 @@ export interface ReviewRequests {
   recordVerdict(p: ParamsOf<'review/verdict'>): Promise<ResultOf<'review/verdict'>>;
 }
 
+/** The station logs of the run the panel shows, if any (the run controller's StationLogs). */
+export type LogSource = () => StationLogs | undefined;
+
 /** One handler per request method, typed by the protocol's method map. */
 type Handlers = { [M in RequestMethod]: (params: ParamsOf<M>, token: vscode.CancellationToken) => Promise<ResultOf<M>> };
 
@@ -26,7 +30,16 @@ type Handlers = { [M in RequestMethod]: (params: ParamsOf<M>, token: vscode.Canc
  * A gate decision the gatekeeper refuses (another run's gate, content no longer shown, a
  * closed gate) changes nothing and is logged with why.
  */
-export function panelRequests(deps: { packets: PacketSession; startRun: RunStarter; decideGate: GateDecider; pushBranch: BranchPusher; review?: ReviewRequests; log?: PanelLog }): PanelRequestHandler {
+export function panelRequests(deps: { packets: PacketSession; startRun: RunStarter; decideGate: GateDecider; pushBranch: BranchPusher; review?: ReviewRequests; logs?: LogSource; log?: PanelLog }): PanelRequestHandler {
+  /** Only the logs of the run the panel shows are read; another run id is refused (and logged), as a forged message would be. */
+  const logOf = (p: { runId: string; stationId: string }): StationLogs => {
+    const logs = deps.logs?.();
+    if (!logs || logs.runId !== p.runId) {
+      deps.log?.warn(`refused a log request from the panel for run ${p.runId}: not the panel's run`);
+      throw new Error("not the panel's run");
+    }
+    return logs;
+  };
   const handlers: Handlers = {
     'packet/save': async (p) => Methods['packet/save'].result.parse(await deps.packets.save(p.file, p.value)),
     'packet/approve': async (p) => Methods['packet/approve'].result.parse(await deps.packets.approve(p.file)),
@@ -34,6 +47,8 @@ export function panelRequests(deps: { packets: PacketSession; startRun: RunStart
     'run/push': async (p) => Methods['run/push'].result.parse(await deps.pushBranch(p.runId)),
     'diff/open': async (p) => Methods['diff/open'].result.parse(deps.review ? await deps.review.openDiff(p) : { opened: false, message: 'not available here' }),
     'review/verdict': async (p) => Methods['review/verdict'].result.parse(deps.review ? await deps.review.recordVerdict(p) : { recorded: false, message: 'not available here' }),
+    'log/range': async (p) => Methods['log/range'].result.parse(logOf(p).lines(p.stationId).lines(p.from, p.count)),
+    'log/search': async (p) => Methods['log/search'].result.parse(logOf(p).lines(p.stationId).search(p.query, p.fromLine, p.direction)),
     'gate/decide': async (p) => {
       const r = Methods['gate/decide'].result.parse(await deps.decideGate(p));
       if (!r.accepted) deps.log?.warn(`refused a gate decision from the panel (${p.decision} at ${p.gateId}${p.runId ? `, run ${p.runId}` : ''}): ${r.problem ?? 'not accepted'}`);

@@ -14,6 +14,7 @@ import type { PanelState } from '../panel/panel-state';
 import { APPROVED_HERE } from '../packet/packet-session';
 import { EditorHumanStation } from './panel-human-station';
 import { PanelGatekeeper } from './panel-gatekeeper';
+import { StationLogs } from './station-logs';
 import { RunViewModel } from './run-view';
 import { loadReview } from '../review/review-loader';
 import { ShopfloorPanel } from '../panel/ShopfloorPanel';
@@ -46,6 +47,13 @@ type Started = { started: boolean; message?: string };
  */
 export class RunController implements vscode.Disposable {
   private active: ActiveRun | undefined;
+  /** The station logs of the last launched run (kept after it ends: the panel still shows its log). */
+  private logs: StationLogs | undefined;
+
+  /** The station logs of the last launched run, for the panel's `log/range` and `log/search`. */
+  get stationLogs(): StationLogs | undefined {
+    return this.logs;
+  }
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when a run starts or ends (the Runs view refreshes). */
   readonly onDidChangeRuns = this.changed.event;
@@ -194,6 +202,9 @@ export class RunController implements vscode.Disposable {
       () => vscode.workspace.getConfiguration('shopfloor').get<boolean>('gates.confirmWithModal', false),
       cts.token,
     );
+    // The whole log goes to the run folder; the panel reads it by range (the snapshot has only its tail).
+    const logs = new StationLogs(runId, session.folder.path('.'), (m) => this.ctx.log.warn(`run ${runId}: ${m}`));
+    this.logs = logs;
     this.active = { runId, cts, gatekeeper };
     this.changed.fire();
     push();
@@ -232,6 +243,7 @@ export class RunController implements vscode.Disposable {
                 onOutput: (stationId, chunk) => {
                   log.trace(`[${stationId}] ${chunk.trimEnd()}`);
                   model.addOutput(stationId, chunk);
+                  logs.append(stationId, chunk);
                   pushSoon();
                 },
               },

@@ -1,20 +1,12 @@
 import type { Blueprint, OpenGateView, RunEvent, TerminalState } from '../../contracts';
 import type { RunView } from '../panel/panel-state';
+import { cleanLogLine, LOG_CONTROL, LOG_LINE_CHARS } from './log-ranges';
 
 type StationStatus = RunView['stations'][number]['status'];
 
-/** Lines of the running station's output the panel keeps (the full log is in the run folder). */
+/** Lines of the running station's output a snapshot carries (the panel reads the others by range from the log file). */
 export const LOG_LINES = 200;
-/** Characters of one log line the panel keeps. */
-export const LOG_LINE_CHARS = 2000;
-
-/**
- * Terminal escape sequences (cursor moves, titles) and other control characters, which a
- * text log shows as noise. Colour and weight (SGR, `ESC [ ... m`) are kept: the panel shows
- * them as theme colours (webview-ui/ansi.ts) and drops anything else it does not know.
- */
-// eslint-disable-next-line no-control-regex
-const CONTROL = /\x1b\[(?![0-9;]*m)[0-?]*[ -/]*[@-~]|\x1b\][^\x07]*(?:\x07|\x1b\\)|\x1b(?!\[)|[\x00-\x08\x0b-\x1a\x1c-\x1f\x7f]/g;
+export { LOG_LINE_CHARS };
 
 /**
  * Folds run events into what the panel shows: each station's status (pending, running,
@@ -73,7 +65,7 @@ export class RunViewModel {
     const log = this.log;
     const parts = (log.partial + chunk.replace(/\r\n?/g, '\n')).split('\n');
     log.partial = parts.pop()!.slice(0, LOG_LINE_CHARS);
-    for (const p of parts) log.lines.push(p.replace(CONTROL, '').slice(0, LOG_LINE_CHARS));
+    for (const p of parts) log.lines.push(cleanLogLine(p));
     if (log.lines.length > LOG_LINES) {
       log.dropped += log.lines.length - LOG_LINES;
       log.lines.splice(0, log.lines.length - LOG_LINES);
@@ -92,6 +84,11 @@ export class RunViewModel {
 
   setEvidence(path: string): void {
     this.evidence = path;
+  }
+
+  private logView(log: { stationId: string; lines: string[]; dropped: number; partial: string }): NonNullable<RunView['log']> {
+    const lines = log.partial ? [...log.lines, log.partial.replace(LOG_CONTROL, '')] : [...log.lines];
+    return { stationId: log.stationId, lines, dropped: log.dropped, total: log.dropped + lines.length };
   }
 
   view(): RunView {
@@ -114,7 +111,7 @@ export class RunViewModel {
       evidence: this.evidence,
       output: this.output,
       branch: this.branch,
-      log: this.log ? { stationId: this.log.stationId, lines: this.log.partial ? [...this.log.lines, this.log.partial.replace(CONTROL, '')] : [...this.log.lines], dropped: this.log.dropped } : null,
+      log: this.log ? this.logView(this.log) : null,
     };
   }
 }

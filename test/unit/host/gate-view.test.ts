@@ -67,7 +67,7 @@ describe('host/run/gate-view: the claim beside the line\'s own facts, and the bu
     m.apply({ type: 'station/started', stationId: 'implement', attempt: 1 });
     m.addOutput('implement', '\u001b[2K\u001b]0;title\u0007\u001b[32mReading index.js\u001b[0m\u0008\nEditing');
     m.addOutput('implement', ' index.js\r\n<script>alert(1)</script>\n');
-    assert.deepEqual(m.view().log, { stationId: 'implement', lines: ['\u001b[32mReading index.js\u001b[0m', 'Editing index.js', '<script>alert(1)</script>'], dropped: 0 });
+    assert.deepEqual(m.view().log, { stationId: 'implement', lines: ['\u001b[32mReading index.js\u001b[0m', 'Editing index.js', '<script>alert(1)</script>'], dropped: 0, total: 3 });
     for (let i = 0; i < LOG_LINES + 5; i++) m.addOutput('implement', `line ${i}\n`);
     const log = m.view().log!;
     assert.equal(log.lines.length, LOG_LINES);

@@ -1,0 +1,51 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LogFileLines } from './log-ranges';
+
+/** Where a station's whole output goes in the run folder, relative to it (all attempts, as the panel showed it live). */
+export const stationLogFile = (stationId: string): string => `artifacts/logs/${stationId}.panel.log`;
+
+/**
+ * A run's station logs for the panel: each station's output appended, as it arrives, to
+ * one file in the run folder (`stationLogFile`), and read back by range and search
+ * (`LogFileLines`, one indexed reader per station). Line endings are normalised to LF as
+ * the live snapshot does, so the file's line numbers are the snapshot's. Append errors
+ * (a full disk) are reported to `onError` once and the log goes on without the file.
+ */
+export class StationLogs {
+  private readonly readers = new Map<string, LogFileLines>();
+  private failed = false;
+
+  constructor(
+    readonly runId: string,
+    /** The run folder's absolute path. */
+    private readonly folder: string,
+    private readonly onError: (message: string) => void = () => {},
+  ) {}
+
+  /** Absolute path of `stationId`'s log file. Station ids are blueprint ids (no separators); anything else is refused. */
+  file(stationId: string): string {
+    if (!/^[A-Za-z0-9._-]+$/.test(stationId) || stationId.startsWith('.')) throw new Error(`not a station id: ${JSON.stringify(stationId)}`);
+    return path.join(this.folder, stationLogFile(stationId));
+  }
+
+  /** Appends a chunk of `stationId`'s output (synchronous file I/O). */
+  append(stationId: string, chunk: string): void {
+    if (this.failed) return;
+    try {
+      const f = this.file(stationId);
+      fs.mkdirSync(path.dirname(f), { recursive: true });
+      fs.appendFileSync(f, chunk.replace(/\r\n?/g, '\n'));
+    } catch (e) {
+      this.failed = true;
+      this.onError(`the station log could not be written: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  /** The reader of `stationId`'s log (created on first use; a missing file is an empty log). */
+  lines(stationId: string): LogFileLines {
+    let r = this.readers.get(stationId);
+    if (!r) this.readers.set(stationId, (r = new LogFileLines(this.file(stationId))));
+    return r;
+  }
+}
