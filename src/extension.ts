@@ -33,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
   let wired: HostWiring | undefined;
   const treeChanged = new vscode.EventEmitter<void>();
   const toolsChanged = new vscode.EventEmitter<void>();
+  const blueprintsChanged = new vscode.EventEmitter<void>();
   const load = (why: string): Promise<HostWiring> =>
     (loading ??= (async () => {
       const t = performance.now();
@@ -42,7 +43,7 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
       stubs.forEach((d) => d.dispose());
       stubs = [];
       const wiring = wireHost(ctx, statusBar);
-      context.subscriptions.push(wiring, wiring.runs.onDidChangeTreeData(() => treeChanged.fire()), wiring.tools.onDidChangeTreeData(() => toolsChanged.fire()));
+      context.subscriptions.push(wiring, wiring.runs.onDidChangeTreeData(() => treeChanged.fire()), wiring.tools.onDidChangeTreeData(() => toolsChanged.fire()), wiring.blueprints.onDidChangeTreeData(() => blueprintsChanged.fire()));
       wired = wiring;
       log.info(`Shopfloor services loaded in ${(performance.now() - t).toFixed(1)} ms (for ${why})`);
       return wiring;
@@ -58,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
     statusBar,
     treeChanged,
     toolsChanged,
+    blueprintsChanged,
     { dispose: () => stubs.forEach((d) => d.dispose()) },
     vscode.window.registerTreeDataProvider('shopfloor.runs', {
       onDidChangeTreeData: treeChanged.event,
@@ -69,6 +71,11 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
       onDidChangeTreeData: toolsChanged.event,
       getTreeItem: (node) => wired!.tools.getTreeItem(node),
       getChildren: async (node) => (await load('the Tools view')).tools.getChildren(node),
+    }),
+    vscode.window.registerTreeDataProvider<Parameters<HostWiring['blueprints']['getTreeItem']>[0]>('shopfloor.blueprints', {
+      onDidChangeTreeData: blueprintsChanged.event,
+      getTreeItem: (node) => wired!.blueprints.getTreeItem(node),
+      getChildren: async (node) => (await load('the Blueprints view')).blueprints.getChildren(node),
     }),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => (await load('a restored panel')).revive(panel),

@@ -18,13 +18,15 @@ import { reviewRequests } from './review/review-requests';
 import { GitRevisionContent, openRunDiff, REVISION_SCHEME } from './review/run-diff';
 import { RunsTreeProvider } from './runs-view';
 import { ToolsTreeProvider } from './tools-view';
-import { registerRegistryCommands } from './commands/registryCommands';
+import { registerRegistryCommands, registryLocationOf } from './commands/registryCommands';
+import { BlueprintsTreeProvider } from './blueprints-view';
 import { humanIdentity } from '../adapters/git/identity';
 
 /** The extension's services once loaded: what the thin activate() hands calls on to. */
 export interface HostWiring extends vscode.Disposable {
   runs: RunsTreeProvider;
   tools: ToolsTreeProvider;
+  blueprints: BlueprintsTreeProvider;
   services: PanelServices;
   /** Re-attaches a panel VS Code restored after a reload. */
   revive(panel: vscode.WebviewPanel): void;
@@ -57,6 +59,10 @@ export function wireHost(ctx: HostContext, statusBar: vscode.StatusBarItem): Hos
     }
   });
   const tools = new ToolsTreeProvider();
+  const blueprints = new BlueprintsTreeProvider(() => registryLocationOf(ctx));
+  // The drift badges follow this workspace's adoption records, whoever writes them (a command here or the CLI).
+  const adoptedWatch = vscode.workspace.createFileSystemWatcher('**/.shopfloor/registry/adopted/*.json');
+  const adoptedChanged = [adoptedWatch.onDidCreate(() => blueprints.refresh()), adoptedWatch.onDidChange(() => blueprints.refresh()), adoptedWatch.onDidDelete(() => blueprints.refresh())];
   const services: PanelServices = {
     state,
     requests: panelRequests({
@@ -82,7 +88,11 @@ export function wireHost(ctx: HostContext, statusBar: vscode.StatusBarItem): Hos
     registerDraftPacket(ctx),
     registerApprovePacket(ctx, packets),
     registerShowLog(ctx),
-    ...registerRegistryCommands(ctx),
+    ...registerRegistryCommands(ctx, () => blueprints.refresh()),
+    blueprints,
+    adoptedWatch,
+    ...adoptedChanged,
+    vscode.commands.registerCommand('shopfloor.refreshBlueprints', () => blueprints.refresh()),
     registerSetModelApiKey(ctx),
     vscode.commands.registerCommand('shopfloor.refreshTools', () => tools.refresh()),
     controller,
@@ -93,6 +103,7 @@ export function wireHost(ctx: HostContext, statusBar: vscode.StatusBarItem): Hos
   return {
     runs,
     tools,
+    blueprints,
     services,
     revive: (panel) => void ShopfloorPanel.revive(panel, ctx, services),
     offerResume: () => offerResume(ctx, controller),

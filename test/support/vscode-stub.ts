@@ -104,6 +104,8 @@ export const stub = {
     isTrusted: true,
     workspaceFolders: [] as Array<{ uri: { fsPath: string }; name: string; index: number }>,
     getConfiguration: () => ({ get: <T>(_key: string, dflt?: T) => dflt, inspect: () => undefined }),
+    // A watcher that never fires (the Blueprints view refreshes on adoption records changing).
+    createFileSystemWatcher: () => ({ onDidCreate: () => ({ dispose: () => undefined }), onDidChange: () => ({ dispose: () => undefined }), onDidDelete: () => ({ dispose: () => undefined }), dispose: () => undefined }),
   },
   window: {
     showInformationMessage: message('info'),

@@ -114,6 +114,13 @@ export class RegistryClone {
     writeFileSync(join(this.dir, '.git', 'shopfloor-clean-at'), commit ?? '');
   }
 
+  /** The commit `main` points at, from its loose ref file (no git process); undefined when packed. */
+  private headCommit(): string | undefined {
+    const f = join(this.dir, '.git', 'refs', 'heads', 'main');
+    const v = existsSync(f) ? readFileSync(f, 'utf8').trim() : '';
+    return /^[0-9a-f]{40,64}$/.test(v) ? v : undefined;
+  }
+
   /** The tree of the checkout (reads and writes its files). */
   tree(): RegistryTree {
     const dir = this.dir;
@@ -131,6 +138,9 @@ export class RegistryClone {
           mkdirSync(parent, { recursive: true });
           made.add(parent);
         }
+        // The first write of a transaction leaves the checkout unlike any commit: forget where it was
+        // clean before the file changes, so a crash or a refusing apply never passes for clean.
+        if (this.written.size === 0) this.cleanAt = undefined;
         writeFileSync(f, text);
         this.written.add(p);
       },
@@ -144,6 +154,22 @@ export class RegistryClone {
       await this.refresh();
       return this.tree();
     });
+  }
+
+  /**
+   * Whether the checkout is known to equal the remote's `main` as last seen: left clean at
+   * the commit that both `main` and the tracking ref point at (the last push was accepted,
+   * or the last fetch reset it there). Reads the loose ref files only (no git process); a
+   * packed or missing ref answers false, which only costs a fetch.
+   */
+  private knownClean(): boolean {
+    const at = this.cleanAt;
+    if (!at) return false;
+    const ref = (name: string) => {
+      const f = join(this.dir, '.git', name);
+      return existsSync(f) ? readFileSync(f, 'utf8').trim() : undefined;
+    };
+    return ref('refs/heads/main') === at && ref('refs/remotes/origin/main') === at;
   }
 
   private async refresh(): Promise<void> {
@@ -185,18 +211,39 @@ export class RegistryClone {
     return this.serial(async () => {
       const max = this.o.maxAttempts ?? 40;
       const random = this.o.random ?? Math.random;
+      // Optimistic first attempt: when the checkout is known to equal the remote as last seen,
+      // skip the fetch and push on top of it. A remote that moved since rejects the fast-forward
+      // push and the retry below fetches and re-applies, so nothing is lost. Only a push the
+      // remote accepts counts: an apply that refuses or writes nothing on a state that may be
+      // stale is run again on a fetched one.
+      let optimistic = this.knownClean();
       for (let attempt = 1; attempt <= max; attempt++) {
-        await this.refresh();
-        const value = await apply(this.tree());
-        if (this.written.size === 0) return { value, pushed: false, attempts: attempt };
-        this.cleanAt = undefined; // the checkout now differs from the remote until this push lands
+        if (optimistic) this.written.clear();
+        else await this.refresh();
+        let value: T;
+        try {
+          value = await apply(this.tree());
+        } catch (e) {
+          if (!optimistic) throw e;
+          optimistic = false;
+          attempt--;
+          continue;
+        }
+        if (this.written.size === 0) {
+          if (!optimistic) return { value, pushed: false, attempts: attempt };
+          optimistic = false;
+          attempt--;
+          continue;
+        }
+        optimistic = false;
         // Only the files this change wrote: no scan of the whole tree (a registry holds one file
         // per run), and files left by an earlier push are not hashed again.
         const list = join(this.dir, '.git', 'shopfloor-paths');
         writeFileSync(list, `${[...this.written].join('\n')}\n`);
         await this.git.raw(['add', `--pathspec-from-file=${list}`]);
         try {
-          await this.git.raw(['commit', '--quiet', '--no-verify', '-m', message]);
+          // No scan for untracked files: every file this change wrote was just added, and the checkout holds nothing else.
+          await this.git.raw(['commit', '--quiet', '--no-verify', '--untracked-files=no', '-m', message]);
         } catch (e) {
           // Everything written was already there byte for byte.
           if (/nothing to commit|nothing added to commit/i.test((e as Error).message)) return { value, pushed: false, attempts: attempt };
@@ -206,7 +253,7 @@ export class RegistryClone {
         try {
           await this.git.raw(['push', '--quiet', '--porcelain', 'origin', 'HEAD:refs/heads/main']);
           // The push moved refs/remotes/origin/main to HEAD as well: the next fetch finds it unchanged unless someone pushed since.
-          this.cleanAt = (await this.git.raw(['rev-parse', 'HEAD'])).trim();
+          this.cleanAt = this.headCommit() ?? (await this.git.raw(['rev-parse', 'HEAD'])).trim();
           return { value, pushed: true, attempts: attempt };
         } catch (e) {
           const msg = (e as Error).message;
