@@ -1,7 +1,7 @@
 import type { Blueprint, ModelProvider, TaskPacket } from '../contracts';
 import { CLAUDE_CODE_VERSION, claudeCodePackage } from '../adapters/agents/claude-code';
 import type { AgentCliPackage } from '../adapters/agents/cli-install';
-import { CODEX_VERSION, codexPackage, OPENCODE_VERSION, opencodePackage } from '../adapters/agents/installed-cli';
+import { CODEX_VERSION, codexPackage, GEMINI_VERSION, geminiPackage, OPENCODE_VERSION, opencodePackage } from '../adapters/agents/installed-cli';
 import { COPILOT_VERSION, copilotPackage } from '../adapters/agents/copilot';
 import { AGENT_NAMES, AGENT_REGISTRY, agentNameFor, type AgentFactory, type AgentName, type AgentSettings } from './agent-routing';
 
@@ -29,6 +29,7 @@ export interface AgentChoice {
 const CLI_OF: Partial<Record<AgentName, { pkg: (version?: string) => AgentCliPackage; pinned: string; provider: ModelProvider }>> = {
   claude: { pkg: claudeCodePackage, pinned: CLAUDE_CODE_VERSION, provider: 'anthropic' },
   codex: { pkg: codexPackage, pinned: CODEX_VERSION, provider: 'openai' },
+  gemini: { pkg: geminiPackage, pinned: GEMINI_VERSION, provider: 'gemini' },
   opencode: { pkg: opencodePackage, pinned: OPENCODE_VERSION, provider: 'openai' },
   copilot: { pkg: copilotPackage, pinned: COPILOT_VERSION, provider: 'openai' },
 };

@@ -6,7 +6,8 @@ import type { AgentCliInstaller } from '../adapters/agents/cli-install';
 import { CodexAgentRunner } from '../adapters/agents/codex';
 import { CopilotAgentRunner, copilotPackage, copilotPkgCache } from '../adapters/agents/copilot';
 import { JsonlAgentRunner } from '../adapters/agents/jsonl-agent';
-import { codexPackage, InstalledCliRunner, opencodePackage } from '../adapters/agents/installed-cli';
+import { codexPackage, geminiPackage, InstalledCliRunner, opencodePackage } from '../adapters/agents/installed-cli';
+import { GeminiAgentRunner } from '../adapters/agents/gemini';
 import { OpenCodeAgentRunner } from '../adapters/agents/opencode';
 import { parseArgv } from './run-setup';
 import type { AgentPreparation, AgentResult, AgentRunner, AgentTask } from '../core/run/ports';
@@ -72,7 +73,8 @@ export const AGENT_REGISTRY: Record<AgentName, AgentFactory | undefined> = {
   claude: (s, c) => new ClaudeCodeRunner({ installer: c.installer ?? NO_INSTALLER, ...(s.versions?.claude ? { version: s.versions.claude } : {}) }),
   // The model name Codex asks the provider for: SHOPFLOOR_CODEX_MODEL, else a current Codex model.
   codex: (s, c) => new InstalledCliRunner(c.installer ?? NO_INSTALLER, codexPackage(s.versions?.codex), (bin) => new CodexAgentRunner({ model: process.env.SHOPFLOOR_CODEX_MODEL || 'gpt-5-codex', command: [bin] })),
-  gemini: undefined,
+  // The model Gemini CLI asks for: SHOPFLOOR_GEMINI_MODEL, else a current Gemini model.
+  gemini: (s, c) => new InstalledCliRunner(c.installer ?? NO_INSTALLER, geminiPackage(s.versions?.gemini), (bin) => new GeminiAgentRunner({ model: process.env.SHOPFLOOR_GEMINI_MODEL || 'gemini-2.5-pro', command: [bin] })),
   // OpenCode names its model provider/model: SHOPFLOOR_OPENCODE_MODEL, else OpenAI's through the run's proxy.
   opencode: (s, c) => new InstalledCliRunner(c.installer ?? NO_INSTALLER, opencodePackage(s.versions?.opencode), (bin) => new OpenCodeAgentRunner({ model: process.env.SHOPFLOOR_OPENCODE_MODEL || 'openai/gpt-5', command: [bin] })),
   // BYOK through the run's model proxy (OpenAI Responses); the model: SHOPFLOOR_COPILOT_MODEL, else a GPT-5 model the CLI knows (it picks its tool set by model id).

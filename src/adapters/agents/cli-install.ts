@@ -34,6 +34,11 @@ export interface AgentCliPackage {
   postInstall?: string[];
   /** The executable relative to the package folder, e.g. `bin/claude.exe`. */
   bin: string;
+  /**
+   * Further npm packages (`name@version`, exact) installed into the same prefix, e.g. the
+   * Node.js runtime a CLI needs when the station image's is too old (geminiPackage).
+   */
+  alongside?: string[];
 }
 
 /** What the install marker records (also returned by ensure). */
@@ -267,7 +272,7 @@ function installScript(pkg: AgentCliPackage, root: string): string {
     `trap 'rm -rf ${stage}' EXIT`,
     `rm -f ${root}/${INSTALL_MARKER}`,
     `mkdir -p ${stage}`,
-    `npm install --prefix ${stage} --no-audit --no-fund --ignore-scripts --no-save --no-package-lock ${sh(`${pkg.npmName}@${pkg.version}`)}`,
+    `npm install --prefix ${stage} --no-audit --no-fund --ignore-scripts --no-save --no-package-lock ${[`${pkg.npmName}@${pkg.version}`, ...(pkg.alongside ?? [])].map(sh).join(' ')}`,
     ...(pkg.postInstall ? [`(cd ${dir} && ${pkg.postInstall.map(sh).join(' ')})`] : []),
     `v="$(${dir}/${pkg.bin} --version 2>&1 | head -n 1)"`,
     'echo "installed: $v"',

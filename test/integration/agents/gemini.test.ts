@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GeminiAgentRunner } from '../../../src/adapters/agents/gemini';
@@ -47,7 +47,8 @@ describe('agents: Gemini CLI through GeminiAgentRunner (real CLI, model double)'
       assert.match(r.sessionId ?? '', /^[0-9a-f-]{36}$/);
       assert.equal(readFileSync(join(ws, 'note.txt'), 'utf8'), 'fixed\n');
       assert.equal(readFileSync(join(ws, 'hello.txt'), 'utf8'), 'hello\n');
-      assert.match(readFileSync(join(home, '.gemini', 'settings.json'), 'utf8'), /gemini-api-key/);
+      assert.match(readFileSync(join(home, '.gemini-shopfloor', '.gemini', 'settings.json'), 'utf8'), /gemini-api-key/);
+      assert.ok(!existsSync(join(home, '.gemini')), "the developer's own ~/.gemini is not touched");
       const calls = double.requests.filter((q) => q.path.includes(':streamGenerateContent'));
       assert.equal(calls.length, 5);
       assert.ok(calls.every((q) => q.headers['x-goog-api-key'] === 'sf-placeholder-key'));

@@ -38,7 +38,7 @@ export interface LineDouble {
  * folder nor the repository's `.git`.
  */
 export async function agentLine(o: {
-  agent: 'claude' | 'codex' | 'opencode';
+  agent: 'claude' | 'codex' | 'gemini' | 'opencode';
   provider: ModelProvider;
   start: (fix: { from: string; to: string }) => Promise<LineDouble>;
   /** How the provider shows the key, e.g. `Bearer ${key}`. */

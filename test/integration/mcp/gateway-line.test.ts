@@ -11,6 +11,7 @@ import { agentLine, claimBlock, claudeLine, SHELL_QUOTE as kase, sh } from '../a
 import { startOpenAIDouble, type OpenAIDouble } from '../../support/model-double/openai';
 import { OPENCODE_TITLE } from '../../support/model-double/opencode-session';
 import { startHttpTeamServer } from '../../support/mcp/http-team-server';
+import { startGeminiDouble, type GeminiDouble } from '../../support/model-double/gemini';
 
 const TEAM_SERVER = resolve(__dirname, '..', '..', 'support', 'mcp', 'team-server.js');
 const CLI = resolve(__dirname, '..', '..', '..', 'src', 'cli', 'main.ts');
@@ -193,5 +194,35 @@ describe('the MCP gateway in the line (real Claude Code in Docker, real SDK serv
     const v = verifyAuditLog(readFileSync(join(runDir, RUN_LAYOUT.toolAudit), 'utf8'));
     assert.ok(v.ok, JSON.stringify(v));
     assert.deepEqual(v.records.map((r) => [r.agent, r.server, r.tool, r.decision]), [['opencode', 'team', 'lookup', 'allowed']], offered);
+  });
+  it('Gemini CLI reaches the same gateway (httpUrl in the settings of its own home, only its server allowed): offered only the allowed tool, its call is allowed and audited as gemini', async () => {
+    let double!: GeminiDouble;
+    const streams = () => double.requests.filter((q) => q.path.includes(':streamGenerateContent'));
+    const { out, runDir } = await agentLine({
+      agent: 'gemini',
+      provider: 'gemini',
+      credential: (key) => key,
+      toolServers: servers(),
+      allowedTools: ['team__lookup'],
+      start: async (fix) => {
+        double = await startGeminiDouble([
+          // Gemini CLI names an MCP tool mcp_<server>_<tool>; the gateway's tool is team__lookup.
+          { calls: [{ name: 'mcp_shopfloor_team__lookup', args: { id: 'CVE-2021-42740' } }], usage: { prompt: 300, candidates: 10 } },
+          { calls: [{ name: 'replace', args: { file_path: '/workspaces/repo/index.js', instruction: 'escape backticks', old_string: fix.from, new_string: fix.to } }], usage: { prompt: 1100, candidates: 60 } },
+          { text: `Fixed.\n${claimBlock({ terminal: 'PR_READY', summary: 'A-z became A-Za-z.', filesChanged: ['index.js'] })}`, usage: { prompt: 1400, candidates: 50 } },
+        ]);
+        return { upstream: double.baseUrl, credentials: () => streams().map((q) => String(q.headers['x-goog-api-key'])), close: () => double.close() };
+      },
+    });
+    const offered = new Set<string>(streams().flatMap((q) => ((q.body?.tools ?? []) as { functionDeclarations?: { name: string }[] }[]).flatMap((t) => (t.functionDeclarations ?? []).map((f) => f.name))));
+    assert.equal(out.terminal.state, 'PR_READY', `${out.terminal.reason}: ${out.terminal.detail}; offered ${[...offered].join(',')}`);
+    assert.ok(offered.has('mcp_shopfloor_team__lookup') && offered.has('mcp_shopfloor_get_task_packet'), [...offered].join(','));
+    assert.ok(![...offered].some((n) => n.includes('docs__') || n.includes('team__echo') || n.includes('team__create_ticket')), [...offered].join(','));
+    const v = verifyAuditLog(readFileSync(join(runDir, RUN_LAYOUT.toolAudit), 'utf8'));
+    assert.ok(v.ok, JSON.stringify(v));
+    assert.deepEqual(v.records.map((r) => [r.agent, r.server, r.tool, r.decision]), [['gemini', 'team', 'lookup', 'allowed']]);
+    // The tool's answer reached the model in the CLI's next request.
+    assert.ok(JSON.stringify(streams().map((q) => q.body?.contents)).includes('record CVE-2021-42740: status open'));
+    assert.equal(docs.calls.length, 0, 'the docs server was never called');
   });
 });

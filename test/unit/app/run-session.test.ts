@@ -216,7 +216,7 @@ describe('app/run-session: one lifecycle for the CLI and the editor', () => {
     const refused = await ed.controller.start(PACKET_FILE);
     assert.equal(refused.started, false);
     assert.match(refused.message ?? '', /no agent was chosen/);
-    assert.deepEqual(seen.picks.map((p) => p.map((i) => i.label)), [['Claude Code', 'Codex', 'OpenCode', 'GitHub Copilot CLI', 'Aider', 'JSONL agent', 'Command agent']], 'the pick offered the agents of this build');
+    assert.deepEqual(seen.picks.map((p) => p.map((i) => i.label)), [['Claude Code', 'Codex', 'Gemini CLI', 'OpenCode', 'GitHub Copilot CLI', 'Aider', 'JSONL agent', 'Command agent']], 'the pick offered the agents of this build');
     assert.ok(!existsSync(join(repo, '.shopfloor', 'runs')) || readdirSync(join(repo, '.shopfloor', 'runs')).filter((n) => n !== '.gitignore').length === 0, 'no run folder');
 
     const chosen = await startRun({ repo, packetFile: join(repo, PACKET_FILE), options: { unattended: false, environment: 'docker', profile: false, agent: 'command' }, chooseAgent: async () => 'claude' });

@@ -1,5 +1,5 @@
 import { COPILOT_VERSION } from '../../../src/adapters/agents/copilot';
-import { CODEX_VERSION, OPENCODE_VERSION } from '../../../src/adapters/agents/installed-cli';
+import { CODEX_VERSION, GEMINI_VERSION, OPENCODE_VERSION } from '../../../src/adapters/agents/installed-cli';
 import { strict as assert } from 'node:assert';
 import { aBlueprint, aPacket } from '../../support/builders';
 import { installVscodeStub, MemorySecrets, seen } from '../../support/vscode-stub';
@@ -29,13 +29,14 @@ describe('host/run/agent-pick: the agent choice per run', () => {
 
   it('offers the agents of this build with their versions and install state, and the command agent with its command', async () => {
     const installed = await agentChoices({ installed: async (pkg) => pkg.version === CLAUDE_CODE_VERSION });
-    assert.deepEqual(installed.map((c) => c.name), ['claude', 'codex', 'opencode', 'copilot', 'aider', 'jsonl', 'command'], 'only agents whose adapter is in this build');
+    assert.deepEqual(installed.map((c) => c.name), ['claude', 'codex', 'gemini', 'opencode', 'copilot', 'aider', 'jsonl', 'command'], 'only agents whose adapter is in this build');
     const items = agentPickItems(installed, { defaultAgent: 'claude', command: '["my-agent","--fix"]' });
     assert.deepEqual(
       items.map((i) => [i.label, i.description, i.isDefault]),
       [
         ['Claude Code', `${CLAUDE_CODE_VERSION} — installed (default)`, true],
         ['Codex', `${CODEX_VERSION} — will be installed on first use`, false],
+        ['Gemini CLI', `${GEMINI_VERSION} — will be installed on first use`, false],
         ['OpenCode', `${OPENCODE_VERSION} — will be installed on first use`, false],
         ['GitHub Copilot CLI', `${COPILOT_VERSION} — will be installed on first use`, false],
         ['Aider', 'needs aider in the station image (pip install aider-chat)', false],
@@ -45,10 +46,10 @@ describe('host/run/agent-pick: the agent choice per run', () => {
     );
     const pinned = agentPickItems(await agentChoices({ versions: { claude: '2.0.1' }, installed: async () => false }), {});
     assert.equal(pinned[0]!.description, '2.0.1 — will be installed on first use', 'the configured version, not yet installed');
-    assert.equal(pinned[6]!.description, 'no command set (shopfloor.agent.command) (default)', 'no default set: the command agent');
+    assert.equal(pinned[7]!.description, 'no command set (shopfloor.agent.command) (default)', 'no default set: the command agent');
     const unknown = agentPickItems(await agentChoices({ installed: async () => Promise.reject(new Error('no engine')) }), { defaultAgent: 'clippy' });
     assert.equal(unknown[0]!.description, CLAUDE_CODE_VERSION, 'Docker not reachable: the install state is not claimed');
-    assert.deepEqual(unknown.map((i) => i.isDefault), [false, false, false, false, false, false, true], 'an unknown default falls back to the command agent');
+    assert.deepEqual(unknown.map((i) => i.isDefault), [false, false, false, false, false, false, false, true], 'an unknown default falls back to the command agent');
   });
 
   it('asks only for agent stations left to the default: not those naming an agent or matched by a routing rule', () => {
@@ -67,7 +68,7 @@ describe('host/run/agent-pick: the agent choice per run', () => {
     seen.pickAnswer = 'Command agent';
     assert.equal(await pickRunAgent(setup, new MemorySecrets() as never, volumes), 'command');
     assert.equal(seen.picks.length, 1);
-    assert.deepEqual(seen.picks[0]!.map((i) => i.label), ['Claude Code', 'Codex', 'OpenCode', 'GitHub Copilot CLI', 'Aider', 'JSONL agent', 'Command agent']);
+    assert.deepEqual(seen.picks[0]!.map((i) => i.label), ['Claude Code', 'Codex', 'Gemini CLI', 'OpenCode', 'GitHub Copilot CLI', 'Aider', 'JSONL agent', 'Command agent']);
 
     seen.pickAnswer = null;
     await assert.rejects(pickRunAgent(setup, new MemorySecrets() as never, volumes), (e: Error) => e.name === 'RunRefusedError' && /no agent was chosen/.test(e.message));
