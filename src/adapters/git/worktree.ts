@@ -103,6 +103,11 @@ export class GitRunWorkspace implements RunWorkspace {
     return takeTree(join(this.dir, ...rel.split('/')), caps);
   }
 
+  async baseFile(rel: string): Promise<string | undefined> {
+    // A blob read: no filter, textconv or attribute of the repository runs.
+    return this.git.raw(['cat-file', 'blob', `${this.baseCommit}:${rel}`]).then((t) => t, () => undefined);
+  }
+
   async placeTree(rel: string, files: ReadonlyArray<{ path: string; text: string }>): Promise<void> {
     placeTree(join(this.dir, ...rel.split('/')), files);
     // Out of the diff and of restore's clean (ignored files stay), in the clone's own exclude file.

@@ -13,8 +13,9 @@ function ignoredEntries(dir: string): string[] {
  * Set-up results cached on the host per key (base commit + set-up commands + image, see
  * setupCacheKey): after a successful set-up the workspace's ignored files are copied into
  * `root/<key>/`, and a later run on the same base commit copies them back instead of
- * installing again. Used with the local environment; the Docker runtime may cache a
- * volume or image layer behind the same port instead.
+ * installing again; with `only: 'dependency-trees'` only the `node_modules` folders are
+ * kept (dependencyReuseKey: other commits with the same lockfile). Used with both
+ * environments (a Docker station's workspace is copied in from the host).
  */
 export class DirectorySetupCache implements SetupCache {
   constructor(private readonly root: string) {}
@@ -32,11 +33,13 @@ export class DirectorySetupCache implements SetupCache {
     return true;
   }
 
-  async save(key: string, workspace: RunWorkspace): Promise<void> {
+  async save(key: string, workspace: RunWorkspace, o: { only?: 'dependency-trees' } = {}): Promise<void> {
     const dir = join(this.root, key);
     const tmp = `${dir}.tmp-${process.pid}`;
     fs.rmSync(tmp, { recursive: true, force: true });
-    const entries = ignoredEntries(workspace.dir).filter((e) => !e.startsWith('.shopfloor'));
+    const entries = ignoredEntries(workspace.dir).filter((e) => !e.startsWith('.shopfloor') && (o.only !== 'dependency-trees' || e.split('/').pop() === 'node_modules'));
+    // Nothing to keep is not a result to restore: the next run installs.
+    if (o.only === 'dependency-trees' && !entries.length) return;
     for (const e of entries) fs.cpSync(join(workspace.dir, e), join(tmp, 'files', e), { recursive: true, verbatimSymlinks: true });
     fs.mkdirSync(tmp, { recursive: true });
     fs.writeFileSync(join(tmp, 'entries.json'), JSON.stringify(entries));

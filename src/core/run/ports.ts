@@ -206,6 +206,8 @@ export interface RunWorkspace {
    * which binds it read-only (EnvironmentRequest.readOnlyPaths).
    */
   placeTree?(rel: string, files: ReadonlyArray<{ path: string; text: string }>): Promise<void>;
+  /** The text of the workspace-relative file `rel` at the base commit (as committed, no filter), or undefined when it is not there. */
+  baseFile?(rel: string): Promise<string | undefined>;
 }
 
 /** Creates or re-attaches run workspaces. */
@@ -504,11 +506,15 @@ export interface ProfileFacts {
   registryHosts: string[];
 }
 
-/** Records set-up results per base commit so later runs skip a repeated install. */
+/**
+ * Records set-up results so later runs skip a repeated install: per base commit (every
+ * file set-up left), or with `only: 'dependency-trees'` per dependencyReuseKey (only the
+ * `node_modules` folders, for other commits with the same lockfile).
+ */
 export interface SetupCache {
   /** Restores a cached set-up into the workspace; false when there is none for `key`. */
   restore(key: string, workspace: RunWorkspace): Promise<boolean>;
-  save(key: string, workspace: RunWorkspace): Promise<void>;
+  save(key: string, workspace: RunWorkspace, o?: { only?: 'dependency-trees' }): Promise<void>;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { LOG_FILE_CAP_BYTES, OUTPUT_TAIL_CHARS, REPRODUCTION_CAPS, REPRODUCTION_DIR, type CommandResult, type CommandSpec, type FrozenReproduction, type Station, type TaskPacket } from '../../contracts';
 import { freezeReproduction, reproductionCommand } from './reproduction-writer';
 import { productionInstall } from './setup-fallback';
+import { DEPENDENCY_FILES, dependencyReuseKey } from './setup-reuse';
 import { contentHash } from '../hash';
 import { RUN_LAYOUT } from './layout';
 import { commandEnd } from './command-end';
@@ -203,6 +204,14 @@ export function setupCacheKey(baseCommit: string, specs: CommandSpec[], image: s
   return contentHash({ baseCommit, argv: specs.map((s) => ({ argv: s.argv, cwd: s.cwd, env: s.env })), image: image ?? null });
 }
 
+/** dependencyReuseKey over the base commit's DEPENDENCY_FILES; undefined when the workspace cannot read them. */
+async function dependencyTreesKey(ctx: StationContext, specs: CommandSpec[], image: string | undefined): Promise<ReturnType<typeof dependencyReuseKey> | undefined> {
+  const read = ctx.workspace.baseFile?.bind(ctx.workspace);
+  if (!read) return undefined;
+  const files = Object.fromEntries(await Promise.all(DEPENDENCY_FILES.map(async (f) => [f, await read(f)] as const)));
+  return dependencyReuseKey(files, specs, image);
+}
+
 /** What a station needs of its environment, decided before anything runs; or how it ends without one. */
 type EnvironmentPlan =
   | { done: { outcome: StationResult['outcome']; extra: Partial<StationResult> } }
@@ -274,6 +283,11 @@ export async function executeStation(ctx: StationContext): Promise<StationResult
     await ctx.workspace.markSetupOutputs?.();
     return blank(ctx, 'passed', { commandsOutcome: 'passed', fromCache: true, note: `set-up restored from cache ${cacheKey.slice(0, 12)}` });
   }
+  const trees = cacheKey && ctx.setupCache ? await dependencyTreesKey(ctx, specs, request.image) : undefined;
+  if (trees && 'key' in trees && (await ctx.setupCache!.restore(trees.key, ctx.workspace))) {
+    await ctx.workspace.markSetupOutputs?.();
+    return blank(ctx, 'passed', { commandsOutcome: 'passed', fromCache: true, note: `set-up: dependencies restored for the same lockfile (cache ${trees.key.slice(0, 12)}); install not run` });
+  }
 
   let env: StationEnvironment;
   try {
@@ -297,7 +311,10 @@ export async function executeStation(ctx: StationContext): Promise<StationResult
     if (station.role === 'setup' && res.outcome === 'passed') {
       // Before the cache saves them: what set-up wrote must never show up in the change.
       await ctx.workspace.markSetupOutputs?.();
-      if (cacheKey && ctx.setupCache) await ctx.setupCache.save(cacheKey, ctx.workspace);
+      // A plain install leaves only dependency trees (dependencyReuseKey), kept once, for every
+      // commit with the same lockfile; anything else is kept for this base commit.
+      if (trees && 'key' in trees) await ctx.setupCache!.save(trees.key, ctx.workspace, { only: 'dependency-trees' });
+      else if (cacheKey && ctx.setupCache) await ctx.setupCache.save(cacheKey, ctx.workspace);
     }
     return station.role === 'implement' ? await withDiffAfterStop(ctx, env, res) : res;
   } catch (e) {
