@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import type { CommandSpec } from '../../../../src/contracts';
 import { runLine } from '../../../../src/core/run/engine';
 import { dependencyReuseKey } from '../../../../src/core/run/setup-reuse';
 import { fakePorts, FakeWorkspace } from './fakes';
@@ -6,7 +7,7 @@ import { inputs } from './inputs';
 
 const LOCK = JSON.stringify({ name: 'app', lockfileVersion: 3, packages: { '': { dependencies: { 'left-pad': '1.3.0' } }, 'node_modules/left-pad': { version: '1.3.0' } } });
 const manifest = (over: Record<string, unknown> = {}) => JSON.stringify({ name: 'app', version: '1.0.0', scripts: { test: 'node test.js' }, dependencies: { 'left-pad': '1.3.0' }, ...over });
-const NPM_CI = [{ argv: ['npm', 'ci'] }];
+const NPM_CI: CommandSpec[] = [{ argv: ['npm', 'ci'] }];
 const key = (files: Record<string, string | undefined>, specs = NPM_CI, image?: string) => dependencyReuseKey(files, specs, image);
 
 describe('core/run/setup-reuse: which set-up results another commit may reuse', () => {
