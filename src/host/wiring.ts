@@ -4,6 +4,7 @@ import { registerApprovePacket } from './commands/approvePacket';
 import { registerDraftPacket } from './commands/draftPacket';
 import { registerOpenPacket } from './commands/openPacket';
 import { registerOpenPanel } from './commands/openPanel';
+import { registerCompareBlueprint } from './commands/compareBlueprint';
 import { registerReviewCommands } from './commands/reviewCommands';
 import { offerResume, registerRunCommands } from './commands/runCommands';
 import { registerShowLog } from './commands/showLog';
@@ -92,6 +93,7 @@ export function wireHost(ctx: HostContext, statusBar: vscode.StatusBarItem): Hos
     state,
     gateWatch,
     registerOpenPanel(ctx, services),
+    registerCompareBlueprint(ctx, services),
     registerOpenPacket(ctx, services, packets),
     registerDraftPacket(ctx),
     registerApprovePacket(ctx, packets),

@@ -8,3 +8,4 @@ export * from './promotion';
 export * from './merge';
 export * from './outcome';
 export * from './verdict';
+export * from './comparison';
