@@ -81,7 +81,7 @@ export function wireHost(ctx: HostContext, statusBar: vscode.StatusBarItem): Hos
         who: (repo) => humanIdentity(repo),
         openDiff: (repo, runId, path, allowed) => openRunDiff(repo, runId, path, allowed),
         // The same switch as a finished run's outcome; nothing registry-bound happens in restricted mode (the registry commands refuse there too).
-        syncVerdict: (repo, runId) =>
+        syncVerdict: async (repo, runId) =>
           vscode.workspace.isTrusted && vscode.workspace.getConfiguration('shopfloor').get<boolean>('registry.syncOutcomes', true)
             ? registryVerdictSync({ location: registryLocationOf(ctx), logger: asLogger(log) })(runFolder(repo, runId))
             : Promise.resolve(),

@@ -48,7 +48,8 @@ export function reviewRequests(deps: ReviewDeps): {
       if (shown?.runId !== p.runId) return { recorded: false, message: `the panel does not show run ${p.runId}'s bundle` };
       const v = recordVerdict(repo, p.runId, p, await deps.who(repo), (deps.now ?? (() => new Date()))());
       deps.state.setReview(loadReview(repo, p.runId, shown.mode));
-      void deps.syncVerdict?.(repo, p.runId);
+      // registryVerdictSync logs its own failures; a rejection here could only be a bug in the hook, and must not fail a verdict already recorded.
+      void deps.syncVerdict?.(repo, p.runId).catch(() => undefined);
       return { recorded: true, message: v.trusted ? undefined : 'recorded on a bundle that does not verify (the verdict says so)' };
     },
   };
