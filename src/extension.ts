@@ -61,6 +61,11 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
     toolsChanged,
     blueprintsChanged,
     { dispose: () => stubs.forEach((d) => d.dispose()) },
+    // The three tree views (Runs, Tools, Blueprints) are registered here, not in src/host/wiring.ts, and all in the same way:
+    // VS Code asks a visible view for its provider at once (a view without one says "There is no data provider"), so a
+    // provider must exist at activation; these are stand-ins that load the host (dist/host.js) only on their first
+    // getChildren and hand every call to the real provider wiring.ts builds. Registering them in wireHost would leave the
+    // views empty until some command loaded the host, or load it at activation (test/unit/host/activation.test.ts forbids that).
     vscode.window.registerTreeDataProvider('shopfloor.runs', {
       onDidChangeTreeData: treeChanged.event,
       getTreeItem: (item: vscode.TreeItem) => item,

@@ -35,6 +35,8 @@ export interface PanelActions {
   decideGate(gate: GateRef, d: GateDecision): void;
   /** Opens VS Code's diff editor for a file the run changed, against the base commit. */
   openDiff(runId: string, path: string): void;
+  /** Closes the registry comparison view. */
+  closeComparison(): void;
   recordVerdict(runId: string, verdict: 'accept' | 'request-changes' | 'reject', comment: string, sectionComments: Record<string, string>): void;
 }
 

@@ -48,6 +48,7 @@ export function startPanel(root: HTMLElement, api: VsCodeApi, win: Window): Pane
 
   const actions: PanelActions = {
     showLog: () => client.notify('log/show', {}),
+    closeComparison: () => client.notify('comparison/close', {}),
     savePacket: async (file, value, problems: FieldProblem[]) => {
       ctx.localProblems = problems;
       if (problems.length) {

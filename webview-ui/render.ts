@@ -1,6 +1,7 @@
 import { html, nothing, render, type TemplateResult } from 'lit-html';
 import type { PanelSnapshot } from '../src/contracts/protocol';
 import type { RenderContext } from './context';
+import { comparisonView } from './comparison-view';
 import { evidenceView } from './evidence-view';
 import { packetForm } from './packet-form';
 import { runView } from './run-view';
@@ -24,6 +25,7 @@ export function panelTemplate(s: PanelSnapshot, ctx: RenderContext): TemplateRes
       ? html`<p class="workspace">Workspace: ${s.workspace.name}${s.workspace.trusted ? '' : ' (restricted mode: nothing from this workspace runs)'}</p>`
       : html`<p class="muted">No folder is open. Open a repository to draft a task packet.</p>`}
     <p class="message${ctx.status.isError ? ' error' : ''}" data-testid="message" role="status">${ctx.status.text}</p>
+    ${s.comparison ? comparisonView(ctx, s.comparison) : nothing}
     ${s.review?.mode === 'review' ? evidenceView(ctx, s.review) : nothing}
     ${s.run ? runView(ctx, s.run) : nothing}
     ${s.review && s.review.mode === 'run' ? evidenceView(ctx, s.review) : nothing}
@@ -31,7 +33,7 @@ export function panelTemplate(s: PanelSnapshot, ctx: RenderContext): TemplateRes
       ? // While a run is shown, the packet it came from folds away under the run.
         fold(ctx, 'packet-fold', `Task packet · ${s.packet.file}`, form, { className: 'packet-fold' })
       : form}
-    ${!s.run && !s.packet && !s.review
+    ${!s.run && !s.packet && !s.review && !s.comparison
       ? html`<section class="empty">
           <h2>No run yet</h2>
           <p>Shopfloor drafts a task packet from a seed (an issue, a failing test, an advisory), runs each station of a blueprint in a local devcontainer, and stops at a gate for your approval between steps.</p>

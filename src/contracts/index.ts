@@ -15,3 +15,4 @@ export * from './agent';
 export * from './pricing';
 export * from './reproduction';
 export * from './mcp';
+export * from './comparison';

@@ -3,6 +3,7 @@ import { AgentClaimSchema, BudgetSchema } from './agent';
 import { GateChoiceSchema, GateRefSchema } from './run-event';
 import { TerminalStateSchema } from './terminal-state';
 import { ReviewVerdictKindSchema, ReviewViewSchema, VERDICT_COMMENT_MAX } from './review';
+import { ComparisonViewSchema } from './comparison';
 
 /**
  * The webview protocol between the host and the panel (style.md "One contract").
@@ -192,6 +193,7 @@ export const PanelSnapshotSchema = z.object({
     .nullable(),
   packet: PacketViewSchema.nullable().default(null),
   review: ReviewViewSchema.nullable().default(null).describe("The evidence bundle shown: the finished run's, or one opened in reviewer mode; null when none."),
+  comparison: ComparisonViewSchema.nullable().default(null).describe('A registry blueprint against its parent and forks ("Shopfloor: Compare Blueprint Versions"); null when none is shown.'),
   extensionVersion: z.string(),
 });
 export type PanelSnapshot = z.infer<typeof PanelSnapshotSchema>;
@@ -283,6 +285,8 @@ export const Methods = {
   },
   /** Host → webview: the reviewer's next/previous section command (`Shopfloor: Next Evidence Section`). */
   'review/didStep': { dir: 'toWebview', kind: 'notification', params: z.object({ delta: z.union([z.literal(1), z.literal(-1)]) }) },
+  /** Webview → host: close the comparison view (the snapshot's `comparison` goes back to null). */
+  'comparison/close': { dir: 'toHost', kind: 'notification', params: z.object({}) },
   /** Webview → host: show the log output channel. */
   'log/show': { dir: 'toHost', kind: 'notification', params: z.object({}) },
 } as const;

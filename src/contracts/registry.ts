@@ -101,15 +101,29 @@ export const RunOutcomeRecordSchema = z
   .strict();
 export type RunOutcomeRecord = z.infer<typeof RunOutcomeRecordSchema>;
 
-/** A reviewer's verdict on a run's output (a PR), one file per verdict. */
+/**
+ * The verdicts a review-verdict record knows: the panel's three (src/contracts/review.ts
+ * REVIEW_VERDICTS: accept, request-changes, reject) one to one. `changes-requested` is a
+ * verdict given, not an acceptance: reviewer acceptance counts it among the judged runs
+ * and not among the accepted ones (src/core/registry/analytics.ts).
+ */
+export const REGISTRY_VERDICTS = ['accepted', 'changes-requested', 'rejected'] as const;
+export const RegistryVerdictSchema = z.enum(REGISTRY_VERDICTS);
+export type RegistryVerdict = z.infer<typeof RegistryVerdictSchema>;
+
+/**
+ * A reviewer's verdict on a run's output (a PR), one file per verdict. Never the reviewer's
+ * comments: they are free text about the code (they may quote it) and stay in the run folder.
+ */
 export const ReviewVerdictRecordSchema = z
   .object({
     kind: z.literal('review-verdict'),
     runId: RegistryRunIdSchema,
     blueprint: z.object({ name: SlugSchema, version: SemverSchema }).strict(),
-    verdict: z.enum(['accepted', 'rejected']),
+    verdict: RegistryVerdictSchema,
     reviewer: Sha256Schema.describe('Hash of the reviewer identity.'),
     at: TimestampSchema,
+    evidenceVerified: z.boolean().optional().describe("Whether the run's journal and evidence verified when the verdict was given (from the panel's review/verdict.json; absent for `sync --verdict`)."),
   })
   .strict();
 export type ReviewVerdictRecord = z.infer<typeof ReviewVerdictRecordSchema>;

@@ -4,6 +4,7 @@ import { registerApprovePacket } from './commands/approvePacket';
 import { registerDraftPacket } from './commands/draftPacket';
 import { registerOpenPacket } from './commands/openPacket';
 import { registerOpenPanel } from './commands/openPanel';
+import { registerCompareBlueprint } from './commands/compareBlueprint';
 import { registerReviewCommands } from './commands/reviewCommands';
 import { offerResume, registerRunCommands } from './commands/runCommands';
 import { registerShowLog } from './commands/showLog';
@@ -21,6 +22,9 @@ import { ToolsTreeProvider } from './tools-view';
 import { registerRegistryCommands, registryLocationOf } from './commands/registryCommands';
 import { BlueprintsTreeProvider } from './blueprints-view';
 import { humanIdentity } from '../adapters/git/identity';
+import { runFolder } from '../adapters/store/run-folder';
+import { registryVerdictSync } from '../app/registry-sync';
+import { asLogger } from './log';
 
 /** The extension's services once loaded: what the thin activate() hands calls on to. */
 export interface HostWiring extends vscode.Disposable {
@@ -76,6 +80,11 @@ export function wireHost(ctx: HostContext, statusBar: vscode.StatusBarItem): Hos
         repo: () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
         who: (repo) => humanIdentity(repo),
         openDiff: (repo, runId, path, allowed) => openRunDiff(repo, runId, path, allowed),
+        // The same switch as a finished run's outcome; nothing registry-bound happens in restricted mode (the registry commands refuse there too).
+        syncVerdict: async (repo, runId) =>
+          vscode.workspace.isTrusted && vscode.workspace.getConfiguration('shopfloor').get<boolean>('registry.syncOutcomes', true)
+            ? registryVerdictSync({ location: registryLocationOf(ctx), logger: asLogger(log) })(runFolder(repo, runId))
+            : Promise.resolve(),
       }),
       log,
     }),
@@ -84,6 +93,7 @@ export function wireHost(ctx: HostContext, statusBar: vscode.StatusBarItem): Hos
     state,
     gateWatch,
     registerOpenPanel(ctx, services),
+    registerCompareBlueprint(ctx, services),
     registerOpenPacket(ctx, services, packets),
     registerDraftPacket(ctx),
     registerApprovePacket(ctx, packets),

@@ -235,7 +235,7 @@ export class BlueprintRegistry {
         return { path: REGISTRY_LAYOUT.outcome(rec.blueprint.name, rec.blueprint.version, rec.runId), text: stableJson(rec) };
       }
       const rec = ReviewVerdictRecordSchema.parse(r);
-      return { path: REGISTRY_LAYOUT.verdict(rec.blueprint.name, rec.blueprint.version, rec.runId, rec.reviewer), text: stableJson(rec) };
+      return { path: REGISTRY_LAYOUT.verdict(rec.blueprint.name, rec.blueprint.version, rec.runId, rec.reviewer, rec.at), text: stableJson(rec) };
     });
     this.queue.enqueue(items);
     return this.flush();

@@ -19,6 +19,7 @@ import { syncRuns } from '../../app/registry-sync';
 import { parseDocument } from '../../core/documents/load';
 import { compareFork, parseRegistryRef, type OutcomeFigures, type Proportion } from '../../core/registry';
 import { escapeControl } from '../../core/terminal-text';
+import type { RegistryVerdict } from '../../contracts';
 
 /** Options every registry subcommand takes. */
 interface CommonOptions {
@@ -122,9 +123,9 @@ export function registerRegistry(program: Command): void {
   common(
     reg
       .command('sync')
-      .description('send the outcomes of finished runs (and review verdicts) to the registry; queued while offline, delivered on the next sync')
+      .description("send the outcomes of finished runs and their reviewers' verdicts (review/verdict.json) to the registry; queued while offline, delivered on the next sync")
       .option('--run <id...>', 'only these runs (default: every finished run of the workspace)')
-      .option('--verdict <run=accepted|rejected...>', 'record a review verdict on a run'),
+      .option('--verdict <run=accepted|changes-requested|rejected...>', 'record a review verdict on a run (one given outside the panel, e.g. on the pull request)'),
   ).action(async (o: CommonOptions & { run?: string[]; verdict?: string[] }) => {
     const registry = await open(o);
     const repo = resolve(o.repo);
@@ -133,20 +134,20 @@ export function registerRegistry(program: Command): void {
     const verdicts = [];
     const reviewer = personIdentity(await humanIdentity(repo));
     for (const v of o.verdict ?? []) {
-      const m = /^([a-z0-9-]+)=(accepted|rejected)$/.exec(v);
-      if (!m) throw new Error(`--verdict ${v}: expected RUN=accepted or RUN=rejected`);
+      const m = /^([a-z0-9-]+)=(accepted|changes-requested|rejected)$/.exec(v);
+      if (!m) throw new Error(`--verdict ${v}: expected RUN=accepted, RUN=changes-requested or RUN=rejected`);
       const run = runs.find((r) => r.id === m[1]);
       if (!run?.blueprint) throw new Error(`--verdict ${v}: no finished run ${m[1]} in ${repo}`);
       const ref = parseRegistryRef(run.blueprint);
-      verdicts.push({ kind: 'review-verdict' as const, runId: m[1]!, blueprint: ref, verdict: m[2] as 'accepted' | 'rejected', reviewer, at: new Date().toISOString() });
+      verdicts.push({ kind: 'review-verdict' as const, runId: m[1]!, blueprint: ref, verdict: m[2] as RegistryVerdict, reviewer, at: new Date().toISOString() });
     }
     const r = await syncRuns(registry, repo, ids);
     const rv = verdicts.length ? await registry.sync(verdicts) : undefined;
-    if (o.json) return json({ ...r, verdicts: rv });
-    out(`synced: ${r.delivered} new, ${r.alreadyThere} already there, ${r.queued} queued${r.error ? ` (${r.error})` : ''}\n`);
+    if (o.json) return json({ ...r, ...(rv ? { givenVerdicts: rv } : {}) });
+    out(`synced: ${r.delivered} new, ${r.alreadyThere} already there, ${r.queued} queued${r.error ? ` (${r.error})` : ''}; ${r.verdicts} verdict(s) from review/verdict.json\n`);
     for (const s of r.skipped) out(`  skipped ${s}\n`);
     for (const c of r.conflicting) out(`  kept the registry's other file at ${c}\n`);
-    if (rv) out(`verdicts: ${rv.delivered} new, ${rv.queued} queued\n`);
+    if (rv) out(`--verdict: ${rv.delivered} new, ${rv.queued} queued\n`);
   });
 
   common(reg.command('pull').description('fetch the registry and list its versions with their channels')).action(async (o: CommonOptions) => {

@@ -1,4 +1,4 @@
-import type { ReviewVerdictRecord, RunOutcomeRecord } from '../../contracts';
+import type { RegistryVerdict, ReviewVerdictRecord, RunOutcomeRecord } from '../../contracts';
 import { TERMINAL_STATES, type TerminalStateName } from '../../contracts/terminal-state';
 import { bootstrapMedian, wilson, type Median, type Proportion } from './intervals';
 import { compareSemver } from './semver';
@@ -13,7 +13,10 @@ import { compareSemver } from './semver';
 export interface OutcomeFigures {
   runs: number;
   terminal: Record<TerminalStateName, number>;
-  /** PR_READY runs a reviewer accepted, of PR_READY runs with a verdict (pending ones left out). */
+  /**
+   * PR_READY runs a reviewer accepted, of PR_READY runs with a verdict (pending ones left
+   * out). A `changes-requested` verdict is judged and not accepted: it counts in n, not in k.
+   */
   reviewerAcceptance: Proportion;
   /** Runs that ended PR_READY, were accepted, and had no edit at any gate, of all runs. */
   acceptedNoEdit: Proportion;
@@ -54,8 +57,8 @@ export interface StatsOptions {
   seed?: number;
 }
 
-/** The verdict that counts for each run: the latest review-verdict record, else the one the outcome carried. */
-export function effectiveVerdicts(verdicts: readonly ReviewVerdictRecord[]): Map<string, 'accepted' | 'rejected'> {
+/** The verdict that counts for each run: the latest review-verdict record (by `at`; registryStats falls back to the one the outcome carried). */
+export function effectiveVerdicts(verdicts: readonly ReviewVerdictRecord[]): Map<string, RegistryVerdict> {
   const latest = new Map<string, ReviewVerdictRecord>();
   for (const v of verdicts) {
     const seen = latest.get(v.runId);
@@ -78,7 +81,7 @@ class Group {
   duration: number[] = [];
   parent?: string;
 
-  add(o: RunOutcomeRecord, verdict: 'accepted' | 'rejected' | 'pending'): void {
+  add(o: RunOutcomeRecord, verdict: RegistryVerdict | 'pending'): void {
     this.runs++;
     this.terminal[o.terminal.state]++;
     if (o.terminal.state === 'PR_READY') {

@@ -7,3 +7,5 @@ export * from './analytics';
 export * from './promotion';
 export * from './merge';
 export * from './outcome';
+export * from './verdict';
+export * from './comparison';

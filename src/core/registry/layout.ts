@@ -1,3 +1,4 @@
+import { sha256Hex } from '../hash';
 import { checkRegistryName } from './names';
 
 /**
@@ -10,7 +11,7 @@ import { checkRegistryName } from './names';
  *     blueprints/<tier>/<name>/<version>/version.json    its version record (yank: the only change)
  *     promotions/<name>/<version>.json                   promotion to production
  *     outcomes/<name>/<version>/<run>.json               one file per run outcome
- *     verdicts/<name>/<version>/<run>-<reviewer12>.json  one file per review verdict
+ *     verdicts/<name>/<version>/<run>-<reviewer12>-<at8>.json  one file per review verdict
  */
 export const REGISTRY_LAYOUT = {
   tierRule(tier: string): string {
@@ -31,9 +32,16 @@ export const REGISTRY_LAYOUT = {
   outcome(name: string, version: string, runId: string): string {
     return `outcomes/${checkRegistryName('name', name)}/${checkRegistryName('version', version)}/${checkRegistryName('run id', runId)}.json`;
   },
-  verdict(name: string, version: string, runId: string, reviewerHash: string): string {
+  /**
+   * A verdict's file: per run, reviewer (first 12 hex of the hash) and time given (first 8
+   * hex of SHA-256 of `at`), so a reviewer who changes their mind writes a new file (the
+   * latest `at` counts) instead of colliding with the one already there, which sync never
+   * overwrites. The same verdict synced twice lands on the same path.
+   */
+  verdict(name: string, version: string, runId: string, reviewerHash: string, at: string): string {
     if (!/^[0-9a-f]{12,64}$/.test(reviewerHash)) throw new Error('reviewer hash must be lowercase hex');
-    return `verdicts/${checkRegistryName('name', name)}/${checkRegistryName('version', version)}/${checkRegistryName('run id', runId)}-${reviewerHash.slice(0, 12)}.json`;
+    const file = checkRegistryName('run id', `${checkRegistryName('run id', runId)}-${reviewerHash.slice(0, 12)}-${sha256Hex(at).slice(0, 8)}`, 'verdict file name');
+    return `verdicts/${checkRegistryName('name', name)}/${checkRegistryName('version', version)}/${file}.json`;
   },
 } as const;
 

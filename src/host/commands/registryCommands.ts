@@ -120,7 +120,7 @@ export function registerRegistryCommands(ctx: HostContext, changed: () => void =
     command('shopfloor.registry.sync', async (ws) => {
       const ids = listRuns(ws).filter((r) => r.status === 'finished').map((r) => r.id);
       const r = await syncRuns(await open(), ws, ids);
-      return `synced ${r.delivered} new outcome(s), ${r.alreadyThere} already there, ${r.queued} queued${r.error ? ` (${r.error})` : ''}`;
+      return `synced ${r.delivered} new record(s) (${r.verdicts} review verdict(s)), ${r.alreadyThere} already there, ${r.queued} queued${r.error ? ` (${r.error})` : ''}`;
     }),
     command('shopfloor.registry.promote', async (ws, node) => {
       const ref = node?.ref ?? (await askRef('Version to promote to production'));

@@ -92,6 +92,7 @@ export class ShopfloorPanel implements vscode.Disposable {
         this.readyWaiters.splice(0).forEach((r) => r());
       },
       onShowLog: () => this.ctx.log.show(true),
+      onCloseComparison: () => services.state.setComparison(null),
     });
     this.disposables.push(
       webview.onDidReceiveMessage((raw) => this.router.receive(raw)),
@@ -115,6 +116,7 @@ export class ShopfloorPanel implements vscode.Disposable {
       run: this.services.state.run,
       packet: this.services.state.packet,
       review: this.services.state.review,
+      comparison: this.services.state.comparison,
       extensionVersion: this.ctx.version,
     };
   }

@@ -19,6 +19,8 @@ export interface PanelRouterDeps {
   onReady(viewState: Record<string, unknown> | undefined): void;
   /** The webview asked to show the log. */
   onShowLog(): void;
+  /** The webview closed the comparison view. */
+  onCloseComparison?(): void;
 }
 
 /**
@@ -46,6 +48,7 @@ export class PanelMessageRouter {
     const m = parsed.message;
     if (m.kind === 'notification' && m.method === 'webview/ready') this.deps.onReady(m.params.viewState);
     else if (m.kind === 'notification' && m.method === 'log/show') this.deps.onShowLog();
+    else if (m.kind === 'notification' && m.method === 'comparison/close') this.deps.onCloseComparison?.();
     else if (m.kind === 'request') void this.answer(m);
     else if (m.kind === 'cancel') this.pending.get(m.id)?.cancel();
     else this.deps.log.warn(`dropped a webview message: a ${m.kind} is not sent to the host`);

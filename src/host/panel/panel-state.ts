@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { PacketView, PanelSnapshot, ParsedRequest, ReviewView } from '../../contracts';
+import type { ComparisonView, PacketView, PanelSnapshot, ParsedRequest, ReviewView } from '../../contracts';
 
 /** The run part of a snapshot. */
 export type RunView = NonNullable<PanelSnapshot['run']>;
@@ -14,6 +14,7 @@ export class PanelState implements vscode.Disposable {
   private packetValue: PacketView | null = null;
   private runValue: RunView | null = null;
   private reviewValue: ReviewView | null = null;
+  private comparisonValue: ComparisonView | null = null;
 
   get packet(): PacketView | null {
     return this.packetValue;
@@ -24,6 +25,16 @@ export class PanelState implements vscode.Disposable {
   /** The evidence bundle shown (a finished run's, or one opened in reviewer mode). */
   get review(): ReviewView | null {
     return this.reviewValue;
+  }
+
+  /** The registry comparison shown (a blueprint against its parent and forks). */
+  get comparison(): ComparisonView | null {
+    return this.comparisonValue;
+  }
+
+  setComparison(comparison: ComparisonView | null): void {
+    this.comparisonValue = comparison;
+    this.changed.fire();
   }
 
   setPacket(packet: PacketView | null): void {

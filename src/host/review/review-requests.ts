@@ -10,13 +10,20 @@ export interface ReviewDeps {
   /** Who a verdict is recorded as (git identity, else the OS user). */
   who(repo: string): Promise<string>;
   openDiff(repo: string, runId: string, path: string, allowed: readonly string[]): Promise<ResultOf<'diff/open'>>;
+  /**
+   * Sends a verdict just recorded to the registry (src/app/registry-sync.ts
+   * registryVerdictSync, when outcome sync is on). Not awaited: the panel's answer never
+   * waits on the network, and it never throws (a failure is a log warning and queued).
+   */
+  syncVerdict?(repo: string, runId: string): Promise<void>;
   now?: () => Date;
 }
 
 /**
  * The `diff/open` and `review/verdict` requests. A diff is opened only for a file of the run
  * the panel shows (the open gate's changed files, or the bundle's), and a verdict only for
- * the bundle the panel shows; anything else is refused with why.
+ * the bundle the panel shows; anything else is refused with why. A recorded verdict is then
+ * handed to `syncVerdict`.
  */
 export function reviewRequests(deps: ReviewDeps): {
   openDiff(p: ParamsOf<'diff/open'>): Promise<ResultOf<'diff/open'>>;
@@ -41,6 +48,8 @@ export function reviewRequests(deps: ReviewDeps): {
       if (shown?.runId !== p.runId) return { recorded: false, message: `the panel does not show run ${p.runId}'s bundle` };
       const v = recordVerdict(repo, p.runId, p, await deps.who(repo), (deps.now ?? (() => new Date()))());
       deps.state.setReview(loadReview(repo, p.runId, shown.mode));
+      // registryVerdictSync logs its own failures; a rejection here could only be a bug in the hook, and must not fail a verdict already recorded.
+      void deps.syncVerdict?.(repo, p.runId).catch(() => undefined);
       return { recorded: true, message: v.trusted ? undefined : 'recorded on a bundle that does not verify (the verdict says so)' };
     },
   };

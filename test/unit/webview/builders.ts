@@ -75,7 +75,7 @@ export function aRun(over: Partial<Run> = {}): Run {
 
 /** A snapshot numbered `seq`. */
 export function aSnapshot(seq: number, over: Partial<PanelSnapshot> = {}): PanelSnapshot {
-  return { seq, workspace: { name: 'demo', trusted: true }, run: null, packet: aPacketView(), review: null, extensionVersion: '0.1.0', ...over };
+  return { seq, workspace: { name: 'demo', trusted: true }, run: null, packet: aPacketView(), review: null, comparison: null, extensionVersion: '0.1.0', ...over };
 }
 
 /** The `state/didChange` envelope carrying `s`. */

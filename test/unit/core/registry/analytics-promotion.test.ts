@@ -34,6 +34,14 @@ describe('core/registry: analytics and the promotion rule', () => {
     assert.equal(s.blueprints[0]!.runs, 11);
   });
 
+  it("reviewer acceptance: a changes-requested verdict is judged, not accepted; a reviewer's later verdict replaces the earlier", () => {
+    const v = (runId: string, verdict: 'accepted' | 'changes-requested' | 'rejected', at: string) => ({ kind: 'review-verdict' as const, runId, blueprint: { name: 'bugfix', version: '1.0.0' }, verdict, reviewer: 'e'.repeat(64), at });
+    const outcomes = [0, 1, 2, 3].map((i) => anOutcome(i, { verdict: 'pending' }));
+    const s = registryStats(outcomes, [v('r-0', 'accepted', '2026-12-03T11:00:00.000Z'), v('r-1', 'changes-requested', '2026-12-03T11:00:00.000Z'), v('r-2', 'changes-requested', '2026-12-03T11:00:00.000Z'), v('r-2', 'accepted', '2026-12-03T12:00:00.000Z')]);
+    const f = s.versions[0]!.reviewerAcceptance;
+    assert.deepEqual([f.k, f.n], [2, 3], 'r-0 and r-2 (accepted after changes) accepted; r-1 judged, not accepted; r-3 pending, left out');
+  });
+
   it('a fork against its parent: better, worse, or too thin to say', () => {
     const par = registryStats(Array.from({ length: 40 }, (_, i) => anOutcome(i, { firstAttemptValidation: i % 2 ? 'passed' : 'failed' }))).blueprints[0]!;
     const good = registryStats(Array.from({ length: 40 }, (_, i) => anOutcome(i, { blueprint: { name: 'bugfix-ours', version: '1.0.0', hash: 'f'.repeat(64) }, lineage: parent }))).blueprints[0]!;

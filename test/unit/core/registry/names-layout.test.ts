@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { checkRegistryName, compareSemver, latestVersion, parseRegistryPath, parseRegistryRef, RegistryNameError, REGISTRY_LAYOUT } from '../../../../src/core/registry';
+import { sha256Hex } from '../../../../src/core/hash';
 
 describe('core/registry: names, layout and versions', () => {
   it('accepts plain names, versions and run ids', () => {
@@ -57,7 +58,9 @@ describe('core/registry: names, layout and versions', () => {
   it('builds every path from checked parts only, and reads paths back', () => {
     assert.equal(REGISTRY_LAYOUT.blueprint('team', 'bugfix', '1.0.0'), 'blueprints/team/bugfix/1.0.0/blueprint.json');
     assert.equal(REGISTRY_LAYOUT.outcome('bugfix', '1.0.0', 'r-1'), 'outcomes/bugfix/1.0.0/r-1.json');
-    assert.equal(REGISTRY_LAYOUT.verdict('bugfix', '1.0.0', 'r-1', 'ab'.repeat(32)), `verdicts/bugfix/1.0.0/r-1-${'ab'.repeat(6)}.json`);
+    const at = '2026-12-03T10:00:00.000Z';
+    assert.equal(REGISTRY_LAYOUT.verdict('bugfix', '1.0.0', 'r-1', 'ab'.repeat(32), at), `verdicts/bugfix/1.0.0/r-1-${'ab'.repeat(6)}-${sha256Hex(at).slice(0, 8)}.json`);
+    assert.notEqual(REGISTRY_LAYOUT.verdict('bugfix', '1.0.0', 'r-1', 'ab'.repeat(32), '2026-12-03T11:00:00.000Z'), REGISTRY_LAYOUT.verdict('bugfix', '1.0.0', 'r-1', 'ab'.repeat(32), at), 'a changed verdict is a new file');
     assert.equal(REGISTRY_LAYOUT.promotion('bugfix', '1.0.0'), 'promotions/bugfix/1.0.0.json');
     assert.throws(() => REGISTRY_LAYOUT.blueprint('team', '..', '1.0.0'), RegistryNameError);
     assert.throws(() => REGISTRY_LAYOUT.outcome('bugfix', '1.0.0', '../../x'), RegistryNameError);

@@ -2,7 +2,9 @@ import { strict as assert } from 'node:assert';
 import { RunOutcomeRecordSchema, type EvidenceBundle } from '../../../../src/contracts';
 import { BUGFIX } from '../../../../src/core/blueprints';
 import { runLine } from '../../../../src/core/run/engine';
-import { agentLabel, outcomeRecord } from '../../../../src/core/registry';
+import { agentLabel, outcomeRecord, verdictRecord } from '../../../../src/core/registry';
+import { personIdentity } from '../../../../src/adapters/registry';
+import { ReviewVerdictRecordSchema, ReviewVerdictSchema } from '../../../../src/contracts';
 import { aPacket } from '../../../support/builders';
 import { fakePorts, MemoryJournal } from '../run/fakes';
 
@@ -26,7 +28,7 @@ function strings(v: unknown): string[] {
   return [];
 }
 
-describe('core/registry: run outcome records carry no code and no secrets', () => {
+describe('core/registry: run outcome and review verdict records carry no code and no secrets', () => {
   it('a finished run gives a valid outcome: terminal state, stations, first-attempt validation, cost', async () => {
     const { evidence, journal } = await finishedRun();
     const r = outcomeRecord({ evidence, journal, blueprint: BUGFIX, repository: '1'.repeat(64), workspace: '2'.repeat(64) });
@@ -56,6 +58,27 @@ describe('core/registry: run outcome records carry no code and no secrets', () =
     assert.deepEqual(r.agents, [{ agent: 'command', model: 'claude-sonnet-4' }]);
     // Every string is a code, id, label, hash or timestamp: none is free text (no spaces, at most 80 characters).
     for (const s of strings(r)) assert.ok(s.length <= 80 && !/\s/.test(s), `free text in the record: ${s}`);
+  });
+
+  it("a review verdict record carries the verdict, never the reviewer's comments, name or e-mail", () => {
+    const by = 'Alice Reviewer <alice@payments.example>';
+    for (const [panel, registry] of [['accept', 'accepted'], ['request-changes', 'changes-requested'], ['reject', 'rejected']] as const) {
+      const v = ReviewVerdictSchema.parse({
+        schemaVersion: 1, runId: '20261203-101010-abcdef', verdict: panel,
+        comment: `Please change ${SOURCE}; the key ${SECRET} is in ${PATH}`,
+        sectionComments: { diff: SOURCE, validation: `${PATH} ${SECRET}` },
+        by, at: '2026-12-03T12:00:00.000Z', evidenceSha256: 'd'.repeat(64), trusted: true,
+      });
+      const r = verdictRecord(v, 'bugfix@1.0.0', personIdentity(by));
+      assert.ok(ReviewVerdictRecordSchema.safeParse(r).success);
+      assert.equal(r.verdict, registry);
+      assert.deepEqual(r.blueprint, { name: 'bugfix', version: '1.0.0' });
+      assert.equal(r.evidenceVerified, true);
+      const text = JSON.stringify(r);
+      for (const bad of [SOURCE, SECRET, PATH, 'charge', 'stripe', '/home/', 'Please', 'Alice', 'alice@', 'payments']) assert.ok(!text.includes(bad), `the verdict record holds ${bad}`);
+      for (const s of strings(r)) assert.ok(s.length <= 80 && !/\s/.test(s), `free text in the verdict record: ${s}`);
+    }
+    assert.equal(ReviewVerdictRecordSchema.safeParse({ ...verdictRecord(ReviewVerdictSchema.parse({ schemaVersion: 1, runId: 'r-1', verdict: 'accept', comment: '', by, at: '2026-12-03T12:00:00.000Z', evidenceSha256: 'd'.repeat(64), trusted: false }), 'bugfix@1.0.0', personIdentity(by)), comment: 'x' }).success, false, 'a comment field is refused by the record schema');
   });
 
   it('agent labels keep only the CLI name', () => {

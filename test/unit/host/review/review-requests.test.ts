@@ -29,15 +29,18 @@ describe('host/review/review-requests: diffs and verdicts only for what the pane
     assert.match((await openRunDiff('/repo', 'r1', 'secret.txt', ['index.js'])).message ?? '', /not one of the files this run changed/);
   });
 
-  it('records a verdict only on the bundle shown, then shows the bundle with it', async () => {
+  it('records a verdict only on the bundle shown, then shows the bundle with it and syncs it', async () => {
     const { repo, runId } = await aFinishedRunFolder();
     const state = new PanelState();
-    const r = reviewRequests({ state, repo: () => repo, who: async () => 'Rita Reviewer', openDiff: async () => ({ opened: false }), now: () => new Date('2026-12-03T12:00:00Z') });
+    const synced: string[] = [];
+    const r = reviewRequests({ state, repo: () => repo, who: async () => 'Rita Reviewer', openDiff: async () => ({ opened: false }), syncVerdict: async (rp, id) => void synced.push(`${rp}:${id}`), now: () => new Date('2026-12-03T12:00:00Z') });
     assert.match((await r.recordVerdict({ runId, verdict: 'accept', comment: '', sectionComments: {} })).message ?? '', /does not show run/);
+    assert.deepEqual(synced, [], 'a refused verdict is not synced');
     state.setReview(loadReview(repo, runId, 'review'));
     assert.deepEqual(await r.recordVerdict({ runId, verdict: 'accept', comment: 'Good.', sectionComments: { diff: 'Small and in scope.', summary: '  ' } }), { recorded: true, message: undefined });
     assert.equal(state.review?.verdict?.verdict, 'accept');
     assert.equal(state.review?.verdict?.by, 'Rita Reviewer');
     assert.deepEqual(state.review?.verdict?.sectionComments, { diff: 'Small and in scope.' }, 'blank section comments are not recorded');
+    assert.deepEqual(synced, [`${repo}:${runId}`], 'the recorded verdict is handed to the registry sync');
   });
 });
