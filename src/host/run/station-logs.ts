@@ -1,13 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { RUN_LAYOUT } from '../../core/run/layout';
 import { LogFileLines } from './log-ranges';
-
-/** Where a station's whole output goes in the run folder, relative to it (all attempts, as the panel showed it live). */
-export const stationLogFile = (stationId: string): string => `artifacts/logs/${stationId}.panel.log`;
 
 /**
  * A run's station logs for the panel: each station's output appended, as it arrives, to
- * one file in the run folder (`stationLogFile`), and read back by range and search
+ * one file in the run folder (`RUN_LAYOUT.stationPanelLog`), and read back by range and search
  * (`LogFileLines`, one indexed reader per station). Line endings are normalised to LF as
  * the live snapshot does, so the file's line numbers are the snapshot's. Append errors
  * (a full disk) are reported to `onError` once and the log goes on without the file.
@@ -26,7 +24,7 @@ export class StationLogs {
   /** Absolute path of `stationId`'s log file. Station ids are blueprint ids (no separators); anything else is refused. */
   file(stationId: string): string {
     if (!/^[A-Za-z0-9._-]+$/.test(stationId) || stationId.startsWith('.')) throw new Error(`not a station id: ${JSON.stringify(stationId)}`);
-    return path.join(this.folder, stationLogFile(stationId));
+    return path.join(this.folder, RUN_LAYOUT.stationPanelLog(stationId));
   }
 
   /** Appends a chunk of `stationId`'s output (synchronous file I/O). */
