@@ -1,5 +1,6 @@
 import type { Budget } from '../src/contracts/agent';
 import type { FieldProblem, ParamsOf } from '../src/contracts/protocol';
+import type { LogWindow } from './log-window';
 import type { ViewStore } from './view-state';
 
 /** A gate decision the panel can send: the protocol's own list. */
@@ -52,5 +53,7 @@ export interface RenderContext {
   status: { text: string; isError: boolean };
   /** Transient messages by key (e.g. `gate:<id>:budget`), cleared when the input changes. */
   errors: Map<string, string>;
+  /** The station log's window onto the whole log (lines fetched by range, search, follow mode). */
+  log: LogWindow;
   rerender(): void;
 }

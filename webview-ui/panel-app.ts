@@ -2,6 +2,7 @@ import type { FieldProblem, PanelSnapshot } from '../src/contracts/protocol';
 import { HostClient } from './client';
 import type { PanelActions, RenderContext } from './context';
 import { stepReview } from './evidence-view';
+import { LogWindow } from './log-window';
 import { packetDraftKey } from './packet-form';
 import { renderSnapshot } from './render';
 import { ViewStore } from './view-state';
@@ -93,7 +94,12 @@ export function startPanel(root: HTMLElement, api: VsCodeApi, win: Window): Pane
     },
   };
 
-  const ctx: RenderContext = { store, actions, localProblems: [], status: { text: '', isError: false }, errors: new Map(), rerender: () => draw() };
+  const log = new LogWindow(
+    { range: (p) => client.request('log/range', p), search: (p) => client.request('log/search', p) },
+    { get: () => store.follow, set: (on) => (store.follow = on) },
+    () => draw(),
+  );
+  const ctx: RenderContext = { store, actions, localProblems: [], status: { text: '', isError: false }, errors: new Map(), log, rerender: () => draw() };
 
   function draw(): void {
     if (!last) return;
