@@ -53,7 +53,9 @@ export interface RenderContext {
   status: { text: string; isError: boolean };
   /** Transient messages by key (e.g. `gate:<id>:budget`), cleared when the input changes. */
   errors: Map<string, string>;
-  /** The station log's window onto the whole log (lines fetched by range, search, follow mode). */
+  /** The live run's station log: a window onto the whole log (lines fetched by range, search, follow mode). */
   log: LogWindow;
+  /** The station log of the run folder under review, the same way. */
+  reviewLog: LogWindow;
   rerender(): void;
 }

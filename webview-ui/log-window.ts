@@ -82,6 +82,8 @@ export class LogWindow {
   note = '';
 
   constructor(
+    /** Which log of the page this window draws: its container carries `data-log-slot` with this value (the live run's, the reviewed run's). */
+    readonly slot: string,
     private readonly host: LogRequests,
     private readonly follow: FollowState,
     /** Re-renders the panel (the search status, the note, the Follow box changed). */
@@ -123,11 +125,11 @@ export class LogWindow {
 
   /**
    * After each panel render: finds the log's scroll container in `root` (the template's
-   * `data-testid="station-log-text"`), renders the lines in view into it, and in follow
+   * `data-testid="station-log-text"` with this window's `data-log-slot`), renders the lines in view into it, and in follow
    * mode scrolls to the end.
    */
   afterRender(root: ParentNode): void {
-    const el = root.querySelector<HTMLElement>('[data-testid="station-log-text"]') ?? undefined;
+    const el = root.querySelector<HTMLElement>(`[data-testid="station-log-text"][data-log-slot="${this.slot}"]`) ?? undefined;
     if (el !== this.el) {
       this.el = el;
       this.spacer = el?.querySelector<HTMLElement>('.log-spacer') ?? undefined;

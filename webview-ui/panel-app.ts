@@ -1,4 +1,4 @@
-import type { FieldProblem, PanelSnapshot } from '../src/contracts/protocol';
+import type { FieldProblem, PanelSnapshot, ParamsOf } from '../src/contracts/protocol';
 import { HostClient } from './client';
 import type { PanelActions, RenderContext } from './context';
 import { stepReview } from './evidence-view';
@@ -94,12 +94,18 @@ export function startPanel(root: HTMLElement, api: VsCodeApi, win: Window): Pane
     },
   };
 
-  const log = new LogWindow(
-    { range: (p) => client.request('log/range', p), search: (p) => client.request('log/search', p) },
-    { get: () => store.follow, set: (on) => (store.follow = on) },
-    () => draw(),
-  );
-  const ctx: RenderContext = { store, actions, localProblems: [], status: { text: '', isError: false }, errors: new Map(), log, rerender: () => draw() };
+  const logRequests = { range: (p: ParamsOf<'log/range'>) => client.request('log/range', p), search: (p: ParamsOf<'log/search'>) => client.request('log/search', p) };
+  const follow = { get: () => store.follow, set: (on: boolean) => (store.follow = on) };
+  const ctx: RenderContext = {
+    store,
+    actions,
+    localProblems: [],
+    status: { text: '', isError: false },
+    errors: new Map(),
+    log: new LogWindow('run', logRequests, follow, () => draw()),
+    reviewLog: new LogWindow('review', logRequests, follow, () => draw()),
+    rerender: () => draw(),
+  };
 
   function draw(): void {
     if (!last) return;

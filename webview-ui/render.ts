@@ -49,4 +49,5 @@ export function renderSnapshot(root: HTMLElement, s: PanelSnapshot, ctx: RenderC
   ctx.store.keepOnlyGate(s.run?.openGate?.gateId);
   render(panelTemplate(s, ctx), root);
   ctx.log.afterRender(root);
+  ctx.reviewLog.afterRender(root);
 }

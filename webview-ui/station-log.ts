@@ -2,7 +2,7 @@ import { html, nothing, type TemplateResult } from 'lit-html';
 import { styleMap } from 'lit-html/directives/style-map.js';
 import type { StationLogView } from '../src/contracts/protocol';
 import type { RenderContext } from './context';
-import { LINE_PX } from './log-window';
+import { LINE_PX, type LogWindow } from './log-window';
 
 /** The draft key of the log's search text. */
 const SEARCH = 'log:search';
@@ -15,8 +15,7 @@ const SEARCH = 'log:search';
  * up turns it off; End or the checkbox turns it on). The log is focusable and scrolls by
  * PageUp, PageDown, Home and End. Lines are text nodes, never HTML.
  */
-export function stationLogView(ctx: RenderContext, runId: string, log: StationLogView, running: boolean): TemplateResult {
-  const w = ctx.log;
+export function stationLogView(ctx: RenderContext, runId: string, log: StationLogView, running: boolean, w: LogWindow = ctx.log): TemplateResult {
   w.show(runId, log);
   const query = ctx.store.draft(SEARCH) ?? '';
   return html`<section class="station-log" aria-label=${`Log of ${log.stationId}`} data-testid="station-log">
@@ -39,7 +38,7 @@ export function stationLogView(ctx: RenderContext, runId: string, log: StationLo
     </div>
     ${w.note ? html`<p class="muted" data-testid="log-note">${w.note}</p>` : nothing}
     ${w.count
-      ? html`<div class="station-log-text" tabindex="0" role="region" aria-label=${`Output of ${log.stationId}, ${w.lines} lines (PageUp, PageDown, Home, End)`} data-testid="station-log-text"
+      ? html`<div class="station-log-text" tabindex="0" role="region" aria-label=${`Output of ${log.stationId}, ${w.lines} lines (PageUp, PageDown, Home, End)`} data-testid="station-log-text" data-log-slot=${w.slot}
           style=${styleMap({ height: `${w.heightPx}px`, '--log-line': `${LINE_PX}px` })}
           @scroll=${() => w.onScroll()} @keydown=${(e: KeyboardEvent) => w.onKey(e)}><div class="log-spacer"><div class="log-rows"></div></div></div>`
       : html`<p class="muted">No output yet.</p>`}

@@ -10,7 +10,7 @@ import { registerShowLog } from './commands/showLog';
 import { registerSetModelApiKey } from './model-keys';
 import { PacketSession } from './packet/packet-session';
 import { PanelState } from './panel/panel-state';
-import { panelRequests } from './panel/requests';
+import { panelRequests, shownRunLogs } from './panel/requests';
 import { ShopfloorPanel, type PanelServices } from './panel/ShopfloorPanel';
 import { RunController } from './run/run-controller';
 import { pushRunBranch } from './run/push-branch';
@@ -21,6 +21,7 @@ import { ToolsTreeProvider } from './tools-view';
 import { registerRegistryCommands, registryLocationOf } from './commands/registryCommands';
 import { BlueprintsTreeProvider } from './blueprints-view';
 import { humanIdentity } from '../adapters/git/identity';
+import { runFolder } from '../adapters/store/run-folder';
 
 /** The extension's services once loaded: what the thin activate() hands calls on to. */
 export interface HostWiring extends vscode.Disposable {
@@ -70,7 +71,13 @@ export function wireHost(ctx: HostContext, statusBar: vscode.StatusBarItem): Hos
       startRun: (file) => controller.start(file),
       decideGate: (p) => controller.decideGate(p),
       pushBranch: (runId) => pushRunBranch(ctx, runId),
-      logs: () => controller.stationLogs,
+      logs: shownRunLogs(
+        () => controller.stationLogs,
+        () => {
+          const repo = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+          return state.review && repo ? { runId: state.review.runId, dir: runFolder(repo, state.review.runId).dir } : undefined;
+        },
+      ),
       review: reviewRequests({
         state,
         repo: () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,

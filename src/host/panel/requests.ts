@@ -3,7 +3,7 @@ import { Methods, type ParamsOf, type RequestMethod, type ResultOf } from '../..
 import type { PacketSession } from '../packet/packet-session';
 import type { PanelLog } from './message-router';
 import type { PanelRequestHandler } from './panel-state';
-import type { StationLogs } from '../run/station-logs';
+import { StationLogs } from '../run/station-logs';
 
 /** Starts a run from an approved packet file; provided by the run controller. */
 export type RunStarter = (file: string) => Promise<{ started: boolean; message?: string }>;
@@ -17,8 +17,26 @@ export interface ReviewRequests {
   recordVerdict(p: ParamsOf<'review/verdict'>): Promise<ResultOf<'review/verdict'>>;
 }
 
-/** The station logs of the run the panel shows, if any (the run controller's StationLogs). */
-export type LogSource = () => StationLogs | undefined;
+/** The station logs of run `runId` if the panel shows it (its live run, or the run folder under review), else undefined. */
+export type LogSource = (runId: string) => StationLogs | undefined;
+
+/**
+ * The panel's LogSource: the live run's logs (the run controller's, kept after it ends),
+ * else those of the run folder the panel reviews (one StationLogs kept for it, so its
+ * index is built once). Any other run id gets none: the panel never reads a run it does
+ * not show.
+ */
+export function shownRunLogs(live: () => StationLogs | undefined, reviewed: () => { runId: string; dir: string } | undefined): LogSource {
+  let cached: StationLogs | undefined;
+  return (runId) => {
+    const l = live();
+    if (l?.runId === runId) return l;
+    const r = reviewed();
+    if (r?.runId !== runId) return undefined;
+    if (cached?.runId !== runId || cached.folder !== r.dir) cached = new StationLogs(r.runId, r.dir);
+    return cached;
+  };
+}
 
 /** One handler per request method, typed by the protocol's method map. */
 type Handlers = { [M in RequestMethod]: (params: ParamsOf<M>, token: vscode.CancellationToken) => Promise<ResultOf<M>> };
@@ -37,7 +55,7 @@ export function panelRequests(deps: { packets: PacketSession; startRun: RunStart
    * the webview shows, and logged; nothing is read.
    */
   const fromLog = <R>(method: string, p: { runId: string; stationId: string }, read: (logs: StationLogs) => R): R | { refused: string } => {
-    const logs = deps.logs?.();
+    const logs = deps.logs?.(p.runId);
     let refused: string | undefined;
     let result: R | undefined;
     if (!logs || logs.runId !== p.runId) refused = "not the panel's run";

@@ -17,7 +17,7 @@ export class StationLogs {
   constructor(
     readonly runId: string,
     /** The run folder's absolute path. */
-    private readonly folder: string,
+    readonly folder: string,
     private readonly onError: (message: string) => void = () => {},
   ) {}
 
@@ -38,6 +38,23 @@ export class StationLogs {
       this.failed = true;
       this.onError(`the station log could not be written: ${e instanceof Error ? e.message : String(e)}`);
     }
+  }
+
+  /** The stations that have a log file in the run folder, sorted (I/O: lists the logs folder; none when it is missing). */
+  stations(): string[] {
+    const dir = path.join(this.folder, path.dirname(RUN_LAYOUT.stationPanelLog('x')));
+    const suffix = path.basename(RUN_LAYOUT.stationPanelLog(''));
+    let names: string[];
+    try {
+      names = fs.readdirSync(dir);
+    } catch {
+      return [];
+    }
+    return names
+      .filter((n) => n.endsWith(suffix) && n.length > suffix.length)
+      .map((n) => n.slice(0, -suffix.length))
+      .filter((id) => /^[A-Za-z0-9._-]+$/.test(id) && !id.startsWith('.'))
+      .sort();
   }
 
   /** The reader of `stationId`'s log (created on first use; a missing file is an empty log). */

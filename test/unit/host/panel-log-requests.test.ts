@@ -10,7 +10,7 @@ import { StationLogs } from '../../../src/host/run/station-logs';
 installVscodeStub();
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { PanelMessageRouter } = require('../../../src/host/panel/message-router') as typeof import('../../../src/host/panel/message-router');
-const { panelRequests } = require('../../../src/host/panel/requests') as typeof import('../../../src/host/panel/requests');
+const { panelRequests, shownRunLogs } = require('../../../src/host/panel/requests') as typeof import('../../../src/host/panel/requests');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 describe('host/panel: log/range and log/search serve only the panel\'s run, refusals as data and logged', () => {
@@ -86,5 +86,26 @@ describe('host/panel: log/range and log/search serve only the panel\'s run, refu
       assert.equal(r.kind === 'response' && r.result, undefined, `${id}: no lines sent`);
     }
     assert.equal(w.logged.filter((l) => l.startsWith('warn dropped a webview message')).length, 3, w.logged.join('\n'));
+  });
+});
+
+describe("host/panel/requests shownRunLogs: the live run's logs, else the reviewed run folder's, else none", () => {
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shown-logs-'))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('serves the live run, the run under review (one reader kept), and no other run', () => {
+    const live = new StationLogs('live-run', path.join(dir, 'live'));
+    let reviewed: { runId: string; dir: string } | undefined = { runId: 'old-run', dir: path.join(dir, 'old') };
+    const old = new StationLogs('old-run', path.join(dir, 'old'));
+    old.append('validate', 'x\ny\n');
+    const source = shownRunLogs(() => live, () => reviewed);
+    assert.equal(source('live-run'), live);
+    const r = source('old-run');
+    assert.deepEqual(r?.lines('validate').lines(0, 5), { lines: ['x', 'y'], total: 2 });
+    assert.equal(source('old-run'), r, 'the reader (and its index) is kept');
+    assert.equal(source('third-run'), undefined);
+    reviewed = undefined;
+    assert.equal(source('old-run'), undefined, 'a review closed is no longer served');
   });
 });

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { PROTOCOL_VERSION } from '../../../src/contracts/protocol';
+import { anEvidenceBundle } from '../../support/run-folder-fixture';
 import { aRun, aSnapshot, pushOf } from './builders';
 import { FakeVsCodeApi, installDom, type } from './dom';
 
@@ -206,5 +207,30 @@ describe('webview-ui/log-window: a million-line station log, windowed', () => {
     assert.deepEqual(m.requests('log/search'), [], 'the tail is searched here');
     assert.equal(m.root.querySelector('[data-testid="log-matches"]')?.textContent, 'line 1701 of 2000');
     assert.equal(m.root.querySelector('.log-match')?.textContent, 'line 1700');
+  });
+});
+
+describe("webview-ui/evidence-view: a reviewed run folder's station output, windowed", () => {
+  it('lists the stations with a log, shows the last one at its end by range, and switches station on a click', async () => {
+    const m = mount();
+    const bundle = anEvidenceBundle('run-1');
+    const review = { runId: 'run-1', folder: '.shopfloor/runs/run-1', mode: 'review' as const, trusted: true, problems: [], bundle, evidenceSha256: 'e'.repeat(64), verdict: null, logs: [{ stationId: 'implement', total: 40 }, { stationId: 'validate', total: MILLION }] };
+    m.app.receive(pushOf(aSnapshot(1, { packet: null, review })));
+    const toc = [...m.root.querySelectorAll('.toc a')].map((a) => a.textContent);
+    const at = toc.indexOf('Station output');
+    assert.ok(at >= 0, toc.join(', '));
+    (m.root.querySelectorAll('.toc a')[at] as HTMLElement).click();
+    const log = m.root.querySelector('[data-testid="station-log-text"][data-log-slot="review"]') as HTMLElement;
+    assert.ok(log, 'the reviewed run has its own log window');
+    assert.match(m.root.querySelector('[data-testid="station-log"] h3')?.textContent ?? '', /validate .*1000000 lines/);
+    await afterDebounce();
+    const asked = m.requests('log/range').map((r) => r.params);
+    assert.deepEqual(asked.at(-1), { runId: 'run-1', stationId: 'validate', from: 999_500, count: 500 });
+    await m.answer(m.requests('log/range').at(-1)!, pageOf(999_500));
+    assert.equal(m.textOf(MILLION - 1), 'line 999999');
+    (m.root.querySelector('[data-testid="output-station"][data-station="implement"]') as HTMLElement).click();
+    assert.match(m.root.querySelector('[data-testid="station-log"] h3')?.textContent ?? '', /implement .*40 lines/);
+    await afterDebounce();
+    assert.deepEqual(m.requests('log/range').at(-1)!.params, { runId: 'run-1', stationId: 'implement', from: 0, count: 500 });
   });
 });
