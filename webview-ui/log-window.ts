@@ -244,8 +244,9 @@ export class LogWindow {
     }
   }
 
+  /** The visible height: the container's (less a horizontal scrollbar), never more than it was given. */
   private viewPx(): number {
-    return this.el?.clientHeight || this.heightPx;
+    return Math.min(this.el?.clientHeight || this.heightPx, this.heightPx);
   }
 
   private viewLines(): number {
@@ -299,6 +300,9 @@ export class LogWindow {
   private paint(): void {
     const { el, spacer, rows } = this;
     if (!el || !spacer || !rows) return;
+    // Sizes are set through the CSSOM: the webview's CSP blocks style attributes.
+    el.style.height = `${this.heightPx}px`;
+    el.style.setProperty('--log-line', `${LINE_PX}px`);
     const { contentPx, ratio } = this.geometry();
     spacer.style.height = `${contentPx}px`;
     const top = el.scrollTop * ratio;

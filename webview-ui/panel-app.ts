@@ -30,9 +30,12 @@ export function startPanel(root: HTMLElement, api: VsCodeApi, win: Window): Pane
     if (n.method === 'review/didStep') return stepReview(ctx, last?.review ?? null, n.params.delta);
     if (n.method !== 'state/didChange') return;
     if (n.params.seq <= lastSeq) return; // stale push: a newer one was already shown
+    const first = !last;
     lastSeq = n.params.seq;
     last = n.params;
     draw();
+    // The frame after the first render is when it is painted: bench/panel/code-server.ts reads this mark.
+    if (first) win.requestAnimationFrame?.(() => win.performance?.mark?.('shopfloor:first-paint'));
     root.ownerDocument.body.dataset.ready = 'true';
     root.ownerDocument.body.dataset.seq = String(n.params.seq);
   });

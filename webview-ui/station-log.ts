@@ -1,8 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit-html';
-import { styleMap } from 'lit-html/directives/style-map.js';
 import type { StationLogView } from '../src/contracts/protocol';
 import type { RenderContext } from './context';
-import { LINE_PX, type LogWindow } from './log-window';
+import type { LogWindow } from './log-window';
 
 /** The draft key of the log's search text. */
 const SEARCH = 'log:search';
@@ -39,7 +38,6 @@ export function stationLogView(ctx: RenderContext, runId: string, log: StationLo
     ${w.note ? html`<p class="muted" data-testid="log-note">${w.note}</p>` : nothing}
     ${w.count
       ? html`<div class="station-log-text" tabindex="0" role="region" aria-label=${`Output of ${log.stationId}, ${w.lines} lines (PageUp, PageDown, Home, End)`} data-testid="station-log-text" data-log-slot=${w.slot}
-          style=${styleMap({ height: `${w.heightPx}px`, '--log-line': `${LINE_PX}px` })}
           @scroll=${() => w.onScroll()} @keydown=${(e: KeyboardEvent) => w.onKey(e)}><div class="log-spacer"><div class="log-rows"></div></div></div>`
       : html`<p class="muted">No output yet.</p>`}
   </section>`;
