@@ -1,5 +1,6 @@
 import type { Budget } from '../src/contracts/agent';
 import type { FieldProblem, ParamsOf } from '../src/contracts/protocol';
+import type { LogWindow } from './log-window';
 import type { ViewStore } from './view-state';
 
 /** A gate decision the panel can send: the protocol's own list. */
@@ -54,5 +55,9 @@ export interface RenderContext {
   status: { text: string; isError: boolean };
   /** Transient messages by key (e.g. `gate:<id>:budget`), cleared when the input changes. */
   errors: Map<string, string>;
+  /** The live run's station log: a window onto the whole log (lines fetched by range, search, follow mode). */
+  log: LogWindow;
+  /** The station log of the run folder under review, the same way. */
+  reviewLog: LogWindow;
   rerender(): void;
 }

@@ -6,6 +6,7 @@ import type { ReviewView } from '../src/contracts/review';
 import { REVIEW_VERDICTS } from '../src/contracts/review';
 import type { RenderContext } from './context';
 import { fold } from './section';
+import { stationLogView } from './station-log';
 
 type Bundle = EvidenceBundle;
 
@@ -17,7 +18,7 @@ type Bundle = EvidenceBundle;
 export interface EvidenceSection {
   key: string;
   title: string;
-  show(b: Bundle): boolean;
+  show(b: Bundle, view?: ReviewView): boolean;
   render(b: Bundle, ctx: RenderContext, view: ReviewView): TemplateResult;
 }
 
@@ -161,6 +162,13 @@ export const EVIDENCE_SECTIONS: readonly EvidenceSection[] = [
         : nothing}`,
   },
   {
+    key: 'output',
+    title: 'Station output',
+    // Reviewer mode reads the run folder's station logs by range; after a run, the run view shows its log.
+    show: (_b, view) => view?.mode === 'review' && view.logs.length > 0,
+    render: (_b, ctx, view) => stationOutput(ctx, view),
+  },
+  {
     key: 'environment',
     title: 'Environment',
     show: () => true,
@@ -173,6 +181,20 @@ export const EVIDENCE_SECTIONS: readonly EvidenceSection[] = [
     </dl>`,
   },
 ];
+
+/** The run folder's station logs: one station's at a time (the choice is view state), windowed like the live log. */
+function stationOutput(ctx: RenderContext, view: ReviewView): TemplateResult {
+  const key = `log:station:${view.runId}`;
+  const chosen = view.logs.find((l) => l.stationId === ctx.store.draft(key)) ?? view.logs[view.logs.length - 1]!;
+  return html`<div class="actions" role="group" aria-label="Station">${view.logs.map(
+    (l) => html`<vscode-button ?secondary=${l !== chosen} data-testid="output-station" data-station=${l.stationId} aria-pressed=${l === chosen ? 'true' : 'false'}
+      @click=${() => {
+        ctx.store.setDraft(key, l.stationId);
+        ctx.rerender();
+      }}>${l.stationId} (${l.total})</vscode-button>`,
+  )}</div>
+    ${stationLogView(ctx, view.runId, { stationId: chosen.stationId, lines: [], dropped: chosen.total, total: chosen.total }, false, ctx.reviewLog)}`;
+}
 
 const VERDICT_LABEL: Record<(typeof REVIEW_VERDICTS)[number], string> = { accept: 'Accept', 'request-changes': 'Request changes', reject: 'Reject' };
 
@@ -203,8 +225,8 @@ function verdictView(ctx: RenderContext, view: ReviewView): TemplateResult {
 }
 
 /** The sections this bundle has, in order. */
-export function sectionsOf(b: Bundle): EvidenceSection[] {
-  return EVIDENCE_SECTIONS.filter((s) => s.show(b));
+export function sectionsOf(b: Bundle, view?: ReviewView): EvidenceSection[] {
+  return EVIDENCE_SECTIONS.filter((s) => s.show(b, view));
 }
 
 /**
@@ -224,7 +246,7 @@ export function evidenceView(ctx: RenderContext, view: ReviewView): TemplateResu
   const b = view.bundle;
   const header = html`<h2>${view.mode === 'review' ? 'Reviewing' : 'Evidence'} · run ${view.runId}</h2><p class="muted">${view.folder}</p>${trust}`;
   if (!b) return html`<section class="evidence" aria-label="Evidence bundle" data-testid="evidence">${header}</section>`;
-  const sections = sectionsOf(b);
+  const sections = sectionsOf(b, view);
   const cls = `evidence${view.trusted ? '' : ' is-untrusted'}`;
   if (view.mode !== 'review') {
     return html`<section class=${cls} aria-label="Evidence bundle" data-testid="evidence">${header}
@@ -260,7 +282,7 @@ export function evidenceView(ctx: RenderContext, view: ReviewView): TemplateResu
 /** Steps reviewer mode by `delta` sections (the host's next/previous commands). */
 export function stepReview(ctx: RenderContext, view: ReviewView | null, delta: 1 | -1): void {
   if (!view?.bundle) return;
-  const sections = sectionsOf(view.bundle);
+  const sections = sectionsOf(view.bundle, view);
   const at = sectionIndex(ctx, view.runId, sections);
   ctx.store.reviewSection = `${view.runId}/${sections[Math.min(sections.length - 1, Math.max(0, at + delta))]!.key}`;
   ctx.rerender();

@@ -1,7 +1,8 @@
-import type { FieldProblem, PanelSnapshot } from '../src/contracts/protocol';
+import type { FieldProblem, PanelSnapshot, ParamsOf } from '../src/contracts/protocol';
 import { HostClient } from './client';
 import type { PanelActions, RenderContext } from './context';
 import { stepReview } from './evidence-view';
+import { LogWindow } from './log-window';
 import { packetDraftKey } from './packet-form';
 import { renderSnapshot } from './render';
 import { ViewStore } from './view-state';
@@ -29,9 +30,12 @@ export function startPanel(root: HTMLElement, api: VsCodeApi, win: Window): Pane
     if (n.method === 'review/didStep') return stepReview(ctx, last?.review ?? null, n.params.delta);
     if (n.method !== 'state/didChange') return;
     if (n.params.seq <= lastSeq) return; // stale push: a newer one was already shown
+    const first = !last;
     lastSeq = n.params.seq;
     last = n.params;
     draw();
+    // The frame after the first render is when it is painted: bench/panel/code-server.ts reads this mark.
+    if (first) win.requestAnimationFrame?.(() => win.performance?.mark?.('shopfloor:first-paint'));
     root.ownerDocument.body.dataset.ready = 'true';
     root.ownerDocument.body.dataset.seq = String(n.params.seq);
   });
@@ -94,7 +98,18 @@ export function startPanel(root: HTMLElement, api: VsCodeApi, win: Window): Pane
     },
   };
 
-  const ctx: RenderContext = { store, actions, localProblems: [], status: { text: '', isError: false }, errors: new Map(), rerender: () => draw() };
+  const logRequests = { range: (p: ParamsOf<'log/range'>) => client.request('log/range', p), search: (p: ParamsOf<'log/search'>) => client.request('log/search', p) };
+  const follow = { get: () => store.follow, set: (on: boolean) => (store.follow = on) };
+  const ctx: RenderContext = {
+    store,
+    actions,
+    localProblems: [],
+    status: { text: '', isError: false },
+    errors: new Map(),
+    log: new LogWindow('run', logRequests, follow, () => draw()),
+    reviewLog: new LogWindow('review', logRequests, follow, () => draw()),
+    rerender: () => draw(),
+  };
 
   function draw(): void {
     if (!last) return;

@@ -6,7 +6,6 @@ import { evidenceView } from './evidence-view';
 import { packetForm } from './packet-form';
 import { runView } from './run-view';
 import { fold } from './section';
-import { followLog } from './station-log';
 
 /**
  * The whole panel for one snapshot, as a lit-html template. lit keeps the DOM of the last
@@ -45,11 +44,12 @@ export function panelTemplate(s: PanelSnapshot, ctx: RenderContext): TemplateRes
     </footer>`;
 }
 
-/** Renders (or patches) `s` into `root`, then applies follow mode to the station log. */
+/** Renders (or patches) `s` into `root`, then draws the station log's lines in view (and applies follow mode). */
 export function renderSnapshot(root: HTMLElement, s: PanelSnapshot, ctx: RenderContext): void {
   // The host's placeholder ("Connecting…") is not lit's: clear it once, before the first render.
   if (!(root as { _$litPart$?: unknown })._$litPart$) root.replaceChildren();
   ctx.store.keepOnlyGate(s.run?.openGate?.gateId);
   render(panelTemplate(s, ctx), root);
-  followLog(root, ctx.store.follow);
+  ctx.log.afterRender(root);
+  ctx.reviewLog.afterRender(root);
 }

@@ -29,7 +29,7 @@ export function runView(ctx: RenderContext, run: RunView): TemplateResult {
         (st) => html`<li class="station status-${st.status}" data-station=${st.id} data-status=${st.status}>${icon(STATUS_ICON[st.status] ?? 'circle-small')}<span>${st.title} (${st.kind}): ${st.status}</span></li>`,
       )}
     </ol>
-    ${run.log ? stationLogView(ctx, run.log, running) : nothing}
+    ${run.log ? stationLogView(ctx, run.runId, run.log, running) : nothing}
     ${gate ? keyed(gate.gateId, gateCard(ctx, gate)) : nothing}
     ${run.terminal
       ? html`<p class="terminal terminal-${run.terminal.state}" data-testid="terminal"><strong>${run.terminal.state}</strong><span> (${run.terminal.reason})${run.terminal.detail ? `: ${run.terminal.detail}` : ''}</span></p>

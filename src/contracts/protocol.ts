@@ -100,6 +100,8 @@ export const StationLogViewSchema = z.object({
 
 /** Lines one `log/range` request may ask for. */
 export const LOG_RANGE_MAX = 500;
+/** A `log/range` or `log/search` the host would not serve (another run's log, no such station), and why; the host logs it too. */
+export const LogRefusalSchema = z.object({ refused: z.string().describe('Why the request was not served.') });
 export type StationLogView = z.infer<typeof StationLogViewSchema>;
 
 /** A command a station ran, as its gate shows it: argv, exit code (null: killed), whether it hit its bound, the tail of its output. */
@@ -255,14 +257,17 @@ export const Methods = {
     dir: 'toHost',
     kind: 'request',
     params: z.object({ runId: z.string().max(200), stationId: z.string().max(200), from: z.number().int().min(0), count: z.number().int().min(1).max(LOG_RANGE_MAX) }),
-    result: z.object({ lines: z.array(z.string()).max(LOG_RANGE_MAX), total: z.number().int().min(0) }),
+    result: z.union([z.object({ lines: z.array(z.string()).max(LOG_RANGE_MAX), total: z.number().int().min(0) }), LogRefusalSchema]),
   },
   /** Webview → host: the next or previous line of a station's log containing `query` (case-insensitive plain text), from `fromLine` (exclusive). */
   'log/search': {
     dir: 'toHost',
     kind: 'request',
     params: z.object({ runId: z.string().max(200), stationId: z.string().max(200), query: z.string().min(1).max(500), fromLine: z.number().int().min(-1), direction: z.enum(['next', 'previous']) }),
-    result: z.object({ line: z.number().int().min(0).nullable(), complete: z.boolean().describe('False when the search stopped at its time budget; ask again from `searchedTo`.'), searchedTo: z.number().int() }),
+    result: z.union([
+      z.object({ line: z.number().int().min(0).nullable(), complete: z.boolean().describe('False when the search stopped at its time budget; ask again from `searchedTo`.'), searchedTo: z.number().int() }),
+      LogRefusalSchema,
+    ]),
   },
   /** Webview → host: open VS Code's diff editor for one file the run changed: the base commit on the left, the run's workspace (or output branch) on the right. */
   'diff/open': {

@@ -43,5 +43,9 @@ export const ReviewViewSchema = z.object({
   bundle: EvidenceBundleSchema.nullable().describe('Null when evidence.json is missing or does not parse (the problems say why).'),
   evidenceSha256: z.string().nullable(),
   verdict: ReviewVerdictSchema.nullable(),
+  logs: z
+    .array(z.object({ stationId: z.string(), total: z.number().int().min(0).describe('Lines in the station\'s log.') }))
+    .default([])
+    .describe("The stations whose whole output the run folder holds (RUN_LAYOUT.stationPanelLog); the panel reads them with `log/range` and `log/search`."),
 });
 export type ReviewView = z.infer<typeof ReviewViewSchema>;

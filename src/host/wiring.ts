@@ -11,7 +11,7 @@ import { registerShowLog } from './commands/showLog';
 import { registerSetModelApiKey } from './model-keys';
 import { PacketSession } from './packet/packet-session';
 import { PanelState } from './panel/panel-state';
-import { panelRequests } from './panel/requests';
+import { panelRequests, shownRunLogs } from './panel/requests';
 import { ShopfloorPanel, type PanelServices } from './panel/ShopfloorPanel';
 import { RunController } from './run/run-controller';
 import { pushRunBranch } from './run/push-branch';
@@ -74,7 +74,13 @@ export function wireHost(ctx: HostContext, statusBar: vscode.StatusBarItem): Hos
       startRun: (file) => controller.start(file),
       decideGate: (p) => controller.decideGate(p),
       pushBranch: (runId) => pushRunBranch(ctx, runId),
-      logs: () => controller.stationLogs,
+      logs: shownRunLogs(
+        () => controller.stationLogs,
+        () => {
+          const repo = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+          return state.review && repo ? { runId: state.review.runId, dir: runFolder(repo, state.review.runId).dir } : undefined;
+        },
+      ),
       review: reviewRequests({
         state,
         repo: () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,

@@ -17,6 +17,8 @@ export const RUN_LAYOUT = {
   interruptedResult: (stationId: string, attempt: number) => `artifacts/stations/${stationId}-${attempt}.interrupted.json`,
   /** A command's (or the agent's) log, written as the output arrives. */
   commandLog: (stationId: string, attempt: number, n: number | 'agent') => `artifacts/logs/${stationId}-${attempt}-${n}.log`,
+  /** A station's whole output as the panel showed it live (all attempts, LF endings), read back by the panel's `log/range` and `log/search`. */
+  stationPanelLog: (stationId: string) => `artifacts/logs/${stationId}.panel.log`,
   /** What a reviewer edited at a gate, stored beside its decision. */
   gateEditedPacket: (gateId: string) => `artifacts/gates/${gateId}.packet.json`,
   gateEditedPlan: (gateId: string) => `artifacts/gates/${gateId}.plan.md`,

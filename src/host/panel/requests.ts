@@ -3,7 +3,7 @@ import { Methods, type ParamsOf, type RequestMethod, type ResultOf } from '../..
 import type { PacketSession } from '../packet/packet-session';
 import type { PanelLog } from './message-router';
 import type { PanelRequestHandler } from './panel-state';
-import type { StationLogs } from '../run/station-logs';
+import { StationLogs } from '../run/station-logs';
 
 /** Starts a run from an approved packet file; provided by the run controller. */
 export type RunStarter = (file: string) => Promise<{ started: boolean; message?: string }>;
@@ -17,8 +17,26 @@ export interface ReviewRequests {
   recordVerdict(p: ParamsOf<'review/verdict'>): Promise<ResultOf<'review/verdict'>>;
 }
 
-/** The station logs of the run the panel shows, if any (the run controller's StationLogs). */
-export type LogSource = () => StationLogs | undefined;
+/** The station logs of run `runId` if the panel shows it (its live run, or the run folder under review), else undefined. */
+export type LogSource = (runId: string) => StationLogs | undefined;
+
+/**
+ * The panel's LogSource: the live run's logs (the run controller's, kept after it ends),
+ * else those of the run folder the panel reviews (one StationLogs kept for it, so its
+ * index is built once). Any other run id gets none: the panel never reads a run it does
+ * not show.
+ */
+export function shownRunLogs(live: () => StationLogs | undefined, reviewed: () => { runId: string; dir: string } | undefined): LogSource {
+  let cached: StationLogs | undefined;
+  return (runId) => {
+    const l = live();
+    if (l?.runId === runId) return l;
+    const r = reviewed();
+    if (r?.runId !== runId) return undefined;
+    if (cached?.runId !== runId || cached.folder !== r.dir) cached = new StationLogs(r.runId, r.dir);
+    return cached;
+  };
+}
 
 /** One handler per request method, typed by the protocol's method map. */
 type Handlers = { [M in RequestMethod]: (params: ParamsOf<M>, token: vscode.CancellationToken) => Promise<ResultOf<M>> };
@@ -31,14 +49,25 @@ type Handlers = { [M in RequestMethod]: (params: ParamsOf<M>, token: vscode.Canc
  * closed gate) changes nothing and is logged with why.
  */
 export function panelRequests(deps: { packets: PacketSession; startRun: RunStarter; decideGate: GateDecider; pushBranch: BranchPusher; review?: ReviewRequests; logs?: LogSource; log?: PanelLog }): PanelRequestHandler {
-  /** Only the logs of the run the panel shows are read; another run id is refused (and logged), as a forged message would be. */
-  const logOf = (p: { runId: string; stationId: string }): StationLogs => {
-    const logs = deps.logs?.();
-    if (!logs || logs.runId !== p.runId) {
-      deps.log?.warn(`refused a log request from the panel for run ${p.runId}: not the panel's run`);
-      throw new Error("not the panel's run");
-    }
-    return logs;
+  /**
+   * Serves a log request from the station logs of the run the panel shows. Another run id
+   * (as a forged message would send) or a name that is no station id is refused, as data
+   * the webview shows, and logged; nothing is read.
+   */
+  const fromLog = <R>(method: string, p: { runId: string; stationId: string }, read: (logs: StationLogs) => R): R | { refused: string } => {
+    const logs = deps.logs?.(p.runId);
+    let refused: string | undefined;
+    let result: R | undefined;
+    if (!logs || logs.runId !== p.runId) refused = "not the panel's run";
+    else
+      try {
+        result = read(logs);
+      } catch (e) {
+        refused = e instanceof Error ? e.message : String(e);
+      }
+    if (refused === undefined) return result as R;
+    deps.log?.warn(`refused a ${method} request from the panel (run ${p.runId}, station ${JSON.stringify(p.stationId)}): ${refused}`);
+    return { refused };
   };
   const handlers: Handlers = {
     'packet/save': async (p) => Methods['packet/save'].result.parse(await deps.packets.save(p.file, p.value)),
@@ -47,8 +76,8 @@ export function panelRequests(deps: { packets: PacketSession; startRun: RunStart
     'run/push': async (p) => Methods['run/push'].result.parse(await deps.pushBranch(p.runId)),
     'diff/open': async (p) => Methods['diff/open'].result.parse(deps.review ? await deps.review.openDiff(p) : { opened: false, message: 'not available here' }),
     'review/verdict': async (p) => Methods['review/verdict'].result.parse(deps.review ? await deps.review.recordVerdict(p) : { recorded: false, message: 'not available here' }),
-    'log/range': async (p) => Methods['log/range'].result.parse(logOf(p).lines(p.stationId).lines(p.from, p.count)),
-    'log/search': async (p) => Methods['log/search'].result.parse(logOf(p).lines(p.stationId).search(p.query, p.fromLine, p.direction)),
+    'log/range': async (p) => Methods['log/range'].result.parse(fromLog('log/range', p, (logs) => logs.lines(p.stationId).lines(p.from, p.count))),
+    'log/search': async (p) => Methods['log/search'].result.parse(fromLog('log/search', p, (logs) => logs.lines(p.stationId).search(p.query, p.fromLine, p.direction))),
     'gate/decide': async (p) => {
       const r = Methods['gate/decide'].result.parse(await deps.decideGate(p));
       if (!r.accepted) deps.log?.warn(`refused a gate decision from the panel (${p.decision} at ${p.gateId}${p.runId ? `, run ${p.runId}` : ''}): ${r.problem ?? 'not accepted'}`);

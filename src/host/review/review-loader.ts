@@ -6,6 +6,7 @@ import { sha256Hex } from '../../core/hash';
 import { RUN_LAYOUT } from '../../core/run/layout';
 import { isRunId, runFolder } from '../../adapters/store/run-folder';
 import { verifyRunFolder } from '../../adapters/store/run-verify';
+import { StationLogs } from '../run/station-logs';
 
 /**
  * Loads a run's evidence bundle for the panel and says whether to trust it: the journal's
@@ -57,7 +58,14 @@ export function loadReview(repo: string, runId: string, mode: ReviewView['mode']
     bundle,
     evidenceSha256,
     verdict: readVerdict(folder.path(RUN_LAYOUT.reviewVerdict)),
+    logs: stationLogsOf(runId, folder.dir),
   };
+}
+
+/** Each station's log in the run folder with its line count (reads each log once to count its lines). */
+function stationLogsOf(runId: string, dir: string): ReviewView['logs'] {
+  const logs = new StationLogs(runId, dir);
+  return logs.stations().map((stationId) => ({ stationId, total: logs.lines(stationId).total() }));
 }
 
 /** The verdict stored at `path`, or null when there is none or it does not parse. */

@@ -32,6 +32,47 @@ describe('host/run/log-ranges: the lines of a growing log file, by range and by 
     assert.deepEqual(log.lines(9, 5), { lines: [], total: 4 });
   });
 
+  it('serves ranges at the start, the middle, the end and past the end, clamped', () => {
+    fs.writeFileSync(file, Array.from({ length: 10 }, (_, i) => `l${i}`).join('\n') + '\n');
+    const log = new LogFileLines(file);
+    assert.deepEqual(log.lines(0, 3), { lines: ['l0', 'l1', 'l2'], total: 10 });
+    assert.deepEqual(log.lines(4, 2), { lines: ['l4', 'l5'], total: 10 });
+    assert.deepEqual(log.lines(8, 5), { lines: ['l8', 'l9'], total: 10 });
+    assert.deepEqual(log.lines(10, 5), { lines: [], total: 10 });
+    assert.deepEqual(log.lines(1000, 5), { lines: [], total: 10 });
+  });
+
+  it('counts a last line without its newline, CRLF or LF', () => {
+    fs.writeFileSync(file, 'a\r\nb\r\nlast');
+    const log = new LogFileLines(file);
+    assert.deepEqual(log.lines(0, 5), { lines: ['a', 'b', 'last'], total: 3 });
+    fs.appendFileSync(file, '\r\n');
+    assert.deepEqual(log.lines(2, 5), { lines: ['last'], total: 3 }, 'its newline arriving adds no line');
+    fs.appendFileSync(file, 'x');
+    assert.deepEqual(log.lines(2, 5), { lines: ['last', 'x'], total: 4 });
+  });
+
+  it('reads a file growing while it is read: each read matches the file as it was then', () => {
+    const log = new LogFileLines(file);
+    const fd = fs.openSync(file, 'a');
+    let content = '';
+    try {
+      for (let i = 0; i < 50; i++) {
+        // Some writes end mid-line; the next write finishes that line.
+        const chunk = `line ${i}\n${i % 7 === 0 ? 'half' : ''}`;
+        fs.writeSync(fd, chunk);
+        content += chunk;
+        const expected = content.split('\n');
+        if (expected[expected.length - 1] === '') expected.pop();
+        const from = Math.max(0, expected.length - 4);
+        assert.deepEqual(log.lines(from, 5), { lines: expected.slice(from, from + 5), total: expected.length }, `after write ${i}`);
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+    assert.equal(log.lines(0, 500).lines.filter((l) => l.startsWith('half')).length, 8, 'the lines finished by a later write are whole');
+  });
+
   it('drops CR of CRLF endings and control sequences, keeps colours', () => {
     fs.writeFileSync(file, 'a\r\n\x1b[31mred\x1b[0m\x1b[2K\r\nb\x07\r\n');
     const log = new LogFileLines(file);

@@ -23,6 +23,7 @@ const review = (over: Partial<ReviewView> = {}): ReviewView => ({
   mode: 'review',
   trusted: true,
   problems: [],
+  logs: [],
   bundle: anEvidenceBundle('run-1'),
   evidenceSha256: 'e'.repeat(64),
   verdict: null,

@@ -164,16 +164,23 @@ describe('webview-ui: repository and station text is shown as text', () => {
     assert.ok(card.textContent?.includes('<iframe src="javascript:alert(1)"></iframe>'));
   });
 
-  it('the log search keeps only matching lines; follow mode is view state', () => {
+  it('the log search asks the host for the next match and highlights it; follow mode is view state', async () => {
     const { root, app, api } = mount();
-    app.receive(pushOf(aSnapshot(1, { run: aRun({ log: { stationId: 'implement', lines: ['alpha', 'beta', 'alphabet'], dropped: 0 } }) })));
-    type(q(root, '[data-testid="log-search"]'), 'alpha');
-    assert.equal(q(root, '[data-testid="station-log-text"]')?.querySelectorAll('.log-line').length, 2);
-    assert.match(q(root, '[data-testid="log-matches"]')?.textContent ?? '', /2 of 3 lines/);
+    app.receive(pushOf(aSnapshot(1, { run: aRun({ log: { stationId: 'implement', lines: ['alpha', 'beta', 'alphabet'], dropped: 0, total: 3 } }) })));
+    const search = q(root, '[data-testid="log-search"]')!;
+    type(search, 'alpha');
+    search.dispatchEvent(new win.KeyboardEvent('keydown', { key: 'Enter', bubbles: true }) as unknown as Event);
+    const asked = api.posted.find((m) => (m as { method?: string }).method === 'log/search') as { id: string; params: Record<string, unknown> };
+    assert.deepEqual(asked.params, { runId: aRun().runId, stationId: 'implement', query: 'alpha', fromLine: -1, direction: 'next' });
+    app.receive({ v: PROTOCOL_VERSION, kind: 'response', id: asked.id, ok: true, result: { line: 2, complete: true, searchedTo: 2 } });
+    await new Promise((r) => setTimeout(r, 0));
+    assert.equal(q(root, '[data-testid="log-matches"]')?.textContent, 'line 3 of 3');
+    assert.deepEqual([...root.querySelectorAll('.log-match')].map((l) => l.textContent), ['alphabet']);
+    assert.equal((api.state as { follow: boolean }).follow, false, 'a match scrolled to stops following the end');
     const follow = q(root, '[data-testid="log-follow"]') as HTMLInputElement;
-    follow.checked = false;
+    follow.checked = true;
     follow.dispatchEvent(new win.Event('change', { bubbles: true }) as unknown as Event);
-    assert.equal((api.state as { follow: boolean }).follow, false);
+    assert.equal((api.state as { follow: boolean }).follow, true);
   });
 });
 

@@ -17,6 +17,21 @@ describe('host/review/review-loader: a bundle is trusted only when its run folde
     assert.match(v.evidenceSha256 ?? '', /^[0-9a-f]{64}$/);
   });
 
+  it("lists the run folder's station logs with their line counts, for the panel to read by range", async () => {
+    const { repo, runId, dir } = await aFinishedRunFolder();
+    assert.deepEqual(loadReview(repo, runId, 'review').logs, []);
+    fs.mkdirSync(join(dir, 'artifacts', 'logs'), { recursive: true });
+    fs.writeFileSync(join(dir, RUN_LAYOUT.stationPanelLog('validate')), 'a\nb\nc\n');
+    fs.writeFileSync(join(dir, RUN_LAYOUT.stationPanelLog('implement')), 'one\ntwo');
+    fs.writeFileSync(join(dir, RUN_LAYOUT.commandLog('validate', 1, 0)), 'a command log is not a station log\n');
+    const v = loadReview(repo, runId, 'review');
+    assert.deepEqual(v.logs, [
+      { stationId: 'implement', total: 2 },
+      { stationId: 'validate', total: 3 },
+    ]);
+    assert.equal(v.trusted, true, v.problems.join('; '));
+  });
+
   it('evidence edited after the journal recorded it is untrusted and says why (the bundle is still shown)', async () => {
     const { repo, runId, dir } = await aFinishedRunFolder();
     const p = join(dir, RUN_LAYOUT.evidenceJson);
