@@ -5,7 +5,7 @@ import { BUGFIX } from '../../../src/core/blueprints';
 import { tempRepo } from '../git/temp-repo';
 import { approved } from '../support/approved';
 import { runCli } from '../store/cli';
-import { bareRegistry, scratch } from './support';
+import { bareRegistry, scopedShopfloorHome, scratch } from './support';
 
 /**
  * The registry end to end through the CLI: publish, adopt, a real run (local environment)
@@ -15,10 +15,7 @@ import { bareRegistry, scratch } from './support';
  */
 describe('registry CLI: a run from an adopted blueprint syncs its outcome', function () {
   this.timeout(240_000);
-  const home = scratch();
-  const saved = process.env.SHOPFLOOR_HOME;
-  before(() => (process.env.SHOPFLOOR_HOME = home));
-  after(() => (saved === undefined ? delete process.env.SHOPFLOOR_HOME : (process.env.SHOPFLOOR_HOME = saved)));
+  const home = scopedShopfloorHome();
 
   it('publish, adopt, run, stats', async () => {
     const root = scratch();

@@ -104,3 +104,12 @@ export function everyUpdateFastForward(bare: string): { updates: number; rewrite
   }
   return { updates: hashes.length, rewrites };
 }
+
+/** Points SHOPFLOOR_HOME at a fresh scratch folder for the enclosing describe (mocha hooks), restoring it after; returns the folder. */
+export function scopedShopfloorHome(): string {
+  const home = scratch();
+  const saved = process.env.SHOPFLOOR_HOME;
+  before(() => (process.env.SHOPFLOOR_HOME = home));
+  after(() => (saved === undefined ? delete process.env.SHOPFLOOR_HOME : (process.env.SHOPFLOOR_HOME = saved)));
+  return home;
+}

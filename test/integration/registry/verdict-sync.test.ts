@@ -8,7 +8,7 @@ import { installVscodeStub } from '../../support/vscode-stub';
 import { tempRepo } from '../git/temp-repo';
 import { approved } from '../support/approved';
 import { runCli } from '../store/cli';
-import { bareRegistry, scratch } from './support';
+import { bareRegistry, scopedShopfloorHome, scratch } from './support';
 
 installVscodeStub();
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -29,10 +29,7 @@ const REVIEWER = 'Rita Reviewer <rita@example.com>';
  */
 describe('registry: review verdicts from the panel sync to the registry', function () {
   this.timeout(240_000);
-  const home = scratch();
-  const saved = process.env.SHOPFLOOR_HOME;
-  before(() => (process.env.SHOPFLOOR_HOME = home));
-  after(() => (saved === undefined ? delete process.env.SHOPFLOOR_HOME : (process.env.SHOPFLOOR_HOME = saved)));
+  scopedShopfloorHome();
 
   it('verdict.json written -> synced -> stats shows it; request changes is judged, not accepted', async () => {
     const root = scratch();
