@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type Docker from 'dockerode';
 import { RetryableCause } from '../../core/run/errors';
 import type { Logger } from '../../core/ports';
@@ -77,14 +78,28 @@ export interface AgentCliInstallerOptions {
   logger?: Logger;
 }
 
-/** The docker volume of one CLI version, e.g. `shopfloor-agent-claude-code-2.1.332`. */
-export function agentVolumeName(pkg: Pick<AgentCliPackage, 'cli' | 'version'>): string {
-  return `shopfloor-agent-${pkg.cli}-${pkg.version}`.replace(/[^a-zA-Z0-9_.-]/g, '-');
+/**
+ * Bump when installScript changes what it puts into a volume: volumes installed by an
+ * older script are then not reused.
+ */
+const INSTALLER_REVISION = 1;
+
+/**
+ * The docker volume of one CLI recipe, e.g. `shopfloor-agent-claude-code-2.1.332-3f9a0c1d`:
+ * CLI and version for people reading `docker volume ls`, then the first 8 hex digits of
+ * the SHA-256 of the whole recipe (package, version, bin, postInstall, alongside, installer
+ * revision), so a changed recipe (another Node.js alongside, another postInstall) installs
+ * into a new volume instead of reusing one built by the old recipe. Pure.
+ */
+export function agentVolumeName(pkg: AgentCliPackage): string {
+  const recipe = JSON.stringify([INSTALLER_REVISION, pkg.npmName, pkg.version, pkg.bin, pkg.postInstall ?? [], pkg.alongside ?? []]);
+  const digest = createHash('sha256').update(recipe).digest('hex').slice(0, 8);
+  return `shopfloor-agent-${pkg.cli}-${pkg.version}-${digest}`.replace(/[^a-zA-Z0-9_.-]/g, '-');
 }
 
 /**
- * Installs agent CLIs from npm at a pinned version into a Docker volume per CLI and
- * version, once, and hands out that volume for stations to mount read-only.
+ * Installs agent CLIs from npm at a pinned version into a Docker volume per CLI recipe
+ * (agentVolumeName), once, and hands out that volume for stations to mount read-only.
  *
  * The volume is created with owner/CLI/version labels and populated by a short-lived
  * installer container: all capabilities dropped, no-new-privileges, read-only root with a
@@ -283,11 +298,11 @@ function installScript(pkg: AgentCliPackage, root: string): string {
 }
 
 /**
- * Whether the volume of `pkg` (one CLI at one version) exists on the engine: a quick,
+ * Whether the volume of `pkg` (one CLI recipe, agentVolumeName) exists on the engine: a quick,
  * read-only query (a volume list filtered by name) for showing "installed" in a picker.
  * A volume whose install never finished also counts; ensure() installs into it again.
  */
-export async function agentVolumeExists(docker: Docker, pkg: Pick<AgentCliPackage, 'cli' | 'version'>): Promise<boolean> {
+export async function agentVolumeExists(docker: Docker, pkg: AgentCliPackage): Promise<boolean> {
   const name = agentVolumeName(pkg);
   const volumes = await docker.listVolumes({ filters: { name: [name] } });
   return !!volumes.Volumes?.some((v) => v.Name === name);
