@@ -66,7 +66,7 @@ const blueprint: Blueprint = aBlueprint()
   .with('maxRevisions', 0)
   .with('defaults', { timeoutSec: 900, retries: 0 })
   .with('stations', [
-    { id: 'setup', role: 'setup', kind: 'command', from: 'profile.setup', gate: none, retries: 0 },
+    { id: 'setup', role: 'setup', kind: 'command', from: 'profile.setup', gate: none, retries: 0, environment: { network: 'egress' } },
     { id: 'validate', role: 'validate', kind: 'command', from: 'packet.validation', gate: none, retries: 0 },
   ] as Blueprint['stations'])
   .build();

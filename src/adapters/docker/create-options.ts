@@ -68,7 +68,15 @@ export function hardenedCreateOptions(i: CreateInputs): Docker.ContainerCreateOp
     }
     else tmpfs[m.target] = `rw,nosuid,nodev${m.sizeBytes ? `,size=${m.sizeBytes}` : ''}`;
   }
-  const cacheEnv = Object.assign({}, ...spec.mounts.filter((m) => m.type === 'package-cache' && i.cacheVolumes?.has(m.ecosystem)).map((m) => PACKAGE_CACHES[(m as { ecosystem: CacheEcosystem }).ecosystem].env));
+  const cacheEnv = Object.assign(
+    {},
+    ...spec.mounts
+      .filter((m) => m.type === 'package-cache' && i.cacheVolumes?.has(m.ecosystem))
+      .map((m) => {
+        const kind = PACKAGE_CACHES[(m as { ecosystem: CacheEcosystem }).ecosystem];
+        return spec.network === 'none' ? { ...kind.env, ...kind.offlineEnv } : kind.env;
+      }),
+  );
   const env = { ...cacheEnv, ...spec.containerEnv, ...i.proxyEnv };
   return {
     name: `shopfloor-${nameFragment(i.runId)}-${i.configHash.slice(0, 8)}`,

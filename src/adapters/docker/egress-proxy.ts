@@ -2,6 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import { cachedResolver } from './dns-cache';
 import { checkDestination, parseAllowEntry, type DestinationIo, type EgressAllowEntry, type EgressVerdict } from './egress-destination';
 
 /** One connection the proxy allowed or refused, for the run log. */
@@ -27,9 +28,12 @@ export interface EgressProxyIo extends DestinationIo {
   connect: (address: string, port: number) => Socket;
 }
 
-/** The machine's own resolver (all addresses, in the resolver's order), interfaces and sockets. */
+/**
+ * The machine's own resolver (all addresses, in the resolver's order; cached, see
+ * cachedResolver), interfaces and sockets.
+ */
 export const MACHINE_IO: EgressProxyIo = {
-  resolve: async (host) => (await lookup(host, { all: true, order: 'verbatim' })).map((a) => a.address),
+  resolve: cachedResolver(async (host) => (await lookup(host, { all: true, order: 'verbatim' })).map((a) => a.address)),
   ownAddresses: () => Object.values(networkInterfaces()).flatMap((l) => (l ?? []).map((i) => i.address)),
   connect: (address, port) => connect({ host: address, port }),
 };

@@ -9,6 +9,11 @@ export interface PackageCacheKind {
   target: string;
   /** Environment that points the package manager at it (and keeps its logs out of it, so a read-only mount stays quiet). */
   env: Record<string, string>;
+  /**
+   * Added for a station with no network: the package manager answers from the cache at
+   * once (or fails at once with "not cached") instead of retrying a network it cannot reach.
+   */
+  offlineEnv: Record<string, string>;
   /** Checks the cache and removes corrupt or partial entries before a set-up uses it (run as the station's user). */
   verify: string[];
   /** The workspace file whose presence says the repository uses this ecosystem. */
@@ -26,6 +31,10 @@ export const PACKAGE_CACHES: Record<CacheEcosystem, PackageCacheKind> = {
   npm: {
     target: '/var/cache/shopfloor/npm',
     env: { npm_config_cache: '/var/cache/shopfloor/npm', npm_config_logs_dir: '/tmp/npm-logs', npm_config_update_notifier: 'false' },
+    // npm's defaults retry each request for 70 s before it gives up (fetch-retries 2,
+    // fetch-retry-mintimeout 10 s, fetch-retry-maxtimeout 60 s, https://docs.npmjs.com/cli/v9/using-npm/config),
+    // then falls back to a stale cache entry: with no network, every fetch cost 70 s.
+    offlineEnv: { npm_config_offline: 'true' },
     verify: ['npm', 'cache', 'verify'],
     marker: 'package.json',
   },

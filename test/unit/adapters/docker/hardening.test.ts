@@ -46,6 +46,19 @@ describe('adapters/docker hardening profile and helpers', () => {
     assert.ok(!JSON.stringify(o).includes('docker.sock'));
   });
 
+  it('a station with no network answers npm from its package cache at once; one with egress may fetch', () => {
+    const base = defaultEnvironment({ image: 'img', workspaceBasename: 'repo' });
+    const env = (network: typeof base.network) => {
+      const spec = { ...base, network, mounts: [...base.mounts, { type: 'package-cache' as const, ecosystem: 'npm' as const, readOnly: true }] };
+      const o = hardenedCreateOptions({ spec, imageId: 'i', configHash: 'f'.repeat(64), runId: 'r', sessionId: 's', owner: 'o', user: 'node', homes: [], bindSources: new Map(), networkMode: 'none', proxyEnv: {}, cacheVolumes: new Map([['npm', 'shopfloor-cache-npm-x']]), storageQuota: false });
+      return o.Env ?? [];
+    };
+    assert.ok(env('none').includes('npm_config_offline=true'));
+    assert.ok(env('none').includes('npm_config_cache=/var/cache/shopfloor/npm'));
+    assert.ok(!env({ egressAllow: ['registry.npmjs.org'] }).some((e) => e.startsWith('npm_config_offline')));
+    assert.ok(env({ egressAllow: ['registry.npmjs.org'] }).includes('npm_config_cache=/var/cache/shopfloor/npm'));
+  });
+
   it('keeps a writable root only when the workspace is copied in (the archive API needs it)', () => {
     const spec = defaultEnvironment({ image: 'img', workspaceBasename: 'repo' });
     const o = hardenedCreateOptions({ spec, imageId: 'i', configHash: 'f'.repeat(64), runId: 'r', sessionId: 's', owner: 'o', user: 'node', homes: [], bindSources: new Map(), networkMode: 'none', proxyEnv: {}, storageQuota: false });
