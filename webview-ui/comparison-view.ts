@@ -144,6 +144,6 @@ export function comparisonView(ctx: RenderContext, c: ComparisonView): TemplateR
         </tr>`,
       )}</tbody>
     </table>
-    <div class="actions"><vscode-button secondary data-testid="comparison-close" @click=${() => ctx.actions.closeComparison()}>Close comparison</vscode-button></div>
+    <div class="actions"><vscode-button secondary data-testid="comparison-refresh" @click=${() => ctx.actions.refreshComparison()}>Refresh</vscode-button><vscode-button secondary data-testid="comparison-close" @click=${() => ctx.actions.closeComparison()}>Close comparison</vscode-button></div>
   </section>`;
 }
