@@ -113,9 +113,16 @@ describe('e2e: the registry comparison view (code-server + Chromium)', function 
     await frame.evaluate(() => document.querySelector('[data-testid="comparison-table"]')?.scrollIntoView());
     await page.screenshot({ path: join(results, 'comparison-dark-table.png') });
 
+    // Running the command again on the blueprint shown re-reads it in the same panel (no second one).
+    const shownAt = (await textOf(frame, '.comparison > p.muted'))[0]!;
+    const again = await compare(page, 'bugfix-ours');
+    await again.waitForFunction((before) => (document.querySelector('.comparison > p.muted')?.textContent ?? '') !== before, shownAt, { timeout: 30_000 });
+    assert.equal(await page.locator('.tabs-container .tab', { hasText: 'Shopfloor' }).count(), 1, 'one Shopfloor panel');
+    assert.equal(await barN(again, 'bugfix-ours@1.0.0'), 'n=12');
+
     // Close removes it from the panel.
-    await frame.click('[data-testid="comparison-close"]');
-    await frame.waitForSelector('[data-testid="comparison"]', { state: 'detached', timeout: 30_000 });
+    await again.click('[data-testid="comparison-close"]');
+    await again.waitForSelector('[data-testid="comparison"]', { state: 'detached', timeout: 30_000 });
   });
 
   it('renders the comparison in the light theme (screenshot)', async () => {
