@@ -101,7 +101,9 @@ function thinNote(v: ComparisonVersion, minN: number): string {
 export function comparisonView(ctx: RenderContext, c: ComparisonView): TemplateResult {
   const rows = c.versions;
   const withRuns = rows.filter((v) => v.runs);
-  const maxMinutes = Math.max(1, ...rows.map((v) => v.humanMinutes.interval?.[1] ?? v.humanMinutes.median ?? 0));
+  // Headroom above the largest value (to the next half minute past +20%), so the largest mark is not drawn on the edge of the track.
+  const top = Math.max(0, ...rows.map((v) => v.humanMinutes.interval?.[1] ?? v.humanMinutes.median ?? 0));
+  const maxMinutes = top > 0 ? Math.ceil(top * 1.2 * 2) / 2 : 1;
   return html`<section class="comparison" aria-labelledby="comparison-title" data-testid="comparison">
     <h2 id="comparison-title">Compare ${c.name}${c.parent ? ` · fork of ${c.parent}` : ''}</h2>
     <p class="muted">From the registry at ${c.at}. Intervals: Wilson score for proportions, percentile bootstrap for medians, at ${pct(c.confidence)}. A difference is stated only with at least ${c.minN} samples on each side and intervals that do not overlap.</p>
@@ -144,6 +146,6 @@ export function comparisonView(ctx: RenderContext, c: ComparisonView): TemplateR
         </tr>`,
       )}</tbody>
     </table>
-    <div class="actions"><vscode-button secondary data-testid="comparison-close" @click=${() => ctx.actions.closeComparison()}>Close comparison</vscode-button></div>
+    <div class="actions"><vscode-button secondary data-testid="comparison-refresh" @click=${() => ctx.actions.refreshComparison()}>Refresh</vscode-button><vscode-button secondary data-testid="comparison-close" @click=${() => ctx.actions.closeComparison()}>Close comparison</vscode-button></div>
   </section>`;
 }

@@ -38,6 +38,8 @@ export interface PanelActions {
   openDiff(runId: string, path: string): void;
   /** Closes the registry comparison view. */
   closeComparison(): void;
+  /** Asks the host to read the registry again for the comparison shown. */
+  refreshComparison(): void;
   recordVerdict(runId: string, verdict: 'accept' | 'request-changes' | 'reject', comment: string, sectionComments: Record<string, string>): void;
 }
 

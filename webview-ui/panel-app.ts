@@ -53,6 +53,7 @@ export function startPanel(root: HTMLElement, api: VsCodeApi, win: Window): Pane
   const actions: PanelActions = {
     showLog: () => client.notify('log/show', {}),
     closeComparison: () => client.notify('comparison/close', {}),
+    refreshComparison: () => client.notify('comparison/refresh', {}),
     savePacket: async (file, value, problems: FieldProblem[]) => {
       ctx.localProblems = problems;
       if (problems.length) {

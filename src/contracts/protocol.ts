@@ -292,6 +292,8 @@ export const Methods = {
   'review/didStep': { dir: 'toWebview', kind: 'notification', params: z.object({ delta: z.union([z.literal(1), z.literal(-1)]) }) },
   /** Webview → host: close the comparison view (the snapshot's `comparison` goes back to null). */
   'comparison/close': { dir: 'toHost', kind: 'notification', params: z.object({}) },
+  /** Webview → host: read the registry again for the comparison shown (a remote registry is not watched); the new figures come as a snapshot. */
+  'comparison/refresh': { dir: 'toHost', kind: 'notification', params: z.object({}) },
   /** Webview → host: show the log output channel. */
   'log/show': { dir: 'toHost', kind: 'notification', params: z.object({}) },
 } as const;

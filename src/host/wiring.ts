@@ -13,6 +13,7 @@ import { PacketSession } from './packet/packet-session';
 import { PanelState } from './panel/panel-state';
 import { panelRequests, shownRunLogs } from './panel/requests';
 import { ShopfloorPanel, type PanelServices } from './panel/ShopfloorPanel';
+import { LiveComparison } from './panel/comparison-live';
 import { RunController } from './run/run-controller';
 import { pushRunBranch } from './run/push-branch';
 import { reviewRequests } from './review/review-requests';
@@ -48,7 +49,10 @@ export function wireHost(ctx: HostContext, statusBar: vscode.StatusBarItem): Hos
   const log = ctx.log;
   const state = new PanelState();
   const packets = new PacketSession(state, log, ctx.extension.workspaceState);
-  const controller = new RunController(ctx, state, statusBar);
+  // The comparison view follows the registry while shown: every registry write the host makes refreshes it.
+  const live = new LiveComparison(ctx, state);
+  const registryChanged = () => void live.refresh();
+  const controller = new RunController(ctx, state, statusBar, undefined, undefined, registryChanged);
   const runs = new RunsTreeProvider(
     (id) => controller.activeRunId === id,
     () => (state.run?.openGate ? `gate ${state.run.openGate.position} ${state.run.openGate.stationId}` : undefined),
@@ -69,6 +73,7 @@ export function wireHost(ctx: HostContext, statusBar: vscode.StatusBarItem): Hos
   const adoptedChanged = [adoptedWatch.onDidCreate(() => blueprints.refresh()), adoptedWatch.onDidChange(() => blueprints.refresh()), adoptedWatch.onDidDelete(() => blueprints.refresh())];
   const services: PanelServices = {
     state,
+    refreshComparison: registryChanged,
     requests: panelRequests({
       packets,
       startRun: (file) => controller.start(file),
@@ -89,7 +94,7 @@ export function wireHost(ctx: HostContext, statusBar: vscode.StatusBarItem): Hos
         // The same switch as a finished run's outcome; nothing registry-bound happens in restricted mode (the registry commands refuse there too).
         syncVerdict: async (repo, runId) =>
           vscode.workspace.isTrusted && vscode.workspace.getConfiguration('shopfloor').get<boolean>('registry.syncOutcomes', true)
-            ? registryVerdictSync({ location: registryLocationOf(ctx), logger: asLogger(log) })(runFolder(repo, runId))
+            ? registryVerdictSync({ location: registryLocationOf(ctx), logger: asLogger(log) })(runFolder(repo, runId)).then(registryChanged)
             : Promise.resolve(),
       }),
       log,
@@ -99,12 +104,16 @@ export function wireHost(ctx: HostContext, statusBar: vscode.StatusBarItem): Hos
     state,
     gateWatch,
     registerOpenPanel(ctx, services),
-    registerCompareBlueprint(ctx, services),
+    live,
+    registerCompareBlueprint(ctx, services, live),
     registerOpenPacket(ctx, services, packets),
     registerDraftPacket(ctx),
     registerApprovePacket(ctx, packets),
     registerShowLog(ctx),
-    ...registerRegistryCommands(ctx, () => blueprints.refresh()),
+    ...registerRegistryCommands(ctx, () => {
+      blueprints.refresh();
+      registryChanged();
+    }),
     blueprints,
     adoptedWatch,
     ...adoptedChanged,

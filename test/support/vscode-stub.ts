@@ -106,6 +106,7 @@ export const stub = {
     getConfiguration: () => ({ get: <T>(_key: string, dflt?: T) => dflt, inspect: () => undefined }),
     // A watcher that never fires (the Blueprints view refreshes on adoption records changing).
     createFileSystemWatcher: () => ({ onDidCreate: () => ({ dispose: () => undefined }), onDidChange: () => ({ dispose: () => undefined }), onDidDelete: () => ({ dispose: () => undefined }), dispose: () => undefined }),
+    onDidChangeConfiguration: () => ({ dispose: () => undefined }),
   },
   window: {
     showInformationMessage: message('info'),

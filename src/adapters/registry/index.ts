@@ -5,3 +5,4 @@ export * from './queue';
 export * from './identity';
 export * from './blueprint-registry';
 export * from './workspace-copies';
+export * from './watch';

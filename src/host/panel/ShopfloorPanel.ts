@@ -12,6 +12,8 @@ export { PANEL_VIEW_TYPE } from './view-type';
 export interface PanelServices {
   state: PanelState;
   requests: PanelRequestHandler;
+  /** Re-reads the registry for the comparison shown (the view's Refresh button). */
+  refreshComparison?(): void;
 }
 
 
@@ -93,6 +95,7 @@ export class ShopfloorPanel implements vscode.Disposable {
       },
       onShowLog: () => this.ctx.log.show(true),
       onCloseComparison: () => services.state.setComparison(null),
+      onRefreshComparison: () => services.refreshComparison?.(),
     });
     this.disposables.push(
       webview.onDidReceiveMessage((raw) => this.router.receive(raw)),

@@ -21,6 +21,8 @@ export interface PanelRouterDeps {
   onShowLog(): void;
   /** The webview closed the comparison view. */
   onCloseComparison?(): void;
+  /** The webview asked to read the registry again for the comparison shown. */
+  onRefreshComparison?(): void;
 }
 
 /**
@@ -49,6 +51,7 @@ export class PanelMessageRouter {
     if (m.kind === 'notification' && m.method === 'webview/ready') this.deps.onReady(m.params.viewState);
     else if (m.kind === 'notification' && m.method === 'log/show') this.deps.onShowLog();
     else if (m.kind === 'notification' && m.method === 'comparison/close') this.deps.onCloseComparison?.();
+    else if (m.kind === 'notification' && m.method === 'comparison/refresh') this.deps.onRefreshComparison?.();
     else if (m.kind === 'request') void this.answer(m);
     else if (m.kind === 'cancel') this.pending.get(m.id)?.cancel();
     else this.deps.log.warn(`dropped a webview message: a ${m.kind} is not sent to the host`);

@@ -70,9 +70,19 @@ export class RunController implements vscode.Disposable {
     private readonly compose?: EngineSettings['compose'],
     /** Which agent CLI volumes exist, for the agent pick (unit tests); default: asked of the Docker engine (dockerVolumeQuery). */
     private readonly agentVolumes?: AgentVolumeQuery,
+    /** Told once a finished run's outcome sync has ended (delivered or queued): the comparison view shown re-reads the registry. */
+    private readonly onRegistryChanged: () => void = () => undefined,
   ) {}
 
   /** Run ids started in this workspace by this editor; only these are offered for resume (a repository cannot plant one). */
+  /** `sync`, then onRegistryChanged (registryOutcomeSync never throws, so a run's result never depends on this). */
+  private syncThenTell<A>(sync: (a: A) => Promise<void>): (a: A) => Promise<void> {
+    return async (a) => {
+      await sync(a);
+      this.onRegistryChanged();
+    };
+  }
+
   private get startedHere(): string[] {
     return this.ctx.extension.workspaceState.get<string[]>(STARTED_RUNS, []);
   }
@@ -259,7 +269,7 @@ export class RunController implements vscode.Disposable {
               // Runs start only in trusted workspaces (see refusal above), so the workspace's .shopfloor/mcp.json is read too.
               toolServers: loadToolServers(session.folder.repo, { trusted: vscode.workspace.isTrusted }),
               // The finished run's outcome goes to the registry (issue 13); a failure is a log warning, never the run's result.
-              onFinished: config.get<boolean>('registry.syncOutcomes', true) && this.ctx.extension.globalStorageUri ? registryOutcomeSync({ location: registryLocationOf(this.ctx), logger: asLogger(log) }) : undefined,
+              onFinished: config.get<boolean>('registry.syncOutcomes', true) && this.ctx.extension.globalStorageUri ? this.syncThenTell(registryOutcomeSync({ location: registryLocationOf(this.ctx), logger: asLogger(log) })) : undefined,
             },
           );
           model.setEvidence(session.folder.path(outcome.evidenceMarkdownPath));

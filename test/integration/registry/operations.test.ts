@@ -51,6 +51,8 @@ describe('registry: operations against a real bare repository', function () {
     await assert.rejects(reg.promote('good@1.0.0+evil', { by: 'a' }), /build metadata/);
     await assert.rejects(reg.fork('good@1.0.0', { name: 'Good', by: 'a', workspace: WS }), /upper-case/);
     await assert.rejects(reg.fork('good@1.0.0', { name: 'gооd', by: 'a', workspace: WS }), /non-ASCII character U\+043E/);
+    await assert.rejects(reg.fork('good@1.0.0', { name: `g${'o'.repeat(64)}d`, by: 'a', workspace: WS }), /longer than 64/);
+    await assert.rejects(reg.yank('Good@1.0.0', { by: 'a', reason: 'x' }), /upper-case/, 'case folding: Good and good would be one folder on a case-insensitive disk');
     await assert.rejects(reg.sync([outcome('good', '1.0.0', 'a'.repeat(64), 1, { runId: '../../../tmp/x' })]), /run id/);
     await assert.rejects(reg.sync([outcome('nul', '1.0.0', 'a'.repeat(64), 1)]), /reserved device name/);
     await assert.rejects(reg.publish({ ...teamBlueprint('x'), name: '../x' }, { by: 'a', workspace: WS }), /not a valid blueprint: name/);
@@ -191,9 +193,13 @@ describe('registry: offline sync queues and later delivers (git daemon on loopba
     const r2 = await reg.sync([outcome('offline', '1.0.0', 'a'.repeat(64), 3)]);
     assert.equal(r2.queued, 4, 'a later sync adds to the queue');
     daemon = await gitDaemon(root, port);
-    const r3 = await reg.flush();
-    assert.deepEqual([r3.delivered, r3.queued, r3.error], [4, 0, undefined]);
-    assert.equal(git(bare, 'ls-tree', '-r', '--name-only', 'main').split('\n').filter((p) => p.startsWith('outcomes/offline/1.0.0/')).length, 4);
+    // The queue is on disk: a later process (the editor restarted, the next CLI run) with the same state folder delivers it with its own next sync.
+    const later = await client(`git://127.0.0.1:${port}/registry.git`, root, 'laptop');
+    assert.equal(later.queue.entries().length > 0, true, 'the queue survived the process');
+    const r3 = await later.sync([outcome('offline', '1.0.0', 'a'.repeat(64), 4)]);
+    assert.deepEqual([r3.delivered, r3.queued, r3.error], [5, 0, undefined]);
+    assert.equal(git(bare, 'ls-tree', '-r', '--name-only', 'main').split('\n').filter((p) => p.startsWith('outcomes/offline/1.0.0/')).length, 5);
+    assert.equal((await reg.flush()).delivered, 0, 'nothing is delivered twice');
     const r4 = await reg.sync(records);
     assert.deepEqual([r4.delivered, r4.alreadyThere], [0, 3], 'records already delivered are not written again');
   });

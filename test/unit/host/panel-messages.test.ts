@@ -43,6 +43,8 @@ function wired() {
     requests: panelRequests({ packets, startRun: async (f) => (starts.push(f), { started: true }), decideGate: (p) => gk.answer(p), pushBranch: async () => ({ pushed: false }), log }),
     onReady: () => logged.push('ready'),
     onShowLog: () => logged.push('show-log'),
+    onCloseComparison: () => logged.push('close-comparison'),
+    onRefreshComparison: () => logged.push('refresh-comparison'),
   });
   const settle = () => new Promise((r) => setTimeout(r, 5));
   return { router, logged, posted, packetCalls, starts, gk, answer: () => answer, settle };
@@ -72,6 +74,17 @@ describe('host/panel: forged messages from the webview change nothing and are lo
     assert.ok(w.logged.some((l) => /unknown method "run\/delete"/.test(l)));
     assert.deepEqual(w.posted.map((p) => p.kind === 'response' && [p.id, p.ok]), [['u1', false]]);
     assert.equal(w.logged.includes('show-log'), false);
+  });
+
+  it('comparison/refresh and comparison/close reach their handlers; sent as a request, a refresh is refused', async () => {
+    const w = wired();
+    w.router.receive({ v: PROTOCOL_VERSION, kind: 'notification', method: 'comparison/refresh', params: {} });
+    w.router.receive({ v: PROTOCOL_VERSION, kind: 'notification', method: 'comparison/close', params: {} });
+    w.router.receive(request('r1', 'comparison/refresh', {}));
+    await w.settle();
+    assert.deepEqual(w.logged.filter((l) => l.endsWith('-comparison')), ['refresh-comparison', 'close-comparison']);
+    assert.ok(w.logged.some((l) => /"comparison\/refresh" is a notification, got a request/.test(l)), w.logged.join('\n'));
+    assertNothingChanged(w);
   });
 
   it('a notification sent as if from the host (state/didChange) is refused', async () => {

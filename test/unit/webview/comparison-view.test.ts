@@ -94,6 +94,26 @@ describe('webview-ui/comparison-view: a fork beside its parent, per version', ()
     assert.deepEqual((api.posted.at(-1) as { method: string }).method, 'comparison/close');
   });
 
+  it('updates in place when a newer snapshot brings new figures (a sync landed), and the Refresh button asks the host to re-read', () => {
+    const { root, app, api } = mount();
+    app.receive(pushOf(aSnapshot(1, { packet: null, comparison: fixture(3) })));
+    const section = root.querySelector('[data-testid="comparison"]');
+    assert.equal(text(root, '[data-testid="comparison-mix"] .bar-row[data-version="bugfix-ours@1.0.0"] .bar-n'), 'n=3');
+    const newer = { ...fixture(12), at: '2026-12-04T11:00:00.000Z' };
+    app.receive(pushOf(aSnapshot(2, { packet: null, comparison: newer })));
+    assert.equal(root.querySelector('[data-testid="comparison"]'), section, 'the same section, re-rendered, not a new view');
+    assert.equal(text(root, '[data-testid="comparison-mix"] .bar-row[data-version="bugfix-ours@1.0.0"] .bar-n'), 'n=12');
+    assert.match(text(root, '[data-testid="comparison-table"] tr[data-version="bugfix-ours@1.0.0"]'), /this blueprint\s*12\s*PR_READY 12, NO_OP 0/);
+    assert.match(text(root, '.comparison > p.muted'), /From the registry at 2026-12-04T11:00:00\.000Z/);
+    assert.doesNotMatch(text(root, '[data-testid="comparison-statements"]'), /too little data/, 'the thin statements went with the old figures');
+    // A stale push (lower number) arriving late never brings the old figures back.
+    app.receive(pushOf(aSnapshot(1, { packet: null, comparison: fixture(3) })));
+    assert.equal(text(root, '[data-testid="comparison-mix"] .bar-row[data-version="bugfix-ours@1.0.0"] .bar-n'), 'n=12');
+    (root.querySelector('[data-testid="comparison-refresh"]') as HTMLElement).click();
+    assert.deepEqual(api.posted.at(-1), { v: 1, kind: 'notification', method: 'comparison/refresh', params: {} });
+    assert.equal(parseMessage(api.posted.at(-1), 'toHost').ok, true, 'the refresh is a protocol message the host accepts');
+  });
+
   it('the snapshot is validated: a figure that is not a number (NaN) is refused, not drawn', () => {
     const c = fixture(12);
     assert.equal(parseMessage(pushOf(aSnapshot(1, { comparison: c })), 'toWebview').ok, true);
