@@ -1,3 +1,4 @@
+import './boot-mark';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { startPanel } from './panel-app';
 import { vscodeApi } from './vscode-api';
