@@ -16,6 +16,12 @@ export interface PackageCacheKind {
   offlineEnv: Record<string, string>;
   /** Checks the cache and removes corrupt or partial entries before a set-up uses it (run as the station's user). */
   verify: string[];
+  /**
+   * Output of a failed command that says the package manager refused a cache entry whose
+   * content does not match its recorded hash (npm: `EINTEGRITY`); the set-up then repairs
+   * the cache (`verify`) and runs the command once more.
+   */
+  corruption: RegExp;
   /** The workspace file whose presence says the repository uses this ecosystem. */
   marker: string;
 }
@@ -36,9 +42,18 @@ export const PACKAGE_CACHES: Record<CacheEcosystem, PackageCacheKind> = {
     // then falls back to a stale cache entry: with no network, every fetch cost 70 s.
     offlineEnv: { npm_config_offline: 'true' },
     verify: ['npm', 'cache', 'verify'],
+    corruption: /\bEINTEGRITY\b/,
     marker: 'package.json',
   },
 };
+
+/**
+ * The file a set-up station leaves at the root of a cache volume after `verify` passed;
+ * a later set-up skips the full check while it is there (the check reads every entry and
+ * took 21 s on a 69 MB cache). Removed when a command of a set-up station using the
+ * cache fails, so the next set-up checks again.
+ */
+export const CACHE_VERIFIED_STAMP = '.shopfloor-verified';
 
 /**
  * Name of the cache volume of one ecosystem for one station image and owner (`user@host`):
