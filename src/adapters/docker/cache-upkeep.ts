@@ -10,8 +10,9 @@ export function writableCaches(spec: EnvironmentSpec): PackageCacheKind[] {
  * check (`npm cache verify`: every entry's SHA-512; truncated or corrupt ones removed so
  * they are fetched again, never used), unless the cache carries CACHE_VERIFIED_STAMP from
  * an earlier check that no failed set-up has invalidated since. With the stamp, corruption
- * is still never used: npm checks each entry's integrity as it reads it and fails with
- * EINTEGRITY, and repairOnCorruption then runs the full check and the command again.
+ * is still never used: npm checks each entry's integrity as it reads it and fetches a
+ * corrupt one again (test/integration/docker/package-cache.test.ts); where it cannot, it
+ * fails with EINTEGRITY, and repairOnCorruption then runs the full check and the command again.
  * I/O: commands in the station; output lines go to `log` prefixed `[cache]`. A failed
  * check is logged, and the install that follows decides.
  */

@@ -29,8 +29,9 @@ export interface PackageCacheKind {
 /**
  * The package caches Shopfloor keeps (issue 15): npm's content-addressed cache (cacache),
  * whose `npm cache verify` checks every entry's SHA-512 and removes a truncated or corrupt
- * one, so the install that follows fetches it again instead of failing on it (npm 9 alone
- * fails with EINTEGRITY). The cache holds package tarballs and metadata, never credentials
+ * one. npm also checks each entry as it reads it: a corrupt tarball is refused and fetched
+ * again ("seems to be corrupted. Refreshing cache", seen with npm 9.2), and where it cannot
+ * fetch (offline) the command fails with EINTEGRITY. The cache holds package tarballs and metadata, never credentials
  * (npm keeps those in .npmrc, which is not in it).
  */
 export const PACKAGE_CACHES: Record<CacheEcosystem, PackageCacheKind> = {
