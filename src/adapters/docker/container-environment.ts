@@ -3,6 +3,7 @@ import { cp, mkdir, readFile, realpath, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { OUTPUT_TAIL_CHARS } from '../../contracts';
+import { repairOnCorruption, writableCaches } from './cache-upkeep';
 import { PACKAGE_CACHES, TOOLCHAIN_FILES, defaultEnvironment, isInsideRoot, toolchainRequest, type ContainerRuntime, type ToolchainFiles, type EnvironmentSpec, type NetworkPolicy, type StationContainer } from '../../core/container';
 import { readDevcontainer } from './devcontainer-file';
 import type { Logger } from '../../core/ports';
@@ -122,13 +123,16 @@ export class ContainerEnvironmentProvider implements EnvironmentProvider {
       onLog: (l) => this.o.logger?.info(l),
     });
     this.o.logger?.info(`station ${req.stationId}: container ${container.id.slice(0, 12)} (${container.reused ? 'reattached' : 'created'}) image ${container.imageDigest}`);
-    return new ContainerStationEnvironment(container);
+    return new ContainerStationEnvironment(container, spec);
   }
 }
 
 /** One station's view of a prepared container. */
 class ContainerStationEnvironment implements StationEnvironment {
-  constructor(private readonly c: StationContainer) {}
+  constructor(
+    private readonly c: StationContainer,
+    private readonly spec: EnvironmentSpec,
+  ) {}
 
   get imageDigest(): string {
     return this.c.imageDigest;
@@ -139,8 +143,18 @@ class ContainerStationEnvironment implements StationEnvironment {
    * decoded on its own, so a multi-byte character split across chunks stays whole); the
    * result keeps the last OUTPUT_TAIL_CHARS characters. The end reason and its detail are
    * the container's, unchanged; the exit code is null only when Shopfloor killed the process.
+   * In a set-up station with a read-write package cache, a command that failed because the
+   * package manager refused a corrupt cache entry runs once more after the cache is repaired
+   * (repairOnCorruption); the output shows both attempts and the repair.
    */
   async exec(argv: readonly string[], o: ExecOptions = {}): Promise<ExecResult> {
+    const first = await this.execOnce(argv, o);
+    if (first.exitCode === 0 || first.exitCode === null || !writableCaches(this.spec).length) return first;
+    const log = (l: string) => o.onOutput?.(`${l}\n`);
+    return (await repairOnCorruption(this.c, this.spec, first.output, log)) ? this.execOnce(argv, o) : first;
+  }
+
+  private async execOnce(argv: readonly string[], o: ExecOptions): Promise<ExecResult> {
     const tail = new TextTail(OUTPUT_TAIL_CHARS);
     const sink = (decoder: StringDecoder) => (chunk: Buffer) => {
       const text = decoder.write(chunk);

@@ -27,6 +27,7 @@ import type { Logger } from '../../core/ports';
 import { connectToEngine, type Connection } from './connect';
 import { hardenedCreateOptions } from './create-options';
 import { EgressProxy, type EgressLogEntry } from './egress-proxy';
+import { verifyPackageCaches } from './cache-upkeep';
 import { ensureEgressNetwork } from './egress-network';
 import { EngineEvents } from './engine-events';
 import { ensureRunServices, removeIdleServiceResources } from './compose-services';
@@ -223,7 +224,7 @@ export class DockerContainerRuntime implements ContainerRuntime {
         if (!ip) throw new Error(`station has no address on ${egress.network}`);
         egress.proxy.register(ip, o.runId, spec.network.egressAllow);
       }
-      await verifyPackageCaches(station, spec, cacheVolumes, log);
+      await verifyPackageCaches(station, spec, log);
       await runLifecycle(station, lifecycle, ['onCreate', 'updateContent', 'postCreate', 'postStart'], log);
     } catch (e) {
       // A container that never became a working station is removed, not left for cleanup.
@@ -425,22 +426,6 @@ export class DockerContainerRuntime implements ContainerRuntime {
     })();
     this.egress.catch(() => (this.egress = undefined));
     return this.egress;
-  }
-}
-
-/**
- * Before a set-up station uses a read-write package cache: the ecosystem's own check
- * (`npm cache verify`), which removes truncated or corrupt entries so they are fetched
- * again, never used. A failed check is logged, and the install that follows decides.
- */
-async function verifyPackageCaches(station: StationContainer, spec: EnvironmentSpec, volumes: Map<CacheEcosystem, string>, log: (l: string) => void): Promise<void> {
-  for (const m of spec.mounts) {
-    if (m.type !== 'package-cache' || m.readOnly || !volumes.has(m.ecosystem)) continue;
-    const sink = (b: Buffer) => {
-      for (const line of b.toString('utf8').split('\n')) if (line.trim()) log(`[cache] ${line}`);
-    };
-    const r = await station.exec(PACKAGE_CACHES[m.ecosystem].verify, { onStdout: sink, onStderr: sink, timeoutMs: 300_000 });
-    if (r.exitCode !== 0) log(`[cache] ${PACKAGE_CACHES[m.ecosystem].verify.join(' ')} exited ${r.exitCode}`);
   }
 }
 

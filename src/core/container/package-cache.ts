@@ -16,6 +16,12 @@ export interface PackageCacheKind {
   offlineEnv: Record<string, string>;
   /** Checks the cache and removes corrupt or partial entries before a set-up uses it (run as the station's user). */
   verify: string[];
+  /**
+   * Output of a failed command that says the package manager refused a cache entry whose
+   * content does not match its recorded hash (npm: `EINTEGRITY`); the set-up then repairs
+   * the cache (`verify`) and runs the command once more.
+   */
+  corruption: RegExp;
   /** The workspace file whose presence says the repository uses this ecosystem. */
   marker: string;
 }
@@ -23,8 +29,9 @@ export interface PackageCacheKind {
 /**
  * The package caches Shopfloor keeps (issue 15): npm's content-addressed cache (cacache),
  * whose `npm cache verify` checks every entry's SHA-512 and removes a truncated or corrupt
- * one, so the install that follows fetches it again instead of failing on it (npm 9 alone
- * fails with EINTEGRITY). The cache holds package tarballs and metadata, never credentials
+ * one. npm also checks each entry as it reads it: a corrupt tarball is refused and fetched
+ * again ("seems to be corrupted. Refreshing cache", seen with npm 9.2), and where it cannot
+ * fetch (offline) the command fails with EINTEGRITY. The cache holds package tarballs and metadata, never credentials
  * (npm keeps those in .npmrc, which is not in it).
  */
 export const PACKAGE_CACHES: Record<CacheEcosystem, PackageCacheKind> = {
@@ -36,9 +43,18 @@ export const PACKAGE_CACHES: Record<CacheEcosystem, PackageCacheKind> = {
     // then falls back to a stale cache entry: with no network, every fetch cost 70 s.
     offlineEnv: { npm_config_offline: 'true' },
     verify: ['npm', 'cache', 'verify'],
+    corruption: /\bEINTEGRITY\b/,
     marker: 'package.json',
   },
 };
+
+/**
+ * The file a set-up station leaves at the root of a cache volume after `verify` passed;
+ * a later set-up skips the full check while it is there (the check reads every entry and
+ * took 21 s on a 69 MB cache). Removed when a command of a set-up station using the
+ * cache fails, so the next set-up checks again.
+ */
+export const CACHE_VERIFIED_STAMP = '.shopfloor-verified';
 
 /**
  * Name of the cache volume of one ecosystem for one station image and owner (`user@host`):
