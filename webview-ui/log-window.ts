@@ -68,6 +68,10 @@ export class LogWindow {
   private searchSeq = 0;
   private fetchTimer: ReturnType<typeof setTimeout> | undefined;
   private wanted: [number, number] = [0, 0];
+  /** Whether the log was (re)set since it was last painted into a container. */
+  private fresh = true;
+  /** Set by afterRender while it paints a log just shown (see there). */
+  private fetchAtOnce = false;
   private el: HTMLElement | undefined;
   private spacer: HTMLElement | undefined;
   private rows: HTMLElement | undefined;
@@ -136,8 +140,14 @@ export class LogWindow {
       this.rows = el?.querySelector<HTMLElement>('.log-rows') ?? undefined;
     }
     if (!this.el) return;
+    // Sized and scrolled before the first paint, so a log opened at its end asks only for its end.
+    this.size();
+    if (this.follow.get()) this.el.scrollTop = this.maxScroll();
+    // A log just shown asks for its lines at once; only pages wanted while scrolling wait for a pause.
+    this.fetchAtOnce = this.fresh;
+    this.fresh = false;
     this.paint();
-    if (this.follow.get()) this.scrollTo(this.maxScroll());
+    this.fetchAtOnce = false;
   }
 
   /** The container scrolled (by the reader or by us): follow mode is whether it is at the end; then the lines in view are drawn. */
@@ -227,6 +237,7 @@ export class LogWindow {
 
   private reset(): void {
     this.gen++;
+    this.fresh = true;
     this.pages.clear();
     this.inflight.clear();
     this.tailOnly = false;
@@ -300,11 +311,7 @@ export class LogWindow {
   private paint(): void {
     const { el, spacer, rows } = this;
     if (!el || !spacer || !rows) return;
-    // Sizes are set through the CSSOM: the webview's CSP blocks style attributes.
-    el.style.height = `${this.heightPx}px`;
-    el.style.setProperty('--log-line', `${LINE_PX}px`);
-    const { contentPx, ratio } = this.geometry();
-    spacer.style.height = `${contentPx}px`;
+    const { ratio } = this.size();
     const top = el.scrollTop * ratio;
     const first = Math.floor(top / LINE_PX);
     const start = Math.max(0, first - OVERSCAN);
@@ -322,9 +329,20 @@ export class LogWindow {
     if (missing && !this.tailOnly) this.fetchLater(this.base + start, this.base + end);
   }
 
+  /** Sets the container's and the spacer's heights; returns the geometry they follow. */
+  private size(): { contentPx: number; ratio: number } {
+    // Sizes are set through the CSSOM: the webview's CSP blocks style attributes.
+    this.el!.style.height = `${this.heightPx}px`;
+    this.el!.style.setProperty('--log-line', `${LINE_PX}px`);
+    const g = this.geometry();
+    if (this.spacer) this.spacer.style.height = `${g.contentPx}px`;
+    return g;
+  }
+
   private fetchLater(from: number, to: number): void {
     this.wanted = [from, to];
     clearTimeout(this.fetchTimer);
+    if (this.fetchAtOnce) return this.fetch();
     this.fetchTimer = setTimeout(() => this.fetch(), FETCH_DEBOUNCE_MS);
   }
 

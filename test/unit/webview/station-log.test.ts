@@ -63,6 +63,14 @@ describe('webview-ui/log-window: a million-line station log, windowed', () => {
     assert.equal(m.log().getAttribute('tabindex'), '0');
   });
 
+  it('a log shown without the lines in view (no tail) asks for them at once, not after the scroll debounce', () => {
+    const m = mount();
+    m.app.receive(pushOf(aSnapshot(1, { run: aRun({ log: { stationId: 'implement', lines: [], dropped: MILLION, total: MILLION } }) })));
+    // Asked for synchronously: no timer has run since the snapshot arrived.
+    assert.deepEqual(m.requests('log/range').map((r) => r.params.from), [MILLION - 500], 'the last page, where follow mode shows the log');
+    assert.ok(m.root.querySelectorAll('.log-pending').length > 0, 'placeholders until the page arrives');
+  });
+
   it('scrolling to the middle turns follow off and, once it pauses, asks for the pages in view; their lines replace the placeholders', async () => {
     const m = mount();
     m.app.receive(logSnapshot(1, MILLION));
