@@ -1,6 +1,6 @@
 import { html, nothing, svg, type TemplateResult } from 'lit-html';
 import type { ComparisonFigures, ComparisonView, ComparisonVersion, MedianView, ProportionView } from '../src/contracts/comparison';
-import { TERMINAL_STATES } from '../src/contracts/terminal-state';
+import { TERMINAL_STATES } from '../src/contracts/protocol-wire';
 import type { RenderContext } from './context';
 
 /**

@@ -3,7 +3,7 @@ import { keyed } from 'lit-html/directives/keyed.js';
 import type { CommandResult, EvidenceBundle } from '../src/contracts/evidence';
 import type { ToolEvidence } from '../src/contracts/mcp';
 import type { ReviewView } from '../src/contracts/review';
-import { REVIEW_VERDICTS } from '../src/contracts/review';
+import { REVIEW_VERDICTS } from '../src/contracts/protocol-wire';
 import type { RenderContext } from './context';
 import { fold } from './section';
 import { stationLogView } from './station-log';

@@ -1,5 +1,6 @@
 import { html, render, type TemplateResult } from 'lit-html';
-import { LOG_RANGE_MAX, type ParamsOf, type StationLogView } from '../src/contracts/protocol';
+import { LOG_RANGE_MAX } from '../src/contracts/protocol-wire';
+import type { ParamsOf, StationLogView } from '../src/contracts/protocol';
 import { ansiSegments } from './ansi';
 import type { Reply } from './client';
 

@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit-html';
-import { OUTPUT_FORMATS, RISK_CLASSES as RISKS } from '../src/contracts/packet';
+import { OUTPUT_FORMATS, RISK_CLASSES as RISKS } from '../src/contracts/protocol-wire';
 import type { FieldProblem, PacketView } from '../src/contracts/protocol';
 import type { RenderContext } from './context';
 import { fold } from './section';

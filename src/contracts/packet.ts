@@ -1,5 +1,6 @@
 import { BudgetSchema } from './agent';
 import { z } from 'zod';
+import { OUTPUT_FORMATS, RISK_CLASSES } from './protocol-wire';
 import { CommandSpecSchema, ProvenanceSchema, Sha256Schema, TimestampSchema, boundedList } from './common';
 
 /** Kinds of seed that enter the factory (design.md "Seed"). */
@@ -17,8 +18,7 @@ export const SeedSchema = z
   .describe('The seed the packet was drafted from.');
 export type Seed = z.infer<typeof SeedSchema>;
 
-export const OUTPUT_FORMATS = ['pr', 'patch', 'investigation-note', 'no-op-report', 'escalation'] as const;
-export const RISK_CLASSES = ['auto-ship', 'one-reviewer', 'hard-stop'] as const;
+export { OUTPUT_FORMATS, RISK_CLASSES };
 
 /** Flags a draft raises instead of inventing content. `missing-context`: the seed is too vague to act on. */
 export const PACKET_FLAGS = ['missing-context', 'no-reproduction', 'no-validation', 'scope-unranked'] as const;

@@ -4,18 +4,17 @@ import { GateChoiceSchema, GateRefSchema } from './run-event';
 import { TerminalStateSchema } from './terminal-state';
 import { ReviewVerdictKindSchema, ReviewViewSchema, VERDICT_COMMENT_MAX } from './review';
 import { ComparisonViewSchema } from './comparison';
+import { LOG_RANGE_MAX, METHOD_ROUTES as R, PLAN_MAX_CHARS, PROTOCOL_VERSION } from './protocol-wire';
 
 /**
  * The webview protocol between the host and the panel (style.md "One contract").
  * Envelope kinds: request, response, notification, cancel. Every message carries the
- * protocol version; requests carry an id that their response and cancel repeat. Both
- * sides `safeParse` every message and drop (and log) what does not parse.
+ * protocol version; requests carry an id that their response and cancel repeat. The host
+ * `safeParse`s every message from the webview and drops (and logs) what does not parse;
+ * the webview checks envelopes only (protocol-wire.ts says why).
  * Method names read `noun/verb` for requests and `noun/didX` for notifications.
  */
-export const PROTOCOL_VERSION = 1;
-
-/** Longest plan, in characters, that a reviewer may send back edited from a gate. */
-export const PLAN_MAX_CHARS = 200_000;
+export { PROTOCOL_VERSION, PLAN_MAX_CHARS, LOG_RANGE_MAX, METHOD_ROUTES, checkHostMessage, type HostMessage } from './protocol-wire';
 
 const v = z.literal(PROTOCOL_VERSION);
 const id = z.string().min(1).max(64);
@@ -98,8 +97,6 @@ export const StationLogViewSchema = z.object({
   total: z.number().int().min(0).optional().describe('Lines of the whole log (dropped + lines.length); absent from older hosts.'),
 });
 
-/** Lines one `log/range` request may ask for. */
-export const LOG_RANGE_MAX = 500;
 /** A `log/range` or `log/search` the host would not serve (another run's log, no such station), and why; the host logs it too. */
 export const LogRefusalSchema = z.object({ refused: z.string().describe('Why the request was not served.') });
 export type StationLogView = z.infer<typeof StationLogViewSchema>;
@@ -203,13 +200,11 @@ export type PanelSnapshot = z.infer<typeof PanelSnapshotSchema>;
 /** Descriptors of every method: direction, envelope kind, and the schema of its params (and result). */
 export const Methods = {
   /** Webview → host, once its script has loaded: the host answers with `state/didChange`. */
-  'webview/ready': { dir: 'toHost', kind: 'notification', params: z.object({ viewState: z.record(z.string(), z.unknown()).optional() }) },
+  'webview/ready': { ...R['webview/ready'], params: z.object({ viewState: z.record(z.string(), z.unknown()).optional() }) },
   /** Host → webview: a new snapshot. */
-  'state/didChange': { dir: 'toWebview', kind: 'notification', params: PanelSnapshotSchema },
+  'state/didChange': { ...R['state/didChange'], params: PanelSnapshotSchema },
   /** Webview → host: a human gate decision from the panel. */
-  'gate/decide': {
-    dir: 'toHost',
-    kind: 'request',
+  'gate/decide': { ...R['gate/decide'],
     params: z
       .object({
         gateId: z.string(),
@@ -230,39 +225,29 @@ export const Methods = {
     result: z.object({ accepted: z.boolean(), problem: z.string().optional().describe('Why the decision was not accepted; the gate stays open.') }),
   },
   /** Webview → host: validate and save the packet edited in the form; invalid values are not written. */
-  'packet/save': {
-    dir: 'toHost',
-    kind: 'request',
+  'packet/save': { ...R['packet/save'],
     params: z.object({ file: z.string(), value: z.record(z.string(), z.unknown()) }),
     result: z.object({ saved: z.boolean(), problems: z.array(FieldProblemSchema) }),
   },
   /** Webview → host: the "Approve packet" gate, decided by the human who clicked it. */
-  'packet/approve': {
-    dir: 'toHost',
-    kind: 'request',
+  'packet/approve': { ...R['packet/approve'],
     params: z.object({ file: z.string() }),
     result: z.object({ approved: z.boolean(), message: z.string().optional() }),
   },
   /** Webview → host: start a run from the approved packet open in the form. */
-  'run/start': { dir: 'toHost', kind: 'request', params: z.object({ file: z.string() }), result: z.object({ started: z.boolean(), message: z.string().optional() }) },
+  'run/start': { ...R['run/start'], params: z.object({ file: z.string() }), result: z.object({ started: z.boolean(), message: z.string().optional() }) },
   /** Webview → host: push a PR_READY run's branch to a remote of the user's repository and offer its pull request page. */
-  'run/push': {
-    dir: 'toHost',
-    kind: 'request',
+  'run/push': { ...R['run/push'],
     params: z.object({ runId: z.string() }),
     result: z.object({ pushed: z.boolean(), remote: z.string().optional(), url: z.string().optional(), message: z.string().optional() }),
   },
   /** Webview → host: lines [from, from+count) of a station's full log in the panel's run (the snapshot carries only its last lines). */
-  'log/range': {
-    dir: 'toHost',
-    kind: 'request',
+  'log/range': { ...R['log/range'],
     params: z.object({ runId: z.string().max(200), stationId: z.string().max(200), from: z.number().int().min(0), count: z.number().int().min(1).max(LOG_RANGE_MAX) }),
     result: z.union([z.object({ lines: z.array(z.string()).max(LOG_RANGE_MAX), total: z.number().int().min(0) }), LogRefusalSchema]),
   },
   /** Webview → host: the next or previous line of a station's log containing `query` (case-insensitive plain text), from `fromLine` (exclusive). */
-  'log/search': {
-    dir: 'toHost',
-    kind: 'request',
+  'log/search': { ...R['log/search'],
     params: z.object({ runId: z.string().max(200), stationId: z.string().max(200), query: z.string().min(1).max(500), fromLine: z.number().int().min(-1), direction: z.enum(['next', 'previous']) }),
     result: z.union([
       z.object({ line: z.number().int().min(0).nullable(), complete: z.boolean().describe('False when the search stopped at its time budget; ask again from `searchedTo`.'), searchedTo: z.number().int() }),
@@ -270,16 +255,12 @@ export const Methods = {
     ]),
   },
   /** Webview → host: open VS Code's diff editor for one file the run changed: the base commit on the left, the run's workspace (or output branch) on the right. */
-  'diff/open': {
-    dir: 'toHost',
-    kind: 'request',
+  'diff/open': { ...R['diff/open'],
     params: z.object({ runId: z.string().max(200), path: z.string().min(1).max(1000) }),
     result: z.object({ opened: z.boolean(), message: z.string().optional() }),
   },
   /** Webview → host: record the reviewer's verdict on the bundle shown, in its run folder. */
-  'review/verdict': {
-    dir: 'toHost',
-    kind: 'request',
+  'review/verdict': { ...R['review/verdict'],
     params: z.object({
       runId: z.string().max(200),
       verdict: ReviewVerdictKindSchema,
@@ -289,15 +270,18 @@ export const Methods = {
     result: z.object({ recorded: z.boolean(), message: z.string().optional() }),
   },
   /** Host → webview: the reviewer's next/previous section command (`Shopfloor: Next Evidence Section`). */
-  'review/didStep': { dir: 'toWebview', kind: 'notification', params: z.object({ delta: z.union([z.literal(1), z.literal(-1)]) }) },
+  'review/didStep': { ...R['review/didStep'], params: z.object({ delta: z.union([z.literal(1), z.literal(-1)]) }) },
   /** Webview → host: close the comparison view (the snapshot's `comparison` goes back to null). */
-  'comparison/close': { dir: 'toHost', kind: 'notification', params: z.object({}) },
+  'comparison/close': { ...R['comparison/close'], params: z.object({}) },
   /** Webview → host: read the registry again for the comparison shown (a remote registry is not watched); the new figures come as a snapshot. */
-  'comparison/refresh': { dir: 'toHost', kind: 'notification', params: z.object({}) },
+  'comparison/refresh': { ...R['comparison/refresh'], params: z.object({}) },
   /** Webview → host: show the log output channel. */
-  'log/show': { dir: 'toHost', kind: 'notification', params: z.object({}) },
+  'log/show': { ...R['log/show'], params: z.object({}) },
 } as const;
 export type MethodName = keyof typeof Methods;
+// Every routed method has its schemas here (a route without them fails to compile).
+const everyRouteHasSchemas: Record<keyof typeof R, unknown> = Methods;
+void everyRouteHasSchemas;
 export type ParamsOf<M extends MethodName> = z.infer<(typeof Methods)[M]['params']>;
 
 /** Most characters (string contents and keys, summed) a message from the webview may carry; a bigger one is dropped unread. */
@@ -395,6 +379,17 @@ export function parseMessage(raw: unknown, expectDir: 'toHost' | 'toWebview'): {
     return { ok: true, message: { ...m, params: p.data } as ParsedRequest | ParsedNotification };
   }
   return { ok: true, message: m };
+}
+
+/**
+ * Why the host must not send snapshot `s`, or undefined when PanelSnapshotSchema accepts
+ * it. The webview does not parse what the host sends (protocol-wire.ts), so the host
+ * checks its own snapshots: a bug that puts NaN in a figure or drops a field is logged
+ * with the path to the bad field, and the panel keeps showing the last good snapshot. Pure.
+ */
+export function snapshotProblem(s: PanelSnapshot): string | undefined {
+  const r = PanelSnapshotSchema.safeParse(s);
+  return r.success ? undefined : z.prettifyError(r.error);
 }
 
 /** Builds a notification envelope for `method`. */

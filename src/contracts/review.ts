@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { REVIEW_VERDICTS } from './protocol-wire';
 import { Sha256Schema, TimestampSchema } from './common';
 import { EvidenceBundleSchema } from './evidence';
 
 /** A reviewer's verdict on a run's evidence bundle (issue 14, reviewer mode). */
-export const REVIEW_VERDICTS = ['accept', 'request-changes', 'reject'] as const;
+export { REVIEW_VERDICTS };
 export const ReviewVerdictKindSchema = z.enum(REVIEW_VERDICTS);
 
 /** Longest comment a verdict may carry, in characters. */

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { TERMINAL_STATES } from './protocol-wire';
 
 /**
  * The four terminal states a run may end in, exactly these (design.md "Terminal states").
  * Every run ends in one of them, with a reason code from `TERMINAL_REASONS`.
  */
-export const TERMINAL_STATES = ['PR_READY', 'NO_OP', 'ESCALATE', 'RETRYABLE_FAILURE'] as const;
+export { TERMINAL_STATES };
 export const TerminalStateNameSchema = z.enum(TERMINAL_STATES).describe('One of the four terminal states.');
 export type TerminalStateName = z.infer<typeof TerminalStateNameSchema>;
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { notification, PROTOCOL_VERSION, type Envelope, type PanelSnapshot } from '../../contracts';
+import { notification, PROTOCOL_VERSION, snapshotProblem, type Envelope, type PanelSnapshot } from '../../contracts';
 import type { HostContext } from '../context';
 import type { PanelRequestHandler, PanelState } from './panel-state';
 import { makeNonce, panelHtml } from './html';
@@ -127,7 +127,10 @@ export class ShopfloorPanel implements vscode.Disposable {
   /** Pushes a fresh numbered snapshot, once the webview is ready. */
   push(): void {
     if (!this.ready) return;
-    void this.post(notification('state/didChange', this.snapshot()));
+    const snapshot = this.snapshot();
+    const problem = snapshotProblem(snapshot);
+    if (problem) return this.ctx.log.error(`panel snapshot ${snapshot.seq} not sent (the panel keeps the last one): ${problem}`);
+    void this.post(notification('state/didChange', snapshot));
   }
 
   /** Moves reviewer mode one section on (1) or back (-1): the section shown is the webview's view state. */

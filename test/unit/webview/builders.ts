@@ -1,4 +1,4 @@
-import { PROTOCOL_VERSION, type PanelSnapshot } from '../../../src/contracts/protocol';
+import { PanelSnapshotSchema, PROTOCOL_VERSION, type PanelSnapshot } from '../../../src/contracts/protocol';
 
 type Run = NonNullable<PanelSnapshot['run']>;
 type Gate = NonNullable<Run['openGate']>;
@@ -80,5 +80,8 @@ export function aSnapshot(seq: number, over: Partial<PanelSnapshot> = {}): Panel
 
 /** The `state/didChange` envelope carrying `s`. */
 export function pushOf(s: PanelSnapshot): unknown {
+  // The webview types the host's payloads without parsing them (protocol-wire.ts): every snapshot a webview test pushes must be one the schema accepts, or the test is of a message the host can never send.
+  const parsed = PanelSnapshotSchema.safeParse(s);
+  if (!parsed.success) throw new Error(`test snapshot is not a PanelSnapshot: ${parsed.error.message}`);
   return { v: PROTOCOL_VERSION, kind: 'notification', method: 'state/didChange', params: s };
 }

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { parseMessage, type ComparisonView } from '../../../src/contracts';
+import { parseMessage, snapshotProblem, type ComparisonView } from '../../../src/contracts';
 import { comparisonView as buildComparison, registryStats } from '../../../src/core/registry';
 import { anOutcome } from '../core/registry/records';
 import { aSnapshot, pushOf } from './builders';
@@ -114,10 +114,10 @@ describe('webview-ui/comparison-view: a fork beside its parent, per version', ()
     assert.equal(parseMessage(api.posted.at(-1), 'toHost').ok, true, 'the refresh is a protocol message the host accepts');
   });
 
-  it('the snapshot is validated: a figure that is not a number (NaN) is refused, not drawn', () => {
+  it('the host checks its snapshot: a figure that is not a number (NaN) is refused with its path, never sent to be drawn', () => {
     const c = fixture(12);
-    assert.equal(parseMessage(pushOf(aSnapshot(1, { comparison: c })), 'toWebview').ok, true);
+    assert.equal(snapshotProblem(aSnapshot(1, { comparison: c })), undefined);
     (c.versions[0]!.reviewerAcceptance as { rate: number | null }).rate = Number.NaN;
-    assert.equal(parseMessage(pushOf(aSnapshot(1, { comparison: c })), 'toWebview').ok, false);
+    assert.match(snapshotProblem(aSnapshot(1, { comparison: c })) ?? '', /comparison\.versions\[0\]\.reviewerAcceptance\.rate/);
   });
 });

@@ -102,7 +102,7 @@ describe('webview-ui: keyed rendering and view state', () => {
     assert.equal(app.snapshot?.seq, 5);
   });
 
-  it('a gate decision carries the run and content hash shown; a result of the wrong shape is reported, never taken as success', async () => {
+  it('a gate decision carries the run and content hash shown; a decision the host did not accept is shown with its reason', async () => {
     const { root, app, api } = mount();
     app.receive(pushOf(aSnapshot(1, { run: aRun({ openGate: aGate() }) })));
     type(q(root, '[data-testid="gate-reason"]'), 'ok by me');
@@ -110,9 +110,9 @@ describe('webview-ui: keyed rendering and view state', () => {
     const req = api.posted.at(-1) as { id: string; method: string; params: Record<string, unknown> };
     assert.equal(req.method, 'gate/decide');
     assert.deepEqual(req.params, { gateId: 'implement.after.2', runId: 'r1', contentHash: 'h1', decision: 'approve', reason: 'ok by me' });
-    app.receive({ v: PROTOCOL_VERSION, kind: 'response', id: req.id, ok: true, result: { accepted: 'yes' } });
+    app.receive({ v: PROTOCOL_VERSION, kind: 'response', id: req.id, ok: true, result: { accepted: false, problem: 'the gate shows other content now' } });
     await new Promise((r) => setTimeout(r, 0));
-    assert.match(q(root, '[data-testid="message"]')?.textContent ?? '', /Error: bad result for gate\/decide/);
+    assert.match(q(root, '[data-testid="message"]')?.textContent ?? '', /Not accepted: the gate shows other content now\./);
   });
 
   it('Ctrl+Enter in the gate card approves; Ctrl+Shift+Enter rejects with the chosen terminal state', () => {
