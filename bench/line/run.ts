@@ -18,7 +18,9 @@
  * one validation command (`node -e 0`), so the figures are set-up and line, nothing else.
  * Timings depend on machine load: compare columns of one run.
  *
- * Usage: npx tsx bench/line/run.ts [PACKAGE@VERSION ...]
+ * Usage: npx tsx bench/line/run.ts [--trace] [PACKAGE@VERSION ...]
+ *   --trace  prints each run's timeline to stderr: the journal's records and the line's log
+ *            lines, in ms from the run's start (where the overhead goes).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -27,6 +29,7 @@ import { join } from 'node:path';
 import { runFolder } from '../../src/adapters/store/run-folder';
 import { composeRun } from '../../src/app/compose';
 import type { Blueprint } from '../../src/contracts';
+import type { Logger } from '../../src/core/ports';
 import { runLine } from '../../src/core/run/engine';
 import { PolicyGatekeeper } from '../../src/core/run/gate-policy';
 import { aBlueprint, aPacket } from '../../test/support/builders';
@@ -34,7 +37,10 @@ import { BROWNFIELD } from '../../test/support/brownfield';
 
 const cases = (JSON.parse(readFileSync(join(BROWNFIELD, 'cases.json'), 'utf8')) as { cases: { package: string; vulnerable: string }[] }).cases.map((c) => `${c.package}@${c.vulnerable}`);
 const OTHERS = ['express@4.17.1', 'debug@4.3.1', 'yargs-parser@13.1.1'];
-const packages = process.argv.slice(2).length ? process.argv.slice(2) : [...cases, ...OTHERS];
+const args = process.argv.slice(2);
+const trace = args.includes('--trace');
+const named = args.filter((a) => !a.startsWith('--'));
+const packages = named.length ? named : [...cases, ...OTHERS];
 
 const sh = (cmd: string, args: string[], cwd?: string) => execFileSync(cmd, args, { cwd, stdio: 'pipe', encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
 const timed = (f: () => void) => {
@@ -74,6 +80,9 @@ const blueprint: Blueprint = aBlueprint()
 /** One run of the line on the repository's HEAD: the set-up station's wall time, its note, the run's wall and its overhead. */
 async function lineRun(repo: string, n: number) {
   const runId = `20261204-180000-${n}${Math.random().toString(16).slice(2, 7)}`;
+  const logLines: Array<{ t: number; text: string }> = [];
+  const note = (level: string) => (text: string | Error) => void logLines.push({ t: Date.now(), text: `${level} ${String(text)}` });
+  const logger: Logger = { trace: note('trace'), debug: note('debug'), info: note('info'), warn: note('warn'), error: note('error') };
   const packet = aPacket().with('intent', 'bench').withScope('index.js').with('reproduction', []).with('validation', [{ argv: ['node', '-e', '0'] }]).with('flags', ['no-reproduction']).build();
   const c = await composeRun({
     folder: runFolder(repo, runId),
@@ -81,6 +90,7 @@ async function lineRun(repo: string, n: number) {
     gatekeeper: new PolicyGatekeeper(),
     humans: { perform: async () => ({ done: false, by: 'nobody' }) },
     observer: {},
+    ...(trace ? { logger } : {}),
     engineVersion: 'bench-line',
     delegatedBy: async () => 'bench',
   });
@@ -95,6 +105,15 @@ async function lineRun(repo: string, n: number) {
   const finished = records.find((r) => r.event.type === 'station/finished' && r.event.stationId === 'setup')!.event;
   const result = JSON.parse(readFileSync(join(repo, '.shopfloor', 'runs', runId, String(finished.artifact)), 'utf8')) as { note?: string; fromCache?: boolean };
   const wall = at('journal/sealed') - at('run/started');
+  if (trace) {
+    const t0 = at('run/started');
+    const timeline = [
+      ...records.map((r) => ({ t: Date.parse(r.at), text: `journal ${String(r.event.type)}${r.event.stationId ? ` ${String(r.event.stationId)}` : ''}${r.event.durationMs !== undefined ? ` (inside commands ${String(r.event.durationMs)} ms)` : ''}` })),
+      ...logLines,
+    ].sort((a, b) => a.t - b.t);
+    console.error(`--- run ${n} of ${repo}`);
+    for (const e of timeline) console.error(`${String(e.t - t0).padStart(7)} ms  ${e.text.slice(0, 160)}`);
+  }
   return { setupMs: at('station/finished', 'setup') - at('station/started', 'setup'), outcome: String(finished.outcome), note: result.note ?? '', reused: result.fromCache === true, wallMs: wall, overheadMs: wall - inside };
 }
 

@@ -576,6 +576,9 @@ class LineRun {
   /** The context one attempt of a station runs with (executeStation), and the one its environment is prepared from while a gate waits. */
   private stationContext(st: Station, attempt: number): StationContext {
     return {
+      // The next station's environment is prepared while this one works, except beside an
+      // implement station: its diff is taken after every container of the run is removed.
+      ...(st.role === 'implement' ? {} : { onUnderway: () => this.prewarmFor(st.id, 'after') }),
       runId: this.inputs.runId,
       station: st,
       attempt,
@@ -607,7 +610,8 @@ class LineRun {
   /**
    * Warm stations (issue 15): while a gate waits for a human, the environment of the station
    * that runs if it is approved (this one for a before gate, the next for an after gate) is
-   * prepared in the background. WarmEnvironments uses it only for the same request, so a
+   * prepared in the background; so is the next station's while a station works
+   * (StationContext.onUnderway). WarmEnvironments uses it only for the same request, so a
    * decision that changes what the station needs costs only the discarded environment.
    */
   private prewarmFor(stationId: string, position: 'before' | 'after'): void {

@@ -17,6 +17,12 @@ import type { Blueprint, Budget } from '../../contracts';
 
 /** Everything a station needs to run once. */
 export interface StationContext {
+  /**
+   * Called once when the station is under way (its own environment prepared, or its set-up
+   * about to be restored from a cache), so the engine can prepare the next station's
+   * environment while this one works (warm stations). Never awaited.
+   */
+  onUnderway?: () => void;
   runId: string;
   station: Station;
   attempt: number;
@@ -279,6 +285,8 @@ export async function executeStation(ctx: StationContext): Promise<StationResult
   }
   const request = environmentRequest(ctx, mounts, prep);
   const cacheKey = station.role === 'setup' ? setupCacheKey(ctx.workspace.baseCommit, specs, request.image) : undefined;
+  // A restore from the set-up cache is file copying on the host: the next station's container can be created meanwhile.
+  if (cacheKey && ctx.setupCache) ctx.onUnderway?.();
   if (cacheKey && ctx.setupCache && (await ctx.setupCache.restore(cacheKey, ctx.workspace))) {
     await ctx.workspace.markSetupOutputs?.();
     return blank(ctx, 'passed', { commandsOutcome: 'passed', fromCache: true, note: `set-up restored from cache ${cacheKey.slice(0, 12)}` });
@@ -296,6 +304,7 @@ export async function executeStation(ctx: StationContext): Promise<StationResult
     if (isRetryableCause(e)) return blank(ctx, 'error', { retryable: { reason: e.reason, detail: e.message } });
     throw e;
   }
+  if (!(cacheKey && ctx.setupCache)) ctx.onUnderway?.();
   try {
     if (writesReproduction && station.kind === 'agent') return await writeReproduction(ctx, station, env);
     if (runsAgent && station.kind === 'agent') return await runAgent(ctx, station, env);

@@ -3,7 +3,10 @@ import { runLine } from '../../../../src/core/run/engine';
 import type { EnvironmentProvider, EnvironmentRequest, StationEnvironment } from '../../../../src/core/run/ports';
 import { WarmEnvironments } from '../../../../src/core/run/warm-environments';
 import { FakeEnvironments, ScriptedGatekeeper, fakePorts } from './fakes';
-import { inputs } from './inputs';
+import { inputs, packet } from './inputs';
+import { aBlueprint } from '../../../support/builders';
+import { PolicyGatekeeper } from '../../../../src/core/run/gate-policy';
+import type { Blueprint } from '../../../../src/contracts';
 
 const req = (stationId: string, image = 'img'): EnvironmentRequest => ({ runId: 'r', stationId, workspaceDir: '/w', network: { mode: 'none' }, image, env: {}, mounts: [] });
 
@@ -81,5 +84,26 @@ describe('core/run/warm-environments: warm stations (issue 15)', () => {
     assert.deepEqual(out.terminal, without.terminal);
     assert.ok(warm.stats.hits >= 1, JSON.stringify(warm.stats));
     assert.equal(f.environments.requests.length, plain.environments.requests.length + warm.stats.discarded, 'every creation is either used or counted as discarded');
+  });
+
+  it('in the line without gates: the next station is prepared while one works, so it starts warm', async () => {
+    const none = { when: 'none' as const, allowSkip: false };
+    const blueprint: Blueprint = aBlueprint()
+      .with('maxRevisions', 0)
+      .with('stations', [
+        { id: 'setup', role: 'setup', kind: 'command', from: 'profile.setup', gate: none, retries: 0 },
+        { id: 'check', role: 'validate', kind: 'command', from: 'packet.validation', gate: none, retries: 0 },
+        { id: 'validate', role: 'validate', kind: 'command', from: 'packet.validation', gate: none, retries: 0 },
+      ] as Blueprint['stations'])
+      .build();
+    const run = { ...inputs(), blueprint, packet: packet({ reproduction: [], flags: ['no-reproduction'] }) };
+    const plain = fakePorts();
+    const without = await runLine(run, { ...plain.ports, gatekeeper: new PolicyGatekeeper() });
+    const f = fakePorts();
+    const warm = new WarmEnvironments(f.environments as FakeEnvironments);
+    const out = await runLine(run, { ...f.ports, environments: warm, gatekeeper: new PolicyGatekeeper() });
+    assert.deepEqual(out.terminal, without.terminal);
+    assert.deepEqual(warm.stats, { hits: 2, misses: 1, discarded: 0 }, 'set-up prepares its own; check and validate were each prepared while the station before them ran');
+    assert.deepEqual(f.environments.requests.map((r) => r.stationId), ['setup', 'check', 'validate']);
   });
 });
