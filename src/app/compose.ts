@@ -130,7 +130,7 @@ export async function composeRun(o: ComposeRequest): Promise<ComposedRun> {
     release = async () => {
       await closeTools.close?.().catch((e: unknown) => o.logger?.warn(`could not stop the MCP gateway: ${(e as Error).message}`));
       await closeModelAccess().catch((e: unknown) => o.logger?.warn(`could not stop the model proxy: ${(e as Error).message}`));
-      o.logger?.info(`warm stations: ${warm.stats.hits} started in an environment prepared while a gate waited, ${warm.stats.misses} prepared on their path, ${warm.stats.discarded} warm environment(s) discarded`);
+      o.logger?.info(`warm stations: ${warm.stats.hits} started in an environment prepared ahead (while a gate waited or the station before worked), ${warm.stats.misses} prepared on their path, ${warm.stats.discarded} warm environment(s) discarded`);
       await warm.cleanup(folder.runId).catch((e: unknown) => o.logger?.warn(`could not remove the run's containers: ${(e as Error).message}`));
       await docker.dispose();
     };

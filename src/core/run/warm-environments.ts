@@ -4,7 +4,7 @@ import type { EnvironmentProvider, EnvironmentRequest, StationEnvironment } from
 
 /** How often a station found its environment ready (warm) and how often a warm one was thrown away. */
 export interface WarmStats {
-  /** Stations whose environment was prepared while a gate waited (no creation on their path). */
+  /** Stations whose environment was prepared ahead, while a gate waited or the station before worked (no creation on their path). */
   hits: number;
   /** Stations that prepared their environment on their path (nothing warm, or it did not match). */
   misses: number;
@@ -20,7 +20,8 @@ export interface WarmStats {
  * `prewarm(request)` starts `inner.prepare(request)` in the background and keeps at most one
  * warm environment. `prepare(request)` takes it when its request is the same (canonical
  * JSON, core/hash.ts contentHash: image, network, mounts, volumes, read-only paths, env);
- * any other request disposes it and prepares as usual, so what a station runs in is exactly
+ * another request of the same station removes it first and prepares as usual, and another
+ * station's request leaves it for the station it was prepared for, so what a station runs in is exactly
  * what it would have had without warming. A prewarm that failed is forgotten: the station
  * prepares on its own path and sees that failure itself. `cleanup(runId)` disposes the warm
  * environment before the inner cleanup (nothing prepared early outlives the run's cleanup,
@@ -28,57 +29,72 @@ export interface WarmStats {
  */
 export class WarmEnvironments implements EnvironmentProvider {
   readonly stats: WarmStats = { hits: 0, misses: 0, discarded: 0 };
-  private warm?: { key: string; env: Promise<StationEnvironment | undefined> };
+  private warm?: { key: string; stationId: string; request: EnvironmentRequest; env: Promise<StationEnvironment | undefined> };
 
   constructor(
     private readonly inner: EnvironmentProvider,
     private readonly logger?: Logger,
   ) {}
 
-  /** Starts preparing `request` for a later `prepare`; replaces (and disposes) a warm environment for another request. Never throws. */
+  /**
+   * Starts preparing `request` for a later `prepare`; replaces (and disposes) a warm
+   * environment for another request, and starts the new one only once that one is removed
+   * (an engine naming containers by station must not hand the new request the old one).
+   * Never throws.
+   */
   prewarm(request: EnvironmentRequest): void {
     const key = contentHash(request);
     if (this.warm?.key === key) return;
-    this.discard();
-    const env = this.inner.prepare(request).catch((e: unknown) => {
-      this.logger?.debug(`warm environment for ${request.stationId} not prepared: ${(e as Error).message}`);
-      return undefined;
-    });
-    this.warm = { key, env };
+    const gone = this.discard();
+    const env = gone
+      .then(() => this.inner.prepare(request))
+      .catch((e: unknown) => {
+        this.logger?.debug(`warm environment for ${request.stationId} not prepared: ${(e as Error).message}`);
+        return undefined;
+      });
+    this.warm = { key, stationId: request.stationId, request, env };
   }
 
   async prepare(request: EnvironmentRequest): Promise<StationEnvironment> {
     const w = this.warm;
-    this.warm = undefined;
-    if (w && w.key === contentHash(request)) {
-      const env = await w.env;
-      if (env) {
-        this.stats.hits++;
-        return env;
+    // A warm environment for another station stays: it was prepared for the station after this one.
+    if (w && w.stationId === request.stationId) {
+      this.warm = undefined;
+      if (w.key === contentHash(request)) {
+        const env = await w.env;
+        if (env) {
+          this.stats.hits++;
+          return env;
+        }
+      } else {
+        this.logger?.debug(`warm environment of ${request.stationId} discarded: the station asks for another one (differs in ${differingFields(w.request, request).join(', ')})`);
+        // Removed before the station prepares its own: an engine that names containers by
+        // station would otherwise hand the station the old container.
+        this.stats.discarded++;
+        await w.env.then((e) => e?.dispose()).catch(() => undefined);
       }
-    } else if (w) this.dispose(w.env);
+    }
     this.stats.misses++;
     return this.inner.prepare(request);
   }
 
   async cleanup(runId: string): Promise<void> {
-    const w = this.warm;
-    this.warm = undefined;
-    if (w) {
-      this.stats.discarded++;
-      await (await w.env)?.dispose().catch(() => undefined);
-    }
+    await this.discard();
     await this.inner.cleanup?.(runId);
   }
 
-  private discard(): void {
+  /** Disposes the warm environment, if any; resolves once it is removed. Never rejects. */
+  private discard(): Promise<void> {
     const w = this.warm;
     this.warm = undefined;
-    if (w) this.dispose(w.env);
-  }
-
-  private dispose(env: Promise<StationEnvironment | undefined>): void {
+    if (!w) return Promise.resolve();
     this.stats.discarded++;
-    void env.then((e) => e?.dispose()).catch(() => undefined);
+    return w.env.then((e) => e?.dispose()).catch(() => undefined);
   }
+}
+
+/** Top-level fields of two requests whose canonical JSON differs (for the log line saying why a warm environment was not used). */
+function differingFields(a: EnvironmentRequest, b: EnvironmentRequest): string[] {
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])] as Array<keyof EnvironmentRequest>;
+  return keys.filter((k) => contentHash(a[k] ?? null) !== contentHash(b[k] ?? null));
 }

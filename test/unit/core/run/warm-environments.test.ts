@@ -48,6 +48,33 @@ describe('core/run/warm-environments: warm stations (issue 15)', () => {
     assert.deepEqual(warm.stats, { hits: 0, misses: 1, discarded: 1 });
   });
 
+  it('another station preparing meanwhile leaves the warm environment for the station it was made for', async () => {
+    const inner = new CountingProvider();
+    const warm = new WarmEnvironments(inner);
+    warm.prewarm(req('validate'));
+    await warm.prepare(req('setup'));
+    await warm.prepare(req('validate'));
+    assert.deepEqual([...inner.prepared].sort(), ['setup:img', 'validate:img']);
+    assert.deepEqual(inner.disposed, []);
+    assert.deepEqual(warm.stats, { hits: 1, misses: 1, discarded: 0 });
+  });
+
+  it('a replaced warm environment is removed before its replacement is created (containers named by station never clash)', async () => {
+    const inner = new CountingProvider();
+    const order: string[] = [];
+    const prepare = inner.prepare.bind(inner);
+    inner.prepare = async (r) => {
+      order.push(`prepare ${r.image}`);
+      const env = await prepare(r);
+      return { ...env, dispose: async () => void order.push(`dispose ${r.image}`) };
+    };
+    const warm = new WarmEnvironments(inner);
+    warm.prewarm(req('validate', 'a'));
+    warm.prewarm(req('validate', 'b'));
+    await warm.prepare(req('validate', 'c'));
+    assert.deepEqual(order, ['prepare a', 'dispose a', 'prepare b', 'dispose b', 'prepare c']);
+  });
+
   it('a failed prewarm is forgotten: the station prepares on its own path and sees its own failure', async () => {
     const inner = new CountingProvider();
     const warm = new WarmEnvironments(inner);
