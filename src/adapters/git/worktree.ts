@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { simpleGit, type SimpleGit, type SimpleGitOptions } from 'simple-git';
 import { parsePatch } from '../../core/run/diff-parse';
 import { changedScripts, isPackageManifest, type ScriptChange } from '../../core/run/trust-paths';
-import { userRepoGit } from './user-repo';
+import { gitProcess, type GitProcess } from './git-process';
+import { USER_REPO_SAFE_CONFIG, userRepoGit } from './user-repo';
 import { placeTree, takeTree } from './workspace-tree';
 import type { RunWorkspace, WorkspaceDiff, WorkspaceProvider } from '../../core/run/ports';
 
@@ -18,10 +19,20 @@ export function workspaceGit(dir: string, options: Partial<SimpleGitOptions> = {
   return simpleGit({
     ...options,
     baseDir: dir,
-    config: [...(options.config ?? []), ...safeDirectory(dir), ...NO_WORKSPACE_PROGRAMS],
+    config: [...(options.config ?? []), ...workspaceGitConfig(dir)],
     // simple-git guards these settings because they can name programs; ours switch programs off (hooks at /dev/null, no fsmonitor, no external diff).
     unsafe: { ...options.unsafe, allowUnsafeHooksPath: true, allowUnsafeFsMonitor: true, allowUnsafeDiffExternal: true },
   });
+}
+
+/** The `-c` settings of every git command in run workspace `dir` (workspaceGit, workspaceGitProcess). */
+function workspaceGitConfig(dir: string): string[] {
+  return [...safeDirectory(dir), ...NO_WORKSPACE_PROGRAMS];
+}
+
+/** git in a run workspace as a plain process (gitProcess: no 50 ms wait after a quiet command), with workspaceGit's settings. */
+export function workspaceGitProcess(dir: string): GitProcess {
+  return gitProcess({ cwd: dir, config: workspaceGitConfig(dir) });
 }
 
 /** `safe.directory` entries for a run workspace: git checks the work tree and, when serving a fetch, its .git folder. */
@@ -55,12 +66,12 @@ function excludePattern(path: string): string {
  * against the base commit.
  */
 export class GitRunWorkspace implements RunWorkspace {
-  private readonly git: SimpleGit;
+  private readonly git: GitProcess;
   constructor(
     readonly dir: string,
     readonly baseCommit: string,
   ) {
-    this.git = workspaceGit(dir);
+    this.git = workspaceGitProcess(dir);
   }
 
   async diff(): Promise<WorkspaceDiff> {
@@ -175,16 +186,16 @@ export class GitWorkspaceProvider implements WorkspaceProvider {
     // --no-hardlinks: the clone's objects are its own copies. A local clone otherwise hard-links
     // the user's .git/objects files, and handing the workspace to the station user (chown -R
     // in the Docker runtime) would then change the owner of the user's own objects.
-    await userRepoGit(undefined).raw(['clone', '--quiet', '--no-checkout', '--no-hardlinks', this.repo, dir]);
-    const git = workspaceGit(dir);
-    await git.raw(['checkout', '--quiet', '--detach', baseCommit]);
-    for (const [k, v] of WORKSPACE_CONFIG) await git.raw(['config', k, v]);
+    // The workspace's own config is written by the clone (`--config`), not by a command each.
+    const own = WORKSPACE_CONFIG.flatMap(([k, v]) => ['--config', `${k}=${v}`]);
+    await gitProcess({ config: USER_REPO_SAFE_CONFIG }).raw(['clone', '--quiet', '--no-checkout', '--no-hardlinks', ...own, '--', this.repo, dir]);
+    await workspaceGitProcess(dir).raw(['checkout', '--quiet', '--detach', baseCommit]);
     return new GitRunWorkspace(dir, baseCommit);
   }
 
   async attach(_runId: string, dir: string, baseCommit: string): Promise<RunWorkspace | undefined> {
     if (!fs.existsSync(join(dir, '.git'))) return undefined;
-    const ok = await workspaceGit(dir)
+    const ok = await workspaceGitProcess(dir)
       .raw(['cat-file', '-e', `${baseCommit}^{commit}`])
       .then(() => true)
       .catch(() => false);
