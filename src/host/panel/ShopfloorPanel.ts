@@ -82,6 +82,7 @@ export class ShopfloorPanel implements vscode.Disposable {
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'dist', 'webview', 'main.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'dist', 'webview', 'panel.css')).toString(),
       codiconUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'dist', 'webview', 'codicon.css')).toString(),
+      initial: this.checkedSnapshot(),
     });
     this.router = new PanelMessageRouter({
       log: ctx.log,
@@ -127,10 +128,17 @@ export class ShopfloorPanel implements vscode.Disposable {
   /** Pushes a fresh numbered snapshot, once the webview is ready. */
   push(): void {
     if (!this.ready) return;
+    const message = this.checkedSnapshot();
+    if (message) void this.post(message);
+  }
+
+  /** A fresh snapshot as a `state/didChange` message, or undefined (logged) when it fails the schema: the panel keeps the last one. */
+  private checkedSnapshot(): Envelope | undefined {
     const snapshot = this.snapshot();
     const problem = snapshotProblem(snapshot);
-    if (problem) return this.ctx.log.error(`panel snapshot ${snapshot.seq} not sent (the panel keeps the last one): ${problem}`);
-    void this.post(notification('state/didChange', snapshot));
+    if (!problem) return notification('state/didChange', snapshot);
+    this.ctx.log.error(`panel snapshot ${snapshot.seq} not sent (the panel keeps the last one): ${problem}`);
+    return undefined;
   }
 
   /** Moves reviewer mode one section on (1) or back (-1): the section shown is the webview's view state. */

@@ -29,6 +29,22 @@ export interface PanelHtmlInput {
   scriptUri: string;
   styleUri: string;
   codiconUri?: string;
+  /**
+   * The first message to show, embedded in the page (a `state/didChange` envelope), so the
+   * panel draws the moment its script runs instead of after the ready round trip (about
+   * 50 ms of the first paint). A JSON data block: it is never executed, so the CSP's
+   * script-src does not apply to it.
+   */
+  initial?: unknown;
+}
+
+/**
+ * `value` as JSON safe inside an HTML `<script>` data block: `<`, `>` and `&` as \u escapes,
+ * so no `</script>` or `<!--` in repository text can end or change the block. JSON.parse reads
+ * the escapes back as the same characters. Pure.
+ */
+export function jsonForScriptBlock(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
 }
 
 /** The panel's HTML shell; everything it shows is rendered by the script from host snapshots. */
@@ -45,7 +61,7 @@ ${i.codiconUri ? `<link rel="stylesheet" id="vscode-codicon-stylesheet" href="${
 </head>
 <body>
 <main id="app" aria-live="polite"><p class="muted">Connecting to Shopfloor…</p></main>
-<script type="module" nonce="${attr(i.nonce)}" src="${attr(i.scriptUri)}"></script>
+${i.initial !== undefined ? `<script type="application/json" id="shopfloor-initial">${jsonForScriptBlock(i.initial)}</script>\n` : ''}<script type="module" nonce="${attr(i.nonce)}" src="${attr(i.scriptUri)}"></script>
 </body>
 </html>`;
 }

@@ -22,6 +22,17 @@ describe('host/panel/html: the panel shell and its CSP', () => {
     assert.match(html, /<meta http-equiv="Content-Security-Policy"/);
   });
 
+  it('an embedded first snapshot is a JSON data block that repository text cannot end or turn into markup', () => {
+    const hostile = '</script><script>alert(1)</script><!-- & >';
+    const page = panelHtml({ cspSource: 'c', nonce: 'n', scriptUri: 's', styleUri: 't', initial: { v: 1, kind: 'notification', method: 'state/didChange', params: { text: hostile } } });
+    const blocks = [...page.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
+    assert.equal(blocks.length, 2, 'the data block and the module script, nothing more');
+    const data = blocks.find(([, attrs]) => /type="application\/json"/.test(attrs!))!;
+    assert.doesNotMatch(data[1]!, /nonce|src=/, 'a data block needs no nonce: it is never executed');
+    assert.doesNotMatch(data[2]!, /[<>&]/);
+    assert.equal(JSON.parse(data[2]!).params.text, hostile);
+  });
+
   it('nonces are 128-bit and differ each time', () => {
     const a = makeNonce();
     const b = makeNonce();

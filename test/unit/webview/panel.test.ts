@@ -24,6 +24,25 @@ const openFold = (d: Element | null) => {
 };
 
 describe('webview-ui: keyed rendering and view state', () => {
+  it('draws the snapshot the host embedded in the page before any message arrives, then sends ready', () => {
+    const api = new FakeVsCodeApi();
+    const data = win.document.createElement('script');
+    data.setAttribute('type', 'application/json');
+    data.id = 'shopfloor-initial';
+    data.textContent = JSON.stringify(pushOf(aSnapshot(3, { run: aRun() })));
+    win.document.head.appendChild(data);
+    try {
+      const { root, app } = mount(api);
+      assert.ok(q(root, '[data-testid="run"]'), 'the run is drawn from the embedded snapshot');
+      assert.equal(app.snapshot?.seq, 3);
+      assert.equal((api.posted.at(-1) as { method: string }).method, 'webview/ready');
+      app.receive(pushOf(aSnapshot(3, { run: null })));
+      assert.ok(q(root, '[data-testid="run"]'), 'the host\'s push of the same seq is stale');
+    } finally {
+      data.remove();
+    }
+  });
+
   it('sends the ready handshake with the view state, then shows the first snapshot in place of the placeholder', () => {
     const { root, app, api } = mount();
     assert.deepEqual((api.posted[0] as { method: string }).method, 'webview/ready');
