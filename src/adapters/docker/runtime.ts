@@ -419,7 +419,12 @@ export class DockerContainerRuntime implements ContainerRuntime {
       const { name, gateway } = await ensureEgressNetwork(docker, this.opts.owner);
       const proxy = new EgressProxy((e) => {
         this.opts.onEgress?.(e);
-        this.opts.logger?.info(`egress ${e.allowed ? 'allowed' : 'refused'}: ${e.method} ${e.host}:${e.port} from ${e.runId ?? e.client}${e.reason ? ` (${e.reason})` : ''}`);
+        // An install makes hundreds of allowed connections, which buried everything else at the
+        // info level: they are debug detail (the log channel's Debug level shows them); a
+        // refusal is what a user needs to see, so it is a warning.
+        const line = `egress ${e.allowed ? 'allowed' : 'refused'}: ${e.method} ${e.host}:${e.port} from ${e.runId ?? e.client}${e.reason ? ` (${e.reason})` : ''}`;
+        if (e.allowed) this.opts.logger?.debug(line);
+        else this.opts.logger?.warn(line);
       });
       const port = await proxy.listen(gateway);
       return { network: name, proxy, address: `${gateway}:${port}` };
