@@ -6,7 +6,7 @@ import { ReviewVerdictSchema } from '../../src/contracts';
 import { RUN_LAYOUT } from '../../src/core/run/layout';
 import { aFinishedRunFolder } from '../support/run-folder-fixture';
 import { findWebviewFrame, runCommand } from './support/browser';
-import { RESULTS as results, useVsCode } from './support/session';
+import { RESULTS as results, THEMES as ALL_THEMES, useVsCode } from './support/session';
 
 /**
  * Reviewer mode in real VS Code (code-server + Chromium), on run folders as the engine
@@ -16,7 +16,7 @@ import { RESULTS as results, useVsCode } from './support/session';
  * Screenshots of the views in the dark, light and high-contrast themes go to test-results/.
  */
 
-const THEMES = { dark: 'Default Dark Modern', light: 'Default Light Modern', 'high-contrast': 'Default High Contrast' } as const;
+const THEMES = { dark: 'Default Dark Modern', light: 'Default Light Modern', 'high-contrast': 'Default High Contrast' } as const satisfies Record<(typeof ALL_THEMES)[number]['name'], string>;
 
 async function workspaceWith(theme: string): Promise<{ repo: string; runId: string; tampered: string }> {
   const run = await aFinishedRunFolder('run-20261203-review');

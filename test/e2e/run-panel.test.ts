@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { git, sampleRepo } from './support/sample-repo';
-import { chooseAgent, openPacketInPanel, RESULTS as results, useVsCode } from './support/session';
+import { chooseAgent, openPacketInPanel, RESULTS as results, screenshotInThemes, useVsCode } from './support/session';
 
 /**
  * A whole run driven from the panel in real VS Code: approve the packet, start the run,
@@ -49,12 +49,14 @@ describe('e2e: a run driven from the panel (code-server + Chromium + Docker)', f
       const gate = await frame.$('[data-testid="gate"]');
       if (gate) {
         const label = (await gate.getAttribute('aria-label')) ?? '';
-        if (!decided.length) await page.screenshot({ path: join(results, 'e2e-run-gate.png') });
+        // Every view in the light, high-contrast and dark themes: the first gate card, the gate with a diff, the end.
+        if (!decided.length) await screenshotInThemes(page, frame, repo, 'e2e-run-gate');
         decided.push(label);
         if (label === 'Gate after implement') {
           // The line's own facts beside the (here absent) claim: the file the diff really changes.
           const facts = (await frame.textContent('[data-testid="gate-facts"]')) ?? '';
           assert.match(facts, /Files the diff changes\s*index\.js/, facts);
+          await screenshotInThemes(page, frame, repo, 'e2e-run-gate-diff');
         }
         if (label === 'Gate after plan') {
           // Edit the plan, then approve it: the implement station must receive the edited text.
@@ -71,7 +73,7 @@ describe('e2e: a run driven from the panel (code-server + Chromium + Docker)', f
     const terminal = (await frame.textContent('[data-testid="terminal"]')) ?? '';
     // The branch is created after the terminal state is recorded: wait for the panel to show it.
     if (/^PR_READY/.test(terminal)) await frame.waitForSelector('[data-testid="output"]', { timeout: 60_000 });
-    await page.screenshot({ path: join(results, 'e2e-run-terminal.png') });
+    await screenshotInThemes(page, frame, repo, 'e2e-run-terminal');
     assert.match(terminal, /^PR_READY/, `terminal: ${terminal}; gates decided: ${decided.join(' | ')}`);
     // The last station's output reached the panel as text (the validation's npm test).
     const log = (await frame.textContent('[data-testid="station-log"]')) ?? '';

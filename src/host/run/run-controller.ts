@@ -205,6 +205,8 @@ export class RunController implements vscode.Disposable {
         model.setGate(gate);
         push();
         if (gate) this.setStatus(`$(debug-pause) Shopfloor: gate ${gate.position} ${gate.stationId}`, 'A gate is waiting for your decision. Click to open the panel.');
+        // A decided gate no longer waits: the bar said "gate after decide" through the whole output step (seen on the e2e screenshots).
+        else this.setStatus(`$(sync~spin) Shopfloor: run ${runId}`, `Run ${runId} is going on. Click to open the panel.`);
         // Someone working elsewhere in the editor hears of the gate; with the panel in view it is already on screen.
         if (gate && !ShopfloorPanel.instance?.visible)
           void vscode.window.showInformationMessage(`Shopfloor: gate ${gate.position} ${gate.stationId} of run ${runId} waits for your decision.`, 'Open Gate').then((c) => c && vscode.commands.executeCommand('shopfloor.openPanel'));
@@ -246,6 +248,10 @@ export class RunController implements vscode.Disposable {
                   if (e.type === 'station/started') {
                     progress.report({ message: `station ${e.stationId}` });
                     this.setStatus(`$(sync~spin) Shopfloor: ${e.stationId}`, `Run ${runId}: station ${e.stationId} is running. Click to open the panel.`);
+                  }
+                  if (e.type === 'run/terminal') {
+                    progress.report({ message: `${e.terminal.state}: writing the evidence and the output` });
+                    this.setStatus(`$(sync~spin) Shopfloor: ${e.terminal.state}`, `Run ${runId} ended ${e.terminal.state}; its evidence and output are being written. Click to open the panel.`);
                   }
                   if (e.type === 'station/finished') log.info(`run ${runId}: ${e.stationId} ${e.outcome} in ${(e.durationMs / 1000).toFixed(1)} s`);
                   if (e.type === 'gate/decided') log.info(`run ${runId}: gate ${e.decision.gateId} ${e.decision.decision} by ${e.decision.by.kind} ${e.decision.by.name}`);

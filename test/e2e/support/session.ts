@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { answerTrust, findWebviewFrame, launchBrowser, runCommand, waitForWorkbench } from './browser';
@@ -74,4 +74,34 @@ export async function chooseAgent(page: Page, label: string): Promise<string[]> 
   const texts = (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
   await rows.filter({ hasText: label }).first().click();
   return texts;
+}
+
+/** The themes every view is screenshotted in: VS Code's own defaults, with the class each gives a webview's body. */
+export const THEMES = [
+  { name: 'light', theme: 'Default Light Modern', workbench: 'vs', webview: 'vscode-light' },
+  { name: 'high-contrast', theme: 'Default High Contrast', workbench: 'hc-black', webview: 'vscode-high-contrast' },
+  { name: 'dark', theme: 'Default Dark Modern', workbench: 'vs-dark', webview: 'vscode-dark' },
+] as const;
+
+/**
+ * Screenshots the page in each of THEMES as `<base>-<theme>.png` under RESULTS, switching
+ * the theme through the workspace's .vscode/settings.json (VS Code applies a changed
+ * `workbench.colorTheme` at once) and waiting until the workbench and the panel's webview
+ * (`frame`) both carry the theme's class. Leaves the dark theme set. I/O: rewrites
+ * `<repo>/.vscode/settings.json`, keeping its other keys.
+ */
+export async function screenshotInThemes(page: Page, frame: Frame, repo: string, base: string): Promise<string[]> {
+  const file = join(repo, '.vscode', 'settings.json');
+  const shots: string[] = [];
+  for (const t of THEMES) {
+    const settings = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+    mkdirSync(join(repo, '.vscode'), { recursive: true });
+    writeFileSync(file, JSON.stringify({ ...settings, 'workbench.colorTheme': t.theme }, null, 2));
+    await page.waitForFunction((cls) => document.querySelector('.monaco-workbench')?.classList.contains(cls) === true, t.workbench, { timeout: 30_000 });
+    await frame.waitForFunction((cls) => document.body.classList.contains(cls), t.webview, { timeout: 30_000 });
+    const path = join(RESULTS, `${base}-${t.name}.png`);
+    await page.screenshot({ path });
+    shots.push(path);
+  }
+  return shots;
 }
