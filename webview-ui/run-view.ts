@@ -8,6 +8,8 @@ import { icon } from './section';
 import { stationLogView } from './station-log';
 
 type RunView = NonNullable<PanelSnapshot['run']>;
+type StationView = RunView['stations'][number];
+type GateDecisionView = RunView['gates'][number];
 
 /** Codicon per station status. */
 const STATUS_ICON: Record<string, string> = { pending: 'circle-large-outline', gate: 'debug-pause', running: 'loading codicon-modifier-spin', passed: 'pass', failed: 'error', skipped: 'debug-step-over' };
@@ -26,7 +28,7 @@ export function runView(ctx: RenderContext, run: RunView): TemplateResult {
       ${repeat(
         run.stations,
         (s) => s.id,
-        (st) => html`<li class="station status-${st.status}" data-station=${st.id} data-status=${st.status}>${icon(STATUS_ICON[st.status] ?? 'circle-small')}<span>${st.title} (${st.kind}): ${st.status}</span></li>`,
+        (st) => stationRow(st, run.gates.filter((g) => g.stationId === st.id)),
       )}
     </ol>
     ${run.log ? stationLogView(ctx, run.runId, run.log, running) : nothing}
@@ -40,4 +42,50 @@ export function runView(ctx: RenderContext, run: RunView): TemplateResult {
           ${run.evidence ? html`<p>Evidence: ${run.evidence}</p>` : nothing}`
       : nothing}
   </section>`;
+}
+
+/** Milliseconds for a person: 850 ms, 12.3 s, 4 min 05 s. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+}
+
+/** US dollars: four decimals under a dollar (agent attempts often cost a fraction of a cent), else two. */
+function formatUsd(usd: number): string {
+  return `$${usd.toFixed(usd < 1 ? 4 : 2)}`;
+}
+
+function formatTokens(n: number): string {
+  return n >= 1000 ? `${(n / 1000).toFixed(1)}k tokens` : `${n} tokens`;
+}
+
+/** What is known of a station beyond its status: duration, attempts, agent, cost. */
+function stationFacts(st: StationView): string[] {
+  return [
+    st.durationMs !== null ? formatDuration(st.durationMs) : undefined,
+    st.attempts > 1 ? `${st.attempts} attempts` : undefined,
+    st.agent ?? undefined,
+    st.usd !== null ? formatUsd(st.usd) : undefined,
+    st.tokens !== null ? formatTokens(st.tokens) : undefined,
+  ].filter((x): x is string => x !== undefined);
+}
+
+/** One decided gate: who decided what, when, after how long (the time is local; the full timestamp is its tooltip). */
+function gateDecisionRow(g: GateDecisionView): TemplateResult {
+  const at = new Date(g.decidedAt);
+  const when = Number.isNaN(at.getTime()) ? g.decidedAt : at.toLocaleTimeString();
+  return html`<li class="gate-decision decision-${g.decision}" data-gate=${g.gateId}>${icon('debug-pause')}<span>Gate ${g.position}: <strong>${g.decision}</strong> by ${g.by} at <time datetime=${g.decidedAt} title=${g.decidedAt}>${when}</time>, after ${formatDuration(g.humanMs)}${g.reason ? html` · <q>${g.reason}</q>` : nothing}</span></li>`;
+}
+
+/** A station of the timeline with its facts, its note (what a reproduction's failure means) and its decided gates. */
+function stationRow(st: StationView, gates: GateDecisionView[]): TemplateResult {
+  const facts = stationFacts(st);
+  const expected = st.status === 'failed' && st.failureExpected;
+  return html`<li class="station status-${st.status}${expected ? ' failure-expected' : ''}" data-station=${st.id} data-status=${st.status}>
+    ${icon(expected ? 'bug' : (STATUS_ICON[st.status] ?? 'circle-small'))}<span class="station-title">${st.title} (${st.kind}): ${expected ? 'failed as it must (the problem is there)' : st.status}</span>${facts.length ? html`<span class="station-facts" data-testid="station-facts"> · ${facts.join(' · ')}</span>` : nothing}
+    ${st.note ? html`<div class="station-note" data-testid="station-note">${st.note}</div>` : nothing}
+    ${gates.length ? html`<ul class="gate-decisions" aria-label=${`Gates of ${st.title}`}>${repeat(gates, (g) => g.gateId, gateDecisionRow)}</ul>` : nothing}
+  </li>`;
 }

@@ -42,6 +42,25 @@ export const StationViewSchema = z.object({
   title: z.string(),
   kind: z.string(),
   status: z.enum(['pending', 'gate', 'running', 'passed', 'failed', 'skipped']),
+  durationMs: z.number().min(0).nullable().default(null).describe("The last attempt's wall time, in milliseconds, once it finished."),
+  attempts: z.number().int().min(0).default(0).describe('Attempts started so far.'),
+  agent: z.string().nullable().default(null).describe("An agent station's agent: its name and CLI version, e.g. claude-code (@anthropic-ai/claude-code@2.1.3)."),
+  usd: z.number().min(0).nullable().default(null).describe('What its agent attempts cost, in US dollars, when known.'),
+  tokens: z.number().int().min(0).nullable().default(null).describe('Input plus output tokens of its agent attempts, when reported.'),
+  note: z.string().nullable().default(null).describe('What the status means here, e.g. a reproduction that failed as it must ("reproduced: exit 1").'),
+  failureExpected: z.boolean().default(false).describe('A reproduce station that failed as it must: every judged command reproduced the problem (its failure is the evidence, not an error).'),
+});
+
+/** A decided gate in the run's timeline: who decided what, when, after how long. */
+export const GateDecisionViewSchema = z.object({
+  gateId: z.string(),
+  stationId: z.string(),
+  position: z.enum(['before', 'after']),
+  decision: z.string(),
+  by: z.string().describe('The human (name <email>) or policy that decided.'),
+  decidedAt: z.string().describe('ISO 8601 timestamp.'),
+  humanMs: z.number().min(0).describe('Milliseconds the gate waited for the decision.'),
+  reason: z.string().nullable().default(null),
 });
 
 /** An agent's claim at a gate (src/contracts/agent.ts AgentClaim), with the end it makes the line take, if any. */
@@ -182,6 +201,7 @@ export const PanelSnapshotSchema = z.object({
       runId: z.string(),
       blueprint: z.string(),
       stations: z.array(StationViewSchema),
+      gates: z.array(GateDecisionViewSchema).default([]).describe('Gates decided so far, in order.'),
       openGate: OpenGateViewSchema.nullable(),
       terminal: TerminalStateSchema.nullable(),
       evidence: z.string().nullable().default(null).describe('Path of the evidence Markdown, once written.'),

@@ -1,8 +1,9 @@
 import { loadToolServers } from '../../adapters/mcp/config';
 import * as vscode from 'vscode';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ParamsOf, TaskPacket } from '../../contracts';
+import { StationResultSchema, type ParamsOf, type TaskPacket } from '../../contracts';
+import { parseRunFile } from '../../core/run/run-file';
 import { resumeRun, RunRefusedError, startRun, type EngineSettings, type RunSession } from '../../app/run-session';
 import type { RunOutcome } from '../../core/run/engine';
 import { RunInterruptedError } from '../../core/run/errors';
@@ -253,6 +254,16 @@ export class RunController implements vscode.Disposable {
                     progress.report({ message: `${e.terminal.state}: writing the evidence and the output` });
                     this.setStatus(`$(sync~spin) Shopfloor: ${e.terminal.state}`, `Run ${runId} ended ${e.terminal.state}; its evidence and output are being written. Click to open the panel.`);
                   }
+                  if (e.type === 'station/finished' && e.artifact) {
+                    // The result file holds what the timeline shows beyond the journal record: the agent, its cost, a reproduction's verdict.
+                    try {
+                      model.addResult(parseRunFile(StationResultSchema, e.artifact, readFileSync(session.folder.path(e.artifact), 'utf8')));
+                    } catch (err) {
+                      log.debug(`run ${runId}: ${e.artifact} not shown in the timeline: ${err instanceof Error ? err.message : String(err)}`);
+                    }
+                    const spent = spendSoFar(model.spent());
+                    if (spent) this.setStatus(`$(sync~spin) Shopfloor: run ${runId} · ${spent}`, `Run ${runId} is going on; its agents have spent ${spent} so far. Click to open the panel.`);
+                  }
                   if (e.type === 'station/finished') log.info(`run ${runId}: ${e.stationId} ${e.outcome} in ${(e.durationMs / 1000).toFixed(1)} s`);
                   if (e.type === 'gate/decided') log.info(`run ${runId}: gate ${e.decision.gateId} ${e.decision.decision} by ${e.decision.by.kind} ${e.decision.by.name}`);
                 },
@@ -340,6 +351,15 @@ export class RunController implements vscode.Disposable {
   }
 }
 
+/** What a running run's agents have spent so far, for the status bar (`$0.0123 · 12.3k tokens`); undefined when nothing is known. */
+export function spendSoFar(s: { usd?: number; tokens?: number } | undefined): string | undefined {
+  if (!s) return undefined;
+  return [s.usd !== undefined ? usdText(s.usd) : undefined, s.tokens !== undefined ? tokensText(s.tokens) : undefined].filter(Boolean).join(' · ') || undefined;
+}
+
+const usdText = (usd: number): string => `$${usd.toFixed(usd < 1 ? 4 : 2)}`;
+const tokensText = (n: number): string => (n >= 1000 ? `${(n / 1000).toFixed(1)}k tokens` : `${n} tokens`);
+
 /**
  * The status bar's words for what a run's agents spent (evidence `agentTotals`): short,
  * e.g. `$0.42 · 12.3k tokens`, and long with the stations and agent time; undefined when no
@@ -347,9 +367,8 @@ export class RunController implements vscode.Disposable {
  */
 export function spendText(t: { stations: number; inputTokens: number; outputTokens: number; usd?: number; wallMs: number } | undefined): { short: string; long: string } | undefined {
   if (!t || t.stations === 0) return undefined;
-  const tokens = t.inputTokens + t.outputTokens;
-  const tok = tokens >= 1000 ? `${(tokens / 1000).toFixed(1)}k tokens` : `${tokens} tokens`;
-  const usd = t.usd !== undefined ? `$${t.usd.toFixed(t.usd < 1 ? 4 : 2)}` : undefined;
+  const tok = tokensText(t.inputTokens + t.outputTokens);
+  const usd = t.usd !== undefined ? usdText(t.usd) : undefined;
   return {
     short: [usd, tok].filter(Boolean).join(' · '),
     long: `${t.stations} agent attempt(s), ${t.inputTokens} input and ${t.outputTokens} output tokens${usd ? `, ${usd}` : ''}, ${Math.round(t.wallMs / 1000)} s of agent time`,

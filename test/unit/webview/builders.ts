@@ -53,16 +53,22 @@ export function aGate(over: Partial<Gate> = {}): Gate {
   };
 }
 
+/** A station of the run timeline; nothing known beyond its status unless given. */
+export function aStation(over: Partial<Run['stations'][number]> & Pick<Run['stations'][number], 'id'>): Run['stations'][number] {
+  return { title: over.id, kind: 'command', status: 'pending', durationMs: null, attempts: 0, agent: null, usd: null, tokens: null, note: null, failureExpected: false, ...over };
+}
+
 /** A run with its stations. */
 export function aRun(over: Partial<Run> = {}): Run {
   return {
     runId: 'r1',
     blueprint: 'bugfix@1.0.0',
     stations: [
-      { id: 'reproduce', title: 'reproduce', kind: 'command', status: 'passed' },
-      { id: 'implement', title: 'implement', kind: 'agent', status: 'running' },
-      { id: 'validate', title: 'validate', kind: 'command', status: 'pending' },
+      aStation({ id: 'reproduce', status: 'passed', durationMs: 1200, attempts: 1 }),
+      aStation({ id: 'implement', kind: 'agent', status: 'running', attempts: 1 }),
+      aStation({ id: 'validate' }),
     ],
+    gates: [],
     openGate: null,
     terminal: null,
     evidence: null,

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { PROTOCOL_VERSION } from '../../../src/contracts/protocol';
-import { aGate, aRun, aSnapshot, pushOf } from './builders';
+import { aGate, aRun, aSnapshot, aStation, pushOf } from './builders';
 import { FakeVsCodeApi, installDom, type } from './dom';
 
 const win = installDom();
@@ -63,7 +63,7 @@ describe('webview-ui: keyed rendering and view state', () => {
     type(q(root, '[data-testid="gate-reason"]'), 'looks rig');
 
     // The next station event: a new snapshot with a changed station and new log lines, same gate.
-    app.receive(pushOf(aSnapshot(2, { run: aRun({ openGate: gate, stations: [...aRun().stations.slice(0, 1), { id: 'implement', title: 'implement', kind: 'agent', status: 'gate' }, aRun().stations[2]!], log: { stationId: 'implement', lines: ['one', 'two'], dropped: 0 } }) })));
+    app.receive(pushOf(aSnapshot(2, { run: aRun({ openGate: gate, stations: [...aRun().stations.slice(0, 1), aStation({ id: 'implement', kind: 'agent', status: 'gate', attempts: 1 }), aRun().stations[2]!], log: { stationId: 'implement', lines: ['one', 'two'], dropped: 0 } }) })));
 
     assert.equal((q(root, '[data-section="packet-fold"]') as HTMLDetailsElement).open, true, 'the packet section stays open');
     assert.equal(q(root, '[data-field="intent"]'), intent, 'the field is patched, not replaced');
@@ -249,5 +249,30 @@ describe('webview-ui/gate-card: what is being approved, rendered for a person', 
     assert.equal(diff.getAttribute('aria-label'), 'Open the diff of test.js against the base commit');
     diff.click();
     assert.deepEqual((api.posted.at(-1) as { method: string; params: unknown }), { v: PROTOCOL_VERSION, kind: 'request', id: (api.posted.at(-1) as { id: string }).id, method: 'diff/open', params: { runId: 'r1', path: 'test.js' } });
+  });
+});
+
+describe('webview-ui/run-view: the run timeline', () => {
+  it('shows each station with duration, attempts, agent and cost, and under it the gates decided with who, what, when and after how long', () => {
+    const { root, app } = mount();
+    const stations = [
+      aStation({ id: 'reproduce', kind: 'agent', status: 'failed', durationMs: 2300, attempts: 1, note: 'reproduced: exit 1 as expected', failureExpected: true }),
+      aStation({ id: 'implement', kind: 'agent', status: 'passed', durationMs: 65_000, attempts: 2, agent: 'claude-code (@anthropic-ai/claude-code@2.1.3)', usd: 0.0312, tokens: 12_345 }),
+      aStation({ id: 'validate', status: 'failed', durationMs: 450, attempts: 1 }),
+    ];
+    const gates = [{ gateId: 'g-impl', stationId: 'implement', position: 'after' as const, decision: 'approve', by: 'Rita <rita@example.com>', decidedAt: '2026-12-06T08:00:42.000Z', humanMs: 42_000, reason: '<b>fine</b>' }];
+    app.receive(pushOf(aSnapshot(1, { run: aRun({ stations, gates }) })));
+    const row = (id: string) => root.querySelector(`[data-station="${id}"]`)!;
+    assert.match(row('implement').querySelector('[data-testid="station-facts"]')!.textContent ?? '', /1 min 05 s · 2 attempts · claude-code \(@anthropic-ai\/claude-code@2\.1\.3\) · \$0\.0312 · 12\.3k tokens/);
+    const decided = row('implement').querySelector('[data-gate="g-impl"]')!;
+    assert.match(decided.textContent ?? '', /Gate after: approve by Rita <rita@example\.com> at .+, after 42\.0 s · .?<b>fine<\/b>/s);
+    assert.equal(decided.querySelector('time')!.getAttribute('datetime'), '2026-12-06T08:00:42.000Z');
+    assert.equal(decided.querySelector('b'), null, 'a reason is text, not markup');
+    // A reproduction failing as it must is evidence: said so, not drawn as an error; a failed validation is.
+    assert.match(row('reproduce').textContent ?? '', /failed as it must \(the problem is there\)/);
+    assert.ok(row('reproduce').classList.contains('failure-expected'));
+    assert.match(row('reproduce').querySelector('[data-testid="station-note"]')!.textContent ?? '', /reproduced: exit 1 as expected/);
+    assert.ok(!row('validate').classList.contains('failure-expected'));
+    assert.match(row('validate').textContent ?? '', /: failed/);
   });
 });

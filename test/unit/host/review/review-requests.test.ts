@@ -17,7 +17,7 @@ const openGate = { runId: 'r1', gateId: 'g', stationId: 'implement', position: '
 describe('host/review/review-requests: diffs and verdicts only for what the panel shows', () => {
   it('opens a diff only for a changed file of the run shown; any other path or run is refused before anything is read', async () => {
     const state = new PanelState();
-    state.setRun({ runId: 'r1', blueprint: 'b', stations: [], openGate, terminal: null, evidence: null, output: null, branch: null, log: null });
+    state.setRun({ runId: 'r1', blueprint: 'b', stations: [], gates: [], openGate, terminal: null, evidence: null, output: null, branch: null, log: null });
     const opened: string[][] = [];
     const r = reviewRequests({ state, repo: () => '/repo', who: async () => 'Rita', openDiff: async (repo, runId, path, allowed) => (opened.push([repo, runId, path, ...allowed]), { opened: true }) });
     assert.deepEqual(await r.openDiff({ runId: 'r1', path: 'index.js' }), { opened: true });
