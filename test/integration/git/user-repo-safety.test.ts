@@ -49,7 +49,7 @@ describe('adapters/git: the user repository runs nothing of its own (real git)',
     fs.writeFileSync(join(ws.dir, 'index.js'), "module.exports = 'fixed';\n");
     const patch = (await ws.diff()).patch;
     const publisher = new GitOutputPublisher(t.repo);
-    const req = { runId: 'h1', baseCommit: base, patch, approvedPatchSha256: sha256Hex(patch), message: 'Fix\n', note: '# evidence\n', date: '2026-11-21T20:00:00.000Z' };
+    const req = { runId: 'h1', baseCommit: base, patch, approvedPatchSha256: sha256Hex(patch), message: 'Fix\n', note: '# evidence\n', evidenceSha256: 'a'.repeat(64), date: '2026-11-21T20:00:00.000Z' };
     const out = await publisher.publish(req);
     await publisher.publish(req);
     assert.equal(await humanIdentity(t.repo), 'Dev <dev@example.com>');
