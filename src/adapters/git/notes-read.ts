@@ -20,12 +20,10 @@ function userGit(repo: string): GitProcess {
 
 /**
  * Every note under refs/notes/shopfloor as annotated object id → note blob id, from
- * `git notes --ref=refs/notes/shopfloor list` (no notes ref yet: empty). Looked up here
+ * `git notes --ref=refs/notes/shopfloor list` (no notes ref yet: git lists nothing). Looked up here
  * rather than by `git notes show`'s error, whose wording is translated with the locale.
  */
 async function notesIndex(git: GitProcess): Promise<Map<string, string>> {
-  const ref = (await git.raw(['for-each-ref', '--format=%(refname)', NOTES_REF])).trim();
-  if (!ref) return new Map();
   const out = await git.raw(['notes', `--ref=${NOTES_REF}`, 'list']);
   const index = new Map<string, string>();
   for (const line of out.split('\n')) {
@@ -38,12 +36,13 @@ async function notesIndex(git: GitProcess): Promise<Map<string, string>> {
 /**
  * The commit `rev` names in `repo` (a branch, tag, commit id or other commit-ish), as a
  * full id. Throws Error saying so when `rev` names no commit there, or looks like an
- * option (a leading `-` would reach git as one).
+ * option (a leading `-` would reach git as one; refused here rather than with
+ * `--end-of-options`, which older git's rev-parse lacks).
  */
 export async function resolveCommit(repo: string, rev: string): Promise<string> {
   if (!rev.trim() || rev.startsWith('-')) throw new Error(`"${rev}" is not a branch or commit`);
   const out = await userGit(repo)
-    .raw(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`])
+    .raw(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`])
     .catch(() => '');
   if (!out.trim()) throw new Error(`no commit "${rev}" in ${repo}`);
   return out.trim();
@@ -53,7 +52,7 @@ export async function resolveCommit(repo: string, rev: string): Promise<string> 
  * The Shopfloor evidence note of commit-ish `rev` in `repo`: the note's text under
  * refs/notes/shopfloor (as written, parse it with parseEvidenceNote), and the full commit
  * id it is attached to; `note` is null when that commit has no note (not an error). Throws
- * Error when `rev` names no commit (resolveCommit) or git fails. I/O: up to four git
+ * Error when `rev` names no commit (resolveCommit) or git fails. I/O: up to three git
  * processes in `repo`, read-only.
  */
 export async function readEvidenceNote(repo: string, rev: string): Promise<{ commit: string; note: string | null }> {

@@ -111,7 +111,8 @@ export function registerReviewCommands(ctx: HostContext, services: PanelServices
     }
     if (decision.markdown !== null) {
       const uri = notes.show(`${commit.slice(0, 12)}${runId ? `-${runId}` : ''}`, decision.markdown);
-      await vscode.commands.executeCommand('markdown.showPreview', uri);
+      // The built-in Markdown preview; when it is unavailable (extension disabled), the read-only document itself.
+      await vscode.commands.executeCommand('markdown.showPreview', uri).then(undefined, async () => vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true }));
     }
     const problems = decision.view?.problems ?? [parsed.problem ?? 'no trailer'];
     ctx.log.info(`reviewer mode: note of ${rev} (${commit.slice(0, 12)}), run ${runId ?? 'unknown'} (${decision.view?.trusted ? 'verified' : `NOT verified: ${problems.join('; ')}`})`);
