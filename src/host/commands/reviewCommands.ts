@@ -1,14 +1,12 @@
 import * as vscode from 'vscode';
-import { existsSync } from 'node:fs';
-import { basename, dirname, relative } from 'node:path';
-import { listNotedCommits, readEvidenceNote } from '../../adapters/git/notes-read';
+import { basename, dirname } from 'node:path';
+import { listNotedCommits } from '../../adapters/git/notes-read';
 import { NOTES_REF } from '../../adapters/git/output';
-import { isRunId, runFolder } from '../../adapters/store/run-folder';
+import { isRunId } from '../../adapters/store/run-folder';
 import { listRuns } from '../../adapters/store/run-list';
-import { parseEvidenceNote } from '../../core/run/evidence-note';
-import { decideNoteReview } from '../../core/run/note-review';
 import type { HostContext } from '../context';
 import { ShopfloorPanel, type PanelServices } from '../panel/ShopfloorPanel';
+import { loadNoteReview } from '../review/note-review-loader';
 import { loadReview } from '../review/review-loader';
 
 /** A run folder picked by the user: `<repo>/.shopfloor/runs/<runId>`. */
@@ -94,17 +92,12 @@ export function registerReviewCommands(ctx: HostContext, services: PanelServices
     return (await vscode.window.showInputBox({ prompt: 'A branch, tag or commit id whose Shopfloor evidence note to review', placeHolder: 'shopfloor/<run id>' }))?.trim() || undefined;
   };
   const reviewFromNote = async (repo: string, rev: string) => {
-    const { commit, note } = await readEvidenceNote(repo, rev);
-    if (note === null) {
+    const { commit, note: parsed, decision } = await loadNoteReview(repo, rev);
+    if (!parsed || !decision) {
       void vscode.window.showInformationMessage(`Shopfloor: ${rev} (${commit.slice(0, 10)}) has no evidence note (${NOTES_REF}).`);
       return;
     }
-    const parsed = parseEvidenceNote(note);
     const runId = parsed.trailer?.runId;
-    // The trailer's run id passed isRunId (parseEvidenceNote), so it names a folder inside the runs folder.
-    const dir = runId ? runFolder(repo, runId).dir : undefined;
-    const loaded = runId && dir && existsSync(dir) ? loadReview(repo, runId, 'review') : null;
-    const decision = decideNoteReview(parsed, { rev, commit }, loaded, dir ? relative(repo, dir) || dir : '');
     if (decision.view) {
       services.state.setReview(decision.view);
       ShopfloorPanel.show(ctx, services);
@@ -120,10 +113,10 @@ export function registerReviewCommands(ctx: HostContext, services: PanelServices
   };
   return [
     vscode.workspace.registerTextDocumentContentProvider(NOTE_SCHEME, notes),
-    vscode.commands.registerCommand('shopfloor.reviewFromNote', async (arg?: string | { rev?: string; rootUri?: vscode.Uri }) => {
-      // From the SCM title bar the argument is that source control: its root is the repository (one of several in a multi-root workspace).
-      const scmRoot = typeof arg === 'object' && arg?.rootUri?.scheme === 'file' ? arg.rootUri.fsPath : undefined;
-      const repo = scmRoot ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    vscode.commands.registerCommand('shopfloor.reviewFromNote', async (arg?: string | { rev?: string }) => {
+      // The first workspace folder, as everywhere in reviewer mode (the panel records verdicts and reads logs there), also
+      // when started from the title bar of another repository's source control (passed as the argument, not used).
+      const repo = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
       if (!repo) {
         void vscode.window.showErrorMessage('Shopfloor: open the repository folder to review the evidence of its branches.');
         return;
