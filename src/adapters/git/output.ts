@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { sha256Hex } from '../../core/hash';
+import { formatEvidenceNote } from '../../core/run/evidence-note';
 import { OutputRefusedError } from '../../core/run/errors';
 import type { OutputPublisher, OutputRequest } from '../../core/run/ports';
 import { userRepoGit, userRepoGitConfigArgs } from './user-repo';
@@ -27,7 +28,11 @@ function gitEnv(extra: Record<string, string>): Record<string, string> {
  * identity when configured, else Shopfloor; dates fixed to the run's terminal time so a
  * resumed run makes the same commit), branch `shopfloor/<run-id>` fetched into the user's
  * repository (refs and objects only: its working tree, index and HEAD are not touched), and
- * the evidence Markdown as a git note under refs/notes/shopfloor. Every git command in the
+ * the evidence Markdown as a git note under refs/notes/shopfloor, ending in the trailer of
+ * formatEvidenceNote (src/core/run/evidence-note.ts, format 1: `Shopfloor-Run: <run id>` and
+ * `Shopfloor-Evidence-SHA256: <hex of evidence.json>` lines after a blank line), so a reviewer
+ * holding only the commit can find the run folder and check it is this evidence
+ * (src/adapters/git/notes-read.ts reads it back). Every git command in the
  * user's repository runs through userRepoGit (no hooks, fsmonitor or maintenance). Safe to
  * repeat. Throws OutputRefusedError when the patch is not the approved one (SHA-256 differs)
  * or does not apply to the base commit, and Error when the branch exists at another commit.
@@ -39,6 +44,8 @@ export class GitOutputPublisher implements OutputPublisher {
     const actual = sha256Hex(req.patch);
     if (actual !== req.approvedPatchSha256)
       throw new OutputRefusedError(`the patch to ship (SHA-256 ${actual.slice(0, 12)}) is not the one the output gate approved (SHA-256 ${req.approvedPatchSha256.slice(0, 12)}): it was changed after approval; nothing was published`);
+    // Formatted first: a run id or hash the trailer cannot carry stops the publication before any ref is written.
+    const note = formatEvidenceNote(req.note, { runId: req.runId, evidenceSha256: req.evidenceSha256 });
     const branch = `shopfloor/${req.runId}`;
     const user = userRepoGit(this.repo);
     const name = (await configured(this.repo, 'user.name')) ?? 'Shopfloor';
@@ -59,7 +66,7 @@ export class GitOutputPublisher implements OutputPublisher {
           .env(gitEnv({}))
           .raw(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-auto-gc', `--upload-pack=${uploadPack}`, scratch, `refs/heads/${branch}:refs/heads/${branch}`]);
       }
-      const noteFile = tmpFile(req.note);
+      const noteFile = tmpFile(note);
       try {
         await userRepoGit(this.repo, { allowEnvironment: IDENTITY_VARS })
           .env(gitEnv({ GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email, GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email }))

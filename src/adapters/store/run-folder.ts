@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { RUN_LAYOUT } from '../../core/run/layout';
+import { isRunId } from '../../core/run/run-id';
 
 /**
  * One run's folder in the user's repository, `.shopfloor/runs/<runId>/`, as absolute
@@ -23,10 +24,8 @@ export function runsDir(repo: string): string {
   return join(repo, '.shopfloor', 'runs');
 }
 
-/** True for a string that can name a run folder (no separators, no `..`, at most 100 characters). */
-export function isRunId(runId: string): boolean {
-  return /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(runId) && !runId.includes('..');
-}
+// The rule lives in core (the evidence note parser checks run ids too); re-exported for the callers here.
+export { isRunId };
 
 /** Paths of run `runId` in `repo`. Throws on a run id that could escape the runs folder. No I/O. */
 export function runFolder(repo: string, runId: string): RunFolder {

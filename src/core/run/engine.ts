@@ -827,12 +827,15 @@ class LineRun {
     let evidence: EvidenceBundle;
     let markdown: string | undefined;
     let terminalAt: string;
+    let evidenceSha256: string;
     if (recorded) {
       if (contentHash(recorded.event.terminal) !== contentHash(terminal)) throw new ResumeMismatchError(`the journal ended ${recorded.event.terminal.state}, the replayed run decides ${terminal.state}`);
       terminalAt = recorded.record.at;
       const text = await artifacts.read(RUN_LAYOUT.evidenceJson);
       if (text !== undefined) checkBound(RUN_LAYOUT.evidenceJson, text, recorded.event.evidenceSha256);
       evidence = text ? parseRunFile(EvidenceBundleSchema, RUN_LAYOUT.evidenceJson, text) : this.evidence(terminal, rule, terminalAt);
+      // A journal from before the hash was recorded: the file's own hash (the note's trailer must name one).
+      evidenceSha256 = recorded.event.evidenceSha256 ?? sha256Hex(text ?? `${JSON.stringify(evidence, null, 2)}\n`);
     } else {
       const endedAt = new Date(this.ports.clock.now()).toISOString();
       evidence = this.evidence(terminal, rule, endedAt);
@@ -840,17 +843,18 @@ class LineRun {
       const text = `${JSON.stringify(evidence, null, 2)}\n`;
       await artifacts.write(RUN_LAYOUT.evidenceJson, text);
       await artifacts.write(RUN_LAYOUT.evidenceMd, markdown);
-      terminalAt = (await this.replay.append({ type: 'run/terminal', terminal, evidence: RUN_LAYOUT.evidenceJson, evidenceSha256: sha256Hex(text) })).at;
+      evidenceSha256 = sha256Hex(text);
+      terminalAt = (await this.replay.append({ type: 'run/terminal', terminal, evidence: RUN_LAYOUT.evidenceJson, evidenceSha256 })).at;
     }
     const base = { runId: this.inputs.runId, terminal, rule, evidence, evidencePath: RUN_LAYOUT.evidenceJson, evidenceMarkdownPath: RUN_LAYOUT.evidenceMd, resumed: this.replay.resumed };
-    const output = await this.output(terminal, evidence, markdown, approvedBy, terminalAt);
+    const output = await this.output(terminal, evidence, evidenceSha256, markdown, approvedBy, terminalAt);
     // The last record: how many come before it, so a journal cut after the end is detected.
     await this.replay.seal();
     return output ? { ...base, output } : base;
   }
 
   /** Creates the run's output (branch, or report) once, from the journal when it was already created. */
-  private async output(terminal: TerminalState, evidence: EvidenceBundle, markdown: string | undefined, approvedBy: GateDecision['by'] | undefined, terminalAt: string): Promise<RunOutcome['output']> {
+  private async output(terminal: TerminalState, evidence: EvidenceBundle, evidenceSha256: string, markdown: string | undefined, approvedBy: GateDecision['by'] | undefined, terminalAt: string): Promise<RunOutcome['output']> {
     const { artifacts } = this.ports;
     const made = this.replay.take('output/created');
     if (made) return { branch: made.event.branch, commit: made.event.commit, report: made.event.report };
@@ -868,6 +872,7 @@ class LineRun {
           approvedPatchSha256: approved,
           message: this.commitMessage(terminal, approvedBy),
           note: markdown ?? renderEvidenceMarkdown(evidence),
+          evidenceSha256,
           date: terminalAt,
         });
         await this.replay.append({ type: 'output/created', branch: out.branch, commit: out.commit });

@@ -234,8 +234,10 @@ export interface OutputRequest {
   approvedPatchSha256: string;
   /** Full commit message, trailers included. */
   message: string;
-  /** Evidence Markdown, attached as a git note under refs/notes/shopfloor. */
+  /** Evidence Markdown, attached as a git note under refs/notes/shopfloor with the trailer of formatEvidenceNote (src/core/run/evidence-note.ts). */
   note: string;
+  /** SHA-256 (hex) of the run's evidence.json as the journal's run/terminal record binds it; the note's trailer names it. */
+  evidenceSha256: string;
   /** Commit date (RFC 3339), fixed so a resumed run recreates the same commit. */
   date: string;
 }

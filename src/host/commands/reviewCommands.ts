@@ -1,9 +1,12 @@
 import * as vscode from 'vscode';
 import { basename, dirname } from 'node:path';
+import { listNotedCommits } from '../../adapters/git/notes-read';
+import { NOTES_REF } from '../../adapters/git/output';
 import { isRunId } from '../../adapters/store/run-folder';
 import { listRuns } from '../../adapters/store/run-list';
 import type { HostContext } from '../context';
 import { ShopfloorPanel, type PanelServices } from '../panel/ShopfloorPanel';
+import { loadNoteReview } from '../review/note-review-loader';
 import { loadReview } from '../review/review-loader';
 
 /** A run folder picked by the user: `<repo>/.shopfloor/runs/<runId>`. */
@@ -15,11 +18,37 @@ function runOfFolder(dir: string): { repo: string; runId: string } | undefined {
   return { repo: dirname(shopfloor), runId };
 }
 
+/** Scheme of the read-only documents holding a note's Markdown (nothing on disk to edit or save). */
+const NOTE_SCHEME = 'shopfloor-note';
+
+/** The Markdown of the notes opened this session, by document path: a read-only document per note. */
+class NoteContent implements vscode.TextDocumentContentProvider {
+  private readonly texts = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  show(key: string, text: string): vscode.Uri {
+    const uri = vscode.Uri.from({ scheme: NOTE_SCHEME, path: `/${key}.md` });
+    this.texts.set(uri.path, text);
+    this.changed.fire(uri);
+    return uri;
+  }
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.texts.get(uri.path) ?? '';
+  }
+}
+
 /**
  * Reviewer mode (issue 14): "Shopfloor: Review Evidence Bundle" opens a run's bundle in the
  * panel (a finished run of this workspace, or any run folder picked from disk), verified
  * first; "Next/Previous Evidence Section" step through it. The Runs view's "Open
- * Evidence" opens the same view for its run.
+ * Evidence" opens the same view for its run. "Review Evidence from a Branch or Commit…"
+ * (also on the Source Control view's title bar) starts from the refs/notes/shopfloor note
+ * of a branch or commit: the note's trailer names the run and its evidence.json's SHA-256;
+ * the run folder, when this workspace has it, is verified as above and must hold that
+ * evidence; without it only the note's Markdown is shown, marked as not verified
+ * (decideNoteReview). Available in restricted mode, like the other review commands: it
+ * shows evidence and runs git only to read, with USER_REPO_SAFE_CONFIG (no hooks, no
+ * fsmonitor, no auto-gc).
  */
 export function registerReviewCommands(ctx: HostContext, services: PanelServices): vscode.Disposable[] {
   const open = async (repo: string, runId: string) => {
@@ -44,7 +73,63 @@ export function registerReviewCommands(ctx: HostContext, services: PanelServices
     if (!run) void vscode.window.showErrorMessage(`Shopfloor: ${dir} is not a run folder (.shopfloor/runs/<run id>).`);
     return run;
   };
+  const notes = new NoteContent();
+  const pickNoted = async (repo: string): Promise<string | undefined> => {
+    const noted = await listNotedCommits(repo);
+    const enter = { label: '$(edit) Enter a branch or commit…', rev: '' };
+    const items = [
+      ...noted.flatMap((c) => c.branches.map((b) => ({ label: `$(git-branch) ${b}`, description: c.commit.slice(0, 10), detail: c.subject, rev: b }))),
+      ...noted.map((c) => ({ label: `$(git-commit) ${c.commit.slice(0, 10)}`, description: c.date.slice(0, 16).replace('T', ' '), detail: c.subject, rev: c.commit })),
+      enter,
+    ];
+    const pick = await vscode.window.showQuickPick(items, {
+      placeHolder: noted.length ? `Branch or commit whose evidence note (${NOTES_REF}) to review` : `No branch or commit here carries an evidence note (${NOTES_REF}): enter one`,
+      matchOnDescription: true,
+      matchOnDetail: true,
+    });
+    if (!pick) return undefined;
+    if (pick.rev) return pick.rev;
+    return (await vscode.window.showInputBox({ prompt: 'A branch, tag or commit id whose Shopfloor evidence note to review', placeHolder: 'shopfloor/<run id>' }))?.trim() || undefined;
+  };
+  const reviewFromNote = async (repo: string, rev: string) => {
+    const { commit, note: parsed, decision } = await loadNoteReview(repo, rev);
+    if (!parsed || !decision) {
+      void vscode.window.showInformationMessage(`Shopfloor: ${rev} (${commit.slice(0, 10)}) has no evidence note (${NOTES_REF}).`);
+      return;
+    }
+    const runId = parsed.trailer?.runId;
+    if (decision.view) {
+      services.state.setReview(decision.view);
+      ShopfloorPanel.show(ctx, services);
+    }
+    if (decision.markdown !== null) {
+      const uri = notes.show(`${commit.slice(0, 12)}${runId ? `-${runId}` : ''}`, decision.markdown);
+      // The built-in Markdown preview; when it is unavailable (extension disabled), the read-only document itself.
+      await vscode.commands.executeCommand('markdown.showPreview', uri).then(undefined, async () => vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true }));
+    }
+    const problems = decision.view?.problems ?? [parsed.problem ?? 'no trailer'];
+    ctx.log.info(`reviewer mode: note of ${rev} (${commit.slice(0, 12)}), run ${runId ?? 'unknown'} (${decision.view?.trusted ? 'verified' : `NOT verified: ${problems.join('; ')}`})`);
+    if (!decision.view?.trusted) void vscode.window.showWarningMessage(`Shopfloor: the evidence of ${rev} is NOT verified: ${problems[0] ?? ''}`);
+  };
   return [
+    vscode.workspace.registerTextDocumentContentProvider(NOTE_SCHEME, notes),
+    vscode.commands.registerCommand('shopfloor.reviewFromNote', async (arg?: string | { rev?: string }) => {
+      // The first workspace folder, as everywhere in reviewer mode (the panel records verdicts and reads logs there), also
+      // when started from the title bar of another repository's source control (passed as the argument, not used).
+      const repo = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+      if (!repo) {
+        void vscode.window.showErrorMessage('Shopfloor: open the repository folder to review the evidence of its branches.');
+        return;
+      }
+      try {
+        // Only a string or { rev } names a rev; the SCM title bar's source control does not.
+        const given = typeof arg === 'string' ? arg : typeof arg === 'object' && arg && typeof arg.rev === 'string' ? arg.rev : undefined;
+        const rev = given ?? (await pickNoted(repo));
+        if (rev) await reviewFromNote(repo, rev);
+      } catch (e) {
+        void vscode.window.showErrorMessage(`Shopfloor: ${(e as Error).message}`);
+      }
+    }),
     vscode.commands.registerCommand('shopfloor.reviewEvidence', async (arg?: { runId?: string }) => {
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
       const run = arg?.runId && folder ? { repo: folder, runId: arg.runId } : await pickRun();

@@ -2,6 +2,8 @@ import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sha256Hex } from '../../../src/core/hash';
+import { parseEvidenceNote } from '../../../src/core/run/evidence-note';
 import { requireDocker } from '../support/docker';
 import { applyPatchCommand, cli, draftAndApprove, journalEvents, loadCases, materialize, ROOT, timings, upstreamPatch } from './line-support';
 
@@ -78,7 +80,10 @@ describe('acceptance: the line on the brownfield cases (real Docker, real git, r
         const base = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: vulnerable, encoding: 'utf8' }).trim();
         assert.equal(execFileSync('git', ['rev-list', '--count', `${base}..${branch}`], { cwd: vulnerable, encoding: 'utf8' }).trim(), '1');
         assert.equal(execFileSync('git', ['status', '--porcelain'], { cwd: vulnerable, encoding: 'utf8' }), '');
-        assert.match(execFileSync('git', ['notes', '--ref=refs/notes/shopfloor', 'show', branch], { cwd: vulnerable, encoding: 'utf8' }), /PR_READY/);
+        const note = execFileSync('git', ['notes', '--ref=refs/notes/shopfloor', 'show', branch], { cwd: vulnerable, encoding: 'utf8' });
+        assert.match(note, /PR_READY/);
+        // The note locates its run: the trailer names the run id and the SHA-256 of the evidence.json written.
+        assert.deepEqual(parseEvidenceNote(note).trailer, { runId: s.runId, evidenceSha256: sha256Hex(readFileSync(s.evidence)) });
         const verify = cli(['verify', s.runId, '--repo', vulnerable]);
         assert.equal(verify.code, 0, verify.stdout + verify.stderr);
       });

