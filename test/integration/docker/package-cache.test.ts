@@ -82,3 +82,84 @@ describe('docker: package caches shared across runs (npm)', function () {
     assert.ok(logs.some((l) => /\[cache\] Cache verified/.test(l)), logs.join('\n'));
   });
 });
+
+function pnpmRepo(): string {
+  const ws = workspace();
+  writeFileSync(join(ws, 'package.json'), JSON.stringify({ name: 'cached-pnpm', version: '1.0.0', dependencies: { minimist: '1.2.8' } }));
+  // The lockfile is the marker (cacheEcosystemsFor): a minimal one pnpm 9 accepts with --frozen-lockfile.
+  writeFileSync(
+    join(ws, 'pnpm-lock.yaml'),
+    [
+      "lockfileVersion: '9.0'",
+      '',
+      'settings:',
+      '  autoInstallPeers: true',
+      '  excludeLinksFromLockfile: false',
+      '',
+      'importers:',
+      '',
+      '  .:',
+      '    dependencies:',
+      '      minimist:',
+      '        specifier: 1.2.8',
+      '        version: 1.2.8',
+      '',
+      'packages:',
+      '',
+      '  minimist@1.2.8:',
+      '    resolution: {integrity: sha512-2yyAR8qBkN3YuheJanUpWC5U3bb5osDywNB8RzDVlDwDHbocAJveqqj1u8+SVD7jkWT4yvsHCpWqqWqAxb0zCA==}',
+      '',
+      'snapshots:',
+      '',
+      '  minimist@1.2.8: {}',
+      '',
+    ].join('\n'),
+  );
+  return ws;
+}
+
+describe('docker: package caches shared across runs (pnpm)', function () {
+  this.timeout(300_000);
+  const { rt, owner, cleanup } = testRuntime('cache-pnpm');
+  let volume = '';
+  before(() => requireEngine(rt));
+  after(async () => {
+    await cleanup();
+    if (volume) await new Docker().getVolume(volume).remove().catch(() => undefined);
+  });
+
+  // The image has no pnpm (Debian's Node.js ships without corepack): npx fetches it into the
+  // station's own npm cache in its home (a pnpm repository does not mount npm's cache).
+  const PNPM = 'npx -y pnpm@9.15.9';
+  const STORE = '/var/cache/shopfloor/pnpm';
+
+  it('a second set-up installs from the pnpm store in the volume without fetching; a read-only station installs from the store and cannot write it', async () => {
+    const logs: string[] = [];
+    const first = await provider(rt, logs).prepare(req(pnpmRepo(), 'pnpm-1', { network: EGRESS, packageCache: 'read-write' }));
+    volume = packageCacheVolume('pnpm', first.imageDigest!, owner);
+    const where = await first.exec(['sh', '-c', `${PNPM} store path`]);
+    assert.equal(where.exitCode, 0, where.output);
+    assert.match(where.output.trim(), new RegExp(`^${STORE}/v\\d+$`, 'm'), `pnpm uses the mounted store: ${where.output}`);
+    const r1 = await first.exec(['sh', '-c', `${PNPM} install --frozen-lockfile --reporter=append-only`]);
+    assert.equal(r1.exitCode, 0, r1.output);
+
+    // Another repository and run: --offline makes pnpm take minimist from the store or fail.
+    const second = await provider(rt, []).prepare(req(pnpmRepo(), 'pnpm-2', { network: EGRESS, packageCache: 'read-write' }));
+    const r2 = await second.exec(['sh', '-c', `${PNPM} install --offline --frozen-lockfile --reporter=append-only && node -p "require('minimist/package.json').version"`]);
+    assert.equal(r2.exitCode, 0, r2.output);
+    assert.match(r2.output, /^1\.2\.8$/m);
+
+    const reader = await provider(rt, []).prepare(req(pnpmRepo(), 'pnpm-3', { stationId: 'validate', packageCache: 'read-only' }));
+    const seen = await reader.exec(['sh', '-c', `find ${STORE} -mindepth 2 -path '*/files/*' -type f | head -1`]);
+    assert.match(seen.output, /\/files\//, `the read-only mount shows the store: ${seen.output}`);
+    // pnpm 9 installs from a read-only store it finds complete (egress only for npx to fetch pnpm).
+    const ro = await provider(rt, []).prepare(req(pnpmRepo(), 'pnpm-4', { stationId: 'validate', network: EGRESS, packageCache: 'read-only' }));
+    const r4 = await ro.exec(['sh', '-c', `${PNPM} install --offline --frozen-lockfile --reporter=append-only && ls node_modules/minimist/package.json`]);
+    assert.equal(r4.exitCode, 0, r4.output);
+    assert.match(r4.output, /reused 1, downloaded 0/);
+    const r3 = await reader.exec(['sh', '-c', `touch ${STORE}/planted`]);
+    assert.notEqual(r3.exitCode, 0);
+    assert.match(r3.output, /Read-only file system/);
+  });
+});
+
