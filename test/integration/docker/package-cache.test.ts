@@ -163,3 +163,42 @@ describe('docker: package caches shared across runs (pnpm)', function () {
   });
 });
 
+
+describe('docker: a tool home around a cache (Gradle) is per station; a check by an absent tool (Go) is skipped', function () {
+  this.timeout(300_000);
+  const { rt, owner, cleanup } = testRuntime('cache-home');
+  const volumes: string[] = [];
+  before(() => requireEngine(rt));
+  after(async () => {
+    await cleanup();
+    for (const v of volumes) await new Docker().getVolume(v).remove().catch(() => undefined);
+  });
+
+  function jvmGoRepo(): string {
+    const ws = workspace();
+    writeFileSync(join(ws, 'build.gradle'), "plugins { id 'java' }\n");
+    writeFileSync(join(ws, 'go.mod'), 'module example.com/cached\n\ngo 1.21\n');
+    return ws;
+  }
+
+  it('gradle.properties written in a set-up stays in that station; caches/ is shared, read-only elsewhere; the image has no go, and set-up goes on', async () => {
+    const logs: string[] = [];
+    const first = await provider(rt, logs).prepare(req(jvmGoRepo(), 'home-1', { packageCache: 'read-write' }));
+    volumes.push(packageCacheVolume('gradle', first.imageDigest!, owner), packageCacheVolume('go', first.imageDigest!, owner));
+    assert.ok(logs.some((l) => /\[cache\] go is not in the image/.test(l)), logs.join('\n'));
+    const w = await first.exec(['sh', '-c', 'echo "home=$GRADLE_USER_HOME mod=$GOMODCACHE" && echo token=secret > "$GRADLE_USER_HOME/gradle.properties" && mkdir -p "$GRADLE_USER_HOME/caches/modules-2" && touch "$GRADLE_USER_HOME/caches/modules-2/seen"']);
+    assert.equal(w.exitCode, 0, w.output);
+    assert.match(w.output, /home=\/var\/cache\/shopfloor\/gradle mod=\/var\/cache\/shopfloor\/go/);
+
+    const second = await provider(rt, []).prepare(req(jvmGoRepo(), 'home-2', { packageCache: 'read-write' }));
+    const r2 = await second.exec(['sh', '-c', 'ls "$GRADLE_USER_HOME/caches/modules-2/seen" && ! test -e "$GRADLE_USER_HOME/gradle.properties"']);
+    assert.equal(r2.exitCode, 0, `caches/ came through the volume, gradle.properties did not: ${r2.output}`);
+
+    const reader = await provider(rt, []).prepare(req(jvmGoRepo(), 'home-3', { stationId: 'validate', packageCache: 'read-only' }));
+    const r3 = await reader.exec(['sh', '-c', 'echo "ro=$GRADLE_RO_DEP_CACHE home=${GRADLE_USER_HOME:-unset}"; ls "$GRADLE_RO_DEP_CACHE/modules-2/seen" && touch "$GRADLE_RO_DEP_CACHE/planted"']);
+    assert.match(r3.output, /ro=\/var\/cache\/shopfloor\/gradle\/caches home=unset/);
+    assert.match(r3.output, /modules-2\/seen/);
+    assert.notEqual(r3.exitCode, 0);
+    assert.match(r3.output, /Read-only file system/);
+  });
+});
