@@ -202,3 +202,57 @@ describe('docker: a tool home around a cache (Gradle) is per station; a check by
     assert.match(r3.output, /Read-only file system/);
   });
 });
+
+describe('docker: package caches shared across runs (Yarn classic and berry)', function () {
+  this.timeout(300_000);
+  const { rt, owner, cleanup } = testRuntime('cache-yarn');
+  const volumes: string[] = [];
+  before(() => requireEngine(rt));
+  after(async () => {
+    await cleanup();
+    for (const v of volumes) await new Docker().getVolume(v).remove().catch(() => undefined);
+  });
+
+  function yarnRepo(berry: boolean): string {
+    const ws = workspace();
+    writeFileSync(join(ws, 'package.json'), JSON.stringify({ name: 'cached-yarn', version: '1.0.0', dependencies: { minimist: '1.2.8' } }));
+    if (berry) writeFileSync(join(ws, '.yarnrc.yml'), 'nodeLinker: node-modules\n');
+    else writeFileSync(join(ws, 'yarn.lock'), '');
+    return ws;
+  }
+  // Neither Yarn is in the image. npm installs it under /tmp (the station's npm cache is in its
+  // home), and node runs its script: /tmp and the home are noexec tmpfs, so npx could not exec its bin.
+  // Both point at registry.npmjs.org, the one registry the egress allows (Yarn's default is
+  // registry.yarnpkg.com); berry reads its proxy from its own settings, not from HTTPS_PROXY.
+  const CLASSIC = 'npm i -s --prefix /tmp/y yarn@1.22.22 && node /tmp/y/node_modules/yarn/bin/yarn.js --registry https://registry.npmjs.org';
+  const BERRY = 'npm i -s --prefix /tmp/y @yarnpkg/cli-dist@4.5.3 && YARN_NPM_REGISTRY_SERVER=https://registry.npmjs.org YARN_HTTPS_PROXY="$HTTPS_PROXY" YARN_HTTP_PROXY="$HTTP_PROXY" node /tmp/y/node_modules/@yarnpkg/cli-dist/bin/yarn.js';
+
+  it('Yarn classic: a second set-up installs --offline from YARN_CACHE_FOLDER; a read-only station cannot write it', async () => {
+    const first = await provider(rt, []).prepare(req(yarnRepo(false), 'yarn-1', { network: EGRESS, packageCache: 'read-write' }));
+    volumes.push(packageCacheVolume('yarn', first.imageDigest!, owner));
+    const r1 = await first.exec(['sh', '-c', `${CLASSIC} install --non-interactive && node /tmp/y/node_modules/yarn/bin/yarn.js cache dir`]);
+    assert.equal(r1.exitCode, 0, r1.output);
+    assert.match(r1.output, /^\/var\/cache\/shopfloor\/yarn\/v\d+$/m, r1.output);
+    const second = await provider(rt, []).prepare(req(yarnRepo(false), 'yarn-2', { network: EGRESS, packageCache: 'read-write' }));
+    const r2 = await second.exec(['sh', '-c', `${CLASSIC} install --offline --non-interactive && node -p "require('minimist/package.json').version"`]);
+    assert.equal(r2.exitCode, 0, r2.output);
+    assert.match(r2.output, /^1\.2\.8$/m);
+    const reader = await provider(rt, []).prepare(req(yarnRepo(false), 'yarn-3', { stationId: 'validate', packageCache: 'read-only' }));
+    const r3 = await reader.exec(['sh', '-c', 'ls /var/cache/shopfloor/yarn/v*/ | grep -q minimist && touch /var/cache/shopfloor/yarn/planted']);
+    assert.notEqual(r3.exitCode, 0);
+    assert.match(r3.output, /Read-only file system/);
+  });
+
+  it('Yarn berry: the archives land in the volume (not the global cache), and a second set-up installs from it with the network off', async () => {
+    const first = await provider(rt, []).prepare(req(yarnRepo(true), 'berry-1', { network: EGRESS, packageCache: 'read-write' }));
+    volumes.push(packageCacheVolume('yarn-berry', first.imageDigest!, owner));
+    const r1 = await first.exec(['sh', '-c', `${BERRY} install && ls /var/cache/shopfloor/yarn-berry`]);
+    assert.equal(r1.exitCode, 0, r1.output);
+    assert.match(r1.output, /minimist-npm-1\.2\.8-[0-9a-f]+-[0-9a-f]+\.zip/, r1.output);
+    // npx still needs the registry to fetch Yarn itself: YARN_ENABLE_NETWORK=false keeps Yarn off it.
+    const second = await provider(rt, []).prepare(req(yarnRepo(true), 'berry-2', { network: EGRESS, packageCache: 'read-write' }));
+    const r2 = await second.exec(['sh', '-c', `YARN_ENABLE_NETWORK=false ${BERRY} install && node -p "require('minimist/package.json').version"`]);
+    assert.equal(r2.exitCode, 0, r2.output);
+    assert.match(r2.output, /^1\.2\.8$/m);
+  });
+});
