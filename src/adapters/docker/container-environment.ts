@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { OUTPUT_TAIL_CHARS } from '../../contracts';
 import { repairOnCorruption, writableCaches } from './cache-upkeep';
-import { PACKAGE_CACHES, TOOLCHAIN_FILES, defaultEnvironment, isInsideRoot, toolchainRequest, type ContainerRuntime, type ToolchainFiles, type EnvironmentSpec, type NetworkPolicy, type StationContainer } from '../../core/container';
+import { cacheEcosystemsFor, TOOLCHAIN_FILES, defaultEnvironment, isInsideRoot, toolchainRequest, type ContainerRuntime, type ToolchainFiles, type EnvironmentSpec, type NetworkPolicy, type StationContainer } from '../../core/container';
 import { readDevcontainer } from './devcontainer-file';
 import type { Logger } from '../../core/ports';
 import type { EnvironmentProvider, EnvironmentRequest, ExecOptions, ExecResult, StationEnvironment } from '../../core/run/ports';
@@ -109,9 +109,7 @@ export class ContainerEnvironmentProvider implements EnvironmentProvider {
         ...(req.volumes ?? []).map((v) => ({ type: 'volume' as const, name: v.volume, target: v.containerPath, readOnly: true as const })),
         // The shared package caches of the ecosystems the workspace uses: read-write only in set-up.
         ...(req.packageCache
-          ? (Object.keys(PACKAGE_CACHES) as (keyof typeof PACKAGE_CACHES)[])
-              .filter((eco) => existsSync(join(workspaceDir, PACKAGE_CACHES[eco].marker)))
-              .map((ecosystem) => ({ type: 'package-cache' as const, ecosystem, readOnly: req.packageCache !== 'read-write' }))
+          ? cacheEcosystemsFor((p) => existsSync(join(workspaceDir, p))).map((ecosystem) => ({ type: 'package-cache' as const, ecosystem, readOnly: req.packageCache !== 'read-write' }))
           : []),
       ],
     };

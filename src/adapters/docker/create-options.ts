@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { PACKAGE_CACHES, type CacheEcosystem, type EnvironmentSpec } from '../../core/container';
+import { PACKAGE_CACHES, packageCacheEnv, type CacheEcosystem, type EnvironmentSpec } from '../../core/container';
 import { LABEL_CONFIG, LABEL_OWNER, LABEL_RUN, LABEL_SESSION, nameFragment } from './labels';
 
 /**
@@ -64,7 +64,12 @@ export function hardenedCreateOptions(i: CreateInputs): Docker.ContainerCreateOp
     // A package cache: read-write only in set-up stations (the spec says which).
     else if (m.type === 'package-cache') {
       const name = i.cacheVolumes?.get(m.ecosystem);
-      if (name) mounts.push({ Type: 'volume', Source: name, Target: PACKAGE_CACHES[m.ecosystem].target, ReadOnly: m.readOnly });
+      const kind = PACKAGE_CACHES[m.ecosystem];
+      if (name) mounts.push({ Type: 'volume', Source: name, Target: kind.target, ReadOnly: m.readOnly });
+      // The tool's home around the cache (GRADLE_USER_HOME, CARGO_HOME) lives and dies with the
+      // station: what else it holds (credentials, init scripts) never reaches the shared volume.
+      // Docker mounts parents first, so the volume lands inside this tmpfs.
+      if (name && kind.scratch) tmpfs[kind.scratch] = `rw,nosuid,nodev,size=${spec.limits.tmpBytes}`;
     }
     else tmpfs[m.target] = `rw,nosuid,nodev${m.sizeBytes ? `,size=${m.sizeBytes}` : ''}`;
   }
@@ -73,8 +78,8 @@ export function hardenedCreateOptions(i: CreateInputs): Docker.ContainerCreateOp
     ...spec.mounts
       .filter((m) => m.type === 'package-cache' && i.cacheVolumes?.has(m.ecosystem))
       .map((m) => {
-        const kind = PACKAGE_CACHES[(m as { ecosystem: CacheEcosystem }).ecosystem];
-        return spec.network === 'none' ? { ...kind.env, ...kind.offlineEnv } : kind.env;
+        const c = m as { ecosystem: CacheEcosystem; readOnly: boolean };
+        return packageCacheEnv(PACKAGE_CACHES[c.ecosystem], { readOnly: c.readOnly, offline: spec.network === 'none' });
       }),
   );
   const env = { ...cacheEnv, ...spec.containerEnv, ...i.proxyEnv };

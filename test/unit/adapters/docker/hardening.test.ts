@@ -59,6 +59,22 @@ describe('adapters/docker hardening profile and helpers', () => {
     assert.ok(env({ egressAllow: ['registry.npmjs.org'] }).includes('npm_config_cache=/var/cache/shopfloor/npm'));
   });
 
+  it('mounts a tool home around a cache as a per-station tmpfs, and gives a read-only Gradle station the read-only dependency cache', () => {
+    const base = defaultEnvironment({ image: 'img', workspaceBasename: 'repo' });
+    const opts = (readOnly: boolean) => {
+      const spec = { ...base, mounts: [...base.mounts, { type: 'package-cache' as const, ecosystem: 'gradle' as const, readOnly }] };
+      return hardenedCreateOptions({ spec, imageId: 'i', configHash: 'f'.repeat(64), runId: 'r', sessionId: 's', owner: 'o', user: 'node', homes: [], bindSources: new Map(), networkMode: 'none', proxyEnv: {}, cacheVolumes: new Map([['gradle', 'shopfloor-cache-gradle-x']]), storageQuota: false });
+    };
+    const rw = opts(false);
+    assert.ok(rw.HostConfig!.Tmpfs!['/var/cache/shopfloor/gradle'], 'GRADLE_USER_HOME is scratch');
+    assert.ok(rw.HostConfig!.Mounts!.some((m) => m.Target === '/var/cache/shopfloor/gradle/caches' && m.Source === 'shopfloor-cache-gradle-x' && !m.ReadOnly));
+    assert.ok(rw.Env!.includes('GRADLE_USER_HOME=/var/cache/shopfloor/gradle'));
+    const ro = opts(true);
+    assert.ok(ro.HostConfig!.Mounts!.some((m) => m.Target === '/var/cache/shopfloor/gradle/caches' && m.ReadOnly));
+    assert.ok(ro.Env!.includes('GRADLE_RO_DEP_CACHE=/var/cache/shopfloor/gradle/caches'));
+    assert.ok(!ro.Env!.some((e) => e.startsWith('GRADLE_USER_HOME=')));
+  });
+
   it('keeps a writable root only when the workspace is copied in (the archive API needs it)', () => {
     const spec = defaultEnvironment({ image: 'img', workspaceBasename: 'repo' });
     const o = hardenedCreateOptions({ spec, imageId: 'i', configHash: 'f'.repeat(64), runId: 'r', sessionId: 's', owner: 'o', user: 'node', homes: [], bindSources: new Map(), networkMode: 'none', proxyEnv: {}, storageQuota: false });
