@@ -170,6 +170,9 @@ async function readManifest(dir: string): Promise<Manifest | 'stale' | undefined
   }
 }
 
+/** A key names a folder of the store: a hash or a short name, never a path. */
+const KEY = /^[A-Za-z0-9_-]{1,128}$/;
+
 async function removeQuietly(dir: string): Promise<void> {
   await fsp.rm(dir, { recursive: true, force: true, maxRetries: 2 }).catch(() => undefined);
 }
@@ -220,9 +223,11 @@ export class DirectorySetupCache implements SetupCache {
    * Restores the entry `key` (the per-repository store first, then the shared one) into
    * `workspace.dir`, over what is there. False when there is no usable entry: none, a stale
    * or corrupt one (then removed), or a copy that failed (what it copied is removed again,
-   * so set-up starts from a clean tree). Never throws for the cache's own faults.
+   * so set-up starts from a clean tree), or a `key` that is not a cache key. Never throws for
+   * the cache's own faults.
    */
   async restore(key: string, workspace: RunWorkspace): Promise<boolean> {
+    if (!KEY.test(key)) return false;
     for (const store of this.stores()) {
       const dir = join(store, key);
       const manifest = await readManifest(dir);
@@ -257,9 +262,11 @@ export class DirectorySetupCache implements SetupCache {
    * `only: 'dependency-trees'` only `node_modules` folders, and nothing when there are none)
    * as the entry `key`, replacing an older one, then prunes that store. A failure to save
    * (disk full, unreadable file) is told to onNote and leaves no entry: the set-up passed,
-   * only the next run installs again. Throws only when git cannot list the workspace.
+   * only the next run installs again. Throws when `key` is not a cache key (letters, digits,
+   * `-`, `_`) or git cannot list the workspace.
    */
   async save(key: string, workspace: RunWorkspace, o: { only?: 'dependency-trees' } = {}): Promise<void> {
+    if (!KEY.test(key)) throw new Error(`not a cache key: ${JSON.stringify(key.slice(0, 80))}`);
     const store = o.only === 'dependency-trees' && this.shared ? this.shared : this.root;
     const entries = (await ignoredEntries(workspace.dir)).filter((e) => !e.startsWith('.shopfloor') && (o.only !== 'dependency-trees' || e.split('/').pop() === 'node_modules'));
     // Nothing to keep is not a result to restore: the next run installs.
