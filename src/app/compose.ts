@@ -14,6 +14,7 @@ import { GitOutputPublisher } from '../adapters/git/output';
 import { GitWorkspaceProvider } from '../adapters/git/worktree';
 import { LocalEnvironmentProvider } from '../adapters/local/local-environment';
 import { DirectorySetupCache } from '../adapters/local/setup-cache';
+import { shopfloorHome } from '../adapters/registry/location';
 import { DirectoryBaselineCache, baselineCacheDir } from '../adapters/local/baseline-cache';
 import { FileArtifactStore } from '../adapters/store/artifact-store';
 import { FileJournal } from '../adapters/store/file-journal';
@@ -79,7 +80,8 @@ export type ComposeFn = (o: ComposeRequest) => Promise<ComposedRun>;
  * entry points: file journal and artifacts in the run folder, a git clone as the run
  * workspace, Docker devcontainers (or the local no-isolation environment), agent stations
  * routed to their CLI (src/app/agent-routing.ts; the command agent is the fallback), the
- * run's model access when one is given, the output publisher, the set-up cache and the validation baseline cache. Gates,
+ * run's model access when one is given, the output publisher, the set-up cache (per repository;
+ * dependency trees in `<shopfloor home>/dependency-trees`, shared by all repositories) and the validation baseline cache. Gates,
  * human stations and the
  * progress observer come from the caller (terminal or panel).
  *
@@ -156,7 +158,9 @@ export async function composeRun(o: ComposeRequest): Promise<ComposedRun> {
       ...(tools ? { tools } : {}),
       humans: o.humans,
       output: new GitOutputPublisher(repo),
-      setupCache: new DirectorySetupCache(setupCacheDir),
+      // Dependency trees are keyed by lockfile, commands and image, not by repository: every
+      // repository of this user shares them; full set-up results stay with their base commit.
+      setupCache: new DirectorySetupCache(setupCacheDir, { shared: join(shopfloorHome(), 'dependency-trees'), onNote: (m) => o.logger?.info(m) }),
       baselineCache: new DirectoryBaselineCache(baselineCacheDir(stateDir)),
       scenarios: scenariosResolver(repo, o.setup.holdout),
       clock: systemClock,
