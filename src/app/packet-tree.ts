@@ -47,9 +47,9 @@ export function packetRow(entry: PacketEntry): PacketRow {
   const state: PacketRowState = a.state === 'approved' ? 'approved' : a.state === 'stale' ? 'stale' : 'draft';
   const status =
     a.state === 'approved'
-      ? `approved by ${a.by} at ${a.at}`
+      ? `approved by ${md(a.by)} at ${md(a.at)}`
       : a.state === 'stale'
-        ? `approval by ${a.by} is stale${a.editedFields?.length ? ` (edited: ${a.editedFields.join(', ')})` : ''}: approve again`
+        ? `approval by ${md(a.by)} is stale${a.editedFields?.length ? ` (edited: ${a.editedFields.join(', ')})` : ''}: approve again`
         : 'draft: not approved yet';
   const paths = p.scope.paths.map((x) => x.path);
   const scope = paths.length ? `${paths.slice(0, 8).map((x) => `\`${code(x)}\``).join(', ')}${paths.length > 8 ? `, and ${paths.length - 8} more` : ''}` : '_none found_';
@@ -63,7 +63,7 @@ export function packetRow(entry: PacketEntry): PacketRow {
     tooltip: [
       `**${md(oneLine(p.intent))}**`,
       '',
-      `- Status: ${md(status)}`,
+      `- Status: ${status}`,
       `- Seed: ${p.source.kind}${p.source.ref ? ` (${md(p.source.ref)})` : ''}`,
       `- Risk: ${p.risk}${p.riskReasons.length ? `: ${md(p.riskReasons.join('; '))}` : ''}`,
       `- Scope: ${scope}`,
