@@ -34,6 +34,7 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
   const treeChanged = new vscode.EventEmitter<void>();
   const toolsChanged = new vscode.EventEmitter<void>();
   const blueprintsChanged = new vscode.EventEmitter<void>();
+  const packetsChanged = new vscode.EventEmitter<void>();
   const load = (why: string): Promise<HostWiring> =>
     (loading ??= (async () => {
       const t = performance.now();
@@ -43,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
       stubs.forEach((d) => d.dispose());
       stubs = [];
       const wiring = wireHost(ctx, statusBar);
-      context.subscriptions.push(wiring, wiring.runs.onDidChangeTreeData(() => treeChanged.fire()), wiring.tools.onDidChangeTreeData(() => toolsChanged.fire()), wiring.blueprints.onDidChangeTreeData(() => blueprintsChanged.fire()));
+      context.subscriptions.push(wiring, wiring.runs.onDidChangeTreeData(() => treeChanged.fire()), wiring.tools.onDidChangeTreeData(() => toolsChanged.fire()), wiring.blueprints.onDidChangeTreeData(() => blueprintsChanged.fire()), wiring.packets.onDidChangeTreeData(() => packetsChanged.fire()));
       wired = wiring;
       log.info(`Shopfloor services loaded in ${(performance.now() - t).toFixed(1)} ms (for ${why})`);
       return wiring;
@@ -60,8 +61,9 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
     treeChanged,
     toolsChanged,
     blueprintsChanged,
+    packetsChanged,
     { dispose: () => stubs.forEach((d) => d.dispose()) },
-    // The three tree views (Runs, Tools, Blueprints) are registered here, not in src/host/wiring.ts, and all in the same way:
+    // The four tree views (Runs, Packets, Tools, Blueprints) are registered here, not in src/host/wiring.ts, and all in the same way:
     // VS Code asks a visible view for its provider at once (a view without one says "There is no data provider"), so a
     // provider must exist at activation; these are stand-ins that load the host (dist/host.js) only on their first
     // getChildren and hand every call to the real provider wiring.ts builds. Registering them in wireHost would leave the
@@ -81,6 +83,11 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
       onDidChangeTreeData: blueprintsChanged.event,
       getTreeItem: (node) => wired!.blueprints.getTreeItem(node),
       getChildren: async (node) => (await load('the Blueprints view')).blueprints.getChildren(node),
+    }),
+    vscode.window.registerTreeDataProvider('shopfloor.packets', {
+      onDidChangeTreeData: packetsChanged.event,
+      getTreeItem: (item: vscode.TreeItem) => item,
+      getChildren: async (item?: vscode.TreeItem) => (await load('the Packets view')).packets.getChildren(item as Parameters<HostWiring['packets']['getChildren']>[0]),
     }),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => (await load('a restored panel')).revive(panel),

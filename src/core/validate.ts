@@ -11,9 +11,14 @@ export class ValidationError extends Error {
     readonly what: string,
     readonly problems: FieldProblem[],
   ) {
-    super(`${what} is not valid:\n${problems.map((p) => `  - ${p.path || '(root)'}: ${p.message}`).join('\n')}`);
+    super(`${what} is not valid:\n${problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}`);
     this.name = 'ValidationError';
   }
+}
+
+/** One problem as Shopfloor prints it everywhere: `scope.paths[0].path: message`, `(root)` for the whole document. */
+export function formatProblem(p: FieldProblem): string {
+  return `${p.path || '(root)'}: ${p.message}`;
 }
 
 /** Formats a zod issue path as `a.b[2].c`. */

@@ -8,6 +8,7 @@ import { registerCompareBlueprint } from './commands/compareBlueprint';
 import { registerReviewCommands } from './commands/reviewCommands';
 import { offerResume, registerRunCommands } from './commands/runCommands';
 import { registerShowLog } from './commands/showLog';
+import { registerOpenWalkthrough } from './commands/openWalkthrough';
 import { registerSetModelApiKey } from './model-keys';
 import { PacketSession } from './packet/packet-session';
 import { PanelState } from './panel/panel-state';
@@ -22,6 +23,7 @@ import { RunsTreeProvider } from './runs-view';
 import { ToolsTreeProvider } from './tools-view';
 import { registerRegistryCommands, registryLocationOf } from './commands/registryCommands';
 import { BlueprintsTreeProvider } from './blueprints-view';
+import { PacketsTreeProvider } from './packets-view';
 import { humanIdentity } from '../adapters/git/identity';
 import { runFolder } from '../adapters/store/run-folder';
 import { registryVerdictSync } from '../app/registry-sync';
@@ -32,6 +34,7 @@ export interface HostWiring extends vscode.Disposable {
   runs: RunsTreeProvider;
   tools: ToolsTreeProvider;
   blueprints: BlueprintsTreeProvider;
+  packets: PacketsTreeProvider;
   services: PanelServices;
   /** Re-attaches a panel VS Code restored after a reload. */
   revive(panel: vscode.WebviewPanel): void;
@@ -43,7 +46,7 @@ export interface HostWiring extends vscode.Disposable {
  * Builds the host's services and registers every command (src/extension.ts loads this on
  * the first command, the first look at the Runs view or a restored panel, not at
  * activation): the packet session, the run controller, the panel's request handlers, the
- * reviewer mode and the Runs view's data.
+ * reviewer mode and the data of the Runs, Packets, Tools and Blueprints views.
  */
 export function wireHost(ctx: HostContext, statusBar: vscode.StatusBarItem): HostWiring {
   const log = ctx.log;
@@ -71,6 +74,10 @@ export function wireHost(ctx: HostContext, statusBar: vscode.StatusBarItem): Hos
   // The drift badges follow this workspace's adoption records, whoever writes them (a command here or the CLI).
   const adoptedWatch = vscode.workspace.createFileSystemWatcher('**/.shopfloor/registry/adopted/*.json');
   const adoptedChanged = [adoptedWatch.onDidCreate(() => blueprints.refresh()), adoptedWatch.onDidChange(() => blueprints.refresh()), adoptedWatch.onDidDelete(() => blueprints.refresh())];
+  const packetsView = new PacketsTreeProvider();
+  // The Packets view follows the files, whoever writes them: a draft, an approval, an edit in the editor or the CLI.
+  const packetsWatch = vscode.workspace.createFileSystemWatcher('**/.shopfloor/packets/*.{json,yaml,yml}');
+  const packetsChanged = [packetsWatch.onDidCreate(() => packetsView.refresh()), packetsWatch.onDidChange(() => packetsView.refresh()), packetsWatch.onDidDelete(() => packetsView.refresh())];
   const services: PanelServices = {
     state,
     refreshComparison: registryChanged,
@@ -110,6 +117,7 @@ export function wireHost(ctx: HostContext, statusBar: vscode.StatusBarItem): Hos
     registerDraftPacket(ctx),
     registerApprovePacket(ctx, packets),
     registerShowLog(ctx),
+    registerOpenWalkthrough(ctx),
     ...registerRegistryCommands(ctx, () => {
       blueprints.refresh();
       registryChanged();
@@ -118,6 +126,10 @@ export function wireHost(ctx: HostContext, statusBar: vscode.StatusBarItem): Hos
     adoptedWatch,
     ...adoptedChanged,
     vscode.commands.registerCommand('shopfloor.refreshBlueprints', () => blueprints.refresh()),
+    packetsView,
+    packetsWatch,
+    ...packetsChanged,
+    vscode.commands.registerCommand('shopfloor.refreshPackets', () => packetsView.refresh()),
     registerSetModelApiKey(ctx),
     vscode.commands.registerCommand('shopfloor.refreshTools', () => tools.refresh()),
     controller,
@@ -129,6 +141,7 @@ export function wireHost(ctx: HostContext, statusBar: vscode.StatusBarItem): Hos
     runs,
     tools,
     blueprints,
+    packets: packetsView,
     services,
     revive: (panel) => void ShopfloorPanel.revive(panel, ctx, services),
     offerResume: () => offerResume(ctx, controller),

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import type { AuditRecord } from '../../contracts/mcp';
-import { parseDocument } from '../../core/documents/load';
+import { formatProblem } from '../../core/validate';
 import { verifyAuditLog } from '../../core/mcp/audit-chain';
 import { RUN_LAYOUT } from '../../core/run/layout';
+import { listPackets } from '../store/packet-list';
 import { listRuns } from '../store/run-list';
 import { runFolder } from '../store/run-folder';
 
@@ -29,18 +29,11 @@ export interface RunToolCalls {
  * where). I/O: reads those files. Never throws for a bad file: it is reported as a problem.
  */
 export function toolReport(repo: string): { packets: PacketTools[]; runs: RunToolCalls[] } {
-  const dir = join(repo, '.shopfloor', 'packets');
-  const packets: PacketTools[] = [];
-  for (const name of existsSync(dir) ? readdirSync(dir).filter((f) => /\.(json|ya?ml)$/i.test(f)).sort() : []) {
-    const file = join(dir, name);
-    try {
-      const p = parseDocument('packet', name, readFileSync(file, 'utf8'));
-      const pins = new Map((p.approval?.toolPins ?? []).map((x) => [x.tool, x.sha256]));
-      packets.push({ file, tools: p.allowedTools.map((t) => ({ name: t, ...(pins.has(t) ? { pin: pins.get(t)! } : {}) })) });
-    } catch (e) {
-      packets.push({ file, problem: (e as Error).message.split('\n')[0]!, tools: [] });
-    }
-  }
+  const packets: PacketTools[] = listPackets(repo).map((entry) => {
+    if (!entry.ok) return { file: entry.file, problem: `${entry.relative}: ${entry.problems.map(formatProblem).join('; ')}`, tools: [] };
+    const pins = new Map((entry.packet.approval?.toolPins ?? []).map((x) => [x.tool, x.sha256]));
+    return { file: entry.file, tools: entry.packet.allowedTools.map((t) => ({ name: t, ...(pins.has(t) ? { pin: pins.get(t)! } : {}) })) };
+  });
   const runs: RunToolCalls[] = [];
   for (const r of listRuns(repo)) {
     const audit = runFolder(repo, r.id).path(RUN_LAYOUT.toolAudit);

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { HostContext } from '../context';
 import type { PacketSession } from '../packet/packet-session';
+import { packetUriOf } from '../packet/packet-arg';
 
 /**
  * "Shopfloor: Approve Task Packet": the explicit approval gate from the editor. Approves
@@ -9,8 +10,8 @@ import type { PacketSession } from '../packet/packet-session';
  * packet session. Refused in an untrusted workspace.
  */
 export function registerApprovePacket(ctx: HostContext, packets: PacketSession): vscode.Disposable {
-  return vscode.commands.registerCommand('shopfloor.approvePacket', async (uri?: vscode.Uri) => {
-    let target = uri ?? vscode.window.activeTextEditor?.document.uri;
+  return vscode.commands.registerCommand('shopfloor.approvePacket', async (arg?: unknown) => {
+    let target = packetUriOf(arg) ?? vscode.window.activeTextEditor?.document.uri;
     if (!target || !/\/\.shopfloor\/packets\/[^/]+\.(json|ya?ml)$/.test(target.path)) {
       const files = await vscode.workspace.findFiles('.shopfloor/packets/*.{json,yaml,yml}', undefined, 200);
       const pick = await vscode.window.showQuickPick(

@@ -2,14 +2,16 @@ import * as vscode from 'vscode';
 import type { HostContext } from '../context';
 import type { PacketSession } from '../packet/packet-session';
 import { ShopfloorPanel, type PanelServices } from '../panel/ShopfloorPanel';
+import { packetUriOf } from '../packet/packet-arg';
 
 /**
  * "Shopfloor: Open Task Packet": shows a packet from `.shopfloor/packets/` in the panel's
- * form: the given URI (explorer context menu), the active editor's file, or a quick pick.
+ * form: the given URI (explorer context menu) or Packets view row, the active editor's file,
+ * or a quick pick.
  */
 export function registerOpenPacket(ctx: HostContext, services: PanelServices, packets: PacketSession): vscode.Disposable {
-  return vscode.commands.registerCommand('shopfloor.openPacket', async (uri?: vscode.Uri) => {
-    let target = uri ?? activePacket();
+  return vscode.commands.registerCommand('shopfloor.openPacket', async (arg?: unknown) => {
+    let target = packetUriOf(arg) ?? activePacket();
     if (!target) {
       const files = await vscode.workspace.findFiles('.shopfloor/packets/*.{json,yaml,yml}', undefined, 200);
       if (!files.length) {

@@ -3,6 +3,7 @@ import { listRuns } from '../../adapters/store/run-list';
 import type { HostContext } from '../context';
 import type { RunController } from '../run/run-controller';
 import type { RunItem, RunsTreeProvider } from '../runs-view';
+import { packetUriOf } from '../packet/packet-arg';
 
 /**
  * Run commands: "Start Run" (from an approved packet), "Resume Run" (an interrupted run,
@@ -13,8 +14,8 @@ export function registerRunCommands(ctx: HostContext, runs: RunController, tree:
     if (!r.started) void vscode.window.showWarningMessage(`Shopfloor: the run did not start: ${r.message ?? 'unknown reason'}`);
   };
   return [
-    vscode.commands.registerCommand('shopfloor.startRun', async (uri?: vscode.Uri) => {
-      let target = uri;
+    vscode.commands.registerCommand('shopfloor.startRun', async (arg?: unknown) => {
+      let target = packetUriOf(arg);
       if (!target) {
         const files = await vscode.workspace.findFiles('.shopfloor/packets/*.{json,yaml,yml}', undefined, 200);
         const pick = await vscode.window.showQuickPick(

@@ -6,7 +6,7 @@ import { TaskPacketSchema, type FieldProblem } from '../../contracts';
 import { humanIdentity } from '../../adapters/git/identity';
 import { packetContentHash, packetView } from '../../core/documents/packet-view';
 import { approvalOf } from '../../core/packet/approval';
-import { formatPath } from '../../core/validate';
+import { formatPath, formatProblem } from '../../core/validate';
 import type { PanelState } from '../panel/panel-state';
 
 /** workspaceState key: content hashes of packets approved in this editor; a run from any other approval asks first. */
@@ -111,6 +111,6 @@ export class PacketSession {
 function describe(problems: FieldProblem[]): string {
   return problems
     .slice(0, 3)
-    .map((p) => `${p.path || '(root)'}: ${p.message}`)
+    .map(formatProblem)
     .join('; ');
 }
