@@ -14,7 +14,14 @@
  *
  * The repository is the published package (shared/brownfield/materialize.sh) plus the
  * lockfile the project would commit (`npm install --package-lock-only` on the host, one
- * commit), so `npm ci` is the install both sides run. The line's blueprint is set-up then
+ * commit), so `npm ci` is the install both sides run. The lockfile carries each package's
+ * download address (`resolved`), as npm writes it by default: this machine's npmrc sets
+ * `omit-lockfile-registry-resolved`, and without the addresses `npm ci` fetches every
+ * package's registry document before its tarball, doubling the requests on both sides.
+ * Each invocation gets a fresh Shopfloor home (SHOPFLOOR_HOME, unless set), so (b) is a
+ * first run for the dependency trees shared across repositories: otherwise a package
+ * benched before would restore its trees in (b) too. The npm cache volume stays as it is
+ * (compare (b) with the host-cache column when it has seen the packages). The line's blueprint is set-up then
  * one validation command (`node -e 0`), so the figures are set-up and line, nothing else.
  * Timings depend on machine load: compare columns of one run.
  *
@@ -42,6 +49,8 @@ const trace = args.includes('--trace');
 const named = args.filter((a) => !a.startsWith('--'));
 const packages = named.length ? named : [...cases, ...OTHERS];
 
+process.env.SHOPFLOOR_HOME ??= mkdtempSync(join(tmpdir(), 'sf-bench-line-home-'));
+
 const sh = (cmd: string, args: string[], cwd?: string) => execFileSync(cmd, args, { cwd, stdio: 'pipe', encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
 const timed = (f: () => void) => {
   const t0 = performance.now();
@@ -54,7 +63,7 @@ function repository(spec: string): string {
   const at = spec.lastIndexOf('@');
   const repo = join(mkdtempSync(join(tmpdir(), 'sf-bench-line-')), 'repo');
   sh('bash', [join(BROWNFIELD, 'materialize.sh'), spec.slice(0, at), spec.slice(at + 1), repo]);
-  sh('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], repo);
+  sh('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund', '--omit-lockfile-registry-resolved=false'], repo);
   sh('git', ['add', '-A'], repo);
   sh('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@localhost', 'commit', '-qm', 'lockfile'], repo);
   return repo;
