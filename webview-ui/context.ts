@@ -40,6 +40,8 @@ export interface PanelActions {
   closeComparison(): void;
   /** Asks the host to read the registry again for the comparison shown. */
   refreshComparison(): void;
+  /** Switches the panel to reviewer mode on the finished run it shows. */
+  openReview(runId: string): void;
   recordVerdict(runId: string, verdict: 'accept' | 'request-changes' | 'reject', comment: string, sectionComments: Record<string, string>): void;
 }
 

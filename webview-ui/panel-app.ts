@@ -87,6 +87,11 @@ export function startPanel(root: HTMLElement, api: VsCodeApi, win: Window): Pane
       if (!r.ok) setStatus(`Error: ${r.error}`, true);
       else if (!r.result.opened) setStatus(`Diff not opened: ${r.result.message ?? ''}`, true);
     },
+    openReview: async (runId) => {
+      const r = await client.request('review/open', { runId });
+      if (!r.ok) setStatus(`Error: ${r.error}`, true);
+      else if (!r.result.opened) setStatus(`Reviewer mode not opened: ${r.result.message ?? ''}`, true);
+    },
     recordVerdict: async (runId, verdict, comment, sectionComments) => {
       const r = await client.request('review/verdict', { runId, verdict, comment, sectionComments });
       const recorded = r.ok && r.result.recorded;

@@ -36,9 +36,14 @@ export function runView(ctx: RenderContext, run: RunView): TemplateResult {
     ${run.terminal
       ? html`<p class="terminal terminal-${run.terminal.state}" data-testid="terminal"><strong>${run.terminal.state}</strong><span> (${run.terminal.reason})${run.terminal.detail ? `: ${run.terminal.detail}` : ''}</span></p>
           ${run.output ? html`<p data-testid="output">Output: ${run.output}</p>` : nothing}
-          ${run.branch && run.terminal.state === 'PR_READY'
-            ? html`<div class="actions"><vscode-button data-testid="push" @click=${() => ctx.actions.pushBranch(run.runId)}>Push branch and open pull request</vscode-button></div>`
-            : nothing}
+          <div class="actions">
+            ${run.evidence
+              ? html`<vscode-button data-testid="review-open" ?secondary=${run.terminal.state === 'PR_READY'} aria-label="Review the evidence bundle of this run, section by section" @click=${() => ctx.actions.openReview(run.runId)}>Review evidence</vscode-button>`
+              : nothing}
+            ${run.branch && run.terminal.state === 'PR_READY'
+              ? html`<vscode-button data-testid="push" @click=${() => ctx.actions.pushBranch(run.runId)}>Push branch and open pull request</vscode-button>`
+              : nothing}
+          </div>
           ${run.evidence ? html`<p>Evidence: ${run.evidence}</p>` : nothing}`
       : nothing}
   </section>`;

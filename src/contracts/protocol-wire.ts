@@ -40,6 +40,7 @@ export const METHOD_ROUTES = {
   'log/search': { dir: 'toHost', kind: 'request' },
   'diff/open': { dir: 'toHost', kind: 'request' },
   'review/verdict': { dir: 'toHost', kind: 'request' },
+  'review/open': { dir: 'toHost', kind: 'request' },
   'review/didStep': { dir: 'toWebview', kind: 'notification' },
   'comparison/close': { dir: 'toHost', kind: 'notification' },
   'comparison/refresh': { dir: 'toHost', kind: 'notification' },

@@ -289,6 +289,8 @@ export const Methods = {
     }),
     result: z.object({ recorded: z.boolean(), message: z.string().optional() }),
   },
+  /** Webview → host: switch the panel to reviewer mode on the finished run it shows (the same as "Shopfloor: Review Evidence Bundle" for that run). */
+  'review/open': { ...R['review/open'], params: z.object({ runId: z.string().max(200) }), result: z.object({ opened: z.boolean(), message: z.string().optional() }) },
   /** Host → webview: the reviewer's next/previous section command (`Shopfloor: Next Evidence Section`). */
   'review/didStep': { ...R['review/didStep'], params: z.object({ delta: z.union([z.literal(1), z.literal(-1)]) }) },
   /** Webview → host: close the comparison view (the snapshot's `comparison` goes back to null). */
@@ -362,6 +364,7 @@ const RESULT_PARSERS: { [M in RequestMethod]: (x: unknown) => z.ZodSafeParseResu
   'log/range': (x) => Methods['log/range'].result.safeParse(x),
   'log/search': (x) => Methods['log/search'].result.safeParse(x),
   'review/verdict': (x) => Methods['review/verdict'].result.safeParse(x),
+  'review/open': (x) => Methods['review/open'].result.safeParse(x),
 };
 
 /**

@@ -98,6 +98,7 @@ export function wireHost(ctx: HostContext, statusBar: vscode.StatusBarItem): Hos
         repo: () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
         who: (repo) => humanIdentity(repo),
         openDiff: (repo, runId, path, allowed) => openRunDiff(repo, runId, path, allowed),
+        openReview: async (_repo, runId) => void (await vscode.commands.executeCommand('shopfloor.reviewEvidence', { runId })),
         // The same switch as a finished run's outcome; nothing registry-bound happens in restricted mode (the registry commands refuse there too).
         syncVerdict: async (repo, runId) =>
           vscode.workspace.isTrusted && vscode.workspace.getConfiguration('shopfloor').get<boolean>('registry.syncOutcomes', true)

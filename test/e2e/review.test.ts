@@ -1,12 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Frame, Page } from 'playwright-core';
 import { ReviewVerdictSchema } from '../../src/contracts';
 import { RUN_LAYOUT } from '../../src/core/run/layout';
 import { aFinishedRunFolder } from '../support/run-folder-fixture';
-import { findWebviewFrame, runCommand } from './support/browser';
-import { RESULTS as results, THEMES as ALL_THEMES, useVsCode } from './support/session';
+import { runCommand } from './support/browser';
+import { RESULTS as results, review, THEMES as ALL_THEMES, useVsCode } from './support/session';
 
 /**
  * Reviewer mode in real VS Code (code-server + Chromium), on run folders as the engine
@@ -29,28 +28,6 @@ async function workspaceWith(theme: string): Promise<{ repo: string; runId: stri
   mkdirSync(join(run.repo, '.vscode'), { recursive: true });
   writeFileSync(join(run.repo, '.vscode', 'settings.json'), JSON.stringify({ 'workbench.colorTheme': theme }));
   return { repo: run.repo, runId: run.runId, tampered: tampered.runId };
-}
-
-/** Runs "Review Evidence Bundle" and picks `runId` (typed into the quick pick, which can be re-laid out while it opens; tried twice), then finds the panel showing it. */
-async function review(page: Page, runId: string): Promise<Frame> {
-  for (let attempt = 1; ; attempt++) {
-    await runCommand(page, 'Shopfloor: Review Evidence Bundle');
-    try {
-      const input = page.locator('.quick-input-widget input');
-      await input.waitFor({ state: 'visible', timeout: 15_000 });
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Browse for a run folder' }).first().waitFor({ state: 'attached', timeout: 15_000 });
-      await input.fill(runId);
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: runId }).first().waitFor({ state: 'attached', timeout: 15_000 });
-      await page.keyboard.press('Enter');
-      break;
-    } catch (e) {
-      await page.keyboard.press('Escape');
-      if (attempt >= 2) throw e;
-    }
-  }
-  const frame = await findWebviewFrame(page, `[data-testid="evidence"]`, 60_000);
-  await frame.waitForFunction((id) => (document.querySelector('[data-testid="evidence"] h2')?.textContent ?? '').includes(id), runId, { timeout: 30_000 });
-  return frame;
 }
 
 describe('e2e: reviewer mode (code-server + Chromium)', function () {

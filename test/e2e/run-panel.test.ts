@@ -3,6 +3,9 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
+import { ReviewVerdictSchema } from '../../src/contracts';
+import { RUN_LAYOUT } from '../../src/core/run/layout';
+import { runCommand } from './support/browser';
 import { git, sampleRepo } from './support/sample-repo';
 import { chooseAgent, openPacketInPanel, RESULTS as results, screenshotInThemes, useVsCode } from './support/session';
 
@@ -10,7 +13,9 @@ import { chooseAgent, openPacketInPanel, RESULTS as results, screenshotInThemes,
  * A whole run driven from the panel in real VS Code: approve the packet, start the run,
  * decide every gate with a click, and see the terminal state. Stations run in a real
  * devcontainer on Docker; the implement station is a command agent set in the workspace
- * settings (a stand-in for an agent CLI).
+ * settings (a stand-in for an agent CLI). At the implement gate a changed file's diff opens
+ * in VS Code's diff editor from the card; after the end, the run's own bundle is reviewed
+ * from its terminal view and a verdict recorded.
  */
 
 const EDITED_PLAN = 'Edited in the panel: make index.js export the string fixed; touch nothing else.';
@@ -57,6 +62,15 @@ describe('e2e: a run driven from the panel (code-server + Chromium + Docker)', f
           const facts = (await frame.textContent('[data-testid="gate-facts"]')) ?? '';
           assert.match(facts, /Files the diff changes\s*index\.js/, facts);
           await screenshotInThemes(page, frame, repo, 'e2e-run-gate-diff');
+          // Open the changed file's diff from the card: VS Code's own diff editor, beside the panel, base commit against the run's workspace.
+          await frame.click('[data-testid="open-diff"][data-path="index.js"]');
+          const diffTab = page.locator('.tabs-container .tab', { hasText: /index\.js \([0-9a-f]{8} ↔ run / }).first();
+          await diffTab.waitFor({ timeout: 30_000 });
+          await page.locator('.monaco-diff-editor .editor.modified .view-lines', { hasText: 'fixed' }).first().waitFor({ timeout: 30_000 });
+          await page.locator('.monaco-diff-editor .editor.original .view-lines', { hasText: 'broken' }).first().waitFor({ timeout: 30_000 });
+          assert.equal(await frame.getAttribute('[data-testid="gate"]', 'aria-label'), label, 'the gate card stays open beside the diff');
+          await page.screenshot({ path: join(results, 'e2e-run-gate-open-diff.png') });
+          // The diff stays open beside the panel for the rest of the run, as a reviewer would leave it.
         }
         if (label === 'Gate after plan') {
           // Edit the plan, then approve it: the implement station must receive the edited text.
@@ -108,5 +122,28 @@ describe('e2e: a run driven from the panel (code-server + Chromium + Docker)', f
     await frame.waitForFunction(() => /Pushed to origin/.test(document.querySelector('[data-testid="message"]')?.textContent ?? ''), undefined, { timeout: 60_000 });
     const branch = git(repo, 'branch', '--list', 'shopfloor/*').trim().replace(/^[*\s]+/, '');
     assert.equal(git(bare, 'rev-parse', `refs/heads/${branch}`).trim(), git(repo, 'rev-parse', branch).trim());
+  });
+
+  it("switches to reviewer mode on the run's own bundle from its terminal view, steps through it and records a verdict with a section comment", async () => {
+    const runId = readdirSync(join(repo, '.shopfloor', 'runs'), { withFileTypes: true }).find((d) => d.isDirectory())!.name;
+    await frame.click('[data-testid="review-open"]');
+    await frame.waitForFunction((id) => (document.querySelector('[data-testid="evidence"] h2')?.textContent ?? '').includes(id), runId, { timeout: 30_000 });
+    // The bundle the line sealed verifies: journal chain, seal and every bound file.
+    await frame.waitForSelector('[data-testid="review-trusted"]');
+    assert.match((await frame.textContent('[data-testid="review-position"]')) ?? '', /Section 1 of \d+: Summary/);
+    await runCommand(page, 'Shopfloor: Next Evidence Section');
+    await frame.waitForFunction(() => /Section 2 of/.test(document.querySelector('[data-testid="review-position"]')?.textContent ?? ''));
+    const section = ((await frame.textContent('[data-testid="review-position"]')) ?? '').replace(/^Section 2 of \d+: /, '').trim();
+    await frame.fill('[data-testid="review-section-comment"]', 'Checked against the diff.');
+    await screenshotInThemes(page, frame, repo, 'e2e-run-review');
+    await frame.fill('[data-testid="review-comment"]', 'Add a test for the fixed export.');
+    await frame.click('[data-testid="review-request-changes"]');
+    await frame.waitForSelector('[data-testid="review-verdict-recorded"]', { timeout: 30_000 });
+    const stored = ReviewVerdictSchema.parse(JSON.parse(readFileSync(join(repo, '.shopfloor', 'runs', runId, RUN_LAYOUT.reviewVerdict), 'utf8')));
+    assert.equal(stored.verdict, 'request-changes');
+    assert.equal(stored.comment, 'Add a test for the fixed export.');
+    assert.equal(stored.trusted, true, 'a verdict on a bundle that verified says so');
+    assert.deepEqual(Object.values(stored.sectionComments), ['Checked against the diff.'], `the comment on section "${section}" is stored with the verdict`);
+    assert.match((await frame.textContent('[data-testid="review-verdict-recorded"]')) ?? '', /Request changes by .*Add a test for the fixed export\./);
   });
 });

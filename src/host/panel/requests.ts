@@ -15,6 +15,7 @@ export type BranchPusher = (runId: string) => Promise<{ pushed: boolean; remote?
 export interface ReviewRequests {
   openDiff(p: ParamsOf<'diff/open'>): Promise<ResultOf<'diff/open'>>;
   recordVerdict(p: ParamsOf<'review/verdict'>): Promise<ResultOf<'review/verdict'>>;
+  openReview(p: ParamsOf<'review/open'>): Promise<ResultOf<'review/open'>>;
 }
 
 /** The station logs of run `runId` if the panel shows it (its live run, or the run folder under review), else undefined. */
@@ -76,6 +77,11 @@ export function panelRequests(deps: { packets: PacketSession; startRun: RunStart
     'run/push': async (p) => Methods['run/push'].result.parse(await deps.pushBranch(p.runId)),
     'diff/open': async (p) => Methods['diff/open'].result.parse(deps.review ? await deps.review.openDiff(p) : { opened: false, message: 'not available here' }),
     'review/verdict': async (p) => Methods['review/verdict'].result.parse(deps.review ? await deps.review.recordVerdict(p) : { recorded: false, message: 'not available here' }),
+    'review/open': async (p) => {
+      const r = Methods['review/open'].result.parse(deps.review ? await deps.review.openReview(p) : { opened: false, message: 'not available here' });
+      if (!r.opened) deps.log?.warn(`refused to open reviewer mode from the panel (run ${p.runId}): ${r.message ?? 'not opened'}`);
+      return r;
+    },
     'log/range': async (p) => Methods['log/range'].result.parse(fromLog('log/range', p, (logs) => logs.lines(p.stationId).lines(p.from, p.count))),
     'log/search': async (p) => Methods['log/search'].result.parse(fromLog('log/search', p, (logs) => logs.lines(p.stationId).search(p.query, p.fromLine, p.direction))),
     'gate/decide': async (p) => {

@@ -16,6 +16,8 @@ export interface ReviewDeps {
    * waits on the network, and it never throws (a failure is a log warning and queued).
    */
   syncVerdict?(repo: string, runId: string): Promise<void>;
+  /** Opens reviewer mode on a run folder of `repo` (the "Review Evidence Bundle" command for that run). */
+  openReview(repo: string, runId: string): Promise<void>;
   now?: () => Date;
 }
 
@@ -23,11 +25,13 @@ export interface ReviewDeps {
  * The `diff/open` and `review/verdict` requests. A diff is opened only for a file of the run
  * the panel shows (the open gate's changed files, or the bundle's), and a verdict only for
  * the bundle the panel shows; anything else is refused with why. A recorded verdict is then
- * handed to `syncVerdict`.
+ * handed to `syncVerdict`. Reviewer mode opens from the panel only for the run it shows,
+ * once that run has ended with an evidence bundle.
  */
 export function reviewRequests(deps: ReviewDeps): {
   openDiff(p: ParamsOf<'diff/open'>): Promise<ResultOf<'diff/open'>>;
   recordVerdict(p: ParamsOf<'review/verdict'>): Promise<ResultOf<'review/verdict'>>;
+  openReview(p: ParamsOf<'review/open'>): Promise<ResultOf<'review/open'>>;
 } {
   return {
     async openDiff(p) {
@@ -40,6 +44,15 @@ export function reviewRequests(deps: ReviewDeps): {
       ];
       if (!allowed.length) return { opened: false, message: `the panel shows no changed files of run ${p.runId}` };
       return deps.openDiff(repo, p.runId, p.path, allowed);
+    },
+    async openReview(p) {
+      const repo = deps.repo();
+      if (!repo) return { opened: false, message: 'no folder is open' };
+      const run = deps.state.run;
+      if (run?.runId !== p.runId) return { opened: false, message: `the panel does not show run ${p.runId}` };
+      if (!run.terminal || !run.evidence) return { opened: false, message: `run ${p.runId} has no evidence bundle yet` };
+      await deps.openReview(repo, p.runId);
+      return { opened: true };
     },
     async recordVerdict(p) {
       const repo = deps.repo();

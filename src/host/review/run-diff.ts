@@ -49,7 +49,8 @@ function checkPath(path: string, allowed: readonly string[]): string | undefined
  * base commit and workspace come from the run's journal (`run/started`,
  * `workspace/prepared`, `output/created`). `allowed` is the list of changed files the panel
  * shows (the open gate's or the bundle's); any other path is refused, so a message cannot
- * make the host read an arbitrary file. I/O: reads the journal, runs git show.
+ * make the host read an arbitrary file. The diff opens beside the panel, so the gate card
+ * or bundle it was opened from stays in view. I/O: reads the journal, runs git show.
  */
 export async function openRunDiff(repo: string, runId: string, path: string, allowed: readonly string[]): Promise<{ opened: boolean; message?: string }> {
   const bad = checkPath(path, allowed);
@@ -77,6 +78,6 @@ export async function openRunDiff(repo: string, runId: string, path: string, all
     right = revisionUri({ dir: repo, rev: branch, path, workspace: false });
     side = branch;
   } else return { opened: false, message: `run ${runId}'s workspace is gone and it made no output branch` };
-  await vscode.commands.executeCommand('vscode.diff', left, right, `${path} (${base.slice(0, 8)} ↔ ${side})`, { preview: true });
+  await vscode.commands.executeCommand('vscode.diff', left, right, `${path} (${base.slice(0, 8)} ↔ ${side})`, { preview: true, viewColumn: vscode.ViewColumn.Beside });
   return { opened: true };
 }

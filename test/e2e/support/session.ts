@@ -105,3 +105,25 @@ export async function screenshotInThemes(page: Page, frame: Frame, repo: string,
   }
   return shots;
 }
+
+/** Runs "Review Evidence Bundle" and picks `runId` (typed into the quick pick, which can be re-laid out while it opens; tried twice), then finds the panel showing it. */
+export async function review(page: Page, runId: string): Promise<Frame> {
+  for (let attempt = 1; ; attempt++) {
+    await runCommand(page, 'Shopfloor: Review Evidence Bundle');
+    try {
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible', timeout: 15_000 });
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Browse for a run folder' }).first().waitFor({ state: 'attached', timeout: 15_000 });
+      await input.fill(runId);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: runId }).first().waitFor({ state: 'attached', timeout: 15_000 });
+      await page.keyboard.press('Enter');
+      break;
+    } catch (e) {
+      await page.keyboard.press('Escape');
+      if (attempt >= 2) throw e;
+    }
+  }
+  const frame = await findWebviewFrame(page, `[data-testid="evidence"]`, 60_000);
+  await frame.waitForFunction((id) => (document.querySelector('[data-testid="evidence"] h2')?.textContent ?? '').includes(id), runId, { timeout: 30_000 });
+  return frame;
+}

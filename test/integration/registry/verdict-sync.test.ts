@@ -59,7 +59,7 @@ describe('registry: review verdicts from the panel sync to the registry', functi
     const sync = registryVerdictSync({ location: { url: bare, embedded: false, stateDir: join(root, 'editor-state') }, logger: { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: (m: string) => void warnings.push(m), error: (m: string | Error) => void warnings.push(String(m)) } });
     const state = new PanelState();
     let now = new Date('2026-12-04T10:00:00Z');
-    const requests = reviewRequests({ state, repo: () => t.repo, who: async () => REVIEWER, openDiff: async () => ({ opened: false }), syncVerdict: (repo, id) => (pending.push(sync(runFolder(repo, id))), pending.at(-1)!), now: () => now });
+    const requests = reviewRequests({ state, repo: () => t.repo, who: async () => REVIEWER, openDiff: async () => ({ opened: false }), openReview: async () => undefined, syncVerdict: (repo, id) => (pending.push(sync(runFolder(repo, id))), pending.at(-1)!), now: () => now });
     state.setReview(loadReview(t.repo, runId, 'review'));
     const r1 = await requests.recordVerdict({ runId, verdict: 'request-changes', comment: COMMENT, sectionComments: { diff: COMMENT } });
     assert.equal(r1.recorded, true, r1.message);
@@ -70,7 +70,7 @@ describe('registry: review verdicts from the panel sync to the registry', functi
 
     // The reviewer changes their mind; only the run folder changes, and `registry sync` (no --verdict) picks it up.
     now = new Date('2026-12-04T11:00:00Z');
-    const unsynced = reviewRequests({ state, repo: () => t.repo, who: async () => REVIEWER, openDiff: async () => ({ opened: false }), now: () => now });
+    const unsynced = reviewRequests({ state, repo: () => t.repo, who: async () => REVIEWER, openDiff: async () => ({ opened: false }), openReview: async () => undefined, now: () => now });
     assert.equal((await unsynced.recordVerdict({ runId, verdict: 'accept', comment: COMMENT, sectionComments: {} })).recorded, true);
     const s = runCli(['registry', 'sync', '--registry', bare, '--repo', t.repo, '--json']);
     assert.equal(s.code, 0, s.stderr);

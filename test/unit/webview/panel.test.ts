@@ -275,4 +275,17 @@ describe('webview-ui/run-view: the run timeline', () => {
     assert.ok(!row('validate').classList.contains('failure-expected'));
     assert.match(row('validate').textContent ?? '', /: failed/);
   });
+
+  it('a finished run offers "Review evidence", which asks the host for reviewer mode on that run; a run without a bundle does not', () => {
+    const { root, app, api } = mount();
+    app.receive(pushOf(aSnapshot(1, { run: aRun({ terminal: { state: 'ESCALATE', reason: 'validation-failed' }, evidence: null }) })));
+    assert.equal(q(root, '[data-testid="review-open"]'), null, 'no bundle, nothing to review');
+    app.receive(pushOf(aSnapshot(2, { run: aRun({ terminal: { state: 'PR_READY', reason: 'validated-fix' }, evidence: '/r/.shopfloor/runs/r1/evidence.md', branch: 'shopfloor/r1' }) })));
+    const button = q(root, '[data-testid="review-open"]') as HTMLElement;
+    assert.match(button.getAttribute('aria-label') ?? '', /Review the evidence bundle of this run/);
+    button.click();
+    const req = api.posted.at(-1) as { method: string; params: { runId: string } };
+    assert.equal(req.method, 'review/open');
+    assert.equal(req.params.runId, aRun().runId);
+  });
 });

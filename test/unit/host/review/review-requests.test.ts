@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { installVscodeStub } from '../../../support/vscode-stub';
 import { aFinishedRunFolder } from '../../../support/run-folder-fixture';
 import type { OpenGateView } from '../../../../src/contracts';
+import type { RunView } from '../../../../src/host/panel/panel-state';
 
 installVscodeStub();
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -19,7 +20,7 @@ describe('host/review/review-requests: diffs and verdicts only for what the pane
     const state = new PanelState();
     state.setRun({ runId: 'r1', blueprint: 'b', stations: [], gates: [], openGate, terminal: null, evidence: null, output: null, branch: null, log: null });
     const opened: string[][] = [];
-    const r = reviewRequests({ state, repo: () => '/repo', who: async () => 'Rita', openDiff: async (repo, runId, path, allowed) => (opened.push([repo, runId, path, ...allowed]), { opened: true }) });
+    const r = reviewRequests({ state, repo: () => '/repo', who: async () => 'Rita', openDiff: async (repo, runId, path, allowed) => (opened.push([repo, runId, path, ...allowed]), { opened: true }), openReview: async () => undefined });
     assert.deepEqual(await r.openDiff({ runId: 'r1', path: 'index.js' }), { opened: true });
     assert.deepEqual(opened, [['/repo', 'r1', 'index.js', 'index.js']]);
     assert.match((await r.openDiff({ runId: 'r2', path: 'index.js' })).message ?? '', /shows no changed files of run r2/);
@@ -33,7 +34,7 @@ describe('host/review/review-requests: diffs and verdicts only for what the pane
     const { repo, runId } = await aFinishedRunFolder();
     const state = new PanelState();
     const synced: string[] = [];
-    const r = reviewRequests({ state, repo: () => repo, who: async () => 'Rita Reviewer', openDiff: async () => ({ opened: false }), syncVerdict: async (rp, id) => void synced.push(`${rp}:${id}`), now: () => new Date('2026-12-03T12:00:00Z') });
+    const r = reviewRequests({ state, repo: () => repo, who: async () => 'Rita Reviewer', openDiff: async () => ({ opened: false }), openReview: async () => undefined, syncVerdict: async (rp, id) => void synced.push(`${rp}:${id}`), now: () => new Date('2026-12-03T12:00:00Z') });
     assert.match((await r.recordVerdict({ runId, verdict: 'accept', comment: '', sectionComments: {} })).message ?? '', /does not show run/);
     assert.deepEqual(synced, [], 'a refused verdict is not synced');
     state.setReview(loadReview(repo, runId, 'review'));
@@ -42,5 +43,19 @@ describe('host/review/review-requests: diffs and verdicts only for what the pane
     assert.equal(state.review?.verdict?.by, 'Rita Reviewer');
     assert.deepEqual(state.review?.verdict?.sectionComments, { diff: 'Small and in scope.' }, 'blank section comments are not recorded');
     assert.deepEqual(synced, [`${repo}:${runId}`], 'the recorded verdict is handed to the registry sync');
+  });
+
+  it('opens reviewer mode only on the run the panel shows, once it has ended with evidence', async () => {
+    const state = new PanelState();
+    const reviewed: string[] = [];
+    const r = reviewRequests({ state, repo: () => '/repo', who: async () => 'Rita', openDiff: async () => ({ opened: false }), openReview: async (repo, runId) => void reviewed.push(`${repo}:${runId}`) });
+    const live: RunView = { runId: 'r1', blueprint: 'b', stations: [], gates: [], openGate, terminal: null, evidence: null, output: null, branch: null, log: null };
+    assert.match((await r.openReview({ runId: 'r1' })).message ?? '', /does not show run r1/);
+    state.setRun(live);
+    assert.match((await r.openReview({ runId: 'r1' })).message ?? '', /no evidence bundle yet/, 'a run still at a gate has no bundle to review');
+    assert.match((await r.openReview({ runId: 'r0' })).message ?? '', /does not show run r0/, 'another run id (a forged message) is refused');
+    state.setRun({ ...live, openGate: null, terminal: { state: 'PR_READY', reason: 'validated-fix' }, evidence: '/repo/.shopfloor/runs/r1/evidence.md' });
+    assert.deepEqual(await r.openReview({ runId: 'r1' }), { opened: true });
+    assert.deepEqual(reviewed, ['/repo:r1'], 'only the accepted request opened reviewer mode');
   });
 });
