@@ -22,6 +22,7 @@ import { RUN_LAYOUT } from '../../src/core/run/layout';
 import { aFinishedRunFolder } from '../../test/support/run-folder-fixture';
 import { answerTrust, findWebviewFrame, launchBrowser, runCommand, waitForWorkbench } from '../../test/e2e/support/browser';
 import { repoRoot, startCodeServer, type CodeServer } from '../../test/e2e/support/code-server';
+import { review } from '../../test/e2e/support/session';
 
 const LINES = 1_000_000;
 /** `--first-paint`: measure the panel's first paint only (and where it goes), then stop. */
@@ -43,20 +44,6 @@ function writeLog(dir: string): string {
   }
   closeSync(fd);
   return file;
-}
-
-/** "Review Evidence Bundle", picking `runId` (as test/e2e/review.test.ts does), then the panel's frame showing it. */
-async function review(page: Page, runId: string): Promise<Frame> {
-  await runCommand(page, 'Shopfloor: Review Evidence Bundle');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 15_000 });
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Browse for a run folder' }).first().waitFor({ state: 'attached', timeout: 15_000 });
-  await input.fill(runId);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: runId }).first().waitFor({ state: 'attached', timeout: 15_000 });
-  await page.keyboard.press('Enter');
-  const frame = await findWebviewFrame(page, '[data-testid="evidence"]', 60_000);
-  await frame.waitForFunction((id) => (document.querySelector('[data-testid="evidence"] h2')?.textContent ?? '').includes(id), runId, { timeout: 30_000 });
-  return frame;
 }
 
 /**
