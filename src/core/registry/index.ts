@@ -9,3 +9,4 @@ export * from './merge';
 export * from './outcome';
 export * from './verdict';
 export * from './comparison';
+export * from './review-choices';

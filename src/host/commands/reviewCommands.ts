@@ -4,6 +4,9 @@ import { listNotedCommits } from '../../adapters/git/notes-read';
 import { NOTES_REF } from '../../adapters/git/output';
 import { isRunId } from '../../adapters/store/run-folder';
 import { listRuns } from '../../adapters/store/run-list';
+import { BlueprintRegistry } from '../../adapters/registry/blueprint-registry';
+import { registryReviewChoices } from '../../core/registry/review-choices';
+import { registryLocationOf } from './registryCommands';
 import type { HostContext } from '../context';
 import { ShopfloorPanel, type PanelServices } from '../panel/ShopfloorPanel';
 import { loadNoteReview } from '../review/note-review-loader';
@@ -46,9 +49,12 @@ class NoteContent implements vscode.TextDocumentContentProvider {
  * of a branch or commit: the note's trailer names the run and its evidence.json's SHA-256;
  * the run folder, when this workspace has it, is verified as above and must hold that
  * evidence; without it only the note's Markdown is shown, marked as not verified
- * (decideNoteReview). Available in restricted mode, like the other review commands: it
- * shows evidence and runs git only to read, with USER_REPO_SAFE_CONFIG (no hooks, no
- * fsmonitor, no auto-gc).
+ * (decideNoteReview). "Review Evidence from the Registry…" lists the registry's run
+ * outcomes (registryReviewChoices) and opens the bundle of one this workspace has; the
+ * registry holds no bundles, so for any other run it says where the bundle is. It reads
+ * the registry (its location may be a workspace setting naming a remote), so it refuses in
+ * restricted mode. The others are available there: they show evidence and run git only to
+ * read, with USER_REPO_SAFE_CONFIG (no hooks, no fsmonitor, no auto-gc).
  */
 export function registerReviewCommands(ctx: HostContext, services: PanelServices): vscode.Disposable[] {
   const open = async (repo: string, runId: string) => {
@@ -128,6 +134,35 @@ export function registerReviewCommands(ctx: HostContext, services: PanelServices
         if (rev) await reviewFromNote(repo, rev);
       } catch (e) {
         void vscode.window.showErrorMessage(`Shopfloor: ${(e as Error).message}`);
+      }
+    }),
+    vscode.commands.registerCommand('shopfloor.reviewFromRegistry', async () => {
+      // The registry location may come from a workspace setting naming a remote: not read in restricted mode, as every registry command.
+      if (!vscode.workspace.isTrusted) return void vscode.window.showWarningMessage('Shopfloor: this workspace is not trusted; the registry is not read in restricted mode. Review a run folder or a branch\'s evidence note instead.');
+      const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+      try {
+        const snapshot = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Shopfloor: reading the registry' }, async () => (await BlueprintRegistry.open(registryLocationOf(ctx))).pull());
+        const local = new Set(folder ? listRuns(folder).map((r) => r.id) : []);
+        const choices = registryReviewChoices(snapshot.outcomes, snapshot.verdicts, local);
+        if (!choices.length) return void vscode.window.showInformationMessage('Shopfloor: the registry has no run outcomes yet (they arrive with "Registry: Sync Run Outcomes" or at the end of a run).');
+        const pick = await vscode.window.showQuickPick(
+          choices.map((c) => ({
+            label: `${c.here ? '$(folder-active)' : '$(cloud)'} ${c.runId}`,
+            description: `${c.blueprint} · ${c.terminal} · verdict ${c.verdict}`,
+            detail: `${c.endedAt.slice(0, 16).replace('T', ' ')} · ${c.here ? 'bundle in this workspace' : 'outcome only: the bundle is in the workspace that ran it'}`,
+            choice: c,
+          })),
+          { placeHolder: 'Run whose evidence to review (the registry holds outcomes; bundles stay in the run folders)', matchOnDescription: true, matchOnDetail: true },
+        );
+        if (!pick) return;
+        if (pick.choice.here && folder) return void (await open(folder, pick.choice.runId));
+        const c = pick.choice;
+        ctx.log.info(`reviewer mode: registry run ${c.runId} has no run folder here (${c.blueprint}, ${c.terminal}, verdict ${c.verdict}, ended ${c.endedAt})`);
+        void vscode.window.showInformationMessage(
+          `Shopfloor: the registry holds only the outcome of run ${c.runId} (${c.blueprint}, ${c.terminal}, verdict ${c.verdict}); its evidence bundle stays in the run folder of the workspace that ran it. Open that workspace, or review its output branch's evidence note.`,
+        );
+      } catch (e) {
+        void vscode.window.showErrorMessage(`Shopfloor: could not read the registry: ${(e as Error).message}`);
       }
     }),
     vscode.commands.registerCommand('shopfloor.reviewEvidence', async (arg?: { runId?: string }) => {
