@@ -3,7 +3,10 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { registryVerdictSync } from '../../../src/app/registry-sync';
+import { BlueprintRegistry } from '../../../src/adapters/registry/blueprint-registry';
 import { runFolder } from '../../../src/adapters/store/run-folder';
+import { listRuns } from '../../../src/adapters/store/run-list';
+import { registryReviewChoices } from '../../../src/core/registry/review-choices';
 import { installVscodeStub } from '../../support/vscode-stub';
 import { tempRepo } from '../git/temp-repo';
 import { approved } from '../support/approved';
@@ -91,5 +94,11 @@ describe('registry: review verdicts from the panel sync to the registry', functi
       for (const bad of ['Please', 'sk-live', 'index.js', 'Rita', 'rita@', t.repo, 'verdict.json']) assert.ok(!text.includes(bad), `${f} holds ${bad}`);
       assert.match(text, /"verdict": ?"(changes-requested|accepted)"/);
     }
+
+    // "Review Evidence from the Registry…" reads the same registry: the run is there with its latest verdict, and its bundle is in this workspace.
+    const snapshot = await (await BlueprintRegistry.open({ url: bare, embedded: false, stateDir: join(root, 'review-state') })).pull();
+    const choices = registryReviewChoices(snapshot.outcomes, snapshot.verdicts, new Set(listRuns(t.repo).map((r) => r.id)));
+    assert.deepEqual(choices.map((c) => [c.runId, c.blueprint, c.terminal, c.verdict, c.here]), [[runId, 'bugfix@1.0.0', 'PR_READY', 'accepted', true]]);
+    assert.deepEqual(registryReviewChoices(snapshot.outcomes, snapshot.verdicts, new Set()).map((c) => c.here), [false], 'another workspace has the outcome, not the bundle');
   });
 });
