@@ -250,6 +250,9 @@ export class RunController implements vscode.Disposable {
                     progress.report({ message: `station ${e.stationId}` });
                     this.setStatus(`$(sync~spin) Shopfloor: ${e.stationId}`, `Run ${runId}: station ${e.stationId} is running. Click to open the panel.`);
                   }
+                  // The notification said "station X" while a gate after X waited for a person: say what it waits for.
+                  if (e.type === 'gate/opened') progress.report({ message: `waiting for your decision at the gate ${e.position} ${e.stationId}` });
+                  if (e.type === 'gate/decided') progress.report({ message: `gate decided: ${e.decision.decision}` });
                   if (e.type === 'run/terminal') {
                     progress.report({ message: `${e.terminal.state}: writing the evidence and the output` });
                     this.setStatus(`$(sync~spin) Shopfloor: ${e.terminal.state}`, `Run ${runId} ended ${e.terminal.state}; its evidence and output are being written. Click to open the panel.`);
