@@ -7,7 +7,7 @@ import { BlueprintRegistry, registryLocation } from '../../src/adapters/registry
 import { contentHash } from '../../src/core/hash';
 import { outcome, teamBlueprint } from '../integration/registry/support';
 import { findWebviewFrame, runCommand } from './support/browser';
-import { RESULTS as results, useVsCode } from './support/session';
+import { RESULTS as results, screenshotInThemes, useVsCode } from './support/session';
 
 /**
  * The registry comparison view in real VS Code (code-server + Chromium), on the editor's
@@ -125,14 +125,16 @@ describe('e2e: the registry comparison view (code-server + Chromium)', function 
     await again.waitForSelector('[data-testid="comparison"]', { state: 'detached', timeout: 30_000 });
   });
 
-  it('renders the comparison in the light theme (screenshot)', async () => {
+  it('renders the comparison in the light, high-contrast and dark themes (screenshots)', async () => {
     const reg = await embeddedRegistry(vs.server.userDataDir);
     await seed(reg, 'deps-team', 'deps-ours', 5);
-    const page = await vs.open(workspace(THEMES.light), true);
+    const dir = workspace(THEMES.light);
+    const page = await vs.open(dir, true);
     const frame = await compare(page, 'deps-ours');
     assert.equal(await barN(frame, 'deps-ours@1.0.0'), 'n=5');
     await page.screenshot({ path: join(results, 'comparison-light.png') });
     await frame.evaluate(() => document.querySelector('[data-testid="comparison-table"]')?.scrollIntoView());
     await page.screenshot({ path: join(results, 'comparison-light-table.png') });
+    await screenshotInThemes(page, frame, dir, 'comparison-table');
   });
 });

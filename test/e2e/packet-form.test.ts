@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { run } from '../support/processes';
-import { openPacketInPanel, RESULTS as results, useVsCode } from './support/session';
+import { openPacketInPanel, RESULTS as results, screenshotInThemes, useVsCode } from './support/session';
 
 /**
  * The task packet form in the real panel: inline errors point at the bad field, an
@@ -63,6 +63,7 @@ describe('e2e: task packet form in the panel', function () {
     assert.equal(await frame.inputValue('[data-field="intent"]'), packet.intent);
     assert.equal(await frame.inputValue('[data-field="scope"]'), 'index.js');
     assert.match((await frame.textContent('[data-testid="approval"]')) ?? '', /Not approved/);
+    await screenshotInThemes(page, frame, folder, 'e2e-packet-form');
   });
 
   it('marks an empty intent and an unparseable command inline and writes nothing', async () => {

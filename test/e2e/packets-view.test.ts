@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { runCommand } from './support/browser';
 import { sampleRepo } from './support/sample-repo';
-import { RESULTS, useVsCode } from './support/session';
+import { RESULTS, screenshotInThemes, useVsCode } from './support/session';
 
 /**
  * The Packets view and the first-use walkthrough in real VS Code (code-server): the view
@@ -61,6 +61,7 @@ describe('e2e: the Packets view and the walkthrough', function () {
     await draft.hover();
     assert.equal(await draft.locator('.action-label[aria-label^="Start Run"]').count(), 1, 'an approved row offers Start Run');
     await page.screenshot({ path: join(RESULTS, 'e2e-packets-view-approved.png') });
+    await screenshotInThemes(page, undefined, repo, 'e2e-packets-view');
   });
 
   it("Shopfloor: Open Walkthrough opens the five first-use steps; running a step's command marks it done", async () => {

@@ -87,10 +87,10 @@ export const THEMES = [
  * Screenshots the page in each of THEMES as `<base>-<theme>.png` under RESULTS, switching
  * the theme through the workspace's .vscode/settings.json (VS Code applies a changed
  * `workbench.colorTheme` at once) and waiting until the workbench and the panel's webview
- * (`frame`) both carry the theme's class. Leaves the dark theme set. I/O: rewrites
+ * (`frame`, when a webview is in the shot; a native view has none) both carry the theme's class. Leaves the dark theme set. I/O: rewrites
  * `<repo>/.vscode/settings.json`, keeping its other keys.
  */
-export async function screenshotInThemes(page: Page, frame: Frame, repo: string, base: string): Promise<string[]> {
+export async function screenshotInThemes(page: Page, frame: Frame | undefined, repo: string, base: string): Promise<string[]> {
   const file = join(repo, '.vscode', 'settings.json');
   const shots: string[] = [];
   for (const t of THEMES) {
@@ -98,7 +98,7 @@ export async function screenshotInThemes(page: Page, frame: Frame, repo: string,
     mkdirSync(join(repo, '.vscode'), { recursive: true });
     writeFileSync(file, JSON.stringify({ ...settings, 'workbench.colorTheme': t.theme }, null, 2));
     await page.waitForFunction((cls) => document.querySelector('.monaco-workbench')?.classList.contains(cls) === true, t.workbench, { timeout: 30_000 });
-    await frame.waitForFunction((cls) => document.body.classList.contains(cls), t.webview, { timeout: 30_000 });
+    if (frame) await frame.waitForFunction((cls) => document.body.classList.contains(cls), t.webview, { timeout: 30_000 });
     const path = join(RESULTS, `${base}-${t.name}.png`);
     await page.screenshot({ path });
     shots.push(path);
