@@ -219,6 +219,16 @@ export class DirectorySetupCache implements SetupCache {
     this.copy = o.copy ?? 'auto';
   }
 
+  /** Whether either store has a current manifest for `key` (reads at most two small files; the files themselves are checked by restore). */
+  async has(key: string): Promise<boolean> {
+    if (!KEY.test(key)) return false;
+    for (const store of this.stores()) {
+      const manifest = await readManifest(join(store, key));
+      if (manifest && manifest !== 'stale') return true;
+    }
+    return false;
+  }
+
   /**
    * Restores the entry `key` (the per-repository store first, then the shared one) into
    * `workspace.dir`, over what is there. False when there is no usable entry: none, a stale

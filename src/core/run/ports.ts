@@ -516,6 +516,11 @@ export interface ProfileFacts {
 export interface SetupCache {
   /** Restores a cached set-up into the workspace; false when there is none for `key`. */
   restore(key: string, workspace: RunWorkspace): Promise<boolean>;
+  /**
+   * Whether an entry for `key` is there to try (a cheap look, no check of its files: a
+   * restore may still refuse it). Absent: the engine assumes there may be one.
+   */
+  has?(key: string): Promise<boolean>;
   save(key: string, workspace: RunWorkspace, o?: { only?: 'dependency-trees' }): Promise<void>;
 }
 

@@ -285,13 +285,17 @@ export async function executeStation(ctx: StationContext): Promise<StationResult
   }
   const request = environmentRequest(ctx, mounts, prep);
   const cacheKey = station.role === 'setup' ? setupCacheKey(ctx.workspace.baseCommit, specs, request.image) : undefined;
+  const trees = cacheKey && ctx.setupCache ? await dependencyTreesKey(ctx, specs, request.image) : undefined;
   // A restore from the set-up cache is file copying on the host: the next station's container can be created meanwhile.
-  if (cacheKey && ctx.setupCache) ctx.onUnderway?.();
+  // With nothing to restore, set-up creates its own container first: the next one would only compete with it on the path
+  // (bench/line: about 0.8 s to a first run's set-up container with both created at once), and the install hides it after.
+  const has = async (key: string) => (ctx.setupCache?.has ? ctx.setupCache.has(key) : true);
+  const restoring = !!(cacheKey && ctx.setupCache) && ((await has(cacheKey!)) || (!!trees && 'key' in trees && (await has(trees.key))));
+  if (restoring) ctx.onUnderway?.();
   if (cacheKey && ctx.setupCache && (await ctx.setupCache.restore(cacheKey, ctx.workspace))) {
     await ctx.workspace.markSetupOutputs?.();
     return blank(ctx, 'passed', { commandsOutcome: 'passed', fromCache: true, note: `set-up restored from cache ${cacheKey.slice(0, 12)}` });
   }
-  const trees = cacheKey && ctx.setupCache ? await dependencyTreesKey(ctx, specs, request.image) : undefined;
   if (trees && 'key' in trees && (await ctx.setupCache!.restore(trees.key, ctx.workspace))) {
     await ctx.workspace.markSetupOutputs?.();
     return blank(ctx, 'passed', { commandsOutcome: 'passed', fromCache: true, note: `set-up: dependencies restored for the same lockfile (cache ${trees.key.slice(0, 12)}); install not run` });
@@ -304,7 +308,7 @@ export async function executeStation(ctx: StationContext): Promise<StationResult
     if (isRetryableCause(e)) return blank(ctx, 'error', { retryable: { reason: e.reason, detail: e.message } });
     throw e;
   }
-  if (!(cacheKey && ctx.setupCache)) ctx.onUnderway?.();
+  if (!restoring) ctx.onUnderway?.();
   try {
     if (writesReproduction && station.kind === 'agent') return await writeReproduction(ctx, station, env);
     if (runsAgent && station.kind === 'agent') return await runAgent(ctx, station, env);

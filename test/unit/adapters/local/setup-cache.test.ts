@@ -62,7 +62,10 @@ for (const copy of ['auto', 'node'] as const) {
       fs.writeFileSync(join(a.dir, 'dist', 'built.js'), 'built');
       const b = emptyWorkspace(scratch, 'b');
       assert.equal(await cache.restore('k1', b), false, 'nothing saved yet');
+      assert.equal(await cache.has('k1'), false);
       await cache.save('k1', a);
+      assert.equal(await cache.has('k1'), true);
+      assert.equal(await cache.has('../k1'), false, 'a key that is a path is no entry');
       assert.equal(await cache.restore('k1', b), true);
       assertRestored(b);
       assert.equal(fs.readFileSync(join(b.dir, 'dist', 'built.js'), 'utf8'), 'built', 'a full set-up keeps every ignored file');
@@ -109,6 +112,7 @@ for (const copy of ['auto', 'node'] as const) {
       fs.writeFileSync(join(root, 'old', 'files', 'node_modules', 'dep', 'index.js'), 'old');
       fs.writeFileSync(join(root, 'old', 'entries.json'), JSON.stringify(['node_modules']));
       const b = emptyWorkspace(scratch, 'b');
+      assert.equal(await cacheIn(root).has('old'), false, 'a stale entry is not offered');
       assert.equal(await cacheIn(root).restore('old', b), false);
       assert.equal(fs.existsSync(join(root, 'old')), false);
       assert.equal(fs.existsSync(join(b.dir, 'node_modules')), false);
@@ -129,6 +133,8 @@ for (const copy of ['auto', 'node'] as const) {
       assert.deepEqual(fs.readdirSync(join(scratch, 'repo-a-state', 'setup-cache')), ['commit-key']);
 
       const b = emptyWorkspace(scratch, 'b');
+      assert.equal(await cacheB.has('lockfile-key'), true, 'the shared store answers for every repository');
+      assert.equal(await cacheB.has('commit-key'), false);
       assert.equal(await cacheB.restore('commit-key', b), false, 'another repository never gets this one\'s full set-up');
       assert.equal(await cacheB.restore('lockfile-key', b), true);
       assertRestored(b);

@@ -53,6 +53,28 @@ describe('core/run/engine: the line', () => {
     assert.equal(out.terminal.state, 'PR_READY');
   });
 
+  it("set-up with nothing to restore creates its own container before the next station's is prepared; with an entry to restore, the next is prepared while it restores", async () => {
+    const watch = (f: ReturnType<typeof fakePorts>) => {
+      const order: string[] = [];
+      const prepare = f.environments.prepare.bind(f.environments);
+      f.environments.prepare = async (r) => (order.push(`prepare ${r.stationId}`), prepare(r));
+      (f.environments as { prewarm?: (r: { stationId: string }) => void }).prewarm = (r) => void order.push(`prewarm ${r.stationId}`);
+      return order;
+    };
+    const store = new Map<string, boolean>();
+    const setupCache = { has: async (k: string) => store.has(k), restore: async (k: string) => store.has(k), save: async (k: string) => void store.set(k, true) };
+    const first = fakePorts({ setupCache });
+    const a = watch(first);
+    await runLine(inputs(), first.ports);
+    const prewarm = a.findIndex((e) => e.startsWith('prewarm'));
+    assert.ok(prewarm > a.indexOf('prepare setup') && a.indexOf('prepare setup') >= 0, `first run: ${a.join(', ')}`);
+    const second = fakePorts({ setupCache });
+    const b = watch(second);
+    await runLine(inputs(), second.ports);
+    assert.ok(!b.includes('prepare setup'), `second run restores: ${b.join(', ')}`);
+    assert.ok(b[0]?.startsWith('prewarm'), `second run: the next station is prepared first (${b.join(', ')})`);
+  });
+
   it('a verifier station gets the holdout scenarios mounted read-only; no other station sees them', async () => {
     const bp = {
       ...BUGFIX,
