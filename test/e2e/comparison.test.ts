@@ -3,10 +3,11 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { BlueprintRegistry, registryLocation } from '../../src/adapters/registry';
+import type { BlueprintRegistry } from '../../src/adapters/registry';
 import { contentHash } from '../../src/core/hash';
 import { outcome, teamBlueprint } from '../integration/registry/support';
 import { findWebviewFrame, runCommand } from './support/browser';
+import { embeddedRegistry } from './support/registry';
 import { RESULTS as results, screenshotInThemes, useVsCode } from './support/session';
 
 /**
@@ -21,13 +22,6 @@ import { RESULTS as results, screenshotInThemes, useVsCode } from './support/ses
 
 const THEMES = { dark: 'Default Dark Modern', light: 'Default Light Modern' } as const;
 const by = { by: 'Rita <r@example.com>', workspace: 'c'.repeat(64) };
-
-/** The embedded registry the extension in `userDataDir` uses, opened with a clone of its own (another machine's, or the CLI's). */
-async function embeddedRegistry(userDataDir: string): Promise<BlueprintRegistry> {
-  const home = join(userDataDir, 'User', 'globalStorage', 'shopfloor.shopfloor');
-  const { url } = registryLocation({ home, env: {} });
-  return BlueprintRegistry.open({ url, embedded: true, stateDir: mkdtempSync(join(tmpdir(), 'sf-e2e-writer-')) });
-}
 
 /** Publishes `parent@1.0.0` with 12 outcomes (3 ESCALATE), its fork `fork@1.0.0` with `forkRuns` outcomes, and `fork@1.1.0` with none. Returns the fork's hash and lineage. */
 async function seed(reg: BlueprintRegistry, parent: string, fork: string, forkRuns: number) {

@@ -152,7 +152,7 @@ export function registerReviewCommands(ctx: HostContext, services: PanelServices
             detail: `${c.endedAt.slice(0, 16).replace('T', ' ')} · ${c.here ? 'bundle in this workspace' : 'outcome only: the bundle is in the workspace that ran it'}`,
             choice: c,
           })),
-          { placeHolder: 'Run whose evidence to review (the registry holds outcomes; bundles stay in the run folders)', matchOnDescription: true, matchOnDetail: true },
+          { placeHolder: 'Run whose evidence to review (the registry has outcomes; bundles stay in run folders)', matchOnDescription: true, matchOnDetail: true },
         );
         if (!pick) return;
         if (pick.choice.here && folder) return void (await open(folder, pick.choice.runId));
