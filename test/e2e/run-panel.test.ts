@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { ReviewVerdictSchema } from '../../src/contracts';
 import { RUN_LAYOUT } from '../../src/core/run/layout';
-import { runCommand } from './support/browser';
+import { findWebviewFrame, runCommand } from './support/browser';
 import { git, sampleRepo } from './support/sample-repo';
 import { chooseAgent, openPacketInPanel, RESULTS as results, screenshotInThemes, useVsCode } from './support/session';
 
@@ -145,5 +145,17 @@ describe('e2e: a run driven from the panel (code-server + Chromium + Docker)', f
     assert.equal(stored.trusted, true, 'a verdict on a bundle that verified says so');
     assert.deepEqual(Object.values(stored.sectionComments), ['Checked against the diff.'], `the comment on section "${section}" is stored with the verdict`);
     assert.match((await frame.textContent('[data-testid="review-verdict-recorded"]')) ?? '', /Request changes by .*Add a test for the fixed export\./);
+  });
+
+  it("reviews the same run from its output branch's evidence note (refs/notes/shopfloor), verified, with the verdict just recorded", async () => {
+    const runId = readdirSync(join(repo, '.shopfloor', 'runs'), { withFileTypes: true }).find((d) => d.isDirectory())!.name;
+    const branch = git(repo, 'branch', '--list', 'shopfloor/*').trim().replace(/^[*\s]+/, '');
+    await runCommand(page, 'Shopfloor: Review Evidence from a Branch or Commit…');
+    const rows = page.locator('.quick-input-list .monaco-list-row');
+    await rows.filter({ hasText: branch }).first().waitFor({ timeout: 30_000 });
+    await rows.filter({ hasText: branch }).first().click();
+    frame = await findWebviewFrame(page, '[data-testid="review-trusted"]', 60_000);
+    assert.match((await frame.textContent('[data-testid="evidence"] h2')) ?? '', new RegExp(runId));
+    assert.match((await frame.textContent('[data-testid="review-verdict-recorded"]')) ?? '', /Request changes by /);
   });
 });
